@@ -1,0 +1,37 @@
+package uk.wycps.connector;
+
+import io.vertx.core.Future;
+import java.util.List;
+import uk.wycps.record.ChildRecord;
+import uk.wycps.record.EnquiryHistoryEntry;
+
+/**
+ * The seam between the gateway and one authority's register (F3). An implementation maps the
+ * register's own dialect to the canonical record and nothing else: no policy, no linking.
+ *
+ * <p>Every method is non-blocking and returns a {@link Future} completed on the caller's
+ * context. A failed future carries a {@link RegisterFailure}; any other exception is a bug.
+ * Register answers are untrusted: an implementation validates shape and size, bounds time by
+ * the request's deadline and follows no redirect.
+ */
+public interface RegisterConnector {
+
+    /** The authority whose register this is, e.g. {@code leeds}. */
+    String authority();
+
+    /**
+     * Searches the register. Succeeds with the candidate records (possibly none: the register
+     * answered and holds no candidate), holding at most the requested fields; fails with a
+     * {@link RegisterFailure} when the register could not be checked.
+     */
+    Future<List<ChildRecord>> search(SearchRequest request);
+
+    /**
+     * Adds an entry to the register's history of enquiries (M6, H3). Idempotent on
+     * {@link EnquiryHistoryEntry#entryId()}: sending an entry twice records it once.
+     */
+    Future<Void> recordEnquiry(String recordId, EnquiryHistoryEntry entry, Deadline deadline);
+
+    /** Releases connections. */
+    Future<Void> close();
+}

@@ -1,0 +1,127 @@
+package uk.wycps.connector.canonicaljson;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import uk.wycps.connector.Deadline;
+import uk.wycps.connector.RegisterConnector;
+import uk.wycps.connector.RegisterFailure;
+import uk.wycps.connector.RegisterSettings;
+import uk.wycps.connector.SearchCriteria;
+import uk.wycps.connector.SearchRequest;
+import uk.wycps.connector.http.BoundedHttpCall;
+import uk.wycps.connector.http.RegisterHttpClients;
+import uk.wycps.record.ChildRecord;
+import uk.wycps.record.EnquiryHistoryEntry;
+import uk.wycps.record.RecordJson;
+
+/**
+ * Dialect {@code canonical-json}: JSON over HTTP in the canonical record's own names and codes.
+ *
+ * <ul>
+ *   <li>{@code POST {base}/search} with {@code {"criteria": {...}, "fields": [...]}} answers
+ *       {@code {"records": [...]}};</li>
+ *   <li>{@code PUT {base}/records/{recordId}/enquiries/{entryId}} records an enquiry-history
+ *       entry, idempotently.</li>
+ * </ul>
+ */
+public final class CanonicalJsonConnector implements RegisterConnector {
+
+    /** A register answering more candidates than this is not pre-filtering: refuse the answer. */
+    public static final int MAX_RECORDS = 200;
+
+    private static final ObjectReader ANSWER_READER = RecordJson.mapper().readerFor(SearchAnswer.class);
+    private static final ObjectWriter QUERY_WRITER = RecordJson.mapper().writerFor(SearchQuery.class);
+    private static final ObjectWriter ENTRY_WRITER = RecordJson.mapper().writerFor(EnquiryHistoryEntry.class);
+
+    private final Vertx vertx;
+    private final RegisterSettings settings;
+    private final HttpClientAgent client;
+    private final BoundedHttpCall call;
+    private final String basePath;
+
+    public CanonicalJsonConnector(Vertx vertx, RegisterSettings settings) {
+        this.vertx = vertx;
+        this.settings = settings;
+        this.client = RegisterHttpClients.create(vertx, settings);
+        this.call = new BoundedHttpCall(vertx, client, settings.maxResponseBytes());
+        this.basePath = RegisterHttpClients.basePath(settings);
+    }
+
+    /** What the register is sent. */
+    record SearchQuery(SearchCriteria criteria, Set<String> fields) {
+    }
+
+    /** What the register answers. */
+    record SearchAnswer(List<ChildRecord> records) {
+    }
+
+    @Override
+    public String authority() {
+        return settings.authority();
+    }
+
+    @Override
+    public Future<List<ChildRecord>> search(SearchRequest request) {
+        Buffer body;
+        try {
+            body = Buffer.buffer(QUERY_WRITER.writeValueAsBytes(new SearchQuery(request.criteria(), request.fields())));
+        } catch (JsonProcessingException e) {
+            return Future.failedFuture(RegisterFailure.error("could not encode the query"));
+        }
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(basePath + "/search");
+        return call.exchange(options, body, request.deadline(), "application/json").compose(this::parse);
+    }
+
+    private Future<List<ChildRecord>> parse(Buffer body) {
+        SearchAnswer answer;
+        try {
+            answer = ANSWER_READER.readValue(body.getBytes());
+        } catch (IOException | RuntimeException e) {
+            return Future.failedFuture(RegisterFailure.error("answer is not a valid canonical-json answer"));
+        }
+        if (answer == null || answer.records() == null) {
+            return Future.failedFuture(RegisterFailure.error("answer has no records array"));
+        }
+        if (answer.records().size() > MAX_RECORDS) {
+            return Future.failedFuture(RegisterFailure.error("answer has more than " + MAX_RECORDS + " records"));
+        }
+        for (ChildRecord r : answer.records()) {
+            if (r == null || r.recordId() == null || r.recordId().isBlank()) {
+                return Future.failedFuture(RegisterFailure.error("answer has a record without recordId"));
+            }
+        }
+        return Future.succeededFuture(answer.records());
+    }
+
+    @Override
+    public Future<Void> recordEnquiry(String recordId, EnquiryHistoryEntry entry, Deadline deadline) {
+        Buffer body;
+        try {
+            body = Buffer.buffer(ENTRY_WRITER.writeValueAsBytes(entry));
+        } catch (JsonProcessingException e) {
+            return Future.failedFuture(RegisterFailure.error("could not encode the entry"));
+        }
+        String uri = basePath + "/records/" + urlSegment(recordId) + "/enquiries/" + urlSegment(entry.entryId());
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.PUT).setURI(uri);
+        return call.exchange(options, body, deadline, "application/json").mapEmpty();
+    }
+
+    private static String urlSegment(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    @Override
+    public Future<Void> close() {
+        return client.close();
+    }
+}

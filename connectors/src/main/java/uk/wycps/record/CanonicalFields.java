@@ -1,0 +1,48 @@
+package uk.wycps.record;
+
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The names of the canonical record's fields, as the policy classifies them (A5).
+ *
+ * <p>Derived from {@link ChildRecord}'s components, so a field added to the record appears here
+ * at once and a policy that does not classify it is refused at load. The two indicators on
+ * related persons are classified on their own, as {@code relationships[].<name>}.
+ */
+public final class CanonicalFields {
+
+    public static final String RECORD_ID = "recordId";
+    public static final String RELATIONSHIPS = "relationships";
+    public static final String RELATIONSHIP_CONCERN = "relationships[].concernIndicator";
+    public static final String RELATIONSHIP_SCHEDULE_ONE = "relationships[].scheduleOneIndicator";
+
+    private static final List<String> TOP_LEVEL = Arrays.stream(ChildRecord.class.getRecordComponents())
+            .map(RecordComponent::getName)
+            .toList();
+    private static final Set<String> ALL;
+
+    static {
+        Set<String> all = new LinkedHashSet<>(TOP_LEVEL);
+        all.add(RELATIONSHIP_CONCERN);
+        all.add(RELATIONSHIP_SCHEDULE_ONE);
+        ALL = Collections.unmodifiableSet(all);
+    }
+
+    private CanonicalFields() {
+    }
+
+    /** Every classifiable field path, in record order. */
+    public static Set<String> all() {
+        return ALL;
+    }
+
+    /** The record's own components, in order. */
+    public static List<String> topLevel() {
+        return TOP_LEVEL;
+    }
+}

@@ -1,0 +1,59 @@
+package uk.wycps.record;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.LocalDate;
+import java.util.List;
+
+/**
+ * The canonical child record (M1-M8): what every connector maps its register's dialect to, and
+ * the only shape the gateway reasons about. Field names are the contract's (API.md).
+ *
+ * <p>Every field may be {@code null}: a field is absent when the register does not hold it or
+ * when it was not asked for (data minimisation, A5). There is deliberately no detail of the
+ * Looked After history, only its indicator (A7).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ChildRecord(
+        String recordId,
+        String givenName,
+        String familyName,
+        List<PersonName> aliases,
+        LocalDate dateOfBirth,
+        Gender gender,
+        List<String> languages,
+        Address address,
+        List<AddressPeriod> addressHistory,
+        String legalStatus,
+        List<ConcernCategory> concernCategories,
+        Registration registration,
+        List<Registration> registrationHistory,
+        List<Meeting> meetings,
+        List<EnquiryHistoryEntry> enquiryHistory,
+        List<Referral> referrals,
+        List<Relationship> relationships,
+        Boolean lookedAfterIndicator,
+        String ethnicity,
+        String healthNotes,
+        String concernDetails) {
+
+    public ChildRecord {
+        aliases = copy(aliases);
+        languages = copy(languages);
+        addressHistory = copy(addressHistory);
+        concernCategories = copy(concernCategories);
+        registrationHistory = copy(registrationHistory);
+        meetings = copy(meetings);
+        enquiryHistory = copy(enquiryHistory);
+        referrals = copy(referrals);
+        relationships = copy(relationships);
+    }
+
+    private static <T> List<T> copy(List<T> list) {
+        return list == null ? null : List.copyOf(list);
+    }
+
+    /** The postcode of the current address, or null. */
+    public String postcode() {
+        return address == null ? null : address.postcode();
+    }
+}
