@@ -1,117 +1,281 @@
 package uk.wycps.policy;
 
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import uk.wycps.policy.PolicyDocument.AgencyEntry;
+import uk.wycps.policy.PolicyDocument.Authorities;
+import uk.wycps.policy.PolicyDocument.ConsentRule;
+import uk.wycps.policy.PolicyDocument.CrossAuthorityRule;
+import uk.wycps.policy.PolicyDocument.FieldEntry;
+import uk.wycps.policy.PolicyDocument.PurposeEntry;
+import uk.wycps.policy.PolicyDocument.Restriction;
+import uk.wycps.policy.PolicyDocument.RoleEntry;
+import uk.wycps.policy.PolicyDocument.Rule;
+import uk.wycps.policy.PolicyDocument.Scope;
+import uk.wycps.policy.PolicyDocument.Section;
 
 /**
- * The protocol's rules over a field classification and each role's maximum tier.
+ * The protocol's rules over a validated {@link PolicyDocument}.
  *
- * <p>The effective tier for a source register (A4): social services staff of that register's
- * own authority get their role's tier; everyone else gets ANONYMISED unless the token grants
- * {@code cross-authority:<authority>} (or {@code *}), when they get their role's tier. A field
- * is allowed when its tier is within the effective tier; the Schedule One indicator also needs
- * agency social services and the {@code schedule-one} grant (A6).
+ * <p>Deny by default (A8): a role, agency or purpose the document does not list, a caller's home
+ * authority or a source authority it does not know, or a consent basis it does not accept gives
+ * no named enquiry and an ANONYMISED decision for every register.
+ *
+ * <p>The effective tier for a source register (A4): the lower of the caller's role and agency
+ * maximum tiers when the caller is of an "own authority" agency (social services) of that
+ * register's own authority, or when the token holds a grant for it ({@code cross-authority:<a>} or
+ * {@code cross-authority:*}); otherwise ANONYMISED. A purpose that permits statistics only gives
+ * ANONYMISED (P3). A field is allowed when its tier is within the effective tier, its parent (for
+ * {@code relationships[].x}) is allowed, and any restriction it carries admits the caller (the
+ * Schedule One indicator: social services with the {@code schedule-one} grant, A6). An
+ * ANONYMISED decision allows no field at all, so that register's part of an answer cannot depend
+ * on whether it holds the child (A9).
+ *
+ * <p>Immutable and thread-safe; no I/O and no clock.
  */
 public final class ProtocolPolicy implements SharingPolicy {
 
-    private final String id;
-    private final String version;
-    private final Map<String, Tier> fieldTiers;
-    private final Map<Role, Tier> roleTiers;
+    private final PolicyDocument document;
+    private final Map<String, FieldEntry> fields;
     private final Set<String> authorities;
-    private final String scheduleOneField;
 
+    /** A policy over a validated document (see {@link PolicyLoader}). */
+    public ProtocolPolicy(PolicyDocument document) {
+        this.document = Objects.requireNonNull(document, "document");
+        this.fields = document.fields().entries();
+        this.authorities = Set.copyOf(document.authorities().names());
+    }
+
+    /**
+     * The walking skeleton's constructor: the default document's purposes, consent and
+     * cross-authority rules over these field tiers, role tiers and authorities.
+     *
+     * @deprecated load a document with {@link PolicyLoader} instead.
+     */
+    @Deprecated
     public ProtocolPolicy(String id, String version, Map<String, Tier> fieldTiers, Map<Role, Tier> roleTiers,
             Set<String> authorities, String scheduleOneField) {
-        this.id = Objects.requireNonNull(id, "id");
-        this.version = Objects.requireNonNull(version, "version");
-        this.fieldTiers = Map.copyOf(fieldTiers);
-        this.roleTiers = new EnumMap<>(roleTiers);
-        this.authorities = Set.copyOf(authorities);
-        this.scheduleOneField = scheduleOneField;
+        this(fromTables(id, version, fieldTiers, roleTiers, authorities, scheduleOneField));
+    }
+
+    private static PolicyDocument fromTables(String id, String version, Map<String, Tier> fieldTiers,
+            Map<Role, Tier> roleTiers, Set<String> authorities, String scheduleOneField) {
+        PolicyDocument base = PolicyLoader.defaultDocument(null);
+        Map<String, FieldEntry> fields = new LinkedHashMap<>();
+        Restriction scheduleOne = base.fields().entries().values().stream()
+                .map(FieldEntry::onlyFor).filter(Objects::nonNull).findFirst().orElseThrow();
+        fieldTiers.forEach((name, tier) -> fields.put(name,
+                new FieldEntry(tier, "M1", false, null, name.equals(scheduleOneField) ? scheduleOne : null)));
+        Map<Role, RoleEntry> roles = new EnumMap<>(Role.class);
+        roleTiers.forEach((role, tier) -> roles.put(role, new RoleEntry(tier, null)));
+        return new PolicyDocument(id, version, base.effectiveDate(), base.protocol(),
+                new Authorities(base.authorities().rule(), List.copyOf(authorities)),
+                new Section<>(base.roles().rule(), roles), base.agencies(),
+                new Section<>(base.fields().rule(), fields), base.purposes(), base.consent(), base.crossAuthority());
+    }
+
+    /** The document this policy enforces, for review and for the explain endpoint. */
+    public PolicyDocument document() {
+        return document;
     }
 
     @Override
     public String id() {
-        return id;
+        return document.id();
     }
 
     @Override
     public String version() {
-        return version;
+        return document.version();
+    }
+
+    @Override
+    public LocalDate effectiveDate() {
+        return document.effectiveDate();
+    }
+
+    @Override
+    public Set<String> authorities() {
+        return authorities;
+    }
+
+    @Override
+    public Set<String> classifiedFields() {
+        return fields.keySet();
+    }
+
+    @Override
+    public Tier fieldTier(String field) {
+        FieldEntry e = fields.get(field);
+        return e == null ? null : e.tier();
     }
 
     @Override
     public EnquiryPermission permitEnquiry(Caller caller, Declaration declaration) {
-        if (declaration.purpose() == Purpose.PLANNING) {
-            return EnquiryPermission.refuse("purpose-not-permitted",
-                    "Planning, policy and resource management use anonymised statistics only, never a named enquiry.",
-                    new Reason("planning-statistics-only", "P3", "purpose planning permits statistics only"));
+        Objects.requireNonNull(caller, "caller");
+        Objects.requireNonNull(declaration, "declaration");
+        Refusal refusal = refusal(caller, declaration);
+        if (refusal != null) {
+            return EnquiryPermission.refuse(refusal.code, refusal.message, refusal.reason);
         }
-        Tier max = roleTiers.get(caller.role());
-        if (max == null || max == Tier.ANONYMISED) {
-            return EnquiryPermission.refuse("role-not-permitted",
-                    "Role " + caller.role().code() + " may not make named enquiries.",
-                    new Reason("role-max-tier", "A8", "role " + caller.role().code() + " has no person-level tier"));
-        }
-        if (caller.authority() != null && !authorities.contains(caller.authority())) {
-            return EnquiryPermission.refuse("authority-unknown", "The caller's authority is not part of this federation.",
-                    new Reason("known-authorities", "A8", "unknown home authority"));
-        }
+        Tier max = callerMaximum(caller);
+        Rule roles = document.roles().rule();
+        PurposeEntry purpose = document.purposes().entries().get(declaration.purpose());
+        Rule purposeRule = purpose.rule() != null ? purpose.rule() : document.purposes().rule();
+        Rule consent = document.consent().rule();
         return EnquiryPermission.permit(List.of(
-                new Reason("role-max-tier", "A4", "role " + caller.role().code() + " may see up to " + max)));
+                reason(purposeRule, "purpose " + declaration.purpose().code() + " permits person-level enquiries"),
+                reason(consent, "consent basis " + declaration.consent().summary() + " is accepted"),
+                reason(roles, "role " + caller.role().code() + " of " + caller.agency().code()
+                        + " may see up to " + max)));
     }
 
     @Override
     public AccessDecision decide(Caller caller, Declaration declaration, String sourceAuthority) {
+        Objects.requireNonNull(caller, "caller");
+        Objects.requireNonNull(declaration, "declaration");
+        Objects.requireNonNull(sourceAuthority, "sourceAuthority");
         List<Reason> reasons = new ArrayList<>();
         Tier tier = effectiveTier(caller, declaration, sourceAuthority, reasons);
         Set<String> allowed = new LinkedHashSet<>();
         Set<String> withheld = new LinkedHashSet<>();
-        if (tier != Tier.ANONYMISED) {
-            for (Map.Entry<String, Tier> field : fieldTiers.entrySet()) {
-                boolean ok = tier.includes(field.getValue());
-                if (ok && field.getKey().equals(scheduleOneField)) {
-                    ok = caller.agency() == Agency.SOCIAL_SERVICES && caller.grantedScheduleOne();
-                    if (!ok) {
-                        reasons.add(new Reason("schedule-one", "A6",
-                                "the Schedule One indicator goes only to authorised social services"));
-                    }
-                }
-                (ok ? allowed : withheld).add(field.getKey());
-            }
+        if (tier == Tier.ANONYMISED) {
+            withheld.addAll(fields.keySet());
+            reasons.add(reason(document.fields().rule(),
+                    "anonymised: no person-level field of this register's records is shared"));
+            return new AccessDecision(sourceAuthority, tier, allowed, withheld, reasons);
         }
+        List<String> aboveTier = new ArrayList<>();
+        Map<Rule, List<String>> restricted = new LinkedHashMap<>();
+        for (Map.Entry<String, FieldEntry> e : fields.entrySet()) {
+            String name = e.getKey();
+            FieldEntry field = e.getValue();
+            boolean ok = tier.includes(field.tier());
+            if (!ok) {
+                aboveTier.add(name);
+            }
+            int nested = name.indexOf("[].");
+            if (ok && nested > 0 && !allowed.contains(name.substring(0, nested))) {
+                ok = false;
+                aboveTier.add(name);
+            }
+            if (ok && field.onlyFor() != null && !field.onlyFor().admits(caller)) {
+                ok = false;
+                restricted.computeIfAbsent(field.onlyFor().rule(), r -> new ArrayList<>()).add(name);
+            }
+            if (ok && field.note() != null) {
+                reasons.add(reason(field.note(), name + " is shared as an indicator only"));
+            }
+            (ok ? allowed : withheld).add(name);
+        }
+        if (!aboveTier.isEmpty()) {
+            reasons.add(reason(document.fields().rule(),
+                    "withheld as above " + tier + ": " + String.join(", ", aboveTier)));
+        }
+        restricted.forEach((rule, names) -> reasons.add(reason(rule, "withheld: " + String.join(", ", names)
+                + " goes only to " + restrictionWords(fields.get(names.get(0)).onlyFor()))));
         return new AccessDecision(sourceAuthority, tier, allowed, withheld, reasons);
     }
 
     private Tier effectiveTier(Caller caller, Declaration declaration, String source, List<Reason> reasons) {
         if (!authorities.contains(source)) {
-            reasons.add(new Reason("known-authorities", "A8", "unknown source authority"));
+            reasons.add(reason(document.authorities().rule(),
+                    "source authority '" + source + "' is not part of this policy: anonymised"));
             return Tier.ANONYMISED;
         }
-        if (declaration.purpose() == Purpose.PLANNING) {
-            reasons.add(new Reason("planning-statistics-only", "P3", "purpose planning permits statistics only"));
+        Refusal refusal = refusal(caller, declaration);
+        if (refusal != null) {
+            reasons.add(refusal.reason);
             return Tier.ANONYMISED;
         }
-        Tier max = roleTiers.getOrDefault(caller.role(), Tier.ANONYMISED);
-        boolean ownAuthority = caller.agency() == Agency.SOCIAL_SERVICES && source.equals(caller.authority());
-        if (ownAuthority) {
-            reasons.add(new Reason("own-authority", "A4",
-                    "social services of " + source + ": up to the role's tier, " + max));
+        Tier max = callerMaximum(caller);
+        CrossAuthorityRule cross = document.crossAuthority();
+        if (cross.ownAuthorityAgencies().contains(caller.agency()) && source.equals(caller.authority())) {
+            reasons.add(reason(cross.ownAuthority(), caller.agency().code() + " of " + source
+                    + ", the record's own authority: up to the caller's tier, " + max));
             return max;
         }
-        if (caller.grantedCrossAuthority(source)) {
-            reasons.add(new Reason("cross-authority-grant", "A4",
-                    "token grants access to " + source + ": up to the role's tier, " + max));
+        String grant = cross.grantFor(caller, source);
+        if (grant != null) {
+            reasons.add(reason(cross.granted(), "the token grants " + grant + ": up to the caller's tier, " + max));
             return max;
         }
-        reasons.add(new Reason("other-authority-anonymised", "A4",
-                "not social services of " + source + " and no cross-authority grant for it: anonymised only"));
-        return Tier.ANONYMISED;
+        reasons.add(reason(cross.otherwise(), "not " + agencyWords(cross.ownAuthorityAgencies()) + " of " + source
+                + " and no cross-authority grant for it: " + cross.otherwiseTier().name().toLowerCase(java.util.Locale.ROOT)
+                + " only"));
+        return cross.otherwiseTier();
+    }
+
+    /** The lower of the role's and the agency's maximum tiers; only called once both are known. */
+    private Tier callerMaximum(Caller caller) {
+        return Tier.min(document.roles().entries().get(caller.role()).maxTier(),
+                document.agencies().entries().get(caller.agency()).maxTier());
+    }
+
+    private record Refusal(String code, String message, Reason reason) {
+    }
+
+    /** Why no named enquiry at all is possible for this caller and declaration, or null (A8, P1-P3). */
+    private Refusal refusal(Caller caller, Declaration declaration) {
+        Section<Purpose, PurposeEntry> purposes = document.purposes();
+        PurposeEntry purpose = purposes.entries().get(declaration.purpose());
+        if (purpose == null) {
+            return new Refusal("purpose-not-permitted", "This policy does not list the purpose "
+                    + declaration.purpose().code() + ".", reason(purposes.rule(), "purpose "
+                    + declaration.purpose().code() + " is not in the policy: nothing is shared"));
+        }
+        if (purpose.permits() == Scope.STATISTICS_ONLY) {
+            Rule rule = purpose.rule() != null ? purpose.rule() : purposes.rule();
+            return new Refusal("purpose-not-permitted",
+                    "Planning, policy and resource management use anonymised statistics only, never a named enquiry.",
+                    reason(rule, "purpose " + declaration.purpose().code() + " permits statistics only"));
+        }
+        Section<Role, RoleEntry> roles = document.roles();
+        RoleEntry role = roles.entries().get(caller.role());
+        if (role == null || role.maxTier() == Tier.ANONYMISED) {
+            return new Refusal("role-not-permitted", "Role " + caller.role().code() + " may not make named enquiries.",
+                    reason(roles.rule(), "role " + caller.role().code()
+                            + (role == null ? " is not in the policy" : " has no person-level tier")));
+        }
+        Section<Agency, AgencyEntry> agencies = document.agencies();
+        AgencyEntry agency = agencies.entries().get(caller.agency());
+        if (agency == null || agency.maxTier() == Tier.ANONYMISED) {
+            return new Refusal("agency-not-permitted", "Agency " + caller.agency().code()
+                    + " may not make named enquiries.", reason(agencies.rule(), "agency " + caller.agency().code()
+                    + (agency == null ? " is not in the policy" : " has no person-level tier")));
+        }
+        if (caller.authority() != null && !authorities.contains(caller.authority())) {
+            return new Refusal("authority-unknown", "The caller's authority is not part of this federation.",
+                    reason(document.authorities().rule(), "unknown home authority"));
+        }
+        ConsentRule consent = document.consent();
+        if (!consent.accepts(declaration.consent())) {
+            return new Refusal("consent-not-accepted", "The consent basis " + declaration.consent().summary()
+                    + " is not accepted by this policy.", reason(consent.rule(), "consent basis "
+                    + declaration.consent().summary() + " is not accepted"));
+        }
+        return null;
+    }
+
+    private static String restrictionWords(Restriction r) {
+        return agencyWords(r.agencies()) + (r.authorisation() == null ? "" : " with the " + r.authorisation()
+                + " authorisation");
+    }
+
+    private static String agencyWords(Set<Agency> agencies) {
+        Set<Agency> sorted = agencies.isEmpty() ? EnumSet.noneOf(Agency.class) : EnumSet.copyOf(agencies);
+        return sorted.isEmpty() ? "any agency" : String.join(" or ", sorted.stream().map(Agency::code).toList());
+    }
+
+    private static Reason reason(Rule rule, String explanation) {
+        return new Reason(rule.id(), rule.requirement(), explanation);
     }
 }
