@@ -499,17 +499,17 @@ public final class PolicyLoader {
         }
 
         private void keys(JsonNode node, String path, List<String> required, List<String> optional) {
-            for (String r : required) {
-                if (!node.has(r) || node.get(r).isNull()) {
-                    throw fail(join(path, r), "is missing");
-                }
-            }
             for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
                 String k = it.next();
                 if (!required.contains(k) && !optional.contains(k)) {
                     List<String> all = new ArrayList<>(required);
                     all.addAll(optional);
                     throw fail(join(path, k), "unknown key '" + k + "' (expected: " + String.join(", ", all) + ")");
+                }
+            }
+            for (String r : required) {
+                if (!node.has(r) || node.get(r).isNull()) {
+                    throw fail(join(path, r), "is missing");
                 }
             }
         }
