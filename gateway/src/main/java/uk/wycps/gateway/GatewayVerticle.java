@@ -1,0 +1,87 @@
+package uk.wycps.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import uk.wycps.connector.ConnectorRegistry;
+import uk.wycps.connector.RegisterConnector;
+import uk.wycps.connector.RegisterSettings;
+import uk.wycps.gateway.api.EnquiryRoutes;
+import uk.wycps.gateway.api.GatewayRouter;
+import uk.wycps.gateway.audit.AuditSink;
+import uk.wycps.gateway.auth.TokenVerifier;
+import uk.wycps.gateway.config.GatewayConfig;
+import uk.wycps.gateway.enquiry.EnquiryHistoryNotifier;
+import uk.wycps.gateway.enquiry.EnquiryParser;
+import uk.wycps.gateway.enquiry.EnquiryService;
+import uk.wycps.gateway.fanout.RegisterFanOut;
+import uk.wycps.gateway.health.HealthRoutes;
+import uk.wycps.linkage.RecordLinker;
+import uk.wycps.policy.SharingPolicy;
+
+/**
+ * One event loop's share of the gateway: its own HTTP server (Vert.x spreads connections over
+ * the instances sharing the port) and its own connectors, so a register's connections are used
+ * on the event loop that owns them. Policy, linker and audit are shared and thread-safe.
+ */
+final class GatewayVerticle extends VerticleBase {
+
+    private final GatewayConfig config;
+    private final SharingPolicy policy;
+    private final RecordLinker linker;
+    private final AuditSink audit;
+    private final List<RegisterConnector> connectors = new ArrayList<>();
+    private final AtomicInteger boundPort;
+
+    /** {@code boundPort} receives the port the first instance listens on. */
+    GatewayVerticle(GatewayConfig config, SharingPolicy policy, RecordLinker linker, AuditSink audit,
+            AtomicInteger boundPort) {
+        this.boundPort = boundPort;
+        this.config = config;
+        this.policy = policy;
+        this.linker = linker;
+        this.audit = audit;
+    }
+
+    @Override
+    public Future<?> start() {
+        ConnectorRegistry registry = ConnectorRegistry.load();
+        Map<String, RegisterConnector> byAuthority = new LinkedHashMap<>();
+        Map<String, Long> deadlines = new LinkedHashMap<>();
+        for (RegisterSettings settings : config.registers()) {
+            RegisterConnector connector = registry.create(vertx, settings);
+            connectors.add(connector);
+            byAuthority.put(settings.authority(), connector);
+            deadlines.put(settings.authority(), settings.deadline().toMillis());
+        }
+        List<String> authorities = List.copyOf(byAuthority.keySet());
+        TokenVerifier tokens = TokenVerifier.create(vertx, config.auth(), java.util.Set.copyOf(authorities));
+        EnquiryService service = new EnquiryService(policy, new RegisterFanOut(vertx, byAuthority), deadlines, linker,
+                audit, new EnquiryHistoryNotifier(byAuthority));
+        EnquiryRoutes enquiries = new EnquiryRoutes(tokens, new EnquiryParser(authorities), service);
+        GatewayConfig.Http http = config.http();
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(http.host())
+                .setPort(http.port())
+                .setIdleTimeout(http.idleTimeoutSeconds())
+                .setMaxHeaderSize(8 * 1024)
+                .setMaxInitialLineLength(4096)
+                .setCompressionSupported(false);
+        HttpServer server = vertx.createHttpServer(options)
+                .requestHandler(GatewayRouter.create(vertx, http.maxBodyBytes(), enquiries, new HealthRoutes(authorities)));
+        return server.listen().onSuccess(s -> boundPort.compareAndSet(0, s.actualPort()));
+    }
+
+    @Override
+    public Future<?> stop() {
+        List<Future<Void>> closing = new ArrayList<>();
+        connectors.forEach(c -> closing.add(c.close()));
+        return Future.join(closing);
+    }
+}

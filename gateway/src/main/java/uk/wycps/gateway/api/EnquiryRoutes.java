@@ -1,0 +1,94 @@
+package uk.wycps.gateway.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import uk.wycps.gateway.auth.TokenVerifier;
+import uk.wycps.gateway.enquiry.EnquiryParser;
+import uk.wycps.gateway.enquiry.EnquiryService;
+import uk.wycps.record.RecordJson;
+
+/** {@code POST /api/v1/enquiries}: authenticate, validate, answer (API.md). */
+public final class EnquiryRoutes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EnquiryRoutes.class);
+    static final String DEADLINE_HEADER = "X-Deadline-Ms";
+
+    private final TokenVerifier tokens;
+    private final EnquiryParser parser;
+    private final EnquiryService service;
+
+    public EnquiryRoutes(TokenVerifier tokens, EnquiryParser parser, EnquiryService service) {
+        this.tokens = tokens;
+        this.parser = parser;
+        this.service = service;
+    }
+
+    public void handle(RoutingContext ctx) {
+        String correlationId = ctx.get(CorrelationId.KEY);
+        tokens.verify(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))
+                .compose(caller -> {
+                    if (!isJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
+                        throw new ApiException(415, "unsupported-media-type", "Send the enquiry as application/json.", null);
+                    }
+                    Buffer body = ctx.body().buffer();
+                    if (body == null || body.length() == 0) {
+                        throw ApiException.badRequest("malformed-json", "The body is empty.", "$");
+                    }
+                    return service.handle(caller, parser.parse(body), correlationId, requestedDeadline(ctx));
+                })
+                .onSuccess(answer -> {
+                    Buffer json;
+                    try {
+                        json = Buffer.buffer(RecordJson.mapper().writeValueAsBytes(answer));
+                    } catch (JsonProcessingException e) {
+                        ctx.fail(e);
+                        return;
+                    }
+                    LOG.info("enquiry answered: enquiryId={}, correlationId={}, outcome={}, complete={}, persons={}",
+                            answer.enquiryId(), correlationId, answer.outcome(), answer.complete(), answer.persons().size());
+                    ctx.response()
+                            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                            .putHeader("Cache-Control", "no-store")
+                            .end(json);
+                })
+                .onFailure(e -> {
+                    if (e instanceof ApiException api) {
+                        LOG.info("enquiry refused: correlationId={}, status={}, code={}", correlationId, api.status(),
+                                api.code());
+                        ErrorResponses.send(ctx, api);
+                    } else {
+                        ctx.fail(e);
+                    }
+                });
+    }
+
+    private static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semi = contentType.indexOf(';');
+        String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
+        return type.equalsIgnoreCase("application/json");
+    }
+
+    private static long requestedDeadline(RoutingContext ctx) {
+        String value = ctx.request().getHeader(DEADLINE_HEADER);
+        if (value == null) {
+            return 0;
+        }
+        try {
+            long ms = Long.parseLong(value.trim());
+            if (ms >= 1 && ms <= 60_000) {
+                return ms;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through
+        }
+        throw ApiException.badRequest("invalid-header", DEADLINE_HEADER + " must be a whole number of milliseconds "
+                + "from 1 to 60000.", DEADLINE_HEADER);
+    }
+}

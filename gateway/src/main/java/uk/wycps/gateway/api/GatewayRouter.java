@@ -1,0 +1,30 @@
+package uk.wycps.gateway.api;
+
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import uk.wycps.gateway.health.HealthRoutes;
+
+/** The gateway's routes. Every failure, whatever raised it, ends in the error body of API.md. */
+public final class GatewayRouter {
+
+    private GatewayRouter() {
+    }
+
+    public static Router create(Vertx vertx, int maxBodyBytes, EnquiryRoutes enquiries, HealthRoutes health) {
+        Router router = Router.router(vertx);
+        router.route().handler(CorrelationId::handle);
+        router.get("/health/live").handler(health::live);
+        router.get("/health/ready").handler(health::ready);
+        router.post("/api/v1/enquiries")
+                // An explicit, small limit: the default is 10 MB (see PITFALLS); over it is 413.
+                .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+                .handler(enquiries::handle);
+        router.route("/api/v1/enquiries").handler(ctx -> ctx.fail(405));
+        router.route().last().handler(ctx -> ctx.fail(404));
+        router.route().failureHandler(ErrorResponses::handleFailure);
+        router.errorHandler(500, ErrorResponses::handleFailure);
+        return router;
+    }
+
+}

@@ -1,0 +1,84 @@
+package uk.wycps.gateway.audit;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import uk.wycps.connector.SearchCriteria;
+import uk.wycps.policy.Caller;
+
+/**
+ * One audited enquiry (H1): who asked, when, why and on what consent, for whom, which registers
+ * were asked and how each answered, and which records went out at which tier. It holds the
+ * enquiry's own criteria and record references, never register contents (F1).
+ */
+public record AuditEntry(
+        String enquiryId,
+        Instant at,
+        String correlationId,
+        Caller caller,
+        String result,
+        String purpose,
+        String justification,
+        String consent,
+        SearchCriteria criteria,
+        List<RegisterAnswer> registers,
+        List<Released> released,
+        String policy) {
+
+    public static final String ANSWERED = "answered";
+
+    public AuditEntry {
+        registers = registers == null ? List.of() : List.copyOf(registers);
+        released = released == null ? List.of() : List.copyOf(released);
+    }
+
+    /** How one register answered. */
+    public record RegisterAnswer(String authority, String status) {
+    }
+
+    /** A record that went out, and at which tier. */
+    public record Released(String authority, String recordId, String tier) {
+    }
+
+    public JsonObject toJson() {
+        JsonObject json = new JsonObject()
+                .put("enquiryId", enquiryId)
+                .put("at", at.toString())
+                .put("correlationId", correlationId)
+                .put("result", result);
+        if (caller != null) {
+            json.put("caller", new JsonObject()
+                    .put("sub", caller.subject())
+                    .put("role", caller.role().code())
+                    .put("agency", caller.agency().code())
+                    .put("authority", caller.authority())
+                    .put("authorisations", new JsonArray(caller.authorisations().stream().sorted().toList())));
+        }
+        json.put("purpose", purpose).put("justification", justification).put("consent", consent);
+        if (criteria != null) {
+            JsonObject c = new JsonObject()
+                    .put("givenName", criteria.givenName())
+                    .put("familyName", criteria.familyName())
+                    .put("dateOfBirth", criteria.dateOfBirth() == null ? null : criteria.dateOfBirth().toString())
+                    .put("gender", criteria.gender() == null ? null : criteria.gender().code())
+                    .put("postcode", criteria.postcode());
+            if (!criteria.otherGivenNames().isEmpty()) {
+                c.put("otherGivenNames", new JsonArray(criteria.otherGivenNames()));
+            }
+            if (!criteria.aliases().isEmpty()) {
+                JsonArray aliases = new JsonArray();
+                criteria.aliases().forEach(a -> aliases.add(new JsonObject()
+                        .put("givenName", a.givenName()).put("familyName", a.familyName())));
+                c.put("aliases", aliases);
+            }
+            json.put("criteria", c);
+        }
+        JsonArray regs = new JsonArray();
+        registers.forEach(r -> regs.add(new JsonObject().put("authority", r.authority()).put("status", r.status())));
+        JsonArray rel = new JsonArray();
+        released.forEach(r -> rel.add(new JsonObject()
+                .put("authority", r.authority()).put("recordId", r.recordId()).put("tier", r.tier())));
+        return json.put("registers", regs).put("released", rel).put("policy", policy);
+    }
+}

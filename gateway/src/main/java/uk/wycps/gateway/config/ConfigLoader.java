@@ -1,0 +1,256 @@
+package uk.wycps.gateway.config;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+import uk.wycps.connector.ConnectorRegistry;
+import uk.wycps.connector.RegisterSettings;
+
+/**
+ * Reads and validates the gateway's JSON configuration file (O2). Every problem stops start-up
+ * with a {@link ConfigException} naming the file, the place and the problem. Relative paths
+ * inside the file are resolved against the file's folder.
+ *
+ * <pre>
+ * {
+ *   "http": {"host": "0.0.0.0", "port": 8080},
+ *   "auth": {"issuer": "https://idp.example", "audience": "wycps-gateway",
+ *            "keys": [{"algorithm": "ES256", "publicKeyFile": "issuer.pem"}]},
+ *   "registers": [{"authority": "leeds", "dialect": "canonical-json", "baseUrl": "http://leeds:9104",
+ *                  "deadlineMs": 2000, "maxConnections": 64, "maxWaitQueue": 256}],
+ *   "audit": {"directory": "audit"},
+ *   "policy": {"file": "policy.yaml"}
+ * }
+ * </pre>
+ */
+public final class ConfigLoader {
+
+    private static final Pattern AUTHORITY = Pattern.compile("[a-z][a-z0-9-]{1,39}");
+    private static final Set<String> ALGORITHMS = Set.of("ES256", "RS256");
+
+    private final ConnectorRegistry connectors;
+
+    public ConfigLoader(ConnectorRegistry connectors) {
+        this.connectors = connectors;
+    }
+
+    /** Reads {@code file}; {@link ConfigException} for any problem. */
+    public GatewayConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+        JsonObject json;
+        try {
+            json = new JsonObject(text);
+        } catch (DecodeException e) {
+            throw new ConfigException(file + ": not valid JSON");
+        }
+        Path base = file.toAbsolutePath().getParent();
+        return parse(json, base, file.toString());
+    }
+
+    /** Validates an already-read configuration; {@code source} names it in messages. */
+    public GatewayConfig parse(JsonObject json, Path base, String source) {
+        Place root = new Place(source, "$");
+        root.onlyKeys(json, "http", "auth", "registers", "audit", "policy");
+        GatewayConfig.Http http = http(root.child("http"), json.getValue("http"));
+        GatewayConfig.Auth auth = auth(root.child("auth"), json.getValue("auth"), base);
+        List<RegisterSettings> registers = registers(root.child("registers"), json.getValue("registers"));
+        GatewayConfig.Audit audit = audit(root.child("audit"), json.getValue("audit"), base);
+        Path policy = null;
+        Object policyJson = json.getValue("policy");
+        if (policyJson != null) {
+            Place p = root.child("policy");
+            JsonObject o = p.object(policyJson);
+            p.onlyKeys(o, "file");
+            String f = p.child("file").string(o.getValue("file"), true);
+            policy = base.resolve(f);
+            if (!Files.isReadable(policy)) {
+                throw p.child("file").problem("policy file " + policy + " cannot be read");
+            }
+        }
+        return new GatewayConfig(http, auth, registers, audit, policy);
+    }
+
+    private GatewayConfig.Http http(Place p, Object value) {
+        JsonObject o = value == null ? new JsonObject() : p.object(value);
+        p.onlyKeys(o, "host", "port", "maxBodyBytes", "idleTimeoutSeconds");
+        String host = o.containsKey("host") ? p.child("host").string(o.getValue("host"), true) : "0.0.0.0";
+        int port = p.child("port").integer(o.getValue("port"), 8080, 0, 65535);
+        int maxBody = p.child("maxBodyBytes").integer(o.getValue("maxBodyBytes"),
+                GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, 1024, 1024 * 1024);
+        int idle = p.child("idleTimeoutSeconds").integer(o.getValue("idleTimeoutSeconds"),
+                GatewayConfig.Http.DEFAULT_IDLE_TIMEOUT_SECONDS, 1, 3600);
+        return new GatewayConfig.Http(host, port, maxBody, idle);
+    }
+
+    private GatewayConfig.Auth auth(Place p, Object value, Path base) {
+        if (value == null) {
+            throw p.problem("missing: the gateway does not start without token verification keys");
+        }
+        JsonObject o = p.object(value);
+        p.onlyKeys(o, "issuer", "audience", "keys", "leewaySeconds");
+        String issuer = p.child("issuer").string(o.getValue("issuer"), true);
+        String audience = o.containsKey("audience")
+                ? p.child("audience").string(o.getValue("audience"), true) : GatewayConfig.Auth.DEFAULT_AUDIENCE;
+        int leeway = p.child("leewaySeconds").integer(o.getValue("leewaySeconds"), 30, 0, 300);
+        Place keysPlace = p.child("keys");
+        Object keysValue = o.getValue("keys");
+        if (!(keysValue instanceof JsonArray keys) || keys.isEmpty()) {
+            // An empty key set would put vertx-auth-jwt into its unsecured mode (see PITFALLS).
+            throw keysPlace.problem("at least one verification key is required; with none, unsigned tokens would pass");
+        }
+        List<GatewayConfig.VerificationKey> parsed = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) {
+            Place k = keysPlace.index(i);
+            JsonObject key = k.object(keys.getValue(i));
+            k.onlyKeys(key, "algorithm", "publicKeyFile", "publicKey");
+            String alg = k.child("algorithm").string(key.getValue("algorithm"), true);
+            if (!ALGORITHMS.contains(alg)) {
+                throw k.child("algorithm").problem("must be one of " + ALGORITHMS + " (asymmetric only), not " + alg);
+            }
+            String pem;
+            if (key.containsKey("publicKeyFile")) {
+                Path f = base.resolve(k.child("publicKeyFile").string(key.getValue("publicKeyFile"), true));
+                try {
+                    pem = Files.readString(f);
+                } catch (IOException e) {
+                    throw k.child("publicKeyFile").problem("cannot read " + f);
+                }
+            } else {
+                pem = k.child("publicKey").string(key.getValue("publicKey"), true);
+            }
+            if (!pem.contains("-----BEGIN PUBLIC KEY-----")) {
+                throw k.problem("the key must be a PEM public key (-----BEGIN PUBLIC KEY-----); never a private or shared secret");
+            }
+            parsed.add(new GatewayConfig.VerificationKey(alg, pem));
+        }
+        return new GatewayConfig.Auth(issuer, audience, parsed, leeway);
+    }
+
+    private List<RegisterSettings> registers(Place p, Object value) {
+        if (!(value instanceof JsonArray array) || array.isEmpty()) {
+            throw p.problem("at least one register is required");
+        }
+        List<RegisterSettings> registers = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < array.size(); i++) {
+            Place r = p.index(i);
+            JsonObject o = r.object(array.getValue(i));
+            r.onlyKeys(o, "authority", "dialect", "baseUrl", "deadlineMs", "maxConnections", "maxWaitQueue",
+                    "maxResponseBytes", "options");
+            String authority = r.child("authority").string(o.getValue("authority"), true);
+            if (!AUTHORITY.matcher(authority).matches()) {
+                throw r.child("authority").problem("must be a lower-case name like 'leeds'");
+            }
+            if (!seen.add(authority)) {
+                throw r.child("authority").problem("register '" + authority + "' is configured twice");
+            }
+            String dialect = r.child("dialect").string(o.getValue("dialect"), true);
+            if (!connectors.supports(dialect)) {
+                throw r.child("dialect").problem("no connector for dialect '" + dialect + "' (known: "
+                        + connectors.dialects() + ")");
+            }
+            URI url;
+            try {
+                url = new URI(r.child("baseUrl").string(o.getValue("baseUrl"), true));
+            } catch (URISyntaxException e) {
+                throw r.child("baseUrl").problem("not a URL");
+            }
+            if (url.getHost() == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
+                throw r.child("baseUrl").problem("must be an http or https URL with a host");
+            }
+            int deadline = r.child("deadlineMs").integer(o.getValue("deadlineMs"),
+                    (int) RegisterSettings.DEFAULT_DEADLINE.toMillis(), 10, 60_000);
+            int maxConnections = r.child("maxConnections").integer(o.getValue("maxConnections"),
+                    RegisterSettings.DEFAULT_MAX_CONNECTIONS, 1, 10_000);
+            int maxWaitQueue = r.child("maxWaitQueue").integer(o.getValue("maxWaitQueue"),
+                    RegisterSettings.DEFAULT_MAX_WAIT_QUEUE, 0, 100_000);
+            int maxResponseBytes = r.child("maxResponseBytes").integer(o.getValue("maxResponseBytes"),
+                    RegisterSettings.DEFAULT_MAX_RESPONSE_BYTES, 1024, 64 * 1024 * 1024);
+            JsonObject options = o.containsKey("options") ? r.child("options").object(o.getValue("options")) : null;
+            registers.add(new RegisterSettings(authority, dialect, url, Duration.ofMillis(deadline), maxConnections,
+                    maxWaitQueue, maxResponseBytes, options));
+        }
+        return registers;
+    }
+
+    private GatewayConfig.Audit audit(Place p, Object value, Path base) {
+        if (value == null) {
+            throw p.problem("missing: every enquiry must be audited (H1)");
+        }
+        JsonObject o = p.object(value);
+        p.onlyKeys(o, "directory");
+        return new GatewayConfig.Audit(base.resolve(p.child("directory").string(o.getValue("directory"), true)));
+    }
+
+    /** A place in the file, for messages: {@code config.json at $.registers[2].baseUrl: ...}. */
+    private record Place(String source, String path) {
+
+        Place child(String key) {
+            return new Place(source, path + "." + key);
+        }
+
+        Place index(int i) {
+            return new Place(source, path + "[" + i + "]");
+        }
+
+        ConfigException problem(String what) {
+            return new ConfigException(source + " at " + path + ": " + what);
+        }
+
+        JsonObject object(Object value) {
+            if (value instanceof JsonObject o) {
+                return o;
+            }
+            throw problem("must be an object");
+        }
+
+        String string(Object value, boolean required) {
+            if (value == null && !required) {
+                return null;
+            }
+            if (!(value instanceof String s) || s.isBlank()) {
+                throw problem(value == null ? "missing" : "must be a non-empty string");
+            }
+            return s;
+        }
+
+        int integer(Object value, int defaultValue, int min, int max) {
+            if (value == null) {
+                return defaultValue;
+            }
+            if (!(value instanceof Integer || value instanceof Long)) {
+                throw problem("must be a whole number");
+            }
+            long n = ((Number) value).longValue();
+            if (n < min || n > max) {
+                throw problem("must be between " + min + " and " + max + ", not " + n);
+            }
+            return (int) n;
+        }
+
+        void onlyKeys(JsonObject o, String... allowed) {
+            Set<String> known = Set.of(allowed);
+            for (String key : o.fieldNames()) {
+                if (!known.contains(key)) {
+                    throw child(key).problem("unknown setting (known here: " + String.join(", ", allowed) + ")");
+                }
+            }
+        }
+    }
+}

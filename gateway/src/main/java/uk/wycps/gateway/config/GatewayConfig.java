@@ -1,0 +1,42 @@
+package uk.wycps.gateway.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import uk.wycps.connector.RegisterSettings;
+
+/**
+ * The gateway's validated configuration (O2), parsed once at start-up by {@link ConfigLoader}.
+ */
+public record GatewayConfig(Http http, Auth auth, List<RegisterSettings> registers, Audit audit, Path policyFile) {
+
+    public GatewayConfig {
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(audit, "audit");
+        registers = List.copyOf(registers);
+    }
+
+    /** Where and how the API listens. */
+    public record Http(String host, int port, int maxBodyBytes, int idleTimeoutSeconds) {
+        public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
+        public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 30;
+    }
+
+    /** Token checks (A1): the trusted issuer, the audience, and the issuer's public keys. */
+    public record Auth(String issuer, String audience, List<VerificationKey> keys, int leewaySeconds) {
+        public static final String DEFAULT_AUDIENCE = "wycps-gateway";
+
+        public Auth {
+            keys = List.copyOf(keys);
+        }
+    }
+
+    /** One public key: {@code ES256} or {@code RS256}, PEM text. */
+    public record VerificationKey(String algorithm, String pem) {
+    }
+
+    /** Where the audit log lives. */
+    public record Audit(Path directory) {
+    }
+}

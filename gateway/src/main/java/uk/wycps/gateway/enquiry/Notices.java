@@ -1,0 +1,44 @@
+package uk.wycps.gateway.enquiry;
+
+import java.util.Locale;
+import uk.wycps.gateway.fanout.RegisterOutcome;
+
+/**
+ * The plain-language notice for a register that was not checked (F5). Every one says that it
+ * is not a "no record" result. The {@code WITHHELD} notice is the same text whether or not the
+ * register holds the child (A9).
+ */
+final class Notices {
+
+    private Notices() {
+    }
+
+    static String forOutcome(RegisterOutcome outcome, long deadlineMs) {
+        String name = displayName(outcome.authority());
+        String why = switch (outcome.status()) {
+            case OK -> null;
+            case TIMEOUT -> "no answer within " + deadlineMs + " ms";
+            case UNAVAILABLE -> "it could not be reached";
+            case ERROR -> "its answer could not be read";
+            case CIRCUIT_OPEN -> "it has been failing, so the gateway is giving it time to recover";
+            case REJECTED -> "it is at capacity";
+            case WITHHELD -> null;
+        };
+        if (why == null) {
+            return null;
+        }
+        return name + " register was not checked (" + why + "). This is not a 'no record' result.";
+    }
+
+    static String withheld(String authority) {
+        String name = displayName(authority);
+        return "Your access does not include " + name + " register's records, so it is not shown here. This is not a "
+                + "'no record' result: to find out, contact " + name + " Child Protection Co-ordinator. If " + name
+                + " holds a matching record, it is told of this enquiry.";
+    }
+
+    static String displayName(String authority) {
+        return authority.isEmpty() ? authority
+                : authority.substring(0, 1).toUpperCase(Locale.ROOT) + authority.substring(1);
+    }
+}

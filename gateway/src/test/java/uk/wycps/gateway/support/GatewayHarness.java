@@ -1,0 +1,71 @@
+package uk.wycps.gateway.support;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.List;
+import uk.wycps.connector.RegisterSettings;
+import uk.wycps.gateway.Gateway;
+import uk.wycps.gateway.audit.AuditSink;
+import uk.wycps.gateway.config.GatewayConfig;
+
+/**
+ * A real gateway on an ephemeral loopback port, trusting a {@link TestIssuer}, with a web client
+ * to call it over real HTTP.
+ */
+public final class GatewayHarness {
+
+    public final Vertx vertx;
+    public final TestIssuer issuer;
+    public final Gateway gateway;
+    public final WebClient client;
+
+    private GatewayHarness(Vertx vertx, TestIssuer issuer, Gateway gateway) {
+        this.vertx = vertx;
+        this.issuer = issuer;
+        this.gateway = gateway;
+        this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+                .setDefaultPort(gateway.port()));
+    }
+
+    public static Future<GatewayHarness> start(Vertx vertx, List<RegisterSettings> registers, AuditSink audit) {
+        TestIssuer issuer = new TestIssuer(vertx);
+        GatewayConfig config = new GatewayConfig(new GatewayConfig.Http("127.0.0.1", 0,
+                GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, 5), issuer.auth(), registers, new GatewayConfig.Audit(null), null);
+        return Gateway.start(vertx, config, audit).map(g -> new GatewayHarness(vertx, issuer, g));
+    }
+
+    /** {@code POST /api/v1/enquiries} with a bearer token (none when null). */
+    public Future<HttpResponse<Buffer>> enquire(String token, JsonObject body) {
+        HttpRequest<Buffer> request = client.post("/api/v1/enquiries");
+        if (token != null) {
+            request.bearerTokenAuthentication(token);
+        }
+        return request.sendJsonObject(body);
+    }
+
+    /** A well-formed enquiry body for a subject. */
+    public static JsonObject enquiry(String givenName, String familyName, String dateOfBirth) {
+        JsonObject subject = new JsonObject().put("familyName", familyName);
+        if (givenName != null) {
+            subject.put("givenName", givenName);
+        }
+        if (dateOfBirth != null) {
+            subject.put("dateOfBirth", dateOfBirth);
+        }
+        return new JsonObject()
+                .put("subject", subject)
+                .put("purpose", new JsonObject().put("code", "register-check").put("justification", "Referral from school nurse"))
+                .put("consent", new JsonObject().put("status", "not-sought").put("ground", "authorised-register-check"));
+    }
+
+    public Future<Void> close() {
+        client.close();
+        return gateway.close();
+    }
+}
