@@ -1,0 +1,179 @@
+package uk.wycps.mock;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import uk.wycps.connector.SearchCriteria;
+import uk.wycps.record.ChildRecord;
+import uk.wycps.record.EnquiryHistoryEntry;
+
+/**
+ * One mock register: its records, its enquiry history, its faults and its HTTP server. The
+ * enquiry history and the faults outlive {@link #stop()}, so a register can be stopped and
+ * {@link #restart() restarted} on the same port as a real outage would look.
+ */
+public final class MockRegister {
+
+    private static final System.Logger LOG = System.getLogger(MockRegister.class.getName());
+
+    private final Vertx vertx;
+    private final String authority;
+    private final String host;
+    private final SyntheticPopulation population;
+    private final AtomicReference<FaultSettings> faults;
+    private final Map<String, Map<String, EnquiryHistoryEntry>> enquiries = new ConcurrentHashMap<>();
+    private volatile CandidateIndex index;
+    private volatile int port;
+    private volatile String deploymentId;
+    private Future<Void> stopping = Future.succeededFuture();
+
+    MockRegister(Vertx vertx, String authority, String host, int port, SyntheticPopulation population,
+                 FaultSettings initialFaults) {
+        this.vertx = vertx;
+        this.authority = authority;
+        this.host = host;
+        this.port = port;
+        this.population = population;
+        this.faults = new AtomicReference<>(initialFaults);
+    }
+
+    /** Blocking: generates (when small) and indexes the register's records. */
+    void load() {
+        long t0 = System.nanoTime();
+        population.records(authority);
+        index = CandidateIndex.build(population, authority);
+        LOG.log(System.Logger.Level.INFO, "register {0}: {1} records indexed in {2} ms", authority,
+                population.childrenPerRegister(), (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Deploys the server; completes once it listens. */
+    synchronized Future<Void> start() {
+        if (deploymentId != null) {
+            return Future.succeededFuture();
+        }
+        RegisterVerticle verticle = new RegisterVerticle(this, host, port);
+        return stopping.transform(ignored -> vertx.deployVerticle(verticle)).map(id -> {
+            synchronized (this) {
+                deploymentId = id;
+                port = verticle.actualPort();
+            }
+            LOG.log(System.Logger.Level.INFO, "register {0} listening on port {1}", authority, port);
+            return null;
+        });
+    }
+
+    public String authority() {
+        return authority;
+    }
+
+    /** The bound port (the ephemeral one when started with port 0). */
+    public int port() {
+        return port;
+    }
+
+    /** Where the register answers, e.g. {@code http://127.0.0.1:9101}. */
+    public URI baseUrl() {
+        return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port);
+    }
+
+    /** True while the server is deployed. */
+    public boolean running() {
+        return deploymentId != null;
+    }
+
+    /** Undeploys the server: connections are refused until {@link #restart()}. */
+    public synchronized Future<Void> stop() {
+        String id = deploymentId;
+        if (id == null) {
+            return Future.succeededFuture();
+        }
+        deploymentId = null;
+        LOG.log(System.Logger.Level.INFO, "register {0} stopping", authority);
+        stopping = vertx.undeploy(id);
+        return stopping;
+    }
+
+    /** Starts the server again on the same port, with the same records and enquiry history. */
+    public Future<Void> restart() {
+        return start();
+    }
+
+    public void setFaults(FaultSettings settings) {
+        faults.set(Objects.requireNonNull(settings, "settings"));
+    }
+
+    public FaultSettings faults() {
+        return faults.get();
+    }
+
+    public void clearFaults() {
+        faults.set(FaultSettings.NONE);
+    }
+
+    /** The register's records as generated, in slot order, without the enquiry history received since. */
+    public List<ChildRecord> records() {
+        return population.records(authority);
+    }
+
+    /** The record as served (with its enquiry history), if the register holds it. */
+    public Optional<ChildRecord> record(String recordId) {
+        int slot = population.slotOf(authority, recordId);
+        return slot < 0 ? Optional.empty() : Optional.of(served(slot));
+    }
+
+    /** The enquiry-history entries received for a record, in arrival order. */
+    public List<EnquiryHistoryEntry> enquiryHistory(String recordId) {
+        Map<String, EnquiryHistoryEntry> entries = enquiries.get(recordId);
+        if (entries == null) {
+            return List.of();
+        }
+        synchronized (entries) {
+            return List.copyOf(entries.values());
+        }
+    }
+
+    // ---- used by the verticle -----------------------------------------------------------------
+
+    SyntheticPopulation population() {
+        return population;
+    }
+
+    /** The candidates of a search, as served, at most {@link CandidateIndex#MAX_CANDIDATES}. */
+    List<ChildRecord> search(SearchCriteria criteria) {
+        int[] slots = index.candidates(criteria);
+        List<ChildRecord> found = new ArrayList<>(slots.length);
+        for (int s : slots) {
+            found.add(served(s));
+        }
+        return found;
+    }
+
+    boolean holds(String recordId) {
+        return population.slotOf(authority, recordId) >= 0;
+    }
+
+    /** Stores an entry unless one with its id is already there; true when stored. */
+    boolean addEnquiry(String recordId, EnquiryHistoryEntry entry) {
+        Map<String, EnquiryHistoryEntry> entries = enquiries.computeIfAbsent(recordId,
+                k -> Collections.synchronizedMap(new LinkedHashMap<>()));
+        return entries.putIfAbsent(entry.entryId(), entry) == null;
+    }
+
+    private ChildRecord served(int slot) {
+        ChildRecord r = population.record(authority, slot);
+        List<EnquiryHistoryEntry> history = enquiryHistory(r.recordId());
+        return new ChildRecord(r.recordId(), r.givenName(), r.familyName(), r.aliases(), r.dateOfBirth(), r.gender(),
+                r.languages(), r.address(), r.addressHistory(), r.legalStatus(), r.concernCategories(),
+                r.registration(), r.registrationHistory(), r.meetings(), history, r.referrals(), r.relationships(),
+                r.lookedAfterIndicator(), r.ethnicity(), r.healthNotes(), r.concernDetails());
+    }
+}

@@ -1,0 +1,302 @@
+package uk.wycps.mock;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import uk.wycps.connector.SearchCriteria;
+import uk.wycps.record.CanonicalFields;
+import uk.wycps.record.ChildRecord;
+import uk.wycps.record.EnquiryHistoryEntry;
+import uk.wycps.record.FieldProjection;
+import uk.wycps.record.RecordJson;
+
+/**
+ * The HTTP server of one mock register, in the {@code canonical-json} dialect of
+ * {@code CanonicalJsonConnector}, with the admin fault API of API.md. Faults apply to
+ * {@code /search} and {@code /records}, never to {@code /admin}.
+ */
+final class RegisterVerticle extends VerticleBase {
+
+    static final int BODY_LIMIT = 64 * 1024;
+    static final int IDLE_TIMEOUT_SECONDS = 120;
+    /** The pace of the {@code drip} fault. */
+    static final long DRIP_INTERVAL_MS = 20;
+
+    private static final String JSON = "application/json";
+    private static final String FAULT_KEY = "mock.fault";
+    private static final ObjectReader QUERY_READER = RecordJson.mapper().readerFor(SearchQuery.class);
+    private static final ObjectReader ENTRY_READER = RecordJson.mapper().readerFor(EnquiryHistoryEntry.class);
+    private static final ObjectWriter ANSWER_WRITER = RecordJson.mapper().writerFor(SearchAnswer.class);
+
+    /** What a register is asked: who, and which canonical fields it may send back (A5). */
+    public record SearchQuery(SearchCriteria criteria, Set<String> fields) {
+    }
+
+    /** What it answers. */
+    public record SearchAnswer(List<ChildRecord> records) {
+    }
+
+    private final MockRegister register;
+    private final String host;
+    private final int requestedPort;
+    private volatile int actualPort;
+
+    RegisterVerticle(MockRegister register, String host, int port) {
+        this.register = register;
+        this.host = host;
+        this.requestedPort = port;
+    }
+
+    int actualPort() {
+        return actualPort;
+    }
+
+    @Override
+    public Future<?> start() {
+        Router router = Router.router(vertx);
+        router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
+        router.get("/admin/faults").handler(this::getFaults);
+        router.put("/admin/faults").handler(this::putFaults);
+        router.delete("/admin/faults").handler(this::deleteFaults);
+        router.route("/search").handler(this::injectFaults);
+        router.route("/records/*").handler(this::injectFaults);
+        router.post("/search").handler(this::search);
+        router.put("/records/:recordId/enquiries/:entryId").handler(this::recordEnquiry);
+        router.errorHandler(400, ctx -> error(ctx, 400, "invalid-request", "the request could not be read", null));
+        router.errorHandler(404, ctx -> error(ctx, 404, "not-found", "no such resource", null));
+        router.errorHandler(405, ctx -> error(ctx, 405, "method-not-allowed", "method not allowed here", null));
+        router.errorHandler(413, ctx -> error(ctx, 413, "too-large", "the body is larger than " + BODY_LIMIT + " bytes", null));
+        router.errorHandler(500, ctx -> error(ctx, 500, "internal-error", "the register failed", null));
+
+        HttpServerOptions options = new HttpServerOptions()
+                .setIdleTimeout(IDLE_TIMEOUT_SECONDS)
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setMaxHeaderSize(8 * 1024)
+                .setMaxInitialLineLength(4096);
+        HttpServer server = vertx.createHttpServer(options).requestHandler(router);
+        return server.listen(requestedPort, host).onSuccess(s -> actualPort = s.actualPort());
+    }
+
+    // ---- admin --------------------------------------------------------------------------------
+
+    private void getFaults(RoutingContext ctx) {
+        json(ctx.response(), 200, register.faults().toJson().toBuffer());
+    }
+
+    private void putFaults(RoutingContext ctx) {
+        JsonObject body;
+        try {
+            Buffer b = ctx.body().buffer();
+            body = b == null ? null : new JsonObject(b);
+        } catch (DecodeException | ClassCastException e) {
+            body = null;
+        }
+        if (body == null) {
+            error(ctx, 400, "invalid-faults", "the body must be a JSON object", null);
+            return;
+        }
+        try {
+            FaultSettings settings = FaultSettings.fromJson(body);
+            register.setFaults(settings);
+            json(ctx.response(), 200, settings.toJson().toBuffer());
+        } catch (FaultSettings.InvalidFaultsException e) {
+            error(ctx, 400, "invalid-faults", e.getMessage(), e.field());
+        }
+    }
+
+    private void deleteFaults(RoutingContext ctx) {
+        register.clearFaults();
+        json(ctx.response(), 200, FaultSettings.NONE.toJson().toBuffer());
+    }
+
+    // ---- faults -------------------------------------------------------------------------------
+
+    /** Delays, fails or breaks the exchange as the current settings say; otherwise passes it on. */
+    private void injectFaults(RoutingContext ctx) {
+        FaultSettings f = register.faults();
+        ctx.put(FAULT_KEY, f.mode());
+        long delay = f.latencyMs() + (f.jitterMs() > 0 ? ThreadLocalRandom.current().nextLong(f.jitterMs() + 1) : 0);
+        if (delay > 0) {
+            vertx.setTimer(delay, id -> afterDelay(ctx, f));
+        } else {
+            afterDelay(ctx, f);
+        }
+    }
+
+    private void afterDelay(RoutingContext ctx, FaultSettings f) {
+        if (ctx.response().closed()) {
+            return;
+        }
+        if (f.errorRate() > 0 && ThreadLocalRandom.current().nextDouble() < f.errorRate()) {
+            error(ctx, 500, "injected-fault", "error injected by the mock register", null);
+            return;
+        }
+        switch (f.mode()) {
+            case HANG -> {
+                // Accept and never answer: the client's deadline, or the idle timeout, ends it.
+            }
+            case RESET -> ctx.request().connection().close();
+            case ERROR -> error(ctx, 500, "injected-fault", "error injected by the mock register", null);
+            default -> ctx.next();
+        }
+    }
+
+    /** Sends a successful answer, broken the way the current fault mode says. */
+    private void answer(RoutingContext ctx, int status, Buffer body) {
+        FaultMode mode = ctx.get(FAULT_KEY);
+        HttpServerResponse response = ctx.response();
+        switch (mode == null ? FaultMode.NONE : mode) {
+            case MALFORMED -> json(response, 200, body.getBuffer(0, Math.max(1, body.length() / 2)));
+            case WRONG_CONTENT_TYPE -> response.setStatusCode(status)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8").end(body);
+            case DRIP -> drip(response, status, body);
+            default -> json(response, status, body);
+        }
+    }
+
+    private void drip(HttpServerResponse response, int status, Buffer body) {
+        response.setStatusCode(status).setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, JSON);
+        int[] next = {0};
+        long timer = vertx.setPeriodic(0, DRIP_INTERVAL_MS, id -> {
+            if (response.closed() || response.ended()) {
+                vertx.cancelTimer(id);
+            } else if (next[0] >= body.length()) {
+                vertx.cancelTimer(id);
+                response.end();
+            } else {
+                response.write(body.getBuffer(next[0], next[0] + 1));
+                next[0]++;
+            }
+        });
+        response.closeHandler(v -> vertx.cancelTimer(timer));
+    }
+
+    // ---- the dialect --------------------------------------------------------------------------
+
+    private void search(RoutingContext ctx) {
+        SearchQuery query;
+        try {
+            Buffer b = ctx.body().buffer();
+            if (b == null || b.length() == 0) {
+                error(ctx, 400, "invalid-query", "the body must be a search query", null);
+                return;
+            }
+            query = QUERY_READER.readValue(b.getBytes());
+        } catch (IOException | RuntimeException e) {
+            error(ctx, 400, "invalid-query", "the body is not a valid search query", null);
+            return;
+        }
+        if (query == null || query.criteria() == null) {
+            error(ctx, 400, "invalid-query", "criteria are required", "criteria");
+            return;
+        }
+        if (query.fields() == null) {
+            error(ctx, 400, "invalid-query", "fields are required: the register sends only what is asked for", "fields");
+            return;
+        }
+        for (String f : query.fields()) {
+            if (f == null || !CanonicalFields.all().contains(f)) {
+                error(ctx, 400, "invalid-query", "unknown field", "fields");
+                return;
+            }
+        }
+        if (query.criteria().familyName().isBlank()) {
+            error(ctx, 400, "invalid-query", "familyName must not be blank", "criteria.familyName");
+            return;
+        }
+        // recordId always goes back: without it a record can be neither linked nor audited.
+        Set<String> fields = new java.util.HashSet<>(query.fields());
+        fields.add(CanonicalFields.RECORD_ID);
+        SearchCriteria criteria = query.criteria();
+        if (register.population().childrenPerRegister() > SyntheticPopulation.MATERIALISE_LIMIT) {
+            // A large register regenerates its candidates: that is work for a worker thread.
+            vertx.executeBlocking(() -> searchAnswer(criteria, fields), false).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    answer(ctx, 200, ar.result());
+                } else {
+                    error(ctx, 500, "internal-error", "the search failed", null);
+                }
+            });
+            return;
+        }
+        try {
+            answer(ctx, 200, searchAnswer(criteria, fields));
+        } catch (JsonProcessingException e) {
+            error(ctx, 500, "internal-error", "the answer could not be written", null);
+        }
+    }
+
+    private Buffer searchAnswer(SearchCriteria criteria, Set<String> fields) throws JsonProcessingException {
+        List<ChildRecord> found = register.search(criteria);
+        List<ChildRecord> projected = found.stream().map(r -> FieldProjection.project(r, fields)).toList();
+        return Buffer.buffer(ANSWER_WRITER.writeValueAsBytes(new SearchAnswer(projected)));
+    }
+
+    private void recordEnquiry(RoutingContext ctx) {
+        String recordId = ctx.pathParam("recordId");
+        String entryId = ctx.pathParam("entryId");
+        if (entryId == null || entryId.isBlank() || entryId.length() > 128) {
+            error(ctx, 400, "invalid-entry", "entryId must be 1 to 128 characters", "entryId");
+            return;
+        }
+        if (!register.holds(recordId)) {
+            error(ctx, 404, "unknown-record", "this register holds no such record", "recordId");
+            return;
+        }
+        EnquiryHistoryEntry entry;
+        try {
+            Buffer b = ctx.body().buffer();
+            entry = b == null || b.length() == 0 ? null : ENTRY_READER.readValue(b.getBytes());
+        } catch (IOException | RuntimeException e) {
+            entry = null;
+        }
+        if (entry == null) {
+            error(ctx, 400, "invalid-entry", "the body is not a valid enquiry-history entry", null);
+            return;
+        }
+        if (entry.entryId() != null && !entry.entryId().equals(entryId)) {
+            error(ctx, 400, "invalid-entry", "entryId in the body differs from the path", "entryId");
+            return;
+        }
+        if (entry.entryId() == null) {
+            entry = new EnquiryHistoryEntry(entryId, entry.enquiryId(), entry.at(), entry.subject(), entry.role(),
+                    entry.agency(), entry.authority(), entry.purpose(), entry.consentBasis());
+        }
+        boolean stored = register.addEnquiry(recordId, entry);
+        answer(ctx, stored ? 201 : 200, Buffer.buffer("{}"));
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private static void json(HttpServerResponse response, int status, Buffer body) {
+        if (!response.ended() && !response.closed()) {
+            response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body);
+        }
+    }
+
+    /** The API.md error shape; never a stack trace. */
+    private static void error(RoutingContext ctx, int status, String code, String message, String field) {
+        JsonObject body = new JsonObject().put("error", code).put("message", message);
+        if (field != null) {
+            body.put("field", field);
+        }
+        json(ctx.response(), status, body.toBuffer());
+    }
+}
