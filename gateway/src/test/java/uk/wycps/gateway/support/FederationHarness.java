@@ -1,0 +1,41 @@
+package uk.wycps.gateway.support;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import uk.wycps.connector.RegisterSettings;
+import uk.wycps.gateway.audit.AuditSink;
+import uk.wycps.mock.MockFederation;
+import uk.wycps.mock.MockOptions;
+import uk.wycps.mock.MockRegister;
+import uk.wycps.mock.MockRegisters;
+
+/** The five mock registers on ephemeral loopback ports, and a gateway in front of them. */
+public final class FederationHarness {
+
+    public static final int CHILDREN = 200;
+
+    public final MockFederation mocks;
+    public final GatewayHarness gateway;
+
+    private FederationHarness(MockFederation mocks, GatewayHarness gateway) {
+        this.mocks = mocks;
+        this.gateway = gateway;
+    }
+
+    public static Future<FederationHarness> start(Vertx vertx, AuditSink audit) {
+        return MockRegisters.start(vertx, MockOptions.defaults().withChildrenPerRegister(CHILDREN).withEphemeralPorts())
+                .compose(mocks -> {
+                    List<RegisterSettings> registers = new ArrayList<>();
+                    for (MockRegister r : mocks.registers()) {
+                        registers.add(RegisterSettings.of(r.authority(), "canonical-json", r.baseUrl()));
+                    }
+                    return GatewayHarness.start(vertx, registers, audit).map(g -> new FederationHarness(mocks, g));
+                });
+    }
+
+    public Future<Void> close() {
+        return gateway.close().compose(v -> mocks.close());
+    }
+}
