@@ -109,6 +109,7 @@ class DefaultPolicyDocumentTest {
     }
 
     @Test
+    @SuppressWarnings("deprecation")
     void skeletonEntryPointBehavesAsTheLoadedDefault() {
         // DefaultPolicy.create is what the gateway called first: same decisions as the document
         SharingPolicy skeleton = DefaultPolicy.create(ApiFieldTable.AUTHORITIES);
