@@ -12,7 +12,8 @@ import uk.wycps.gateway.audit.FileAuditSink;
 import uk.wycps.gateway.config.GatewayConfig;
 import uk.wycps.linkage.ExactLinker;
 import uk.wycps.linkage.RecordLinker;
-import uk.wycps.policy.DefaultPolicy;
+import uk.wycps.policy.PolicyLoader;
+import uk.wycps.record.CanonicalFields;
 import uk.wycps.policy.SharingPolicy;
 
 /**
@@ -60,7 +61,9 @@ public final class Gateway {
         for (RegisterSettings r : config.registers()) {
             authorities.add(r.authority());
         }
-        return DefaultPolicy.create(authorities);
+        return config.policyFile() == null
+                ? PolicyLoader.loadDefault(CanonicalFields.all(), authorities)
+                : PolicyLoader.load(config.policyFile(), CanonicalFields.all(), authorities);
     }
 
     /** The port the gateway listens on (the real one when configured with 0). */

@@ -24,6 +24,7 @@ import uk.wycps.mock.MockOptions;
 import uk.wycps.mock.MockRegister;
 import uk.wycps.mock.MockRegisters;
 import uk.wycps.mock.SyntheticPopulation;
+import uk.wycps.policy.PolicyException;
 
 /** The gateway's command line: {@code demo}, {@code serve}, {@code token}, {@code verify-audit} (API.md). */
 @Command(name = "gateway.jar", mixinStandardHelpOptions = true,
@@ -128,8 +129,9 @@ public final class GatewayMain implements Runnable {
                 Gateway gateway = await(Gateway.start(vertx, parsed), 60);
                 System.out.println("WYCPS gateway listening on port " + gateway.port());
             } catch (Exception e) {
-                System.err.println("Start-up failed: " + (e instanceof ConfigException ? e.getMessage()
-                        : e.getClass().getSimpleName() + ": " + e.getMessage()));
+                boolean configuration = e instanceof ConfigException || e instanceof PolicyException;
+                System.err.println((configuration ? "Configuration error: " : "Start-up failed: ")
+                        + (configuration ? "" : e.getClass().getSimpleName() + ": ") + e.getMessage());
                 vertx.close();
                 return 2;
             }

@@ -1,0 +1,150 @@
+package uk.wycps.gateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
+import uk.wycps.gateway.GatewayMain;
+import uk.wycps.gateway.auth.DemoKeys;
+import uk.wycps.gateway.auth.TokenVerifier;
+
+/**
+ * Verifies that {@code serve} validates its configuration at start-up and refuses to start on
+ * any problem with a message naming it (O2), above all without verification keys (A1; an empty
+ * key set would make vertx-auth-jwt accept unsigned tokens).
+ */
+class ServeConfigurationTest {
+
+    @TempDir
+    Path dir;
+
+    private static final String PUBLIC_KEY = DemoKeys.verificationKeyPem().replace("A", "B");
+
+    private JsonObject validConfig() {
+        return new JsonObject()
+                .put("http", new JsonObject().put("port", 0))
+                .put("auth", new JsonObject().put("issuer", "https://idp.example")
+                        .put("keys", new JsonArray().add(new JsonObject().put("algorithm", "ES256")
+                                .put("publicKey", PUBLIC_KEY))))
+                .put("registers", new JsonArray().add(new JsonObject().put("authority", "leeds")
+                        .put("dialect", "canonical-json").put("baseUrl", "http://127.0.0.1:9104")))
+                .put("audit", new JsonObject().put("directory", "audit"));
+    }
+
+    private Path write(JsonObject config) throws Exception {
+        Path file = dir.resolve("gateway.json");
+        Files.writeString(file, config.encodePrettily());
+        return file;
+    }
+
+    /** Runs {@code serve --config file} as the jar would, returning its exit code and stderr. */
+    private static Object[] serve(Path file) {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream previous = System.err;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            int code = new CommandLine(new GatewayMain()).execute("serve", "--config", file.toString());
+            return new Object[] {code, err.toString(StandardCharsets.UTF_8)};
+        } finally {
+            System.setErr(previous);
+        }
+    }
+
+    @Test
+    void serveRefusesToStartWithNoVerificationKey() throws Exception {
+        JsonObject config = validConfig();
+        config.getJsonObject("auth").put("keys", new JsonArray());
+        Object[] result = serve(write(config));
+        assertEquals(2, result[0]);
+        assertTrue(((String) result[1]).contains("$.auth.keys"), (String) result[1]);
+        assertTrue(((String) result[1]).contains("unsigned tokens"), (String) result[1]);
+    }
+
+    @Test
+    void serveRefusesToStartWithNoAuthSection() throws Exception {
+        JsonObject config = validConfig();
+        config.remove("auth");
+        Object[] result = serve(write(config));
+        assertEquals(2, result[0]);
+        assertTrue(((String) result[1]).contains("$.auth"), (String) result[1]);
+    }
+
+    @Test
+    void serveRefusesTheDemoKey() throws Exception {
+        JsonObject config = validConfig();
+        config.getJsonObject("auth").getJsonArray("keys").getJsonObject(0).put("publicKey", DemoKeys.verificationKeyPem());
+        Object[] result = serve(write(config));
+        assertEquals(2, result[0]);
+        assertTrue(((String) result[1]).contains("demo key"), (String) result[1]);
+    }
+
+    @Test
+    void tokenVerifierCannotBeBuiltWithoutKeys() {
+        Vertx vertx = Vertx.vertx();
+        try {
+            GatewayConfig.Auth noKeys = new GatewayConfig.Auth("iss", "wycps-gateway", List.of(), 0);
+            assertThrows(ConfigException.class, () -> TokenVerifier.create(vertx, noKeys, Set.of("leeds")));
+        } finally {
+            vertx.close();
+        }
+    }
+
+    static List<Arguments> badConfigurations() {
+        return List.of(
+                Arguments.of("unknown dialect", (Consumer<JsonObject>) c -> c.getJsonArray("registers").getJsonObject(0)
+                        .put("dialect", "carrier-pigeon"), "$.registers[0].dialect"),
+                Arguments.of("duplicate register", (Consumer<JsonObject>) c -> c.getJsonArray("registers")
+                        .add(c.getJsonArray("registers").getJsonObject(0).copy()), "$.registers[1].authority"),
+                Arguments.of("not a URL", (Consumer<JsonObject>) c -> c.getJsonArray("registers").getJsonObject(0)
+                        .put("baseUrl", "ftp://x"), "$.registers[0].baseUrl"),
+                Arguments.of("deadline out of range", (Consumer<JsonObject>) c -> c.getJsonArray("registers")
+                        .getJsonObject(0).put("deadlineMs", 0), "$.registers[0].deadlineMs"),
+                Arguments.of("unknown setting", (Consumer<JsonObject>) c -> c.put("cache", true), "$.cache"),
+                Arguments.of("HMAC algorithm", (Consumer<JsonObject>) c -> c.getJsonObject("auth").getJsonArray("keys")
+                        .getJsonObject(0).put("algorithm", "HS256"), "$.auth.keys[0].algorithm"),
+                Arguments.of("private key", (Consumer<JsonObject>) c -> c.getJsonObject("auth").getJsonArray("keys")
+                        .getJsonObject(0).put("publicKey", "-----BEGIN PRIVATE KEY-----\nAAAA\n"), "$.auth.keys[0]"),
+                Arguments.of("no registers", (Consumer<JsonObject>) c -> c.put("registers", new JsonArray()),
+                        "$.registers"),
+                Arguments.of("no audit", (Consumer<JsonObject>) c -> c.remove("audit"), "$.audit"),
+                Arguments.of("port not a number", (Consumer<JsonObject>) c -> c.getJsonObject("http").put("port", "80"),
+                        "$.http.port"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badConfigurations")
+    void badConfigurationStopsStartUpNamingThePlace(String what, Consumer<JsonObject> breakIt, String place)
+            throws Exception {
+        JsonObject config = validConfig();
+        breakIt.accept(config);
+        Object[] result = serve(write(config));
+        assertEquals(2, result[0], what);
+        assertTrue(((String) result[1]).contains(place), what + ": " + result[1]);
+    }
+
+    @Test
+    void notJsonStopsStartUp() throws Exception {
+        Path file = dir.resolve("gateway.json");
+        Files.writeString(file, "http: {port: 80");
+        Object[] result = serve(file);
+        assertEquals(2, result[0]);
+        assertTrue(((String) result[1]).contains("not valid JSON"), (String) result[1]);
+    }
+}
