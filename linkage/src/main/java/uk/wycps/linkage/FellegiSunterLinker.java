@@ -21,8 +21,8 @@ import uk.wycps.connector.SearchCriteria;
  *   <li>each person gets the band and score of its best record against the subject, and that
  *       record's per-field explanation;</li>
  *   <li>twin guard ({@link LinkageConfig#twinGuard()}): a candidate whose given name disagrees
- *       with the subject's is at most POSSIBLE, and records whose given names disagree are never
- *       merged, since twins agree on everything else;</li>
+ *       with the subject's, or whose known gender differs, is at most POSSIBLE, and two such
+ *       records are never merged, since twins agree on everything else;</li>
  *   <li>if several persons share the best band and the subject lacks an attribute on which they
  *       differ, {@code moreDetail} names it ({@code givenName}, {@code dateOfBirth},
  *       {@code postcode}, {@code gender}).</li>
@@ -76,7 +76,7 @@ public final class FellegiSunterLinker implements RecordLinker {
             PreparedRecord p = scorer.prepare(c.record());
             PairComparison cmp = scorer.compare(s, p);
             if (cmp.band() != null) {
-                boolean guarded = guard && cmp.givenNamesDisagree();
+                boolean guarded = guard && cmp.identityConflict();
                 kept.add(new Scored(c, p, cmp, guarded ? MatchBand.POSSIBLE : cmp.band()));
             }
         }
@@ -92,7 +92,7 @@ public final class FellegiSunterLinker implements RecordLinker {
                     continue;
                 }
                 PairComparison c = scorer.compare(kept.get(i).prepared, kept.get(j).prepared);
-                if (c.band() == MatchBand.MATCH && !(guard && c.givenNamesDisagree())) {
+                if (c.band() == MatchBand.MATCH && !(guard && c.identityConflict())) {
                     match[i][j] = true;
                     match[j][i] = true;
                     edges.add(new double[] {c.weight(), i, j});
@@ -183,9 +183,14 @@ public final class FellegiSunterLinker implements RecordLinker {
         return List.copyOf(out);
     }
 
-    /** Whether the persons hold different known values of an attribute (a person may hold several). */
+    /**
+     * Whether the attribute would tell the persons apart: some person has a value, and not all
+     * persons hold the same values (a person may hold several, or none).
+     */
     private static boolean differ(List<List<Scored>> persons, java.util.function.Function<PreparedRecord, Object> attribute) {
         Set<Object> first = null;
+        boolean anyValue = false;
+        boolean different = false;
         for (List<Scored> p : persons) {
             Set<Object> values = new HashSet<>();
             for (Scored x : p) {
@@ -194,15 +199,13 @@ public final class FellegiSunterLinker implements RecordLinker {
                     values.add(v);
                 }
             }
-            if (values.isEmpty()) {
-                continue;
-            }
+            anyValue |= !values.isEmpty();
             if (first == null) {
                 first = values;
             } else if (!first.equals(values)) {
-                return true;
+                different = true;
             }
         }
-        return false;
+        return anyValue && different;
     }
 }

@@ -191,9 +191,9 @@ public final class LinkageConfig {
     }
 
     /**
-     * The linker's twin guard: a candidate whose given name disagrees with the subject's is at
-     * most POSSIBLE, and two records whose given names disagree are never merged, whatever their
-     * weight (twins share family name, date of birth and address).
+     * The linker's twin guard: a candidate whose given name disagrees with the subject's (or whose
+     * known gender differs) is at most POSSIBLE, and two such records are never merged, whatever
+     * their weight (twins share family name, date of birth and address).
      */
     public boolean twinGuard() {
         return twinGuard;

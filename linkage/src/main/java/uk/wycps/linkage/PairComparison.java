@@ -59,6 +59,16 @@ public final class PairComparison {
         return levels[Field.GIVEN_NAME.ordinal()] == Field.GIVEN_NAME.disagree();
     }
 
+    /**
+     * What the linker's twin guard acts on: the given names disagree or are only loosely alike
+     * ({@code jw-medium}: Holly and Molly), or both genders are known and differ. Twins and
+     * siblings agree on family name, address and often date of birth.
+     */
+    public boolean identityConflict() {
+        int g = levels[Field.GIVEN_NAME.ordinal()];
+        return g == Field.G_DIS || g == Field.G_JW_MED || levels[Field.GENDER.ordinal()] == Field.GENDER.disagree();
+    }
+
     public boolean viaAlias() {
         return alias;
     }
