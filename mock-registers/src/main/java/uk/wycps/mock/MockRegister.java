@@ -52,7 +52,7 @@ public final class MockRegister {
         population.records(authority);
         index = CandidateIndex.build(population, authority);
         LOG.log(System.Logger.Level.INFO, "register {0}: {1} records indexed in {2} ms", authority,
-                population.childrenPerRegister(), (System.nanoTime() - t0) / 1_000_000);
+                String.valueOf(population.childrenPerRegister()), String.valueOf((System.nanoTime() - t0) / 1_000_000));
     }
 
     /** Deploys the server; completes once it listens. */
@@ -66,7 +66,7 @@ public final class MockRegister {
                 deploymentId = id;
                 port = verticle.actualPort();
             }
-            LOG.log(System.Logger.Level.INFO, "register {0} listening on port {1}", authority, port);
+            LOG.log(System.Logger.Level.INFO, "register {0} listening on port {1}", authority, String.valueOf(port));
             return null;
         });
     }
