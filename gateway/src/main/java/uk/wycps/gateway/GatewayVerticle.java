@@ -14,6 +14,7 @@ import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.RegisterSettings;
 import uk.wycps.gateway.api.EnquiryRoutes;
 import uk.wycps.gateway.api.GatewayRouter;
+import uk.wycps.gateway.api.PolicyExplainRoutes;
 import uk.wycps.gateway.audit.AuditSink;
 import uk.wycps.gateway.auth.TokenVerifier;
 import uk.wycps.gateway.config.GatewayConfig;
@@ -64,7 +65,9 @@ final class GatewayVerticle extends VerticleBase {
         TokenVerifier tokens = TokenVerifier.create(vertx, config.auth(), java.util.Set.copyOf(authorities));
         EnquiryService service = new EnquiryService(policy, new RegisterFanOut(vertx, byAuthority), deadlines, linker,
                 audit, new EnquiryHistoryNotifier(byAuthority));
-        EnquiryRoutes enquiries = new EnquiryRoutes(tokens, new EnquiryParser(authorities), service);
+        EnquiryParser parser = new EnquiryParser(authorities);
+        EnquiryRoutes enquiries = new EnquiryRoutes(tokens, parser, service);
+        PolicyExplainRoutes explain = new PolicyExplainRoutes(tokens, parser, policy);
         GatewayConfig.Http http = config.http();
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(http.host())
@@ -74,7 +77,8 @@ final class GatewayVerticle extends VerticleBase {
                 .setMaxInitialLineLength(4096)
                 .setCompressionSupported(false);
         HttpServer server = vertx.createHttpServer(options)
-                .requestHandler(GatewayRouter.create(vertx, http.maxBodyBytes(), enquiries, new HealthRoutes(authorities)));
+                .requestHandler(GatewayRouter.create(vertx, http.maxBodyBytes(), enquiries, explain,
+                        new HealthRoutes(authorities)));
         return server.listen().onSuccess(s -> boundPort.compareAndSet(0, s.actualPort()));
     }
 

@@ -30,16 +30,8 @@ public final class EnquiryRoutes {
     public void handle(RoutingContext ctx) {
         String correlationId = ctx.get(CorrelationId.KEY);
         tokens.verify(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))
-                .compose(caller -> {
-                    if (!isJson(ctx.request().getHeader(HttpHeaders.CONTENT_TYPE))) {
-                        throw new ApiException(415, "unsupported-media-type", "Send the enquiry as application/json.", null);
-                    }
-                    Buffer body = ctx.body().buffer();
-                    if (body == null || body.length() == 0) {
-                        throw ApiException.badRequest("malformed-json", "The body is empty.", "$");
-                    }
-                    return service.handle(caller, parser.parse(body), correlationId, requestedDeadline(ctx));
-                })
+                .compose(caller -> service.handle(caller, parser.parse(JsonBodies.require(ctx)), correlationId,
+                        requestedDeadline(ctx)))
                 .onSuccess(answer -> {
                     Buffer json;
                     try {
@@ -50,10 +42,7 @@ public final class EnquiryRoutes {
                     }
                     LOG.info("enquiry answered: enquiryId={}, correlationId={}, outcome={}, complete={}, persons={}",
                             answer.enquiryId(), correlationId, answer.outcome(), answer.complete(), answer.persons().size());
-                    ctx.response()
-                            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                            .putHeader("Cache-Control", "no-store")
-                            .end(json);
+                    JsonBodies.send(ctx, json);
                 })
                 .onFailure(e -> {
                     if (e instanceof ApiException api) {
@@ -64,15 +53,6 @@ public final class EnquiryRoutes {
                         ctx.fail(e);
                     }
                 });
-    }
-
-    private static boolean isJson(String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        int semi = contentType.indexOf(';');
-        String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
-        return type.equalsIgnoreCase("application/json");
     }
 
     private static long requestedDeadline(RoutingContext ctx) {

@@ -11,7 +11,8 @@ public final class GatewayRouter {
     private GatewayRouter() {
     }
 
-    public static Router create(Vertx vertx, int maxBodyBytes, EnquiryRoutes enquiries, HealthRoutes health) {
+    public static Router create(Vertx vertx, int maxBodyBytes, EnquiryRoutes enquiries, PolicyExplainRoutes explain,
+            HealthRoutes health) {
         Router router = Router.router(vertx);
         router.route().handler(CorrelationId::handle);
         router.get("/health/live").handler(health::live);
@@ -21,6 +22,9 @@ public final class GatewayRouter {
                 .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
                 .handler(enquiries::handle);
         router.route("/api/v1/enquiries").handler(ctx -> ctx.fail(405));
+        router.post("/api/v1/policy/explain")
+                .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+                .handler(explain::handle);
         router.route().last().handler(ctx -> ctx.fail(404));
         router.route().failureHandler(ErrorResponses::handleFailure);
         router.errorHandler(500, ErrorResponses::handleFailure);

@@ -47,6 +47,31 @@ public final class EnquiryParser {
     }
 
     public Enquiry parse(Buffer body) {
+        JsonObject json = object(body);
+        onlyKeys(json, "$", "subject", "purpose", "consent", "registers");
+        SearchCriteria subject = subject(object(json, "subject", "$.subject"));
+        return new Enquiry(subject, declaration(json), registers(json.getValue("registers")));
+    }
+
+    /**
+     * The declaration and registers of a {@code POST /api/v1/policy/explain} body: an enquiry
+     * without a subject.
+     */
+    public ExplainRequest parseExplain(Buffer body) {
+        JsonObject json = object(body);
+        onlyKeys(json, "$", "purpose", "consent", "registers");
+        return new ExplainRequest(declaration(json), registers(json.getValue("registers")));
+    }
+
+    /** What {@code explain} is asked: a declaration and the registers it concerns. */
+    public record ExplainRequest(Declaration declaration, List<String> registers) {
+    }
+
+    private static Declaration declaration(JsonObject json) {
+        return new Declaration(purpose(json), justification(json), consent(json));
+    }
+
+    private static JsonObject object(Buffer body) {
         JsonObject json;
         try {
             json = body.toJsonObject();
@@ -56,10 +81,7 @@ public final class EnquiryParser {
         if (json == null) {
             throw ApiException.badRequest("malformed-json", "The body is not a JSON object.", "$");
         }
-        onlyKeys(json, "$", "subject", "purpose", "consent", "registers");
-        SearchCriteria subject = subject(object(json, "subject", "$.subject"));
-        Declaration declaration = new Declaration(purpose(json), justification(json), consent(json));
-        return new Enquiry(subject, declaration, registers(json.getValue("registers")));
+        return json;
     }
 
     private SearchCriteria subject(JsonObject s) {
@@ -269,7 +291,9 @@ public final class EnquiryParser {
         if (value == null) {
             return List.copyOf(authorities);
         }
-        JsonArray array = array(value, "$.registers");
+        if (!(value instanceof JsonArray array)) {
+            throw ApiException.badRequest("invalid-field", "This must be a list.", "$.registers");
+        }
         if (array.isEmpty()) {
             throw ApiException.badRequest("invalid-field", "registers, when given, names at least one register.",
                     "$.registers");
