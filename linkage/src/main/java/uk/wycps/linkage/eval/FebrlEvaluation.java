@@ -76,7 +76,7 @@ public final class FebrlEvaluation {
         Result r = scored.result(LinkageConfig.defaults());
         print(out, file, r);
         Result g = scored.result(LinkageConfig.defaults(), true);
-        out.printf(Locale.ROOT, "with the twin guard (given names disagree => never MATCH): MATCH precision %.4f  recall %.4f  F1 %.4f; M+P recall %.4f%n",
+        out.printf(Locale.ROOT, "with the linker's twin guard (given names disagree or only jw-medium alike => never MATCH): MATCH precision %.4f  recall %.4f  F1 %.4f; M+P recall %.4f%n",
                 g.match().precision(), g.match().recall(), g.match().f1(), g.matchOrPossible().recall());
         if (opts.contains("--sweep")) {
             for (double t = 4; t <= 24; t += 1) {
@@ -236,7 +236,6 @@ public final class FebrlEvaluation {
         double[] weight = new double[m];
         boolean[] givenDisagrees = new boolean[m];
         byte[][] levels = new byte[m][];
-        int givenDisagree = Field.GIVEN_NAME.disagree();
         for (int k = 0; k < m; k++) {
             int i = (int) (pairs[k] >>> 32);
             int j = (int) pairs[k];
@@ -244,7 +243,7 @@ public final class FebrlEvaluation {
             right[k] = j;
             PairComparison c = scorer.compare(prepared[i], prepared[j]);
             weight[k] = c.weight();
-            givenDisagrees[k] = c.level(Field.GIVEN_NAME) == givenDisagree;
+            givenDisagrees[k] = c.identityConflict();
             byte[] lv = new byte[Field.values().length];
             for (Field f : Field.values()) {
                 lv[f.ordinal()] = (byte) c.level(f);
