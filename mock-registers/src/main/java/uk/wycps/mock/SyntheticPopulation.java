@@ -41,6 +41,10 @@ import uk.wycps.record.Relationship;
  * register's own children, of whom the last {@code s} are those who later moved on. With
  * {@code s = n/10} and {@code t = 3n/100}, about 11% of children are held by two or three
  * registers. Record numbers are a permutation of the slots, so they reveal nothing of this.
+ *
+ * <p>The other native children come in sibling groups (about 40% of them, some twins): one
+ * family name, parents, home and conference, each naming the others among its relationships,
+ * and each a different person in the ground truth: the hard negatives of record linkage.
  */
 public final class SyntheticPopulation {
 
@@ -261,11 +265,14 @@ public final class SyntheticPopulation {
     private static final int SALT_VARIANT = 2;
     private static final int SALT_RECORD = 3;
     private static final int SALT_MOVE = 4;
+    private static final int SALT_FAMILY = 5;
+    private static final int SALT_CHILD = 6;
+    private static final int SALT_OWN = 7;
 
     private enum Variant { IDENTICAL, OTHER_SPELLING, NICKNAME, HYPHEN_DROPPED, TYPO, DOB_SWAP, ALIAS_SURNAME }
 
     /** The child as it really is, independent of any register. */
-    private record Core(Community community, Gender gender, String givenName, String familyName,
+    private record Core(int head, LocalDate youngestInGroup, Community community, Gender gender, String givenName, String familyName,
                         List<PersonName> aliases, LocalDate dateOfBirth, List<String> languages, String ethnicity,
                         List<Relationship> relationships, String legalStatus, boolean lookedAfter) {
     }
@@ -294,14 +301,50 @@ public final class SyntheticPopulation {
         return z ^ (z >>> 31);
     }
 
+    /** Sibling groups within a block of four native slots: sizes, and the weight of each pattern. */
+    private static final int[][] SIBLING_PATTERNS = {{1, 1, 1, 1}, {2, 1, 1}, {2, 2}, {3, 1}, {1, 1, 2}, {4}};
+    private static final int[] SIBLING_WEIGHTS = {40, 22, 14, 10, 9, 5};
+
+    /**
+     * {first slot, size, index in group} of the sibling group of a slot. Brothers and sisters are
+     * neighbouring native slots of one register; children who move are not in groups.
+     */
+    private int[] siblingGroup(int a, int k) {
+        int start = second + third;
+        int end = n - second;
+        if (k < start || k >= end) {
+            return new int[] {k, 1, 0};
+        }
+        int blockStart = start + (k - start) / 4 * 4;
+        int blockEnd = Math.min(blockStart + 4, end);
+        int roll = random(a, blockStart, SALT_FAMILY).nextInt(100);
+        int pattern = 0;
+        while (roll >= SIBLING_WEIGHTS[pattern]) {
+            roll -= SIBLING_WEIGHTS[pattern];
+            pattern++;
+        }
+        int head = blockStart;
+        for (int size : SIBLING_PATTERNS[pattern]) {
+            int groupEnd = Math.min(head + size, blockEnd);
+            if (k < groupEnd) {
+                return new int[] {head, groupEnd - head, k - head};
+            }
+            head = groupEnd;
+        }
+        return new int[] {k, 1, 0};
+    }
+
     private Core core(int a, int k) {
-        Random rnd = random(a, k, SALT_CORE);
+        int[] group = siblingGroup(a, k);
+        int head = group[0];
+        int size = group[1];
+        int member = group[2];
+        // What the brothers and sisters share comes from the family's generator, what is the
+        // child's own from the child's.
+        Random rnd = random(a, head, SALT_CORE);
+        Random own = random(a, k, SALT_CHILD);
         Area area = Places.AREAS.get(a);
         Community community = Places.community(rnd, area);
-        int g = rnd.nextInt(100);
-        Gender gender = g < 49 ? Gender.FEMALE : g < 98 ? Gender.MALE : Gender.UNKNOWN;
-        boolean female = gender == Gender.FEMALE || (gender == Gender.UNKNOWN && rnd.nextBoolean());
-        String given = Places.pick(rnd, female ? community.girls() : community.boys());
         String family = Places.pick(rnd, community.surnames());
         String otherFamily = Places.pick(rnd, rnd.nextInt(3) == 0 ? Community.WHITE_BRITISH.surnames() : community.surnames());
         boolean hyphenated = !otherFamily.equals(family) && switch (community) {
@@ -312,19 +355,42 @@ public final class SyntheticPopulation {
         if (hyphenated) {
             family = family + "-" + otherFamily;
         }
-        if (female) {
-            family = feminine(community, family);
+
+        // The children of the group, oldest first; the first two are sometimes twins.
+        Gender[] genders = new Gender[size];
+        boolean[] girls = new boolean[size];
+        String[] givens = new String[size];
+        LocalDate[] births = new LocalDate[size];
+        LocalDate lastOldest = LAST_BIRTH.minusYears(2L * (size - 1));
+        LocalDate born = FIRST_BIRTH.plusDays(rnd.nextInt((int) (lastOldest.toEpochDay() - FIRST_BIRTH.toEpochDay() + 1)));
+        boolean twins = size >= 2 && rnd.nextInt(100) < 12;
+        for (int i = 0; i < size; i++) {
+            int g = rnd.nextInt(100);
+            genders[i] = g < 49 ? Gender.FEMALE : g < 98 ? Gender.MALE : Gender.UNKNOWN;
+            girls[i] = genders[i] == Gender.FEMALE || (genders[i] == Gender.UNKNOWN && rnd.nextBoolean());
+            String given = Places.pick(rnd, girls[i] ? community.girls() : community.boys());
+            for (int tries = 0; tries < 5 && java.util.Arrays.asList(givens).subList(0, i).contains(given); tries++) {
+                given = Places.pick(rnd, girls[i] ? community.girls() : community.boys());
+            }
+            givens[i] = given;
+            if (i > 0 && !(twins && i == 1)) {
+                born = min(born.plusDays(300 + rnd.nextInt(1100)), LAST_BIRTH);
+            }
+            births[i] = born;
         }
-        LocalDate dob = FIRST_BIRTH.plusDays(rnd.nextInt((int) (LAST_BIRTH.toEpochDay() - FIRST_BIRTH.toEpochDay() + 1)));
+        Gender gender = genders[member];
+        boolean female = girls[member];
+        String given = givens[member];
+        String childFamily = female ? feminine(community, family) : family;
 
         List<PersonName> aliases = new ArrayList<>(2);
-        String nick = NameVariants.nickname(rnd, given);
-        if (nick != null && rnd.nextInt(100) < 40) {
-            aliases.add(new PersonName(nick, family));
+        String nick = NameVariants.nickname(own, given);
+        if (nick != null && own.nextInt(100) < 40) {
+            aliases.add(new PersonName(nick, childFamily));
         }
-        if (hyphenated && rnd.nextInt(100) < 50) {
-            aliases.add(new PersonName(given, family.substring(0, family.indexOf('-'))));
-        } else if (!hyphenated && rnd.nextInt(100) < 10) {
+        if (hyphenated && own.nextInt(100) < 50) {
+            aliases.add(new PersonName(given, childFamily.substring(0, childFamily.indexOf('-'))));
+        } else if (!hyphenated && own.nextInt(100) < 10) {
             aliases.add(new PersonName(given, otherFamily));
         }
 
@@ -361,17 +427,27 @@ public final class SyntheticPopulation {
             rel.add(adult(rnd, Places.pick(rnd, partnerCommunity.boys()) + " "
                     + Places.pick(rnd, partnerCommunity.surnames()), "mother's partner", 45, 25));
         }
-        int siblings = rnd.nextInt(100) < 70 ? 1 + rnd.nextInt(rnd.nextInt(100) < 30 ? 5 : 3) : 0;
+        for (int i = 0; i < size; i++) {
+            if (i != member) {
+                String kin = girls[i] ? "sister" : "brother";
+                rel.add(new Relationship(givens[i] + " " + (girls[i] ? feminine(community, family) : family),
+                        births[i].equals(births[member]) ? "twin " + kin : kin, false, false));
+            }
+        }
+        int siblings = rnd.nextInt(100) < (size == 1 ? 70 : 30) ? 1 + rnd.nextInt(rnd.nextInt(100) < 30 ? 4 : 2) : 0;
         for (int s = 0; s < siblings; s++) {
             boolean sister = rnd.nextBoolean();
-            boolean half = rnd.nextInt(100) < 25;
-            String name = Places.pick(rnd, sister ? community.girls() : community.boys()) + " " + (half ? otherFamily : family);
+            boolean half = rnd.nextInt(100) < 35;
+            String surname = half ? otherFamily : family;
+            String name = Places.pick(rnd, sister ? community.girls() : community.boys()) + " "
+                    + (sister ? feminine(community, surname) : surname);
             rel.add(new Relationship(name, half ? (sister ? "half-sister" : "half-brother") : (sister ? "sister" : "brother"),
                     rnd.nextInt(100) < 4, false));
         }
         if (rnd.nextInt(100) < 30) {
             boolean grandmother = rnd.nextInt(100) < 75;
-            rel.add(adult(rnd, Places.pick(rnd, community.adultNames(grandmother)) + " " + mothersSurname,
+            rel.add(adult(rnd, Places.pick(rnd, community.adultNames(grandmother)) + " "
+                            + (grandmother ? feminine(community, mothersSurname) : mothersSurname),
                     rnd.nextBoolean() ? (grandmother ? "maternal grandmother" : "maternal grandfather")
                             : (grandmother ? "paternal grandmother" : "paternal grandfather"), 6, grandmother ? 1 : 10));
         }
@@ -401,7 +477,8 @@ public final class SyntheticPopulation {
             legalStatus = "Special Guardianship Order";
             lookedAfter = true;
         }
-        return new Core(community, gender, given, family, aliases, dob, languages, ethnicity, rel, legalStatus, lookedAfter);
+        return new Core(head, births[size - 1], community, gender, given, childFamily, aliases, births[member],
+                languages, ethnicity, rel, legalStatus, lookedAfter);
     }
 
     /** Polish family names take the feminine form for girls and women: Kowalski, Kowalska. */
@@ -520,10 +597,12 @@ public final class SyntheticPopulation {
         int hop = o[2];
         Core c = core(a, kk);
         Identity id = identity(c, a, kk, hop);
-        Random rnd = random(r, k, SALT_RECORD);
+        // Brothers and sisters share a home and a protection history (registered at one conference).
+        Random rnd = random(r, hop == 0 ? c.head() : k, SALT_RECORD);
+        Random own = random(r, k, SALT_OWN);
 
         // Where the child lived: one address per authority it passed through, dated by its moves.
-        Random moves = random(a, kk, SALT_MOVE);
+        Random moves = random(a, c.head(), SALT_MOVE);
         boolean mover = n - 1 - kk < second;
         int stages = !mover ? 1 : n - 1 - kk < third ? 3 : 2;
         LocalDate[] from = new LocalDate[stages + 1];
@@ -539,14 +618,17 @@ public final class SyntheticPopulation {
             history.add(new AddressPeriod(address, from[s], to));
             current = address;
         }
-        if (hop == 0 && rnd.nextInt(100) < 30) {
+        if (hop == 0 && moves.nextInt(100) < 30) {
             // An earlier address in the same authority.
-            LocalDate moved = between(rnd, c.dateOfBirth(), from.length > 1 && from[1] != null ? from[1] : REFERENCE_DATE);
-            Address earlier = address(rnd, Places.AREAS.get(r));
+            LocalDate moved = between(moves, c.youngestInGroup(), from.length > 1 && from[1] != null ? from[1] : REFERENCE_DATE);
+            Address earlier = address(moves, Places.AREAS.get(r));
             history.set(0, new AddressPeriod(history.get(0).address(), moved, null));
             history.add(0, new AddressPeriod(earlier, c.dateOfBirth(), moved));
         }
         LocalDate arrived = history.get(history.size() - 1).from();
+        if (arrived.isBefore(c.youngestInGroup())) {
+            arrived = c.youngestInGroup();
+        }
 
         // What this register knows of the child's protection history, from its arrival on.
         List<LocalDate> referralDates = new ArrayList<>(3);
@@ -603,7 +685,7 @@ public final class SyntheticPopulation {
             relationships.remove(relationships.size() - 1);
         }
         String legalStatus = registration.end() != null && rnd.nextBoolean() ? "Child in Need" : c.legalStatus();
-        String health = rnd.nextInt(100) < 45 ? Places.pick(rnd, HEALTH_NOTES) : null;
+        String health = own.nextInt(100) < 45 ? Places.pick(own, HEALTH_NOTES) : null;
         StringBuilder details = new StringBuilder(Places.pick(rnd, CONCERN_DETAILS.get(category)));
         if (relationships.stream().anyMatch(x -> Boolean.TRUE.equals(x.scheduleOneIndicator()))) {
             details.append(" Contact with a household member who is a Schedule One offender.");

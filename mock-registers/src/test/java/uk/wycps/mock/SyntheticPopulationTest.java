@@ -152,6 +152,44 @@ class SyntheticPopulationTest {
         assertTrue(differing > 20, "variants " + differing);
     }
 
+    /**
+     * Verifies that registers hold sibling groups, twins among them: same family name, address and
+     * conference, each naming the other, yet different persons in the ground truth (F4 hard negatives).
+     */
+    @Test
+    void siblingGroupsAndTwinsAreDifferentPersons() {
+        int groups = 0;
+        int twins = 0;
+        for (String authority : SyntheticPopulation.AUTHORITIES) {
+            List<ChildRecord> records = POPULATION.records(authority);
+            for (int slot = 0; slot + 1 < records.size(); slot++) {
+                ChildRecord a = records.get(slot);
+                ChildRecord b = records.get(slot + 1);
+                String bName = b.givenName() + " " + b.familyName();
+                boolean siblings = a.relationships().stream().anyMatch(r -> r.name().equals(bName)
+                        && r.relationship().matches("(twin )?(brother|sister)"));
+                // A brother or sister of the same name elsewhere can happen; one at the same address is the group.
+                if (!siblings || !a.address().equals(b.address())) {
+                    continue;
+                }
+                groups++;
+                String aName = a.givenName() + " " + a.familyName();
+                assertTrue(b.relationships().stream().anyMatch(r -> r.name().equals(aName)), "each names the other");
+                assertEquals(a.registration().start(), b.registration().start(), "registered at one conference");
+                assertNotEquals(a.givenName(), b.givenName());
+                assertNotEquals(POPULATION.groundTruth().personOf(authority, a.recordId()),
+                        POPULATION.groundTruth().personOf(authority, b.recordId()));
+                if (a.dateOfBirth().equals(b.dateOfBirth())) {
+                    twins++;
+                    assertTrue(a.relationships().stream().anyMatch(r -> r.name().equals(bName)
+                            && r.relationship().startsWith("twin ")));
+                }
+            }
+        }
+        assertTrue(groups > 200, "sibling pairs " + groups);
+        assertTrue(twins > 5, "twins " + twins);
+    }
+
     /** Verifies the demo's example: exactly two registers, identical name, date of birth and gender, different address. */
     @Test
     void crossBoundaryExampleIsHeldByExactlyTwoRegistersWithIdenticalIdentity() {
