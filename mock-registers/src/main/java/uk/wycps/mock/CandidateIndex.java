@@ -22,7 +22,8 @@ import uk.wycps.record.PersonName;
  *
  * <p>A candidate shares a family-name key with the criteria (its own or an alias's, against the
  * criteria's family name or aliases), or the criteria's given and family names swapped match
- * its family and given names. When the criteria carry a date of birth, the candidate's is in
+ * its family and given names, or (a changed family name) it shares a given-name key and has the
+ * very date of birth or the date with day and month swapped. When the criteria carry a date of birth, the candidate's is in
  * the same year give or take one, or the same date with day and month swapped. At most
  * {@link #MAX_CANDIDATES}, the closest first. Immutable once built; lookups only.
  */
@@ -34,14 +35,16 @@ final class CandidateIndex {
 
     private final Map<String, int[]> byFamilyKey;
     private final Map<String, int[]> byGivenKey;
+    private final Map<Integer, int[]> byBirthYear;
     private final int[] birthDay;
     private final int[] givenHash;
     private final String[] familyNorm;
 
-    private CandidateIndex(Map<String, int[]> byFamilyKey, Map<String, int[]> byGivenKey, int[] birthDay,
-                           int[] givenHash, String[] familyNorm) {
+    private CandidateIndex(Map<String, int[]> byFamilyKey, Map<String, int[]> byGivenKey,
+                           Map<Integer, int[]> byBirthYear, int[] birthDay, int[] givenHash, String[] familyNorm) {
         this.byFamilyKey = byFamilyKey;
         this.byGivenKey = byGivenKey;
+        this.byBirthYear = byBirthYear;
         this.birthDay = birthDay;
         this.givenHash = givenHash;
         this.familyNorm = familyNorm;
@@ -52,6 +55,7 @@ final class CandidateIndex {
         int n = population.childrenPerRegister();
         Map<String, IntList> family = new HashMap<>();
         Map<String, IntList> given = new HashMap<>();
+        Map<Integer, IntList> years = new HashMap<>();
         int[] birthDay = new int[n];
         int[] givenHash = new int[n];
         String[] familyNorm = new String[n];
@@ -72,10 +76,15 @@ final class CandidateIndex {
                 given.computeIfAbsent(k, x -> new IntList()).add(slot);
             }
             birthDay[slot] = id.dateOfBirth() == null ? Integer.MIN_VALUE : (int) id.dateOfBirth().toEpochDay();
+            if (id.dateOfBirth() != null) {
+                years.computeIfAbsent(id.dateOfBirth().getYear(), x -> new IntList()).add(slot);
+            }
             givenHash[slot] = normalise(id.givenName()).hashCode();
             familyNorm[slot] = normalise(id.familyName()).intern();
         }
-        return new CandidateIndex(freeze(family), freeze(given), birthDay, givenHash, familyNorm);
+        Map<Integer, int[]> byYear = new HashMap<>();
+        years.forEach((y, v) -> byYear.put(y, v.toArray()));
+        return new CandidateIndex(freeze(family), freeze(given), byYear, birthDay, givenHash, familyNorm);
     }
 
     /** The slots of the candidates for the criteria, closest first, at most {@link #MAX_CANDIDATES}. */
@@ -114,6 +123,27 @@ final class CandidateIndex {
             }
         }
         LocalDate dob = criteria.dateOfBirth();
+        if (criteria.givenName() != null && dob != null) {
+            // A changed family name (a step-parent's, say): the given name sounds the same and the
+            // date of birth is the very one, or has day and month swapped.
+            Set<String> givenKeys = new LinkedHashSet<>();
+            addKeys(givenKeys, criteria.givenName());
+            IntSet givenSide = new IntSet();
+            for (String k : givenKeys) {
+                givenSide.addAll(byGivenKey.get(k));
+            }
+            int exact = (int) dob.toEpochDay();
+            int swapped = dob.getDayOfMonth() <= 12
+                    ? (int) LocalDate.of(dob.getYear(), dob.getDayOfMonth(), dob.getMonthValue()).toEpochDay() : exact;
+            int[] sameYear = byBirthYear.get(dob.getYear());
+            if (sameYear != null) {
+                for (int s : sameYear) {
+                    if ((birthDay[s] == exact || birthDay[s] == swapped) && givenSide.contains(s)) {
+                        found.add(s);
+                    }
+                }
+            }
+        }
         int wantedGiven = criteria.givenName() == null ? 0 : normalise(criteria.givenName()).hashCode();
         String wantedFamily = normalise(criteria.familyName());
         int[] slots = found.toArray();

@@ -107,7 +107,10 @@ class RegisterSearchTest {
         })));
     }
 
-    /** Verifies that the pre-filter tolerates swapped names and a transposed day and month, and keeps a year either side. */
+    /**
+     * Verifies that the pre-filter tolerates swapped names, a transposed day and month, a year
+     * either side, letter case and a changed family name (F4: a moved child is still found).
+     */
     @Test
     void findsSwappedNamesAndTransposedDates(Vertx vertx, VertxTestContext ctx) {
         MockRegister leeds = federation.register("leeds");
@@ -121,7 +124,10 @@ class RegisterSearchTest {
                 new SearchCriteria(child.givenName(), child.familyName(), null, null, transposed, null, null),
                 new SearchCriteria(child.familyName(), child.givenName(), null, null, dob, null, null),
                 new SearchCriteria(child.givenName(), child.familyName(), null, null, dob.plusYears(1), null, null),
-                new SearchCriteria(null, child.familyName().toUpperCase(java.util.Locale.ROOT), null, null, dob, null, null));
+                new SearchCriteria(null, child.familyName().toUpperCase(java.util.Locale.ROOT), null, null, dob, null, null),
+                // A changed family name: the given name and the very date of birth still find the child.
+                new SearchCriteria(child.givenName(), "Zzyzxqj", null, null, dob, null, null),
+                new SearchCriteria(child.givenName(), "Zzyzxqj", null, null, transposed, null, null));
         Future.all(variants.stream().map(v -> c.search(RawHttp.request(v, Set.of("recordId"), 2000))).toList())
                 .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
                     for (int i = 0; i < variants.size(); i++) {
