@@ -132,26 +132,32 @@ final class Comparisons {
     static boolean oneDigitOff(int a, int b) {
         int diffs = 0;
         int first = -1;
-        int[] da = new int[8];
-        int[] db = new int[8];
-        for (int i = 7; i >= 0; i--) {
-            da[i] = a % 10;
-            db[i] = b % 10;
-            a /= 10;
-            b /= 10;
-        }
-        for (int i = 0; i < 8; i++) {
-            if (da[i] != db[i]) {
-                if (diffs == 0) {
+        int x = a;
+        int y = b;
+        for (int i = 0; i < 8; i++, x /= 10, y /= 10) {
+            if (x % 10 != y % 10) {
+                if (diffs++ == 0) {
                     first = i;
                 }
-                diffs++;
+                if (diffs > 2) {
+                    return false;
+                }
             }
         }
         if (diffs == 1) {
             return true;
         }
-        return diffs == 2 && first < 7 && da[first] == db[first + 1] && da[first + 1] == db[first];
+        if (diffs != 2 || first > 6) {
+            return false;
+        }
+        // Positions counted from the last digit: first and first + 1 must be swapped.
+        int p = 1;
+        for (int i = 0; i < first; i++) {
+            p *= 10;
+        }
+        int a0 = a / p % 10, a1 = a / (p * 10) % 10;
+        int b0 = b / p % 10, b1 = b / (p * 10) % 10;
+        return a0 == b1 && a1 == b0;
     }
 
     // ---- gender ----------------------------------------------------------------------------

@@ -21,8 +21,10 @@ import uk.wycps.connector.SearchCriteria;
  *   <li>each person gets the band and score of its best record against the subject, and that
  *       record's per-field explanation;</li>
  *   <li>twin guard ({@link LinkageConfig#twinGuard()}): a candidate whose given name disagrees
- *       with the subject's, or whose known gender differs, is at most POSSIBLE, and two such
- *       records are never merged, since twins agree on everything else;</li>
+ *       with the subject's (or is only loosely alike), or whose known gender differs, is at most
+ *       POSSIBLE; two records in that relation are never merged, since twins agree on everything
+ *       else, unless a third record of the person strongly agrees with both given names (a
+ *       nickname on one side, a typo on the other);</li>
  *   <li>if several persons share the best band and the subject lacks an attribute on which they
  *       differ, {@code moreDetail} names it ({@code givenName}, {@code dateOfBirth},
  *       {@code postcode}, {@code gender}).</li>
@@ -82,8 +84,9 @@ public final class FellegiSunterLinker implements RecordLinker {
         }
         kept.sort(Comparator.comparing((Scored x) -> x.band).thenComparingDouble(x -> -x.vsSubject.weight()));
         int n = kept.size();
-        // Pairwise MATCH edges across registers.
-        boolean[][] match = new boolean[n][n];
+        // Pairwise comparisons across registers: MATCH by weight, guard conflicts, and strong
+        // given-name agreement (exact, nickname, jw-high), which may bridge a conflict.
+        byte[][] rel = new byte[n][n];
         List<double[]> edges = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             kept.get(i).group = i;
@@ -92,41 +95,61 @@ public final class FellegiSunterLinker implements RecordLinker {
                     continue;
                 }
                 PairComparison c = scorer.compare(kept.get(i).prepared, kept.get(j).prepared);
-                if (c.band() == MatchBand.MATCH && !(guard && c.identityConflict())) {
-                    match[i][j] = true;
-                    match[j][i] = true;
+                byte r = 0;
+                if (c.band() == MatchBand.MATCH) {
+                    r |= MATCH_WEIGHT;
+                }
+                if (guard && c.givenNamesConflict()) {
+                    r |= NAME_CONFLICT;
+                }
+                if (guard && c.level(Field.GENDER) == Field.S_DIS) {
+                    r |= GENDER_CONFLICT;
+                }
+                if (c.level(Field.GIVEN_NAME) <= Field.G_JW_HIGH) {
+                    r |= STRONG_GIVEN;
+                }
+                rel[i][j] = r;
+                rel[j][i] = r;
+                if ((r & (MATCH_WEIGHT | NAME_CONFLICT | GENDER_CONFLICT)) == MATCH_WEIGHT) {
                     edges.add(new double[] {c.weight(), i, j});
                 }
             }
         }
         edges.sort(Comparator.comparingDouble((double[] e) -> -e[0]));
+        // Groups hold at most one record per register, so each merge check is small.
+        List<List<Integer>> groups = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            List<Integer> g = new ArrayList<>(2);
+            g.add(i);
+            groups.add(g);
+        }
         for (double[] e : edges) {
             int gi = kept.get((int) e[1]).group;
             int gj = kept.get((int) e[2]).group;
-            if (gi == gj || !mergeable(kept, match, gi, gj)) {
+            if (gi == gj || !mergeable(rel, groups.get(gi), groups.get(gj))) {
                 continue;
             }
-            for (Scored x : kept) {
-                if (x.group == gj) {
-                    x.group = gi;
-                }
+            for (int x : groups.get(gj)) {
+                kept.get(x).group = gi;
             }
+            groups.get(gi).addAll(groups.get(gj));
+            groups.get(gj).clear();
         }
-        // Persons in order of their best record (kept is sorted by weight against the subject).
+        // Persons in order of their best record (kept is sorted by band, then weight).
         List<LinkedPerson> persons = new ArrayList<>();
         List<List<Scored>> members = new ArrayList<>();
-        Set<Integer> seen = new HashSet<>();
+        boolean[] seen = new boolean[n];
         for (Scored x : kept) {
-            if (!seen.add(x.group)) {
+            if (seen[x.group]) {
                 continue;
             }
+            seen[x.group] = true;
             List<Scored> group = new ArrayList<>();
-            for (Scored y : kept) {
-                if (y.group == x.group) {
-                    group.add(y);
-                }
+            List<SourcedRecord> records = new ArrayList<>();
+            for (int y : groups.get(x.group)) {
+                group.add(kept.get(y));
             }
-            List<SourcedRecord> records = new ArrayList<>(group.size());
+            group.sort(Comparator.comparing((Scored y) -> y.band).thenComparingDouble(y -> -y.vsSubject.weight()));
             group.forEach(g -> records.add(g.source));
             PairComparison best = x.vsSubject;
             persons.add(new LinkedPerson(x.band, Math.round(best.score() * 1000) / 1000.0, records, best.explanation()));
@@ -135,21 +158,40 @@ public final class FellegiSunterLinker implements RecordLinker {
         return new LinkageResult(persons, moreDetail(subject, s, persons, members));
     }
 
-    private static boolean mergeable(List<Scored> kept, boolean[][] match, int gi, int gj) {
-        for (int a = 0; a < kept.size(); a++) {
-            if (kept.get(a).group != gi) {
-                continue;
-            }
-            for (int b = 0; b < kept.size(); b++) {
-                if (kept.get(b).group != gj) {
-                    continue;
+    private static final byte MATCH_WEIGHT = 1;
+    private static final byte NAME_CONFLICT = 2;
+    private static final byte GENDER_CONFLICT = 4;
+    private static final byte STRONG_GIVEN = 8;
+
+    /**
+     * Complete linkage under the twin guard: every pair across the two groups weighs a MATCH, is
+     * from different registers (same-register pairs were never compared, so weigh nothing), has
+     * no gender conflict, and has either no given-name conflict or a bridge: a third record of
+     * the merged group whose given name strongly agrees with both (Niamh between Neve and Naimh;
+     * an initial or a phonetic likeness is no bridge, so twins stay apart).
+     */
+    private static boolean mergeable(byte[][] rel, List<Integer> a, List<Integer> b) {
+        for (int x : a) {
+            for (int y : b) {
+                byte r = rel[x][y];
+                if ((r & MATCH_WEIGHT) == 0 || (r & GENDER_CONFLICT) != 0) {
+                    return false;
                 }
-                if (!match[a][b] || kept.get(a).source.authority().equals(kept.get(b).source.authority())) {
+                if ((r & NAME_CONFLICT) != 0 && !bridged(rel, x, y, a) && !bridged(rel, x, y, b)) {
                     return false;
                 }
             }
         }
         return true;
+    }
+
+    private static boolean bridged(byte[][] rel, int x, int y, List<Integer> via) {
+        for (int z : via) {
+            if (z != x && z != y && (rel[x][z] & STRONG_GIVEN) != 0 && (rel[z][y] & STRONG_GIVEN) != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static List<String> moreDetail(SearchCriteria subject, PreparedRecord s, List<LinkedPerson> persons,

@@ -65,8 +65,13 @@ public final class PairComparison {
      * siblings agree on family name, address and often date of birth.
      */
     public boolean identityConflict() {
+        return givenNamesConflict() || levels[Field.GENDER.ordinal()] == Field.GENDER.disagree();
+    }
+
+    /** Both given names present and they disagree or are only loosely alike ({@code jw-medium}). */
+    public boolean givenNamesConflict() {
         int g = levels[Field.GIVEN_NAME.ordinal()];
-        return g == Field.G_DIS || g == Field.G_JW_MED || levels[Field.GENDER.ordinal()] == Field.GENDER.disagree();
+        return g == Field.G_DIS || g == Field.G_JW_MED;
     }
 
     public boolean viaAlias() {

@@ -110,6 +110,33 @@ class FellegiSunterLinkerTest {
         assertTrue(walkers.moreDetail().contains("givenName"), () -> walkers.moreDetail().toString());
     }
 
+    /** Verifies that a nickname in one register and a typo in another are bridged by the third register's name. */
+    @Test
+    void aThirdRecordBridgesANicknameAndATypo() {
+        List<SourcedRecord> candidates = List.of(
+                new SourcedRecord("kirklees", child("KL-1", "Niamh", "O'Neill-Murphy", DOB, Gender.FEMALE, BD)),
+                new SourcedRecord("leeds", child("LS-1", "Neve", "O'Neill-Murphy", DOB, Gender.FEMALE, BD)),
+                new SourcedRecord("wakefield", child("WF-1", "Naimh", "O'Neill-Murphy", DOB, Gender.FEMALE, BD)));
+        LinkageResult result = LINKER.link(subject("Neve", "O'Neill-Murphy", DOB, null, null), candidates);
+        assertEquals(1, result.persons().size(), () -> bands(result));
+        assertEquals(3, result.persons().get(0).records().size());
+    }
+
+    /** Verifies that an initial in a third register does not bridge twins. */
+    @Test
+    void anInitialDoesNotBridgeTwins() {
+        List<SourcedRecord> candidates = List.of(
+                new SourcedRecord("bradford", child("BD-1", "Aisha", "Khan", DOB, Gender.FEMALE, BD)),
+                new SourcedRecord("leeds", child("LS-1", "Amira", "Khan", DOB, Gender.FEMALE, BD)),
+                new SourcedRecord("kirklees", child("KL-1", "A", "Khan", DOB, Gender.FEMALE, BD)));
+        LinkageResult result = LINKER.link(subject(null, "Khan", DOB, null, null), candidates);
+        for (LinkedPerson p : result.persons()) {
+            Set<String> given = p.records().stream().map(r -> r.record().givenName()).filter(g -> g.length() > 1)
+                    .collect(Collectors.toSet());
+            assertTrue(given.size() <= 1, () -> "merged twins: " + bands(result));
+        }
+    }
+
     /** Verifies that twins of different genders with similar names (Amir, Amira) are not merged. */
     @Test
     void twinsOfDifferentGenderWithSimilarNamesAreNotMerged() {
