@@ -18,11 +18,12 @@ import uk.wycps.gateway.api.PolicyExplainRoutes;
 import uk.wycps.gateway.audit.AuditSink;
 import uk.wycps.gateway.auth.TokenVerifier;
 import uk.wycps.gateway.config.GatewayConfig;
-import uk.wycps.gateway.enquiry.EnquiryHistoryNotifier;
 import uk.wycps.gateway.enquiry.EnquiryParser;
 import uk.wycps.gateway.enquiry.EnquiryService;
 import uk.wycps.gateway.fanout.RegisterFanOut;
+import uk.wycps.gateway.fanout.RegisterGuards;
 import uk.wycps.gateway.health.HealthRoutes;
+import uk.wycps.gateway.outbox.RegisterOutbox;
 import uk.wycps.linkage.RecordLinker;
 import uk.wycps.policy.SharingPolicy;
 
@@ -39,10 +40,12 @@ final class GatewayVerticle extends VerticleBase {
     private final AuditSink audit;
     private final List<RegisterConnector> connectors = new ArrayList<>();
     private final AtomicInteger boundPort;
+    private final RegisterOutbox outbox;
 
     /** {@code boundPort} receives the port the first instance listens on. */
     GatewayVerticle(GatewayConfig config, SharingPolicy policy, RecordLinker linker, AuditSink audit,
-            AtomicInteger boundPort) {
+            RegisterOutbox outbox, AtomicInteger boundPort) {
+        this.outbox = outbox;
         this.boundPort = boundPort;
         this.config = config;
         this.policy = policy;
@@ -62,9 +65,11 @@ final class GatewayVerticle extends VerticleBase {
             deadlines.put(settings.authority(), settings.deadline().toMillis());
         }
         List<String> authorities = List.copyOf(byAuthority.keySet());
+        // One breaker and bulkhead per register for the whole deployment, not one per event loop.
+        RegisterGuards guards = RegisterGuards.shared(vertx, context.deploymentID(), config.registers());
         TokenVerifier tokens = TokenVerifier.create(vertx, config.auth(), java.util.Set.copyOf(authorities));
-        EnquiryService service = new EnquiryService(policy, new RegisterFanOut(vertx, byAuthority), deadlines, linker,
-                audit, new EnquiryHistoryNotifier(byAuthority));
+        EnquiryService service = new EnquiryService(policy, new RegisterFanOut(vertx, byAuthority, guards), deadlines, linker,
+                audit, outbox);
         EnquiryParser parser = new EnquiryParser(authorities);
         EnquiryRoutes enquiries = new EnquiryRoutes(tokens, parser, service);
         PolicyExplainRoutes explain = new PolicyExplainRoutes(tokens, parser, policy);
@@ -78,7 +83,7 @@ final class GatewayVerticle extends VerticleBase {
                 .setCompressionSupported(false);
         HttpServer server = vertx.createHttpServer(options)
                 .requestHandler(GatewayRouter.create(vertx, http.maxBodyBytes(), enquiries, explain,
-                        new HealthRoutes(authorities)));
+                        new HealthRoutes(authorities, guards)));
         return server.listen().onSuccess(s -> boundPort.compareAndSet(0, s.actualPort()));
     }
 
@@ -86,6 +91,7 @@ final class GatewayVerticle extends VerticleBase {
     public Future<?> stop() {
         List<Future<Void>> closing = new ArrayList<>();
         connectors.forEach(c -> closing.add(c.close()));
+        RegisterGuards.release(vertx, context.deploymentID());
         return Future.join(closing);
     }
 }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
@@ -49,7 +50,12 @@ public final class BoundedHttpCall {
         }
         client.request(options).onComplete(ar -> {
             if (ar.failed()) {
-                exchange.fail(RegisterFailure.connection("could not connect: " + shortReason(ar.cause())));
+                if (ar.cause() instanceof ConnectionPoolTooBusyException) {
+                    // The pool's bounded wait queue is full: refuse now rather than queue (no retry).
+                    exchange.fail(new RegisterFailure(RegisterFailure.Kind.REJECTED, "connection pool full"));
+                } else {
+                    exchange.fail(RegisterFailure.connection("could not connect: " + shortReason(ar.cause())));
+                }
                 return;
             }
             HttpClientRequest request = ar.result();
@@ -58,8 +64,10 @@ public final class BoundedHttpCall {
                 request.reset();
                 return;
             }
-            request.exceptionHandler(err -> exchange.fail(
-                    RegisterFailure.connection("connection failed before the answer: " + shortReason(err))));
+            request.exceptionHandler(err -> exchange.fail(exchange.responded
+                    // Once an answer has started, losing the connection leaves it cut off.
+                    ? RegisterFailure.error("answer cut off: " + shortReason(err))
+                    : RegisterFailure.connection("connection failed before the answer: " + shortReason(err))));
             request.response().onComplete(resp -> {
                 if (resp.failed()) {
                     exchange.fail(RegisterFailure.connection("no answer: " + shortReason(resp.cause())));
@@ -77,9 +85,29 @@ public final class BoundedHttpCall {
         return exchange.promise.future();
     }
 
-    private static String shortReason(Throwable t) {
-        String name = t.getClass().getSimpleName();
-        return name.isEmpty() ? "connection error" : name;
+    /** Plain words for a low-level failure: never a class name, message or stack trace. */
+    static String shortReason(Throwable t) {
+        if (t instanceof io.vertx.core.http.HttpClosedException) {
+            return "connection closed";
+        }
+        if (t instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        if (t instanceof io.netty.channel.ConnectTimeoutException || t instanceof java.util.concurrent.TimeoutException
+                || t instanceof io.vertx.core.http.StreamResetException) {
+            return t instanceof io.vertx.core.http.StreamResetException ? "stream reset" : "connect timed out";
+        }
+        if (t instanceof java.net.UnknownHostException) {
+            return "unknown host";
+        }
+        if (t instanceof io.netty.handler.codec.DecoderException || t instanceof IllegalArgumentException
+                || t instanceof io.netty.handler.codec.TooLongFrameException) {
+            return "not a valid HTTP answer";
+        }
+        if (t instanceof java.io.IOException) {
+            return "connection error";
+        }
+        return "connection error";
     }
 
     /** The state of one exchange; touched only on the client's event loop. */
@@ -90,6 +118,7 @@ public final class BoundedHttpCall {
         HttpClientRequest request;
         long timer;
         Buffer received;
+        boolean responded;
 
         Exchange(long budget, String contentType) {
             this.budget = budget;
@@ -106,9 +135,13 @@ public final class BoundedHttpCall {
         }
 
         void onResponse(HttpClientResponse response) {
+            responded = true;
+            if (promise.future().isComplete()) {
+                return;
+            }
             int status = response.statusCode();
             if (status < 200 || status > 299) {
-                fail(failureFor(status));
+                fail(failureFor(status, response.getHeader(HttpHeaders.RETRY_AFTER)));
                 return;
             }
             String type = response.getHeader(HttpHeaders.CONTENT_TYPE);
@@ -117,13 +150,21 @@ public final class BoundedHttpCall {
                 return;
             }
             String length = response.getHeader(HttpHeaders.CONTENT_LENGTH);
-            if (length != null && tooLong(length)) {
+            long declared = length == null ? -1 : declaredLength(length);
+            if (length != null && declared < 0) {
+                fail(RegisterFailure.error("answer with an invalid length"));
+                return;
+            }
+            if (declared > maxBytes) {
                 fail(RegisterFailure.error("answer larger than " + maxBytes + " bytes"));
                 return;
             }
-            received = Buffer.buffer(length != null ? Math.max(0, Integer.parseInt(length)) : 1024);
+            received = Buffer.buffer(declared > 0 ? (int) declared : 1024);
             response.exceptionHandler(err -> fail(RegisterFailure.error("answer cut off: " + shortReason(err))));
             response.handler(chunk -> {
+                if (promise.future().isComplete()) {
+                    return;
+                }
                 if (received.length() + chunk.length() > maxBytes) {
                     fail(RegisterFailure.error("answer larger than " + maxBytes + " bytes"));
                 } else {
@@ -131,32 +172,42 @@ public final class BoundedHttpCall {
                 }
             });
             response.endHandler(v -> {
-                if (promise.tryComplete(received)) {
+                if (declared > 0 && received.length() != declared) {
+                    fail(RegisterFailure.error("answer cut off"));
+                } else if (promise.tryComplete(received)) {
                     vertx.cancelTimer(timer);
                 }
             });
         }
 
-        private boolean tooLong(String length) {
+        /** The declared length, or -1 when it is not a plain non-negative number. */
+        private static long declaredLength(String length) {
             try {
                 long n = Long.parseLong(length.trim());
-                return n < 0 || n > maxBytes;
+                return n < 0 ? -1 : n;
             } catch (NumberFormatException e) {
-                return true;
+                return -1;
             }
         }
 
-        private RegisterFailure failureFor(int status) {
+        private RegisterFailure failureFor(int status, String retryAfter) {
             if (status == 429) {
-                return new RegisterFailure(RegisterFailure.Kind.REJECTED, "register refused the request (429)");
+                return new RegisterFailure(RegisterFailure.Kind.REJECTED, "register refused the request: too many requests");
             }
             if (status == 503) {
-                return new RegisterFailure(RegisterFailure.Kind.UNAVAILABLE, "register unavailable (503)");
+                String after = retryAfter == null ? "" : ", it asks to retry after " + retryAfterText(retryAfter);
+                return new RegisterFailure(RegisterFailure.Kind.UNAVAILABLE, "register unavailable: HTTP 503" + after);
             }
             if (status >= 300 && status < 400) {
-                return RegisterFailure.error("redirect not followed (" + status + ")");
+                return RegisterFailure.error("redirect not followed: HTTP " + status);
             }
             return RegisterFailure.error("register answered HTTP " + status);
+        }
+
+        /** Retry-After as seconds, or "a date" for the HTTP-date form; never the raw header. */
+        private static String retryAfterText(String value) {
+            String v = value.trim();
+            return v.matches("[0-9]{1,6}") ? v + " s" : "a given time";
         }
     }
 }

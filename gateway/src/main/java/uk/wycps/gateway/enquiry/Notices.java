@@ -19,7 +19,7 @@ final class Notices {
             case OK -> null;
             case TIMEOUT -> "no answer within " + deadlineMs + " ms";
             case UNAVAILABLE -> "it could not be reached";
-            case ERROR -> "its answer could not be read";
+            case ERROR -> "its answer could not be read" + shortReason(outcome.reason());
             case CIRCUIT_OPEN -> "it has been failing, so the gateway is giving it time to recover";
             case REJECTED -> "it is at capacity";
             case WITHHELD -> null;
@@ -28,6 +28,15 @@ final class Notices {
             return null;
         }
         return name + " register was not checked (" + why + "). This is not a 'no record' result.";
+    }
+
+    /** The guard's short reason (never register contents), for an unreadable answer. */
+    private static String shortReason(String reason) {
+        if (reason == null || reason.isBlank()) {
+            return "";
+        }
+        String clean = reason.replaceAll("[^\\p{Alnum} .,:'-]", "");
+        return ": " + (clean.length() > 80 ? clean.substring(0, 80) : clean);
     }
 
     static String withheld(String authority) {

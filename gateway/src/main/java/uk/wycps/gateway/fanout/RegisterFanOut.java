@@ -14,19 +14,24 @@ import uk.wycps.connector.SearchRequest;
  * Sends one enquiry to several registers in parallel (F2) and collects one outcome per register.
  * The returned future never fails and always holds every register asked: a register that could
  * not be checked is an outcome with its status, never a missing entry and never "no record"
- * (F5). A guard timer bounds each register even if its connector misbehaves.
+ * (F5). Each register is searched through its {@link RegisterGuard} (deadline, circuit breaker,
+ * bulkhead, one retry); the whole fan-out is bounded by the largest deadline asked plus
+ * {@link #ENQUIRY_MARGIN_MS}, whatever any connector or guard does.
  */
 public final class RegisterFanOut {
 
-    /** How long past its deadline a connector may take before the guard gives up on it. */
-    static final long GUARD_MARGIN_MS = 50;
+    /** How far past the largest register deadline the fan-out as a whole may run. */
+    static final long ENQUIRY_MARGIN_MS = 50;
 
     private final Vertx vertx;
     private final Map<String, RegisterConnector> connectors;
+    private final RegisterGuards guards;
 
-    public RegisterFanOut(Vertx vertx, Map<String, RegisterConnector> connectors) {
+    /** A fan-out whose guards are {@code guards} (shared by the gateway's event loops). */
+    public RegisterFanOut(Vertx vertx, Map<String, RegisterConnector> connectors, RegisterGuards guards) {
         this.vertx = vertx;
         this.connectors = Map.copyOf(connectors);
+        this.guards = guards;
     }
 
     /** One search of one register. */
@@ -34,13 +39,28 @@ public final class RegisterFanOut {
     }
 
     public Future<List<RegisterOutcome>> search(List<Query> queries) {
-        List<Future<RegisterOutcome>> outcomes = new ArrayList<>(queries.size());
+        List<Promise<RegisterOutcome>> outcomes = new ArrayList<>(queries.size());
+        long longest = 0;
         for (Query q : queries) {
-            outcomes.add(searchOne(q));
+            Promise<RegisterOutcome> p = Promise.promise();
+            searchOne(q).onComplete(ar -> p.tryComplete(ar.succeeded() ? ar.result()
+                    : failed(q.authority(), RegisterStatus.ERROR, 0, "guard failed")));
+            outcomes.add(p);
+            longest = Math.max(longest, q.request().deadline().remainingMillis());
         }
-        return Future.join(outcomes).map(all -> {
-            List<RegisterOutcome> list = new ArrayList<>(outcomes.size());
-            for (Future<RegisterOutcome> f : outcomes) {
+        long started = System.nanoTime();
+        long bound = vertx.setTimer(longest + ENQUIRY_MARGIN_MS, id -> {
+            long elapsed = (System.nanoTime() - started) / 1_000_000L;
+            for (int i = 0; i < outcomes.size(); i++) {
+                outcomes.get(i).tryComplete(failed(queries.get(i).authority(), RegisterStatus.TIMEOUT, elapsed,
+                        "enquiry deadline passed"));
+            }
+        });
+        List<Future<RegisterOutcome>> futures = outcomes.stream().map(Promise::future).toList();
+        return Future.join(futures).map(all -> {
+            vertx.cancelTimer(bound);
+            List<RegisterOutcome> list = new ArrayList<>(futures.size());
+            for (Future<RegisterOutcome> f : futures) {
                 list.add(f.result());
             }
             return list;
@@ -49,32 +69,15 @@ public final class RegisterFanOut {
 
     private Future<RegisterOutcome> searchOne(Query q) {
         RegisterConnector connector = connectors.get(q.authority());
-        long started = System.nanoTime();
-        if (connector == null) {
+        RegisterGuard guard = guards.get(q.authority());
+        if (connector == null || guard == null) {
             return Future.succeededFuture(failed(q.authority(), RegisterStatus.ERROR, 0, "no connector configured"));
         }
-        Promise<RegisterOutcome> promise = Promise.promise();
-        long guard = vertx.setTimer(q.request().deadline().remainingMillis() + GUARD_MARGIN_MS,
-                id -> promise.tryComplete(failed(q.authority(), RegisterStatus.TIMEOUT, elapsed(started),
-                        "connector did not finish by its deadline")));
-        Future<List<uk.wycps.record.ChildRecord>> search;
         try {
-            search = connector.search(q.request());
+            return guard.search(vertx, connector, q.request());
         } catch (RuntimeException e) {
-            search = Future.failedFuture(e);
+            return Future.succeededFuture(failed(q.authority(), RegisterStatus.ERROR, 0, "guard failed"));
         }
-        search.onComplete(ar -> {
-            vertx.cancelTimer(guard);
-            long latency = elapsed(started);
-            if (ar.succeeded()) {
-                promise.tryComplete(new RegisterOutcome(q.authority(), RegisterStatus.OK, latency, ar.result(), null));
-            } else if (ar.cause() instanceof RegisterFailure f) {
-                promise.tryComplete(failed(q.authority(), status(f.kind()), latency, f.getMessage()));
-            } else {
-                promise.tryComplete(failed(q.authority(), RegisterStatus.ERROR, latency, "connector failed"));
-            }
-        });
-        return promise.future();
     }
 
     private static RegisterOutcome failed(String authority, RegisterStatus status, long latency, String reason) {
@@ -89,9 +92,5 @@ public final class RegisterFanOut {
             case CIRCUIT_OPEN -> RegisterStatus.CIRCUIT_OPEN;
             case REJECTED -> RegisterStatus.REJECTED;
         };
-    }
-
-    private static long elapsed(long startedNanos) {
-        return (System.nanoTime() - startedNanos) / 1_000_000L;
     }
 }

@@ -1,0 +1,232 @@
+package uk.wycps.gateway.fanout;
+
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import uk.wycps.connector.RegisterConnector;
+import uk.wycps.connector.RegisterFailure;
+import uk.wycps.connector.SearchRequest;
+import uk.wycps.record.ChildRecord;
+
+/**
+ * Guards the searches of one register, in this order from the outside: the deadline, a
+ * circuit breaker, a bulkhead, and at most one retry after a connection failure (F2, F5).
+ *
+ * <p>Nothing here blocks or uses a thread of its own: resilience4j's non-blocking primitives
+ * ({@code tryAcquirePermission}, {@code onSuccess}, {@code onError}, {@code releasePermission},
+ * {@code onComplete}) are driven from Vert.x future callbacks, the deadline and the retry's pause
+ * are Vert.x timers on the caller's event loop, the bulkhead never waits (maxWaitDuration 0) and
+ * the breaker moves from open to half-open lazily on the next call, not on a scheduler thread.
+ *
+ * <p>One guard is shared by every event loop of a gateway: breaker and bulkhead are thread-safe,
+ * so the register sees one limit and one breaker whichever loop an enquiry lands on.
+ */
+public final class RegisterGuard {
+
+    /** How long past its deadline a connector may take before the guard gives up on it. */
+    static final long GUARD_MARGIN_MS = 25;
+    private static final int LATENCY_WINDOW = 128;
+
+    private final String authority;
+    private final GuardSettings settings;
+    private final CircuitBreaker breaker;
+    private final Bulkhead bulkhead;
+    private final LatencyWindow latencies = new LatencyWindow(LATENCY_WINDOW);
+    private final AtomicReference<Instant> lastSuccess = new AtomicReference<>();
+    private final AtomicReference<Instant> lastFailure = new AtomicReference<>();
+    private final AtomicReference<RegisterStatus> lastFailureStatus = new AtomicReference<>();
+    private final Map<String, AtomicLong> transitions = new ConcurrentHashMap<>();
+
+    public RegisterGuard(String authority, GuardSettings settings) {
+        this.authority = Objects.requireNonNull(authority, "authority");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.breaker = CircuitBreaker.of(authority, CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(settings.slidingWindowSize())
+                .minimumNumberOfCalls(Math.min(settings.minimumCalls(), settings.slidingWindowSize()))
+                .failureRateThreshold(settings.failureRatePercent())
+                .slowCallRateThreshold(settings.slowCallRatePercent())
+                .slowCallDurationThreshold(Duration.ofMillis(settings.slowCallMs()))
+                .waitDurationInOpenState(Duration.ofMillis(settings.waitInOpenMs()))
+                .permittedNumberOfCallsInHalfOpenState(settings.halfOpenCalls())
+                // No scheduler thread: open becomes half-open on the next call after the wait.
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .writableStackTraceEnabled(false)
+                .build());
+        this.bulkhead = Bulkhead.of(authority, BulkheadConfig.custom()
+                .maxConcurrentCalls(settings.maxConcurrent())
+                // Zero: a full bulkhead refuses at once; above zero it would park the event loop.
+                .maxWaitDuration(Duration.ZERO)
+                .writableStackTraceEnabled(false)
+                .build());
+        breaker.getEventPublisher().onStateTransition(e -> transitions
+                .computeIfAbsent(e.getStateTransition().name(), k -> new AtomicLong()).incrementAndGet());
+    }
+
+    public String authority() {
+        return authority;
+    }
+
+    public GuardSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Searches the register through the guard. The future never fails: it holds the register's
+     * outcome, {@link RegisterStatus#OK} with its records or a status saying why it was not
+     * checked, and completes by the request's deadline plus a small margin whatever the
+     * connector does. Must be called on a Vert.x context (timers run there).
+     */
+    public Future<RegisterOutcome> search(Vertx vertx, RegisterConnector connector, SearchRequest request) {
+        long started = System.nanoTime();
+        long budget = request.deadline().remainingMillis();
+        if (!breaker.tryAcquirePermission()) {
+            return Future.succeededFuture(notCalled(RegisterStatus.CIRCUIT_OPEN,
+                    "circuit open: the register has been failing"));
+        }
+        if (!bulkhead.tryAcquirePermission()) {
+            breaker.releasePermission();
+            return Future.succeededFuture(notCalled(RegisterStatus.REJECTED,
+                    "bulkhead full: " + settings.maxConcurrent() + " searches of this register already running"));
+        }
+        Call call = new Call(vertx, connector, request, started, budget);
+        call.guardTimer = vertx.setTimer(budget + GUARD_MARGIN_MS, id -> call.settle(RegisterStatus.TIMEOUT, List.of(),
+                "connector did not finish by its deadline", null));
+        call.attempt(1);
+        return call.promise.future();
+    }
+
+    /** One guarded search; its fields are touched on the caller's event loop only. */
+    private final class Call {
+        final Promise<RegisterOutcome> promise = Promise.promise();
+        final Vertx vertx;
+        final RegisterConnector connector;
+        final SearchRequest request;
+        final long started;
+        final long budget;
+        long guardTimer;
+
+        Call(Vertx vertx, RegisterConnector connector, SearchRequest request, long started, long budget) {
+            this.vertx = vertx;
+            this.connector = connector;
+            this.request = request;
+            this.started = started;
+            this.budget = budget;
+        }
+
+        void attempt(int n) {
+            if (promise.future().isComplete()) {
+                return;
+            }
+            Future<List<ChildRecord>> search;
+            try {
+                search = connector.search(request);
+            } catch (RuntimeException e) {
+                search = Future.failedFuture(e);
+            }
+            search.onComplete(ar -> onAttempt(n, ar));
+        }
+
+        void onAttempt(int n, AsyncResult<List<ChildRecord>> ar) {
+            if (ar.succeeded()) {
+                settle(RegisterStatus.OK, ar.result(), null, null);
+                return;
+            }
+            if (ar.cause() instanceof RegisterFailure f) {
+                long remaining = request.deadline().remainingMillis();
+                if (n == 1 && f.connectionFailure() && !promise.future().isComplete()
+                        && remaining >= settings.retryBackoffMs() + settings.retryMinRemainingMs()) {
+                    // An idempotent search that reached no register application: one more try.
+                    if (settings.retryBackoffMs() == 0) {
+                        attempt(2);
+                    } else {
+                        vertx.setTimer(settings.retryBackoffMs(), id -> attempt(2));
+                    }
+                    return;
+                }
+                settle(RegisterFanOut.status(f.kind()), List.of(), f.getMessage(), f);
+            } else {
+                settle(RegisterStatus.ERROR, List.of(), "connector failed", ar.cause());
+            }
+        }
+
+        void settle(RegisterStatus status, List<ChildRecord> records, String reason, Throwable cause) {
+            long latency = elapsedMillis(started);
+            if (!promise.tryComplete(new RegisterOutcome(authority, status, latency, records, reason))) {
+                return;
+            }
+            vertx.cancelTimer(guardTimer);
+            bulkhead.onComplete();
+            latencies.add(latency);
+            if (status == RegisterStatus.OK) {
+                lastSuccess.set(Instant.now());
+                breaker.onSuccess(latency, TimeUnit.MILLISECONDS);
+                return;
+            }
+            lastFailure.set(Instant.now());
+            lastFailureStatus.set(status);
+            if (status == RegisterStatus.TIMEOUT && budget + 5 < settings.deadlineMs()) {
+                // The caller asked for less time than the register is given: not the register's fault.
+                breaker.releasePermission();
+            } else {
+                breaker.onError(latency, TimeUnit.MILLISECONDS,
+                        cause != null ? cause : new RegisterFailure(RegisterFailure.Kind.TIMEOUT, reason));
+            }
+        }
+    }
+
+    private RegisterOutcome notCalled(RegisterStatus status, String reason) {
+        return new RegisterOutcome(authority, status, 0, List.of(), reason);
+    }
+
+    private static long elapsedMillis(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1_000_000L;
+    }
+
+    /** The circuit's state: {@code CLOSED}, {@code OPEN}, {@code HALF_OPEN} (resilience4j's names). */
+    public String circuitState() {
+        return breaker.getState().name();
+    }
+
+    /** How many times each state transition happened, e.g. {@code CLOSED_TO_OPEN}. */
+    public Map<String, Long> transitions() {
+        Map<String, Long> copy = new java.util.TreeMap<>();
+        transitions.forEach((k, v) -> copy.put(k, v.get()));
+        return copy;
+    }
+
+    /** What {@code /health/ready} shows of this register. */
+    public Health health() {
+        CircuitBreaker.Metrics m = breaker.getMetrics();
+        LatencyWindow.Snapshot lat = latencies.snapshot();
+        return new Health(authority, circuitState(), m.getFailureRate(), m.getSlowCallRate(),
+                m.getNumberOfBufferedCalls(), bulkhead.getMetrics().getAvailableConcurrentCalls(),
+                bulkhead.getMetrics().getMaxAllowedConcurrentCalls(), lastSuccess.get(), lastFailure.get(),
+                lastFailureStatus.get(), lat, transitions());
+    }
+
+    /** A register's state; rates are -1 until the breaker's window holds its minimum of calls. */
+    public record Health(String authority, String circuit, float failureRate, float slowCallRate, int bufferedCalls,
+            int bulkheadAvailable, int bulkheadMax, Instant lastSuccess, Instant lastFailure,
+            RegisterStatus lastFailureStatus, LatencyWindow.Snapshot latency, Map<String, Long> transitions) {
+    }
+
+    /** For tests: forces the breaker open, as if the register had been failing. */
+    void forceOpen() {
+        breaker.transitionToOpenState();
+    }
+}

@@ -1,0 +1,260 @@
+package uk.wycps.gateway.fanout;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.http.Fault;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import uk.wycps.gateway.audit.InMemoryAuditSink;
+import uk.wycps.gateway.support.GatewayHarness;
+
+/**
+ * Verifies that every kind of register fault, on one register while four are healthy, gives an
+ * honest partial answer (F2, F5): HTTP 200, {@code complete: false}, the faulty register with the
+ * right status and a notice saying it is not a "no record" result, the healthy registers' records
+ * present, and no stack trace anywhere.
+ */
+@ExtendWith(VertxExtension.class)
+class RegisterFaultsTest {
+
+    static final String FAULTY = "leeds";
+    static final long DEADLINE_MS = 500;
+    static final int MAX_BYTES = 16 * 1024;
+
+    private static WireMockRegisters registers;
+    private static GatewayHarness gateway;
+    private static String token;
+
+    @BeforeAll
+    static void start(Vertx vertx, VertxTestContext ctx) {
+        registers = new WireMockRegisters(true);
+        // The faulty register's breaker is kept closed here: each fault must show its own status.
+        JsonObject neverOpen = new JsonObject().put("slidingWindowSize", 1000).put("minimumCalls", 1000);
+        GatewayHarness.start(vertx, registers.settings(FAULTY, DEADLINE_MS, MAX_BYTES, 64, neverOpen),
+                new InMemoryAuditSink()).onComplete(ctx.succeeding(g -> {
+                    gateway = g;
+                    token = g.issuer.token("child-worker", "social-services", "bradford", "cross-authority:*");
+                    ctx.completeNow();
+                }));
+    }
+
+    @AfterAll
+    static void stop(VertxTestContext ctx) {
+        gateway.close().onComplete(ctx.succeeding(v -> {
+            registers.close();
+            ctx.completeNow();
+        }));
+    }
+
+    @BeforeEach
+    void allHealthy() {
+        WireMockRegisters.AUTHORITIES.forEach(registers::healthy);
+    }
+
+    static Stream<Arguments> faults() {
+        String big = "{\"records\":[" + "{\"recordId\":\"LE-1\",\"givenName\":\"Aisha\",\"familyName\":\"Khan\"},"
+                .repeat(400) + "{\"recordId\":\"LE-2\"}]}";
+        String manyRecords = "{\"records\":[" + "{\"recordId\":\"LE-1\"},".repeat(200) + "{\"recordId\":\"LE-2\"}]}";
+        String json = "application/json";
+        return Stream.of(
+                fault("delay past the deadline", WireMockRegisters.search().willReturn(ok(json)
+                        .withFixedDelay((int) DEADLINE_MS + 700)), "TIMEOUT"),
+                fault("hang", WireMockRegisters.search().willReturn(ok(json).withFixedDelay(60_000)), "TIMEOUT"),
+                fault("connection reset", WireMockRegisters.search().willReturn(aResponse()
+                        .withFault(Fault.CONNECTION_RESET_BY_PEER)), "UNAVAILABLE"),
+                fault("empty response", WireMockRegisters.search().willReturn(aResponse()
+                        .withFault(Fault.EMPTY_RESPONSE)), "UNAVAILABLE"),
+                fault("malformed chunk", WireMockRegisters.search().willReturn(aResponse()
+                        .withFault(Fault.MALFORMED_RESPONSE_CHUNK)), "ERROR"),
+                fault("random data then close", WireMockRegisters.search().willReturn(aResponse()
+                        .withFault(Fault.RANDOM_DATA_THEN_CLOSE)), "UNAVAILABLE"),
+                fault("HTTP 500", WireMockRegisters.search().willReturn(aResponse().withStatus(500)
+                        .withHeader("Content-Type", json).withBody("{\"error\":\"boom\"}")), "ERROR"),
+                fault("HTTP 503 with Retry-After", WireMockRegisters.search().willReturn(aResponse().withStatus(503)
+                        .withHeader("Retry-After", "30")), "UNAVAILABLE"),
+                fault("HTTP 429", WireMockRegisters.search().willReturn(aResponse().withStatus(429)
+                        .withHeader("Retry-After", "5")), "REJECTED"),
+                fault("slow drip", WireMockRegisters.search().willReturn(ok(json)
+                        .withChunkedDribbleDelay(40, (int) DEADLINE_MS * 4)), "TIMEOUT"),
+                fault("wrong content type", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
+                        .withHeader("Content-Type", "text/html").withBody("<html>maintenance</html>")), "ERROR"),
+                fault("well-formed JSON of the wrong shape", WireMockRegisters.search().willReturn(aResponse()
+                        .withStatus(200).withHeader("Content-Type", json).withBody("{\"results\":[]}")), "ERROR"),
+                fault("a record without recordId", WireMockRegisters.search().willReturn(aResponse()
+                        .withStatus(200).withHeader("Content-Type", json)
+                        .withBody("{\"records\":[{\"givenName\":\"Aisha\",\"familyName\":\"Khan\"}]}")), "ERROR"),
+                fault("more records than any pre-filter gives", WireMockRegisters.search().willReturn(aResponse()
+                        .withStatus(200).withHeader("Content-Type", json).withBody(manyRecords)), "ERROR"),
+                fault("empty body", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
+                        .withHeader("Content-Type", json).withBody("")), "ERROR"),
+                fault("oversize body", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
+                        .withHeader("Content-Type", json).withBody(big)), "ERROR"),
+                fault("truncated body", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
+                        .withHeader("Content-Type", json).withHeader("Content-Length", "4000")
+                        .withBody("{\"records\":[{\"recordId\":\"LE-1\"")), "ERROR"));
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder ok(String type) {
+        return aResponse().withStatus(200).withHeader("Content-Type", type)
+                .withBody(WireMockRegisters.healthyBody(FAULTY));
+    }
+
+    private static Arguments fault(String name, MappingBuilder stub, String status) {
+        return Arguments.of(name, stub, status);
+    }
+
+    @ParameterizedTest(name = "{0} on one register is {2}, the other four answer")
+    @MethodSource("faults")
+    void faultOnOneRegisterIsAnHonestPartialAnswer(String name, MappingBuilder stub, String status,
+            VertxTestContext ctx) {
+        // GIVEN four healthy registers and Leeds with the fault
+        registers.fault(FAULTY, stub);
+        long started = System.nanoTime();
+        // WHEN a child all five would hold is enquired about
+        gateway.enquire(token, GatewayHarness.enquiry(WireMockRegisters.GIVEN, WireMockRegisters.FAMILY,
+                WireMockRegisters.DOB)).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+                    long tookMs = (System.nanoTime() - started) / 1_000_000L;
+                    // THEN an honest partial answer, within the deadline and a margin
+                    assertPartialAnswer(r, FAULTY, status);
+                    assertTrue(tookMs < RegisterSettingsDefaults.DEADLINE_MS + 300, name + " took " + tookMs + " ms");
+                    ctx.completeNow();
+                })));
+    }
+
+    /** The default deadline of the healthy registers, to bound the enquiry as a whole. */
+    static final class RegisterSettingsDefaults {
+        static final long DEADLINE_MS = uk.wycps.connector.RegisterSettings.DEFAULT_DEADLINE.toMillis();
+    }
+
+    @Test
+    void connectionResetIsRetriedOnceWithinTheDeadline(VertxTestContext ctx) {
+        // GIVEN Leeds resets every connection
+        registers.fault(FAULTY, WireMockRegisters.search().willReturn(aResponse()
+                .withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        // WHEN an enquiry is made
+        gateway.enquire(token, GatewayHarness.enquiry(WireMockRegisters.GIVEN, WireMockRegisters.FAMILY,
+                WireMockRegisters.DOB)).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+                    // THEN Leeds was asked twice (one retry, no more) and is UNAVAILABLE
+                    assertPartialAnswer(r, FAULTY, "UNAVAILABLE");
+                    assertEquals(2, registers.server(FAULTY).findAll(postRequestedFor(urlEqualTo("/search"))).size());
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
+    void httpErrorIsNotRetried(VertxTestContext ctx) {
+        // GIVEN Leeds answers 503: it was reached, so a retry could add to its load
+        registers.fault(FAULTY, WireMockRegisters.search().willReturn(aResponse().withStatus(503)));
+        gateway.enquire(token, GatewayHarness.enquiry(WireMockRegisters.GIVEN, WireMockRegisters.FAMILY,
+                WireMockRegisters.DOB)).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+                    // THEN it was asked once
+                    assertPartialAnswer(r, FAULTY, "UNAVAILABLE");
+                    assertEquals(1, registers.server(FAULTY).findAll(postRequestedFor(urlEqualTo("/search"))).size());
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
+    void callerDeadlineShortensTheRegisterDeadline(VertxTestContext ctx) {
+        // GIVEN Leeds answers after 400 ms, within its configured 500 ms
+        registers.fault(FAULTY, WireMockRegisters.search().willReturn(ok("application/json").withFixedDelay(400)));
+        long started = System.nanoTime();
+        // WHEN the caller asks for 150 ms
+        gateway.client.post("/api/v1/enquiries").bearerTokenAuthentication(token).putHeader("X-Deadline-Ms", "150")
+                .sendJsonObject(GatewayHarness.enquiry(WireMockRegisters.GIVEN, WireMockRegisters.FAMILY,
+                        WireMockRegisters.DOB))
+                .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+                    long tookMs = (System.nanoTime() - started) / 1_000_000L;
+                    // THEN Leeds is TIMEOUT, its notice names 150 ms, and the answer came early
+                    JsonObject leeds = assertPartialAnswer(r, FAULTY, "TIMEOUT");
+                    assertTrue(leeds.getString("notice").contains("150 ms"), leeds.getString("notice"));
+                    assertTrue(tookMs < 390, "took " + tookMs + " ms");
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
+    void callerCannotLengthenTheRegisterDeadline(VertxTestContext ctx) {
+        // GIVEN Leeds answers after 1200 ms, past its configured 500 ms
+        registers.fault(FAULTY, WireMockRegisters.search().willReturn(ok("application/json").withFixedDelay(1200)));
+        long started = System.nanoTime();
+        // WHEN the caller asks for 5000 ms
+        gateway.client.post("/api/v1/enquiries").bearerTokenAuthentication(token).putHeader("X-Deadline-Ms", "5000")
+                .sendJsonObject(GatewayHarness.enquiry(WireMockRegisters.GIVEN, WireMockRegisters.FAMILY,
+                        WireMockRegisters.DOB))
+                .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+                    long tookMs = (System.nanoTime() - started) / 1_000_000L;
+                    // THEN the configured 500 ms still applies
+                    JsonObject leeds = assertPartialAnswer(r, FAULTY, "TIMEOUT");
+                    assertTrue(leeds.getString("notice").contains(DEADLINE_MS + " ms"), leeds.getString("notice"));
+                    assertTrue(tookMs < DEADLINE_MS + 300, "took " + tookMs + " ms");
+                    ctx.completeNow();
+                })));
+    }
+
+    /**
+     * The answer is 200 and partial: {@code faulty} with {@code status} and its notice, every
+     * other register OK with its record among the persons, no stack trace. Returns the faulty
+     * register's entry.
+     */
+    static JsonObject assertPartialAnswer(HttpResponse<Buffer> r, String faulty, String status) {
+        String text = r.bodyAsString();
+        assertEquals(200, r.statusCode(), text);
+        assertFalse(text.contains("Exception") || text.contains("\tat ") || text.contains(".java:"),
+                "no stack trace: " + text);
+        JsonObject answer = r.bodyAsJsonObject();
+        assertFalse(answer.getBoolean("complete"), text);
+        assertEquals("found", answer.getString("outcome"), text);
+        JsonArray regs = answer.getJsonArray("registers");
+        assertEquals(5, regs.size(), text);
+        JsonObject faultyEntry = null;
+        for (int i = 0; i < regs.size(); i++) {
+            JsonObject part = regs.getJsonObject(i);
+            if (part.getString("authority").equals(faulty)) {
+                faultyEntry = part;
+                assertEquals(status, part.getString("status"), text);
+                assertTrue(part.getString("notice").contains("was not checked"), text);
+                assertTrue(part.getString("notice").contains("This is not a 'no record' result."), text);
+            } else {
+                assertEquals("OK", part.getString("status"), text);
+                assertNull(part.getString("notice"), text);
+            }
+        }
+        Set<String> released = new HashSet<>();
+        JsonArray persons = answer.getJsonArray("persons");
+        for (int i = 0; i < persons.size(); i++) {
+            JsonArray records = persons.getJsonObject(i).getJsonArray("records");
+            for (int j = 0; j < records.size(); j++) {
+                released.add(records.getJsonObject(j).getString("recordId"));
+            }
+        }
+        Set<String> expected = new HashSet<>();
+        WireMockRegisters.AUTHORITIES.stream().filter(a -> !a.equals(faulty))
+                .forEach(a -> expected.add(WireMockRegisters.recordId(a)));
+        assertEquals(expected, released, text);
+        return faultyEntry;
+    }
+}
