@@ -32,6 +32,16 @@ public interface RegisterConnector {
      */
     Future<Void> recordEnquiry(String recordId, EnquiryHistoryEntry entry, Deadline deadline);
 
+    /**
+     * Gives the register a signed head of the gateway's audit chain to keep (H2), so that the
+     * gateway's operator alone cannot rewrite history unnoticed. Idempotent on the index. A
+     * dialect without a place for checkpoints fails with a {@link RegisterFailure} of kind
+     * {@code ERROR}.
+     */
+    default Future<Void> publishCheckpoint(AuditCheckpoint checkpoint, Deadline deadline) {
+        return Future.failedFuture(RegisterFailure.error("this register keeps no audit checkpoints"));
+    }
+
     /** Releases connections. */
     Future<Void> close();
 }

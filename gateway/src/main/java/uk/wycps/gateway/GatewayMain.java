@@ -2,6 +2,9 @@ package uk.wycps.gateway;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +17,11 @@ import picocli.CommandLine.Option;
 import uk.wycps.connector.ConnectorRegistry;
 import uk.wycps.connector.RegisterSettings;
 import uk.wycps.connector.canonicaljson.CanonicalJsonConnectorFactory;
+import uk.wycps.connector.AuditCheckpoint;
+import uk.wycps.gateway.audit.AuditKeys;
+import uk.wycps.gateway.audit.AuditPurge;
 import uk.wycps.gateway.audit.AuditVerifier;
+import uk.wycps.gateway.audit.FileAuditSink;
 import uk.wycps.gateway.auth.DemoKeys;
 import uk.wycps.gateway.config.ConfigException;
 import uk.wycps.gateway.config.ConfigLoader;
@@ -30,7 +37,7 @@ import uk.wycps.policy.PolicyException;
 @Command(name = "gateway.jar", mixinStandardHelpOptions = true,
         description = "WYCPS federated register gateway.",
         subcommands = {GatewayMain.Demo.class, GatewayMain.Serve.class, GatewayMain.Token.class,
-                GatewayMain.VerifyAudit.class})
+                GatewayMain.VerifyAudit.class, GatewayMain.PurgeAudit.class})
 public final class GatewayMain implements Runnable {
 
     public static void main(String[] args) {
@@ -77,7 +84,7 @@ public final class GatewayMain implements Runnable {
             }
             GatewayConfig config = new GatewayConfig(new GatewayConfig.Http("0.0.0.0", port,
                     GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, GatewayConfig.Http.DEFAULT_IDLE_TIMEOUT_SECONDS),
-                    DemoKeys.demoAuth(), registers, new GatewayConfig.Audit(audit), null);
+                    DemoKeys.demoAuth(), registers, GatewayConfig.Audit.in(audit), null);
             Gateway gateway = await(Gateway.start(vertx, config), 60);
             printWelcome(gateway.port(), mocks);
             Thread.currentThread().join();
@@ -183,17 +190,78 @@ public final class GatewayMain implements Runnable {
         }
     }
 
-    @Command(name = "verify-audit", description = "Checks the audit log's hash chain.")
+    @Command(name = "verify-audit", description = "Checks the audit log: chain, signatures, purge markers, witnesses.")
     static final class VerifyAudit implements Callable<Integer> {
         @Option(names = "--audit", defaultValue = "audit", description = "Audit directory (default ${DEFAULT-VALUE}).")
         Path audit;
 
+        @Option(names = "--public-key", description = "The gateway's audit public key (default: the one beside the log).")
+        Path publicKey;
+
+        @Option(names = "--witness", description = "Checkpoints a register kept: a JSON array, as GET /audit-checkpoints "
+                + "of a register answers.")
+        Path witness;
+
         @Override
         public Integer call() throws Exception {
-            AuditVerifier.Result result = AuditVerifier.verify(audit);
+            Path file = audit.resolve(FileAuditSink.FILE_NAME);
+            if (!Files.exists(file)) {
+                System.out.println("intact: no audit log in " + audit);
+                return 0;
+            }
+            Path key = publicKey != null ? publicKey : audit.resolve(AuditKeys.PUBLIC_FILE);
+            List<AuditCheckpoint> witnesses = new ArrayList<>();
+            if (witness != null) {
+                JsonArray array = new JsonArray(Files.readString(witness));
+                for (int i = 0; i < array.size(); i++) {
+                    JsonObject c = array.getJsonObject(i);
+                    witnesses.add(new AuditCheckpoint(c.getLong("index"), c.getString("head"), c.getString("at"),
+                            c.getString("keyId"), c.getString("signature")));
+                }
+            }
+            AuditVerifier.Result result = new AuditVerifier(AuditKeys.verifier(Files.readString(key)), witnesses)
+                    .verify(file);
             System.out.println(result);
             return result.intact() ? 0 : 1;
         }
     }
 
+    @Command(name = "purge-audit", description = "Empties audit entries past their authority's retention (H4), "
+            + "leaving a signed purge marker. Run with the gateway stopped.")
+    static final class PurgeAudit implements Callable<Integer> {
+        @Option(names = "--config", description = "The gateway's configuration (audit directory, keys, retention).")
+        Path config;
+
+        @Option(names = "--audit", defaultValue = "audit", description = "Audit directory without --config "
+                + "(default ${DEFAULT-VALUE}); the demo's key beside it signs.")
+        Path audit;
+
+        @Option(names = "--retention-days", description = "Retention for every authority without --config.")
+        Integer retentionDays;
+
+        @Override
+        public Integer call() throws Exception {
+            GatewayConfig.Audit settings;
+            if (config != null) {
+                try {
+                    settings = loadForServe(config).audit();
+                } catch (ConfigException e) {
+                    System.err.println("Configuration error: " + e.getMessage());
+                    return 2;
+                }
+            } else {
+                GatewayConfig.Audit in = GatewayConfig.Audit.in(audit);
+                settings = new GatewayConfig.Audit(audit, null, null, in.checkpointEvery(), java.util.Map.of(),
+                        retentionDays != null ? retentionDays : in.defaultRetentionDays());
+            }
+            AuditKeys.Signer signer = settings.signingKeyFile() != null
+                    ? AuditKeys.signer(Files.readString(settings.signingKeyFile()),
+                            Files.readString(settings.verificationKeyFile()))
+                    : AuditKeys.loadOrCreate(settings.directory());
+            long purged = new AuditPurge(settings.retentionDays(), settings.defaultRetentionDays())
+                    .purge(settings.directory(), signer, java.time.Instant.now());
+            System.out.println("purged " + purged + " entries past retention");
+            return 0;
+        }
+    }
 }

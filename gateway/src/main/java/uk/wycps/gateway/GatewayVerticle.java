@@ -18,12 +18,12 @@ import uk.wycps.gateway.api.PolicyExplainRoutes;
 import uk.wycps.gateway.audit.AuditSink;
 import uk.wycps.gateway.auth.TokenVerifier;
 import uk.wycps.gateway.config.GatewayConfig;
-import uk.wycps.gateway.enquiry.EnquiryHistoryNotifier;
 import uk.wycps.gateway.enquiry.EnquiryParser;
 import uk.wycps.gateway.enquiry.EnquiryService;
 import uk.wycps.gateway.fanout.RegisterFanOut;
 import uk.wycps.gateway.fanout.RegisterGuards;
 import uk.wycps.gateway.health.HealthRoutes;
+import uk.wycps.gateway.outbox.RegisterOutbox;
 import uk.wycps.linkage.RecordLinker;
 import uk.wycps.policy.SharingPolicy;
 
@@ -40,10 +40,12 @@ final class GatewayVerticle extends VerticleBase {
     private final AuditSink audit;
     private final List<RegisterConnector> connectors = new ArrayList<>();
     private final AtomicInteger boundPort;
+    private final RegisterOutbox outbox;
 
     /** {@code boundPort} receives the port the first instance listens on. */
     GatewayVerticle(GatewayConfig config, SharingPolicy policy, RecordLinker linker, AuditSink audit,
-            AtomicInteger boundPort) {
+            RegisterOutbox outbox, AtomicInteger boundPort) {
+        this.outbox = outbox;
         this.boundPort = boundPort;
         this.config = config;
         this.policy = policy;
@@ -67,7 +69,7 @@ final class GatewayVerticle extends VerticleBase {
         RegisterGuards guards = RegisterGuards.shared(vertx, context.deploymentID(), config.registers());
         TokenVerifier tokens = TokenVerifier.create(vertx, config.auth(), java.util.Set.copyOf(authorities));
         EnquiryService service = new EnquiryService(policy, new RegisterFanOut(vertx, byAuthority, guards), deadlines, linker,
-                audit, new EnquiryHistoryNotifier(byAuthority));
+                audit, outbox);
         EnquiryParser parser = new EnquiryParser(authorities);
         EnquiryRoutes enquiries = new EnquiryRoutes(tokens, parser, service);
         PolicyExplainRoutes explain = new PolicyExplainRoutes(tokens, parser, policy);

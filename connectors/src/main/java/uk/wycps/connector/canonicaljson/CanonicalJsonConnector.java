@@ -12,6 +12,7 @@ import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
 import java.util.List;
 import java.util.Set;
+import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.Deadline;
 import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.RegisterFailure;
@@ -31,7 +32,9 @@ import uk.wycps.record.RecordJson;
  *   <li>{@code POST {base}/search} with {@code {"criteria": {...}, "fields": [...]}} answers
  *       {@code {"records": [...]}};</li>
  *   <li>{@code PUT {base}/records/{recordId}/enquiries/{entryId}} records an enquiry-history
- *       entry, idempotently.</li>
+ *       entry, idempotently;</li>
+ *   <li>{@code PUT {base}/audit-checkpoints/{index}} keeps a signed head of the gateway's audit
+ *       chain, idempotently.</li>
  * </ul>
  */
 public final class CanonicalJsonConnector implements RegisterConnector {
@@ -42,6 +45,7 @@ public final class CanonicalJsonConnector implements RegisterConnector {
     private static final ObjectReader ANSWER_READER = RecordJson.mapper().readerFor(SearchAnswer.class);
     private static final ObjectWriter QUERY_WRITER = RecordJson.mapper().writerFor(SearchQuery.class);
     private static final ObjectWriter ENTRY_WRITER = RecordJson.mapper().writerFor(EnquiryHistoryEntry.class);
+    private static final ObjectWriter CHECKPOINT_WRITER = RecordJson.mapper().writerFor(AuditCheckpoint.class);
 
     private final Vertx vertx;
     private final RegisterSettings settings;
@@ -113,6 +117,19 @@ public final class CanonicalJsonConnector implements RegisterConnector {
         }
         String uri = basePath + "/records/" + urlSegment(recordId) + "/enquiries/" + urlSegment(entry.entryId());
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.PUT).setURI(uri);
+        return call.exchange(options, body, deadline, "application/json").mapEmpty();
+    }
+
+    @Override
+    public Future<Void> publishCheckpoint(AuditCheckpoint checkpoint, Deadline deadline) {
+        Buffer body;
+        try {
+            body = Buffer.buffer(CHECKPOINT_WRITER.writeValueAsBytes(checkpoint));
+        } catch (JsonProcessingException e) {
+            return Future.failedFuture(RegisterFailure.error("could not encode the checkpoint"));
+        }
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.PUT)
+                .setURI(basePath + "/audit-checkpoints/" + checkpoint.index());
         return call.exchange(options, body, deadline, "application/json").mapEmpty();
     }
 

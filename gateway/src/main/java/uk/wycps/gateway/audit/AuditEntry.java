@@ -43,6 +43,7 @@ public record AuditEntry(
 
     public JsonObject toJson() {
         JsonObject json = new JsonObject()
+                .put("type", "enquiry")
                 .put("enquiryId", enquiryId)
                 .put("at", at.toString())
                 .put("correlationId", correlationId)

@@ -4,59 +4,216 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import uk.wycps.connector.AuditCheckpoint;
 
 /**
- * Checks an audit log's hash chain (H2): any changed, removed, inserted or reordered entry
- * breaks it at the first place touched.
+ * Checks an audit log (H2, H4): the hash chain (any changed, removed, inserted or reordered
+ * entry breaks it at the first place touched), every checkpoint's and purge marker's signature,
+ * that every emptied entry is covered by a signed purge marker, and, given the checkpoints a
+ * register kept (witnesses), that the log still holds them: a log cut short or rewritten after
+ * a published checkpoint is caught.
+ *
+ * <p>It cannot catch an attacker who holds the signing key and every register's witnesses, nor
+ * entries that were never written.
  */
 public final class AuditVerifier {
 
-    /** The verdict: intact with its entry count, or the first bad line (1-based) and why. */
-    public record Result(boolean intact, long entries, long firstBadLine, String problem) {
+    /** The verdict: intact with its counts, or the first bad entry (1-based) and why. */
+    public record Result(boolean intact, long entries, long checkpoints, long purged, long firstBadEntry,
+            String problem) {
+
+        static Result broken(long at, String problem) {
+            return new Result(false, 0, 0, 0, at, problem);
+        }
 
         @Override
         public String toString() {
-            return intact ? "intact: " + entries + " entries"
-                    : "BROKEN at entry " + firstBadLine + ": " + problem;
+            return intact ? "intact: " + entries + " entries (" + checkpoints + " signed checkpoints, " + purged
+                    + " purged by retention)"
+                    : "BROKEN at entry " + firstBadEntry + ": " + problem;
         }
     }
 
-    private AuditVerifier() {
+    private final AuditKeys.Verifier keys;
+    private final List<AuditCheckpoint> witnesses;
+
+    /**
+     * @param keys the gateway's audit public key
+     * @param witnesses checkpoints a register kept (may be empty)
+     */
+    public AuditVerifier(AuditKeys.Verifier keys, List<AuditCheckpoint> witnesses) {
+        this.keys = keys;
+        this.witnesses = List.copyOf(witnesses);
     }
 
-    public static Result verify(Path directory) throws IOException {
+    /** Verifies {@code directory}'s log with the public key kept beside it. */
+    public static Result verifyDirectory(Path directory) throws IOException {
+        Path pub = directory.resolve(AuditKeys.PUBLIC_FILE);
         Path file = directory.resolve(FileAuditSink.FILE_NAME);
         if (!Files.exists(file)) {
-            return new Result(true, 0, 0, null);
+            return new Result(true, 0, 0, 0, 0, null);
         }
+        if (!Files.exists(pub)) {
+            return Result.broken(0, "no public key " + pub + " to check signatures with");
+        }
+        return new AuditVerifier(AuditKeys.verifier(Files.readString(pub)), List.of()).verify(file);
+    }
+
+    public Result verify(Path file) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return verify(in);
+        }
+    }
+
+    public Result verify(Reader reader) throws IOException {
+        BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
         long expected = 1;
         String prev = HashChain.GENESIS;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            for (String line; (line = in.readLine()) != null; expected++) {
-                JsonObject json;
-                try {
-                    json = new JsonObject(line);
-                } catch (DecodeException e) {
-                    return new Result(false, expected - 1, expected, "not a valid line");
-                }
-                Object seq = json.getValue("seq");
-                String entry = json.getValue("entry") instanceof String s ? s : null;
-                String hash = json.getValue("hash") instanceof String s ? s : null;
-                if (!(seq instanceof Number n) || n.longValue() != expected) {
-                    return new Result(false, expected - 1, expected, "sequence number out of order");
-                }
-                if (!prev.equals(json.getValue("prev"))) {
-                    return new Result(false, expected - 1, expected, "does not follow the previous entry");
-                }
-                if (entry == null || hash == null || !HashChain.hash(expected, prev, entry).equals(hash)) {
-                    return new Result(false, expected - 1, expected, "content does not match its hash");
-                }
-                prev = hash;
-            }
+        long entries = 0;
+        long checkpoints = 0;
+        long purged = 0;
+        TreeSet<Long> uncovered = new TreeSet<>();
+        Map<Long, String> witnessed = new java.util.HashMap<>();
+        for (AuditCheckpoint w : witnesses) {
+            witnessed.put(w.index(), w.head());
         }
-        return new Result(true, expected - 1, 0, null);
+        for (String line; (line = in.readLine()) != null; expected++) {
+            HashChain.ParsedLine p = HashChain.parse(line);
+            if (p == null) {
+                return Result.broken(expected, "not a valid line");
+            }
+            if (p.seq() != expected) {
+                return Result.broken(expected, "sequence number " + p.seq() + " where " + expected + " was due");
+            }
+            if (!prev.equals(p.prev())) {
+                return Result.broken(expected, "does not follow the previous entry");
+            }
+            if (!HashChain.hash(p.seq(), p.prev(), p.digest()).equals(p.hash())) {
+                return Result.broken(expected, "chain hash does not match");
+            }
+            String witness = witnessed.remove(expected);
+            if (witness != null && !witness.equals(p.hash())) {
+                return Result.broken(expected, "differs from the checkpoint a register kept");
+            }
+            if (p.entry() == null) {
+                uncovered.add(expected);
+                purged++;
+            } else {
+                if (!HashChain.digest(p.entry()).equals(p.digest())) {
+                    return Result.broken(expected, "content does not match its digest");
+                }
+                if (p.entry().startsWith(Checkpoints.CHECKPOINT_PREFIX)) {
+                    String problem = checkCheckpoint(p, expected);
+                    if (problem != null) {
+                        return Result.broken(expected, problem);
+                    }
+                    checkpoints++;
+                } else if (p.entry().startsWith(Checkpoints.PURGE_PREFIX)) {
+                    String problem = checkPurge(p.entry(), uncovered);
+                    if (problem != null) {
+                        return Result.broken(expected, problem);
+                    }
+                } else {
+                    entries++;
+                }
+            }
+            prev = p.hash();
+        }
+        if (!uncovered.isEmpty()) {
+            return Result.broken(uncovered.first(), "content removed without a signed purge marker");
+        }
+        if (!witnessed.isEmpty()) {
+            long first = witnessed.keySet().stream().min(Long::compare).orElseThrow();
+            return Result.broken(expected, "the log ends before entry " + first
+                    + ", which a register holds a checkpoint of: it was cut short");
+        }
+        return new Result(true, entries, checkpoints, purged, 0, null);
+    }
+
+    private String checkCheckpoint(HashChain.ParsedLine p, long seq) {
+        JsonObject c;
+        try {
+            c = new JsonObject(p.entry());
+        } catch (DecodeException e) {
+            return "checkpoint is not valid JSON";
+        }
+        Long index = c.getLong("index");
+        String head = c.getString("head");
+        String at = c.getString("at");
+        String signature = c.getString("signature");
+        if (index == null || head == null || at == null || signature == null) {
+            return "checkpoint is incomplete";
+        }
+        if (index != seq - 1 || !head.equals(p.prev())) {
+            return "checkpoint does not name the entry before it";
+        }
+        if (!keys.verify(Checkpoints.checkpointPayload(index, head, at), signature)) {
+            return "checkpoint signature is not the gateway's";
+        }
+        return null;
+    }
+
+    private String checkPurge(String entry, TreeSet<Long> uncovered) {
+        JsonObject m;
+        try {
+            m = new JsonObject(entry);
+        } catch (DecodeException e) {
+            return "purge marker is not valid JSON";
+        }
+        String ranges = m.getString("ranges");
+        String at = m.getString("at");
+        String signature = m.getString("signature");
+        if (ranges == null || at == null || signature == null) {
+            return "purge marker is incomplete";
+        }
+        if (!keys.verify(Checkpoints.purgePayload(ranges, at), signature)) {
+            return "purge marker signature is not the gateway's";
+        }
+        try {
+            for (long[] range : parseRanges(ranges)) {
+                uncovered.subSet(range[0], true, range[1], true).clear();
+            }
+        } catch (RuntimeException e) {
+            return "purge marker ranges are not readable";
+        }
+        return null;
+    }
+
+    /** {@code "3-7,12-12"} as ranges. */
+    static List<long[]> parseRanges(String ranges) {
+        List<long[]> out = new ArrayList<>();
+        if (ranges.isEmpty()) {
+            return out;
+        }
+        for (String r : ranges.split(",")) {
+            int dash = r.indexOf('-');
+            out.add(new long[] {Long.parseLong(r.substring(0, dash)), Long.parseLong(r.substring(dash + 1))});
+        }
+        return out;
+    }
+
+    /** Ranges of ascending numbers, e.g. {@code [3,4,5,9]} as {@code "3-5,9-9"}. */
+    static String formatRanges(List<Long> seqs) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < seqs.size();) {
+            int j = i;
+            while (j + 1 < seqs.size() && seqs.get(j + 1) == seqs.get(j) + 1) {
+                j++;
+            }
+            if (b.length() > 0) {
+                b.append(',');
+            }
+            b.append(seqs.get(i)).append('-').append(seqs.get(j));
+            i = j + 1;
+        }
+        return b.toString();
     }
 }

@@ -5,76 +5,111 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import uk.wycps.connector.AuditCheckpoint;
 
 /**
- * The embedded audit log: hash-chained JSON lines ({@link HashChain}) in {@code audit.jsonl},
- * appended and fsync'd on one worker thread, never on an event loop. Entries that arrive while
- * a write is under way are written and fsync'd together (group commit), so throughput holds
- * under load while every entry is durable before its answer leaves.
+ * The embedded audit log: hash-chained lines ({@link HashChain}) in {@code audit.jsonl},
+ * appended and fsync'd on one worker thread, never on an event loop. Entries that arrive while a
+ * write is under way are written and fsync'd together (group commit), so throughput holds under
+ * load while every entry is durable before its answer leaves (H1). Every
+ * {@code checkpointEvery} entries, and on close, a checkpoint signed with the gateway's audit key
+ * goes into the chain and to {@code onCheckpoint} (which publishes it to the registers).
+ *
+ * <p>The log is locked while open, so a purge cannot run under a live gateway.
  */
 public final class FileAuditSink implements AuditSink {
 
     public static final String FILE_NAME = "audit.jsonl";
+    public static final String LOCK_FILE = "audit.lock";
+    public static final int DEFAULT_CHECKPOINT_EVERY = 1000;
     private static final Logger LOG = LoggerFactory.getLogger(FileAuditSink.class);
 
     private final Vertx vertx;
     private final Path file;
     private final WorkerExecutor writer;
+    private final AuditKeys.Signer signer;
+    private final int checkpointEvery;
+    private final Consumer<AuditCheckpoint> onCheckpoint;
     private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean draining = new AtomicBoolean();
     // Touched only by the single writer thread.
     private FileChannel channel;
+    private FileChannel lockChannel;
+    private FileLock lock;
     private long seq;
     private String prev;
+    private long sinceCheckpoint;
 
-    private FileAuditSink(Vertx vertx, Path file) {
+    private FileAuditSink(Vertx vertx, Path directory, AuditKeys.Signer signer, int checkpointEvery,
+            Consumer<AuditCheckpoint> onCheckpoint) {
         this.vertx = vertx;
-        this.file = file;
+        this.file = directory.resolve(FILE_NAME);
+        this.signer = signer;
+        this.checkpointEvery = checkpointEvery;
+        this.onCheckpoint = onCheckpoint;
         this.writer = vertx.createSharedWorkerExecutor("audit-writer-" + file.toAbsolutePath(), 1);
     }
 
-    /** Opens (or creates) the log in {@code directory}, resuming its chain. */
-    public static Future<FileAuditSink> open(Vertx vertx, Path directory) {
-        FileAuditSink sink = new FileAuditSink(vertx, directory.resolve(FILE_NAME));
+    /**
+     * Opens (or creates) the log in {@code directory}, resuming its chain. Fails when the log is
+     * already open elsewhere or cannot be read.
+     */
+    public static Future<FileAuditSink> open(Vertx vertx, Path directory, AuditKeys.Signer signer, int checkpointEvery,
+            Consumer<AuditCheckpoint> onCheckpoint) {
+        FileAuditSink sink = new FileAuditSink(vertx, directory, signer, checkpointEvery, onCheckpoint);
         return sink.writer.executeBlocking(() -> {
             Files.createDirectories(directory);
+            sink.lock(directory);
             sink.resume();
             return sink;
-        });
+        }).recover(e -> sink.writer.close().transform(v -> Future.failedFuture(e)));
+    }
+
+    private void lock(Path directory) throws IOException {
+        lockChannel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        lock = lockChannel.tryLock();
+        if (lock == null) {
+            lockChannel.close();
+            throw new IOException("audit log " + file + " is in use by another process");
+        }
     }
 
     private void resume() throws IOException {
         seq = 0;
         prev = HashChain.GENESIS;
-        if (Files.exists(file)) {
-            String last = null;
-            try (var lines = Files.lines(file, StandardCharsets.UTF_8)) {
-                for (var it = lines.iterator(); it.hasNext();) {
-                    String l = it.next();
-                    if (!l.isBlank()) {
-                        last = l;
-                    }
+        sinceCheckpoint = 0;
+        if (!Files.exists(file)) {
+            return;
+        }
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line; (line = in.readLine()) != null;) {
+                HashChain.ParsedLine p = HashChain.parse(line);
+                if (p == null) {
+                    throw new IOException("audit log " + file + " has an unreadable line after entry " + seq
+                            + "; run verify-audit");
                 }
-            }
-            if (last != null) {
-                JsonObject line = new JsonObject(last);
-                seq = line.getLong("seq");
-                prev = line.getString("hash");
+                seq = p.seq();
+                prev = p.hash();
+                boolean checkpoint = p.entry() != null && p.entry().startsWith(Checkpoints.CHECKPOINT_PREFIX);
+                sinceCheckpoint = checkpoint ? 0 : sinceCheckpoint + 1;
             }
         }
     }
@@ -109,25 +144,46 @@ public final class FileAuditSink implements AuditSink {
             }
             long seqBefore = seq;
             String prevBefore = prev;
+            long sinceBefore = sinceCheckpoint;
             try {
-                StringBuilder text = new StringBuilder(batch.size() * 512);
+                StringBuilder text = new StringBuilder(batch.size() * 600);
+                AuditCheckpoint checkpoint = null;
                 for (Pending p : batch) {
-                    seq++;
-                    String hash = HashChain.hash(seq, prev, p.entry);
-                    text.append(HashChain.line(seq, prev, hash, p.entry)).append('\n');
-                    prev = hash;
+                    appendLine(text, p.entry);
+                    if (++sinceCheckpoint >= checkpointEvery) {
+                        checkpoint = appendCheckpoint(text);
+                    }
                 }
                 write(text.toString());
                 batch.forEach(p -> p.context.runOnContext(v -> p.promise.complete()));
+                if (checkpoint != null) {
+                    onCheckpoint.accept(checkpoint);
+                }
             } catch (IOException | UncheckedIOException e) {
                 // Fail closed (H1): the chain stays where it was, the channel is reopened next time.
                 seq = seqBefore;
                 prev = prevBefore;
-                closeQuietly();
+                sinceCheckpoint = sinceBefore;
+                closeChannel();
                 LOG.error("audit write failed: {}", e.getClass().getSimpleName());
                 batch.forEach(p -> p.context.runOnContext(v -> p.promise.fail(new AuditUnavailableException())));
             }
         }
+    }
+
+    private void appendLine(StringBuilder text, String entry) {
+        seq++;
+        String digest = HashChain.digest(entry);
+        String hash = HashChain.hash(seq, prev, digest);
+        text.append(HashChain.line(seq, prev, hash, digest, entry)).append('\n');
+        prev = hash;
+    }
+
+    private AuditCheckpoint appendCheckpoint(StringBuilder text) {
+        AuditCheckpoint checkpoint = Checkpoints.checkpoint(signer, seq, prev, Instant.now());
+        appendLine(text, Checkpoints.checkpointEntry(checkpoint));
+        sinceCheckpoint = 0;
+        return checkpoint;
     }
 
     private void write(String text) throws IOException {
@@ -147,13 +203,13 @@ public final class FileAuditSink implements AuditSink {
             try {
                 channel.truncate(sizeBefore);
             } catch (IOException ignored) {
-                // The verifier will report the torn tail.
+                // verify-audit will report the torn tail
             }
             throw e;
         }
     }
 
-    private void closeQuietly() {
+    private void closeChannel() {
         try {
             if (channel != null) {
                 channel.close();
@@ -164,12 +220,36 @@ public final class FileAuditSink implements AuditSink {
         channel = null;
     }
 
+    /** Writes a final checkpoint when entries follow the last one, then releases the log. */
     @Override
     public Future<Void> close() {
         return writer.executeBlocking(() -> {
-            closeQuietly();
-            return null;
-        }).compose(v -> writer.close());
+            AuditCheckpoint checkpoint = null;
+            if (sinceCheckpoint > 0) {
+                StringBuilder text = new StringBuilder();
+                long seqBefore = seq;
+                String prevBefore = prev;
+                checkpoint = appendCheckpoint(text);
+                try {
+                    write(text.toString());
+                } catch (IOException e) {
+                    seq = seqBefore;
+                    prev = prevBefore;
+                    checkpoint = null;
+                }
+            }
+            closeChannel();
+            if (lock != null) {
+                lock.release();
+                lockChannel.close();
+            }
+            return checkpoint;
+        }).compose(checkpoint -> {
+            if (checkpoint != null) {
+                onCheckpoint.accept(checkpoint);
+            }
+            return writer.close();
+        });
     }
 
     private record Pending(String entry, Promise<Void> promise, Context context) {

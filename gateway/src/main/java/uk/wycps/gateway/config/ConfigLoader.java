@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import uk.wycps.connector.ConnectorRegistry;
@@ -71,6 +73,12 @@ public final class ConfigLoader {
         GatewayConfig.Auth auth = auth(root.child("auth"), json.getValue("auth"), base);
         List<RegisterSettings> registers = registers(root.child("registers"), json.getValue("registers"));
         GatewayConfig.Audit audit = audit(root.child("audit"), json.getValue("audit"), base);
+        for (String authority : audit.retentionDays().keySet()) {
+            if (registers.stream().noneMatch(r -> r.authority().equals(authority))) {
+                throw root.child("audit").child("retentionDays").child(authority)
+                        .problem("no register '" + authority + "' is configured");
+            }
+        }
         Path policy = null;
         Object policyJson = json.getValue("policy");
         if (policyJson != null) {
@@ -194,8 +202,38 @@ public final class ConfigLoader {
             throw p.problem("missing: every enquiry must be audited (H1)");
         }
         JsonObject o = p.object(value);
-        p.onlyKeys(o, "directory");
-        return new GatewayConfig.Audit(base.resolve(p.child("directory").string(o.getValue("directory"), true)));
+        p.onlyKeys(o, "directory", "signingKeyFile", "verificationKeyFile", "checkpointEvery", "retentionDays");
+        Path directory = base.resolve(p.child("directory").string(o.getValue("directory"), true));
+        Path signing = null;
+        Path verification = null;
+        if (o.containsKey("signingKeyFile") || o.containsKey("verificationKeyFile")) {
+            signing = readable(p.child("signingKeyFile"), base, o.getValue("signingKeyFile"));
+            verification = readable(p.child("verificationKeyFile"), base, o.getValue("verificationKeyFile"));
+        }
+        int every = p.child("checkpointEvery").integer(o.getValue("checkpointEvery"), 1000, 1, 1_000_000);
+        Map<String, Integer> retention = new LinkedHashMap<>();
+        int defaultRetention = GatewayConfig.Audit.DEFAULT_RETENTION_DAYS;
+        if (o.containsKey("retentionDays")) {
+            Place r = p.child("retentionDays");
+            JsonObject days = r.object(o.getValue("retentionDays"));
+            for (String key : days.fieldNames()) {
+                int d = r.child(key).integer(days.getValue(key), 0, 1, 100 * 365);
+                if ("default".equals(key)) {
+                    defaultRetention = d;
+                } else {
+                    retention.put(key, d);
+                }
+            }
+        }
+        return new GatewayConfig.Audit(directory, signing, verification, every, retention, defaultRetention);
+    }
+
+    private static Path readable(Place p, Path base, Object value) {
+        Path f = base.resolve(p.string(value, true));
+        if (!Files.isReadable(f)) {
+            throw p.problem("cannot read " + f);
+        }
+        return f;
     }
 
     /** A place in the file, for messages: {@code config.json at $.registers[2].baseUrl: ...}. */

@@ -2,6 +2,7 @@ package uk.wycps.gateway.config;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import uk.wycps.connector.RegisterSettings;
 
@@ -36,7 +37,24 @@ public record GatewayConfig(Http http, Auth auth, List<RegisterSettings> registe
     public record VerificationKey(String algorithm, String pem) {
     }
 
-    /** Where the audit log lives. */
-    public record Audit(Path directory) {
+    /**
+     * Where the audit log and the outbox to the registers live; the gateway's audit signing key
+     * (made in the directory on first start when not configured); how often a signed checkpoint
+     * is written; and each authority's retention in days (H4).
+     */
+    public record Audit(Path directory, Path signingKeyFile, Path verificationKeyFile, int checkpointEvery,
+            Map<String, Integer> retentionDays, int defaultRetentionDays) {
+
+        /** Retention when an authority sets none: 7 years. */
+        public static final int DEFAULT_RETENTION_DAYS = 7 * 365;
+
+        public Audit {
+            retentionDays = Map.copyOf(retentionDays);
+        }
+
+        /** An audit directory with every default. */
+        public static Audit in(Path directory) {
+            return new Audit(directory, null, null, 1000, Map.of(), DEFAULT_RETENTION_DAYS);
+        }
     }
 }

@@ -17,6 +17,8 @@ import uk.wycps.gateway.audit.AuditSink;
 import uk.wycps.gateway.fanout.RegisterFanOut;
 import uk.wycps.gateway.fanout.RegisterOutcome;
 import uk.wycps.gateway.fanout.RegisterStatus;
+import uk.wycps.gateway.outbox.OutboxMessage;
+import uk.wycps.gateway.outbox.RegisterOutbox;
 import uk.wycps.linkage.FieldComparison;
 import uk.wycps.linkage.LinkageResult;
 import uk.wycps.linkage.LinkedPerson;
@@ -42,16 +44,16 @@ public final class EnquiryService {
     private final Map<String, Long> deadlinesMs;
     private final RecordLinker linker;
     private final AuditSink audit;
-    private final EnquiryHistoryNotifier notifier;
+    private final RegisterOutbox outbox;
 
     public EnquiryService(SharingPolicy policy, RegisterFanOut fanOut, Map<String, Long> deadlinesMs,
-            RecordLinker linker, AuditSink audit, EnquiryHistoryNotifier notifier) {
+            RecordLinker linker, AuditSink audit, RegisterOutbox outbox) {
         this.policy = policy;
         this.fanOut = fanOut;
         this.deadlinesMs = Map.copyOf(deadlinesMs);
         this.linker = linker;
         this.audit = audit;
-        this.notifier = notifier;
+        this.outbox = outbox;
     }
 
     /**
@@ -85,10 +87,10 @@ public final class EnquiryService {
             Assembled assembled = assemble(enquiryId, caller, enquiry, at, decisions, outcomes, requestedDeadlineMs);
             AuditEntry entry = entry(enquiryId, at, correlationId, caller, enquiry, AuditEntry.ANSWERED,
                     assembled.registerAudit, assembled.released);
-            return audited(entry).map(v -> {
-                notifier.deliver(assembled.notifications);
-                return assembled.answer;
-            });
+            // The answer leaves only once its audit entry and the registers' notifications are
+            // both durable (H1, H3); if either cannot be written, 503 and nothing.
+            return Future.all(audit.append(entry), outbox.enqueue(assembled.notifications))
+                    .transform(ar -> ar.succeeded() ? Future.succeededFuture(assembled.answer) : unavailable());
         });
     }
 
@@ -98,13 +100,17 @@ public final class EnquiryService {
     }
 
     private Future<Void> audited(AuditEntry entry) {
-        return audit.append(entry).recover(e -> Future.failedFuture(new ApiException(503, "audit-unavailable",
-                "The enquiry could not be recorded, so no answer is given. Try again shortly.", null)));
+        return audit.append(entry).recover(e -> unavailable());
+    }
+
+    private static <T> Future<T> unavailable() {
+        return Future.failedFuture(new ApiException(503, "audit-unavailable",
+                "The enquiry could not be recorded, so no answer is given. Try again shortly.", null));
     }
 
     /** What an enquiry's outcomes become: the answer, its audit and its notifications. */
     private record Assembled(EnquiryAnswer answer, List<AuditEntry.RegisterAnswer> registerAudit,
-            List<AuditEntry.Released> released, List<EnquiryHistoryNotifier.Notification> notifications) {
+            List<AuditEntry.Released> released, List<OutboxMessage> notifications) {
     }
 
     private Assembled assemble(String enquiryId, Caller caller, Enquiry enquiry, Instant at,
@@ -112,7 +118,7 @@ public final class EnquiryService {
         List<EnquiryAnswer.RegisterView> views = new ArrayList<>(outcomes.size());
         List<AuditEntry.RegisterAnswer> registerAudit = new ArrayList<>(outcomes.size());
         List<SourcedRecord> candidates = new ArrayList<>();
-        List<EnquiryHistoryNotifier.Notification> notifications = new ArrayList<>();
+        List<OutboxMessage> notifications = new ArrayList<>();
         boolean complete = true;
         for (RegisterOutcome outcome : outcomes) {
             AccessDecision decision = decisions.get(outcome.authority());
@@ -178,13 +184,19 @@ public final class EnquiryService {
         return Math.round(score * 1000.0) / 1000.0;
     }
 
-    private EnquiryHistoryNotifier.Notification notification(String enquiryId, Caller caller, Enquiry enquiry,
+    private OutboxMessage notification(String enquiryId, Caller caller, Enquiry enquiry,
             Instant at, String authority, String recordId) {
         EnquiryHistoryEntry entry = new EnquiryHistoryEntry(
-                EnquiryHistoryNotifier.entryId(enquiryId, authority, recordId), enquiryId, at, caller.subject(),
+                entryId(enquiryId, authority, recordId), enquiryId, at, caller.subject(),
                 caller.role().code(), caller.agency().code(), caller.authority(),
                 enquiry.declaration().purpose().code(), enquiry.declaration().consent().summary());
-        return new EnquiryHistoryNotifier.Notification(authority, recordId, entry);
+        return OutboxMessage.history(authority, recordId, entry);
+    }
+
+    /** The same entry id for the same record of the same enquiry, so a resend is recorded once. */
+    static String entryId(String enquiryId, String authority, String recordId) {
+        return UUID.nameUUIDFromBytes((enquiryId + '|' + authority + '|' + recordId)
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
     }
 
     private AuditEntry entry(String enquiryId, Instant at, String correlationId, Caller caller, Enquiry enquiry,

@@ -43,6 +43,14 @@ class FileAuditSinkTest {
                 List.of(new AuditEntry.Released("leeds", "LE-00000" + i, "SENSITIVE")), "wycps-default@1");
     }
 
+    private Future<FileAuditSink> open(Vertx vertx) {
+        try {
+            return FileAuditSink.open(vertx, dir, AuditKeys.loadOrCreate(dir), 100, checkpoint -> { });
+        } catch (java.io.IOException e) {
+            return Future.failedFuture(e);
+        }
+    }
+
     private Future<Void> appendMany(FileAuditSink sink, int from, int count) {
         List<Future<Void>> all = new ArrayList<>();
         for (int i = from; i < from + count; i++) {
@@ -53,21 +61,22 @@ class FileAuditSinkTest {
 
     @Test
     void concurrentAppendsAreAllChainedAndTheChainResumesAfterRestart(Vertx vertx, VertxTestContext ctx) {
-        FileAuditSink.open(vertx, dir)
+        open(vertx)
                 .compose(sink -> appendMany(sink, 0, 500).compose(v -> sink.close()))
-                .compose(v -> FileAuditSink.open(vertx, dir))
+                .compose(v -> open(vertx))
                 .compose(sink -> appendMany(sink, 500, 10).compose(v -> sink.close()))
                 .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
-                    AuditVerifier.Result result = AuditVerifier.verify(dir);
+                    AuditVerifier.Result result = AuditVerifier.verifyDirectory(dir);
                     assertTrue(result.intact(), result.toString());
                     assertEquals(510, result.entries());
+                    assertEquals(6, result.checkpoints(), "every 100 entries and one at each close");
                     ctx.completeNow();
                 })));
     }
 
     @Test
     void verifierFindsAChangedARemovedAndASwappedEntry(Vertx vertx, VertxTestContext ctx) {
-        FileAuditSink.open(vertx, dir)
+        open(vertx)
                 .compose(sink -> appendMany(sink, 0, 20).compose(v -> sink.close()))
                 .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
                     Path file = dir.resolve(FileAuditSink.FILE_NAME);
@@ -81,21 +90,25 @@ class FileAuditSinkTest {
                     removed.remove(11);
                     assertBrokenAt(file, removed, 12);
 
+                    List<String> inserted = new ArrayList<>(lines);
+                    inserted.add(5, lines.get(5));
+                    assertBrokenAt(file, inserted, 7);
+
                     List<String> swapped = new ArrayList<>(lines);
                     swapped.set(3, lines.get(4));
                     swapped.set(4, lines.get(3));
                     assertBrokenAt(file, swapped, 4);
 
                     Files.write(file, lines, StandardCharsets.UTF_8);
-                    assertTrue(AuditVerifier.verify(dir).intact());
+                    assertTrue(AuditVerifier.verifyDirectory(dir).intact());
                     ctx.completeNow();
                 })));
     }
 
     private void assertBrokenAt(Path file, List<String> lines, long line) throws Exception {
         Files.write(file, lines, StandardCharsets.UTF_8);
-        AuditVerifier.Result result = AuditVerifier.verify(dir);
+        AuditVerifier.Result result = AuditVerifier.verifyDirectory(dir);
         assertFalse(result.intact());
-        assertEquals(line, result.firstBadLine(), result.toString());
+        assertEquals(line, result.firstBadEntry(), result.toString());
     }
 }

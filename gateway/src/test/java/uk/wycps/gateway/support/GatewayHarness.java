@@ -8,6 +8,9 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import uk.wycps.connector.RegisterSettings;
 import uk.wycps.gateway.Gateway;
@@ -35,9 +38,16 @@ public final class GatewayHarness {
 
     public static Future<GatewayHarness> start(Vertx vertx, List<RegisterSettings> registers, AuditSink audit) {
         TestIssuer issuer = new TestIssuer(vertx);
+        Path outbox;
+        try {
+            outbox = Files.createTempDirectory("wycps-outbox");
+        } catch (IOException e) {
+            return Future.failedFuture(e);
+        }
         GatewayConfig config = new GatewayConfig(new GatewayConfig.Http("127.0.0.1", 0,
-                GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, 5), issuer.auth(), registers, new GatewayConfig.Audit(null), null);
-        return Gateway.start(vertx, config, audit).map(g -> new GatewayHarness(vertx, issuer, g));
+                GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, 5), issuer.auth(), registers, GatewayConfig.Audit.in(outbox),
+                null);
+        return Gateway.start(vertx, config, audit, outbox).map(g -> new GatewayHarness(vertx, issuer, g));
     }
 
     /** {@code POST /api/v1/enquiries} with a bearer token (none when null). */

@@ -1,0 +1,120 @@
+package uk.wycps.gateway.audit;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Retention (H4): empties the entries each authority's retention period has passed and records
+ * that it did, with a purge marker signed by the gateway's audit key, so the chain still
+ * verifies and an emptied entry without a marker is caught. An entry is kept until the longest
+ * retention of the authorities it concerns (the caller's and those whose records it released)
+ * has passed. Runs only while no gateway holds the log.
+ */
+public final class AuditPurge {
+
+    private final Map<String, Integer> retentionDays;
+    private final int defaultDays;
+
+    public AuditPurge(Map<String, Integer> retentionDays, int defaultDays) {
+        this.retentionDays = Map.copyOf(retentionDays);
+        this.defaultDays = defaultDays;
+    }
+
+    /** Purges {@code directory}'s log as of {@code now}; returns how many entries were emptied. */
+    public long purge(Path directory, AuditKeys.Signer signer, Instant now) throws IOException {
+        Path file = directory.resolve(FileAuditSink.FILE_NAME);
+        if (!Files.exists(file)) {
+            return 0;
+        }
+        try (FileChannel lockChannel = FileChannel.open(directory.resolve(FileAuditSink.LOCK_FILE),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock lock = lockChannel.tryLock();
+            if (lock == null) {
+                throw new IOException("the audit log is in use by a running gateway; stop it before purging");
+            }
+            try {
+                return purgeLocked(file, signer, now);
+            } finally {
+                lock.release();
+            }
+        }
+    }
+
+    private long purgeLocked(Path file, AuditKeys.Signer signer, Instant now) throws IOException {
+        Path rewritten = file.resolveSibling(FileAuditSink.FILE_NAME + ".purge");
+        List<Long> purged = new ArrayList<>();
+        long seq = 0;
+        String prev = HashChain.GENESIS;
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+                Writer out = Files.newBufferedWriter(rewritten, StandardCharsets.UTF_8)) {
+            for (String line; (line = in.readLine()) != null;) {
+                HashChain.ParsedLine p = HashChain.parse(line);
+                if (p == null) {
+                    throw new IOException("the audit log has an unreadable line after entry " + seq
+                            + "; run verify-audit before purging");
+                }
+                if (p.entry() != null && p.entry().startsWith("{\"type\":\"enquiry\"") && expired(p.entry(), now)) {
+                    out.write(HashChain.purgedLine(p.seq(), p.prev(), p.hash(), p.digest()));
+                    purged.add(p.seq());
+                } else {
+                    out.write(line);
+                }
+                out.write('\n');
+                seq = p.seq();
+                prev = p.hash();
+            }
+            if (!purged.isEmpty()) {
+                String marker = Checkpoints.purgeEntry(signer, AuditVerifier.formatRanges(purged), now, purged.size());
+                String digest = HashChain.digest(marker);
+                long next = seq + 1;
+                out.write(HashChain.line(next, prev, HashChain.hash(next, prev, digest), digest, marker));
+                out.write('\n');
+            }
+        }
+        if (purged.isEmpty()) {
+            Files.delete(rewritten);
+            return 0;
+        }
+        try (FileChannel c = FileChannel.open(rewritten, StandardOpenOption.WRITE)) {
+            c.force(true);
+        }
+        Files.move(rewritten, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        return purged.size();
+    }
+
+    private boolean expired(String entry, Instant now) {
+        JsonObject json = new JsonObject(entry);
+        Instant at = Instant.parse(json.getString("at"));
+        int days = 0;
+        boolean any = false;
+        JsonObject caller = json.getJsonObject("caller");
+        if (caller != null && caller.getString("authority") != null) {
+            days = Math.max(days, retentionDays.getOrDefault(caller.getString("authority"), defaultDays));
+            any = true;
+        }
+        JsonArray released = json.getJsonArray("released", new JsonArray());
+        for (int i = 0; i < released.size(); i++) {
+            days = Math.max(days, retentionDays.getOrDefault(released.getJsonObject(i).getString("authority"), defaultDays));
+            any = true;
+        }
+        if (!any) {
+            days = defaultDays;
+        }
+        return at.plus(Duration.ofDays(days)).isBefore(now);
+    }
+}

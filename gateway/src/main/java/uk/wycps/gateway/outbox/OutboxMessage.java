@@ -1,0 +1,73 @@
+package uk.wycps.gateway.outbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.vertx.core.json.JsonObject;
+import java.util.Objects;
+import uk.wycps.connector.AuditCheckpoint;
+import uk.wycps.record.EnquiryHistoryEntry;
+import uk.wycps.record.RecordJson;
+
+/**
+ * Something a register must be told, kept on disk until it acknowledges it: an entry for a
+ * record's history of enquiries (H3, A9) or a checkpoint of the audit chain (H2). {@code id} is
+ * what the register de-duplicates on.
+ */
+public record OutboxMessage(String id, String authority, Kind kind, String recordId, EnquiryHistoryEntry entry,
+        AuditCheckpoint checkpoint) {
+
+    public enum Kind {
+        ENQUIRY_HISTORY, CHECKPOINT
+    }
+
+    public OutboxMessage {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(authority, "authority");
+        Objects.requireNonNull(kind, "kind");
+    }
+
+    public static OutboxMessage history(String authority, String recordId, EnquiryHistoryEntry entry) {
+        return new OutboxMessage(entry.entryId(), authority, Kind.ENQUIRY_HISTORY, recordId, entry, null);
+    }
+
+    public static OutboxMessage checkpoint(String authority, AuditCheckpoint checkpoint) {
+        return new OutboxMessage("checkpoint-" + checkpoint.index() + "-" + authority, authority, Kind.CHECKPOINT, null,
+                null, checkpoint);
+    }
+
+    JsonObject toJson() {
+        JsonObject json = new JsonObject().put("id", id).put("authority", authority).put("kind", kind.name());
+        if (entry != null) {
+            json.put("recordId", recordId).put("entry", toJson(entry));
+        }
+        if (checkpoint != null) {
+            json.put("checkpoint", toJson(checkpoint));
+        }
+        return json;
+    }
+
+    private static JsonObject toJson(Object value) {
+        try {
+            return new JsonObject(RecordJson.mapper().writeValueAsString(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T> T fromJson(JsonObject json, Class<T> type) {
+        try {
+            return RecordJson.mapper().readValue(json.encode(), type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("unreadable outbox message", e);
+        }
+    }
+
+    static OutboxMessage fromJson(JsonObject json) {
+        Kind kind = Kind.valueOf(json.getString("kind"));
+        EnquiryHistoryEntry entry = json.containsKey("entry")
+                ? fromJson(json.getJsonObject("entry"), EnquiryHistoryEntry.class) : null;
+        AuditCheckpoint checkpoint = json.containsKey("checkpoint")
+                ? fromJson(json.getJsonObject("checkpoint"), AuditCheckpoint.class) : null;
+        return new OutboxMessage(json.getString("id"), json.getString("authority"), kind, json.getString("recordId"),
+                entry, checkpoint);
+    }
+}

@@ -1,0 +1,247 @@
+package uk.wycps.gateway.outbox;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import uk.wycps.connector.Deadline;
+import uk.wycps.connector.RegisterConnector;
+
+/**
+ * A durable outbox to the registers (H3, H2): a message is on disk (fsync'd) before
+ * {@link #enqueue} completes, is sent to its register until the register acknowledges it, and
+ * survives register outages and gateway restarts. The journal {@code outbox.jsonl} holds
+ * {@code queued} and {@code acked} lines; on open it is replayed and compacted to what is still
+ * pending.
+ *
+ * <p>Each register is served in order, one message at a time, with exponential back-off and
+ * jitter after a failure, so a register that comes back is not flooded. Registers de-duplicate
+ * on the message id, so a message resent after a crash between the register's answer and the
+ * journal's {@code acked} line is still recorded once.
+ *
+ * <p>Runs on the context that opened it; journal writes run on its own worker thread.
+ */
+public final class RegisterOutbox {
+
+    public static final String FILE_NAME = "outbox.jsonl";
+    static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+    static final Duration SEND_DEADLINE = Duration.ofSeconds(5);
+    private static final Logger LOG = LoggerFactory.getLogger(RegisterOutbox.class);
+
+    private final Vertx vertx;
+    private final Context context;
+    private final Path file;
+    private final WorkerExecutor journal;
+    private final Map<String, RegisterConnector> connectors;
+    private final Map<String, Lane> lanes = new HashMap<>();
+    private final Duration firstBackoff;
+    private FileChannel channel;
+    private boolean closed;
+
+    private RegisterOutbox(Vertx vertx, Context context, Path directory, Map<String, RegisterConnector> connectors,
+            Duration firstBackoff) {
+        this.vertx = vertx;
+        this.context = context;
+        this.file = directory.resolve(FILE_NAME);
+        this.connectors = Map.copyOf(connectors);
+        this.firstBackoff = firstBackoff;
+        this.journal = vertx.createSharedWorkerExecutor("outbox-journal-" + file.toAbsolutePath(), 1);
+    }
+
+    /** Opens the outbox in {@code directory}, replays what was pending and starts delivering it. */
+    public static Future<RegisterOutbox> open(Vertx vertx, Path directory, Map<String, RegisterConnector> connectors) {
+        return open(vertx, directory, connectors, FIRST_BACKOFF);
+    }
+
+    static Future<RegisterOutbox> open(Vertx vertx, Path directory, Map<String, RegisterConnector> connectors,
+            Duration firstBackoff) {
+        RegisterOutbox outbox = new RegisterOutbox(vertx, vertx.getOrCreateContext(), directory, connectors,
+                firstBackoff);
+        return outbox.journal.executeBlocking(() -> {
+            Files.createDirectories(directory);
+            return outbox.replay();
+        }).map(pending -> {
+            pending.forEach(outbox::addPending);
+            outbox.lanes.keySet().forEach(outbox::pump);
+            LOG.info("outbox open: {} messages pending", pending.size());
+            return outbox;
+        });
+    }
+
+    /** Reads the journal, keeps what is not acknowledged, and rewrites it as just that. */
+    private List<OutboxMessage> replay() throws IOException {
+        Map<String, OutboxMessage> pending = new LinkedHashMap<>();
+        if (Files.exists(file)) {
+            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                for (String line; (line = in.readLine()) != null;) {
+                    JsonObject json;
+                    try {
+                        json = new JsonObject(line);
+                    } catch (DecodeException e) {
+                        // A torn last line from a crash mid-write: it was never acknowledged to anyone.
+                        LOG.warn("outbox journal: unreadable line skipped");
+                        continue;
+                    }
+                    if ("queued".equals(json.getString("op"))) {
+                        OutboxMessage m = OutboxMessage.fromJson(json.getJsonObject("msg"));
+                        pending.put(m.id(), m);
+                    } else if ("acked".equals(json.getString("op"))) {
+                        pending.remove(json.getString("id"));
+                    }
+                }
+            }
+        }
+        Path compacted = file.resolveSibling(FILE_NAME + ".tmp");
+        StringBuilder text = new StringBuilder();
+        pending.values().forEach(m -> text.append(queuedLine(m)).append('\n'));
+        Files.writeString(compacted, text, StandardCharsets.UTF_8);
+        try (FileChannel c = FileChannel.open(compacted, StandardOpenOption.WRITE)) {
+            c.force(true);
+        }
+        Files.move(compacted, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        return new ArrayList<>(pending.values());
+    }
+
+    private static String queuedLine(OutboxMessage m) {
+        return new JsonObject().put("op", "queued").put("msg", m.toJson()).encode();
+    }
+
+    /**
+     * Makes {@code messages} durable, then starts sending them. Fails when they cannot be
+     * written; then nothing of them is pending.
+     */
+    public Future<Void> enqueue(List<OutboxMessage> messages) {
+        if (messages.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        StringBuilder text = new StringBuilder(messages.size() * 400);
+        messages.forEach(m -> text.append(queuedLine(m)).append('\n'));
+        return append(text.toString()).compose(v -> {
+            Promise<Void> started = Promise.promise();
+            context.runOnContext(x -> {
+                messages.forEach(this::addPending);
+                messages.stream().map(OutboxMessage::authority).distinct().forEach(this::pump);
+                started.complete();
+            });
+            return started.future();
+        });
+    }
+
+    /** Messages not yet acknowledged, per register. */
+    public Future<Map<String, Integer>> pendingCounts() {
+        Promise<Map<String, Integer>> counts = Promise.promise();
+        context.runOnContext(v -> {
+            Map<String, Integer> out = new LinkedHashMap<>();
+            lanes.forEach((authority, lane) -> out.put(authority, lane.queue.size()));
+            counts.complete(out);
+        });
+        return counts.future();
+    }
+
+    private Future<Void> append(String text) {
+        return journal.executeBlocking(() -> {
+            ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
+            channel.force(false);
+            return null;
+        }, true);
+    }
+
+    private void addPending(OutboxMessage m) {
+        lanes.computeIfAbsent(m.authority(), a -> new Lane()).queue.add(m);
+    }
+
+    /** Sends the next message of a register's lane unless one is in flight or it is backing off. */
+    private void pump(String authority) {
+        Lane lane = lanes.get(authority);
+        if (closed || lane == null || lane.busy || lane.waiting || lane.queue.isEmpty()) {
+            return;
+        }
+        RegisterConnector connector = connectors.get(authority);
+        OutboxMessage m = lane.queue.peek();
+        if (connector == null) {
+            LOG.warn("outbox: no connector for register {}; {} messages kept", authority, lane.queue.size());
+            return;
+        }
+        lane.busy = true;
+        Deadline deadline = Deadline.after(SEND_DEADLINE);
+        Future<Void> sent = switch (m.kind()) {
+            case ENQUIRY_HISTORY -> connector.recordEnquiry(m.recordId(), m.entry(), deadline);
+            case CHECKPOINT -> connector.publishCheckpoint(m.checkpoint(), deadline);
+        };
+        sent.compose(v -> append(new JsonObject().put("op", "acked").put("id", m.id()).encode() + "\n"))
+                .onComplete(ar -> context.runOnContext(x -> {
+                    lane.busy = false;
+                    if (ar.succeeded()) {
+                        lane.queue.poll();
+                        lane.failures = 0;
+                        pump(authority);
+                    } else {
+                        lane.failures++;
+                        long backoff = backoff(lane.failures);
+                        LOG.info("outbox: register {} did not take message {} ({}); retry in {} ms", authority,
+                                m.id(), ar.cause().getMessage(), backoff);
+                        lane.waiting = true;
+                        vertx.setTimer(backoff, t -> {
+                            lane.waiting = false;
+                            pump(authority);
+                        });
+                    }
+                }));
+    }
+
+    private long backoff(int failures) {
+        long base = firstBackoff.toMillis() << Math.min(failures - 1, 16);
+        long capped = Math.min(base, MAX_BACKOFF.toMillis());
+        return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+    }
+
+    /** Stops sending; what is pending stays in the journal for the next start. */
+    public Future<Void> close() {
+        Promise<Void> stopped = Promise.promise();
+        context.runOnContext(v -> {
+            closed = true;
+            stopped.complete();
+        });
+        return stopped.future()
+                .compose(v -> journal.executeBlocking(() -> {
+                    channel.close();
+                    return null;
+                }))
+                .compose(v -> journal.close());
+    }
+
+    /** One register's queue. Touched only on the outbox's context. */
+    private static final class Lane {
+        final ArrayDeque<OutboxMessage> queue = new ArrayDeque<>();
+        boolean busy;
+        boolean waiting;
+        int failures;
+    }
+}
