@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import uk.wycps.connector.SearchCriteria;
+import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.record.ChildRecord;
 import uk.wycps.record.EnquiryHistoryEntry;
 
@@ -31,6 +32,9 @@ public final class MockRegister {
     private final SyntheticPopulation population;
     private final AtomicReference<FaultSettings> faults;
     private final Map<String, Map<String, EnquiryHistoryEntry>> enquiries = new ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentSkipListMap<Long, AuditCheckpoint> checkpoints =
+            new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final java.util.concurrent.atomic.AtomicLong enquiryDeliveries = new java.util.concurrent.atomic.AtomicLong();
     private volatile CandidateIndex index;
     private volatile int port;
     private volatile String deploymentId;
@@ -128,6 +132,35 @@ public final class MockRegister {
     public Optional<ChildRecord> record(String recordId) {
         int slot = population.slotOf(authority, recordId);
         return slot < 0 ? Optional.empty() : Optional.of(served(slot));
+    }
+
+    /** The gateway's audit checkpoints this register keeps (H2), by index. */
+    public List<AuditCheckpoint> auditCheckpoints() {
+        return List.copyOf(checkpoints.values());
+    }
+
+    /**
+     * Keeps a checkpoint: true when new, false when the same one was already kept; a different
+     * checkpoint for a kept index is refused ({@link IllegalStateException}): the first is evidence.
+     */
+    boolean addCheckpoint(AuditCheckpoint checkpoint) {
+        AuditCheckpoint kept = checkpoints.putIfAbsent(checkpoint.index(), checkpoint);
+        if (kept == null) {
+            return true;
+        }
+        if (!kept.equals(checkpoint)) {
+            throw new IllegalStateException("a different checkpoint is kept for this index");
+        }
+        return false;
+    }
+
+    /** How many enquiry-history deliveries arrived, repeats included. */
+    public long enquiryDeliveries() {
+        return enquiryDeliveries.get();
+    }
+
+    void countEnquiryDelivery() {
+        enquiryDeliveries.incrementAndGet();
     }
 
     /** The enquiry-history entries received for a record, in arrival order. */

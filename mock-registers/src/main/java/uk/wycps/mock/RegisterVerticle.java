@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import uk.wycps.connector.SearchCriteria;
+import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.record.CanonicalFields;
 import uk.wycps.record.ChildRecord;
 import uk.wycps.record.EnquiryHistoryEntry;
@@ -43,6 +44,8 @@ final class RegisterVerticle extends VerticleBase {
     private static final String FAULT_KEY = "mock.fault";
     private static final ObjectReader QUERY_READER = RecordJson.mapper().readerFor(SearchQuery.class);
     private static final ObjectReader ENTRY_READER = RecordJson.mapper().readerFor(EnquiryHistoryEntry.class);
+    private static final ObjectReader CHECKPOINT_READER = RecordJson.mapper().readerFor(AuditCheckpoint.class);
+    private static final ObjectWriter CHECKPOINTS_WRITER = RecordJson.mapper().writer();
     private static final ObjectWriter ANSWER_WRITER = RecordJson.mapper().writerFor(SearchAnswer.class);
 
     /** What a register is asked: who, and which canonical fields it may send back (A5). */
@@ -79,6 +82,9 @@ final class RegisterVerticle extends VerticleBase {
         router.route("/records/*").handler(this::injectFaults);
         router.post("/search").handler(this::search);
         router.put("/records/:recordId/enquiries/:entryId").handler(this::recordEnquiry);
+        router.route("/audit-checkpoints*").handler(this::injectFaults);
+        router.put("/audit-checkpoints/:index").handler(this::keepCheckpoint);
+        router.get("/audit-checkpoints").handler(this::listCheckpoints);
         router.errorHandler(400, ctx -> error(ctx, 400, "invalid-request", "the request could not be read", null));
         router.errorHandler(404, ctx -> error(ctx, 404, "not-found", "no such resource", null));
         router.errorHandler(405, ctx -> error(ctx, 405, "method-not-allowed", "method not allowed here", null));
@@ -249,7 +255,37 @@ final class RegisterVerticle extends VerticleBase {
         return Buffer.buffer(ANSWER_WRITER.writeValueAsBytes(new SearchAnswer(projected)));
     }
 
+    /** Keeps a signed head of the gateway's audit chain (H2); 409 if the index holds another. */
+    private void keepCheckpoint(RoutingContext ctx) {
+        AuditCheckpoint checkpoint;
+        try {
+            Buffer b = ctx.body().buffer();
+            checkpoint = b == null ? null : CHECKPOINT_READER.readValue(b.getBytes());
+        } catch (IOException | RuntimeException e) {
+            checkpoint = null;
+        }
+        if (checkpoint == null || checkpoint.head() == null || checkpoint.signature() == null
+                || !ctx.pathParam("index").equals(Long.toString(checkpoint.index()))) {
+            error(ctx, 400, "invalid-checkpoint", "the body is not the checkpoint of this index", null);
+            return;
+        }
+        try {
+            answer(ctx, register.addCheckpoint(checkpoint) ? 201 : 200, Buffer.buffer("{}"));
+        } catch (IllegalStateException e) {
+            error(ctx, 409, "checkpoint-conflict", "a different checkpoint is kept for this index", "index");
+        }
+    }
+
+    private void listCheckpoints(RoutingContext ctx) {
+        try {
+            answer(ctx, 200, Buffer.buffer(CHECKPOINTS_WRITER.writeValueAsBytes(register.auditCheckpoints())));
+        } catch (IOException e) {
+            error(ctx, 500, "internal-error", "the register failed", null);
+        }
+    }
+
     private void recordEnquiry(RoutingContext ctx) {
+        register.countEnquiryDelivery();
         String recordId = ctx.pathParam("recordId");
         String entryId = ctx.pathParam("entryId");
         if (entryId == null || entryId.isBlank() || entryId.length() > 128) {
