@@ -113,6 +113,7 @@ public final class RegisterGuard {
     /** One guarded search; its fields are touched on the caller's event loop only. */
     private final class Call {
         final Promise<RegisterOutcome> promise = Promise.promise();
+        final java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
         final Vertx vertx;
         final RegisterConnector connector;
         final SearchRequest request;
@@ -129,7 +130,7 @@ public final class RegisterGuard {
         }
 
         void attempt(int n) {
-            if (promise.future().isComplete()) {
+            if (settled.get()) {
                 return;
             }
             Future<List<ChildRecord>> search;
@@ -148,7 +149,7 @@ public final class RegisterGuard {
             }
             if (ar.cause() instanceof RegisterFailure f) {
                 long remaining = request.deadline().remainingMillis();
-                if (n == 1 && f.connectionFailure() && !promise.future().isComplete()
+                if (n == 1 && f.connectionFailure() && !settled.get()
                         && remaining >= settings.retryBackoffMs() + settings.retryMinRemainingMs()) {
                     // An idempotent search that reached no register application: one more try.
                     if (settings.retryBackoffMs() == 0) {
@@ -165,27 +166,30 @@ public final class RegisterGuard {
         }
 
         void settle(RegisterStatus status, List<ChildRecord> records, String reason, Throwable cause) {
-            long latency = elapsedMillis(started);
-            if (!promise.tryComplete(new RegisterOutcome(authority, status, latency, records, reason))) {
+            if (!settled.compareAndSet(false, true)) {
                 return;
             }
+            long latency = elapsedMillis(started);
+            // Permissions go back before the outcome is handed on, so that whoever reacts to it
+            // finds the bulkhead and the breaker already up to date.
             vertx.cancelTimer(guardTimer);
             bulkhead.onComplete();
             latencies.add(latency);
             if (status == RegisterStatus.OK) {
                 lastSuccess.set(Instant.now());
                 breaker.onSuccess(latency, TimeUnit.MILLISECONDS);
-                return;
-            }
-            lastFailure.set(Instant.now());
-            lastFailureStatus.set(status);
-            if (status == RegisterStatus.TIMEOUT && budget + 5 < settings.deadlineMs()) {
-                // The caller asked for less time than the register is given: not the register's fault.
-                breaker.releasePermission();
             } else {
-                breaker.onError(latency, TimeUnit.MILLISECONDS,
-                        cause != null ? cause : new RegisterFailure(RegisterFailure.Kind.TIMEOUT, reason));
+                lastFailure.set(Instant.now());
+                lastFailureStatus.set(status);
+                if (status == RegisterStatus.TIMEOUT && budget + 5 < settings.deadlineMs()) {
+                    // The caller asked for less time than the register is given: not the register's fault.
+                    breaker.releasePermission();
+                } else {
+                    breaker.onError(latency, TimeUnit.MILLISECONDS,
+                            cause != null ? cause : new RegisterFailure(RegisterFailure.Kind.TIMEOUT, reason));
+                }
             }
+            promise.complete(new RegisterOutcome(authority, status, latency, records, reason));
         }
     }
 

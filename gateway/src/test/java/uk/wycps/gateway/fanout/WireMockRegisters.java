@@ -23,17 +23,17 @@ import uk.wycps.connector.RegisterSettings;
  * answers {@code POST /search} with one record of {@link #GIVEN} {@link #FAMILY}, born
  * {@link #DOB}, whose id is {@link #recordId}; a test replaces one register's stub with a fault.
  */
-final class WireMockRegisters implements AutoCloseable {
+public final class WireMockRegisters implements AutoCloseable {
 
-    static final List<String> AUTHORITIES = List.of("bradford", "calderdale", "kirklees", "leeds", "wakefield");
-    static final String GIVEN = "Aisha";
-    static final String FAMILY = "Khan";
-    static final String DOB = "2016-03-09";
+    public static final List<String> AUTHORITIES = List.of("bradford", "calderdale", "kirklees", "leeds", "wakefield");
+    public static final String GIVEN = "Aisha";
+    public static final String FAMILY = "Khan";
+    public static final String DOB = "2016-03-09";
 
     private final Map<String, WireMockServer> servers = new LinkedHashMap<>();
 
     /** With {@code journal}, requests are recorded so that a test can count them. */
-    WireMockRegisters(boolean journal) {
+    public WireMockRegisters(boolean journal) {
         for (String a : AUTHORITIES) {
             var options = options().bindAddress("127.0.0.1").dynamicPort().containerThreads(24)
                     .asynchronousResponseEnabled(true).asynchronousResponseThreads(8);
@@ -44,25 +44,25 @@ final class WireMockRegisters implements AutoCloseable {
         }
     }
 
-    WireMockServer server(String authority) {
+    public WireMockServer server(String authority) {
         return servers.get(authority);
     }
 
-    static String recordId(String authority) {
+    public static String recordId(String authority) {
         return authority.substring(0, 2).toUpperCase(Locale.ROOT) + "-000001";
     }
 
-    static JsonObject record(String authority) {
+    public static JsonObject record(String authority) {
         return new JsonObject().put("recordId", recordId(authority)).put("givenName", GIVEN).put("familyName", FAMILY)
                 .put("dateOfBirth", DOB).put("gender", "female");
     }
 
-    static String healthyBody(String authority) {
+    public static String healthyBody(String authority) {
         return new JsonObject().put("records", new JsonArray().add(record(authority))).encode();
     }
 
     /** The register answers as a healthy canonical-json register does. */
-    void healthy(String authority) {
+    public void healthy(String authority) {
         WireMockServer s = servers.get(authority);
         s.resetAll();
         s.stubFor(post(urlEqualTo("/search")).willReturn(aResponse().withStatus(200)
@@ -70,18 +70,18 @@ final class WireMockRegisters implements AutoCloseable {
     }
 
     /** The register's search answers with {@code stub} instead. */
-    void fault(String authority, MappingBuilder stub) {
+    public void fault(String authority, MappingBuilder stub) {
         WireMockServer s = servers.get(authority);
         s.resetAll();
         s.stubFor(stub);
     }
 
-    static MappingBuilder search() {
+    public static MappingBuilder search() {
         return post(urlEqualTo("/search"));
     }
 
     /** Settings for the five registers; {@code faulty}'s deadline and options as given. */
-    List<RegisterSettings> settings(String faulty, long faultyDeadlineMs, int faultyMaxBytes, int faultyMaxConnections,
+    public List<RegisterSettings> settings(String faulty, long faultyDeadlineMs, int faultyMaxBytes, int faultyMaxConnections,
             JsonObject faultyResilience) {
         List<RegisterSettings> list = new ArrayList<>();
         for (Map.Entry<String, WireMockServer> e : servers.entrySet()) {
@@ -98,7 +98,7 @@ final class WireMockRegisters implements AutoCloseable {
     }
 
     /** Settings for the five registers, all with {@code deadlineMs} and the same resilience options. */
-    List<RegisterSettings> settingsAll(long deadlineMs, JsonObject resilience) {
+    public List<RegisterSettings> settingsAll(long deadlineMs, JsonObject resilience) {
         List<RegisterSettings> list = new ArrayList<>();
         for (Map.Entry<String, WireMockServer> e : servers.entrySet()) {
             URI url = URI.create("http://127.0.0.1:" + e.getValue().port());

@@ -1,0 +1,192 @@
+package uk.wycps.gateway.fanout;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.tomakehurst.wiremock.http.Fault;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import uk.wycps.connector.RegisterSettings;
+import uk.wycps.gateway.audit.InMemoryAuditSink;
+import uk.wycps.gateway.support.GatewayHarness;
+
+/**
+ * Verifies, over HTTP, the statuses the guard itself gives (F5): {@code CIRCUIT_OPEN} once a
+ * register has been failing, {@code REJECTED} when its bulkhead is full, and an answer with every
+ * register down that is never an empty successful-looking one.
+ */
+@ExtendWith(VertxExtension.class)
+class BreakerAndBulkheadTest {
+
+    private static WireMockRegisters registers;
+    private GatewayHarness gateway;
+
+    @BeforeAll
+    static void startRegisters() {
+        registers = new WireMockRegisters(true);
+    }
+
+    @AfterAll
+    static void stopRegisters() {
+        registers.close();
+    }
+
+    @BeforeEach
+    void allHealthy() {
+        WireMockRegisters.AUTHORITIES.forEach(registers::healthy);
+    }
+
+    @AfterEach
+    void stopGateway(VertxTestContext ctx) {
+        if (gateway == null) {
+            ctx.completeNow();
+            return;
+        }
+        gateway.close().onComplete(ctx.succeedingThenComplete());
+    }
+
+    private Future<GatewayHarness> start(Vertx vertx, List<RegisterSettings> settings) {
+        return GatewayHarness.start(vertx, settings, new InMemoryAuditSink()).onSuccess(g -> gateway = g);
+    }
+
+    private static Future<HttpResponse<Buffer>> enquire(GatewayHarness g) {
+        String token = g.issuer.token("child-worker", "social-services", "bradford", "cross-authority:*");
+        return g.enquire(token, GatewayHarness.enquiry(WireMockRegisters.GIVEN, WireMockRegisters.FAMILY,
+                WireMockRegisters.DOB));
+    }
+
+    @Test
+    void failingRegisterOpensItsCircuitAndIsThenNotAsked(Vertx vertx, VertxTestContext ctx) {
+        // GIVEN Leeds answers 500 and its breaker opens after 2 failures of a window of 4
+        registers.fault("leeds", WireMockRegisters.search().willReturn(aResponse().withStatus(500)));
+        JsonObject breaker = new JsonObject().put("slidingWindowSize", 4).put("minimumCalls", 2)
+                .put("waitInOpenMs", 60_000);
+        Function<GatewayHarness, Future<HttpResponse<Buffer>>> ask = BreakerAndBulkheadTest::enquire;
+        start(vertx, registers.settings("leeds", 500, RegisterSettings.DEFAULT_MAX_RESPONSE_BYTES, 64, breaker))
+                // WHEN three enquiries are made one after another
+                .compose(g -> ask.apply(g).compose(r -> ask.apply(g)).compose(r -> ask.apply(g)))
+                .onComplete(ctx.succeeding(third -> ctx.verify(() -> {
+                    // THEN the third finds Leeds CIRCUIT_OPEN with its notice, without asking it
+                    JsonObject leeds = RegisterFaultsTest.assertPartialAnswer(third, "leeds", "CIRCUIT_OPEN");
+                    assertTrue(leeds.getString("notice").contains("giving it time to recover"));
+                    assertEquals(2, registers.server("leeds").findAll(postRequestedFor(urlEqualTo("/search"))).size());
+                })))
+                // AND /health/ready shows the open circuit
+                .compose(r -> gateway.client.get("/health/ready").send())
+                .onComplete(ctx.succeeding(health -> ctx.verify(() -> {
+                    JsonObject body = health.bodyAsJsonObject();
+                    assertEquals(200, health.statusCode());
+                    assertEquals("DEGRADED", body.getString("status"));
+                    JsonObject leeds = byAuthority(body.getJsonArray("registers"), "leeds");
+                    assertEquals("OPEN", leeds.getString("circuit"));
+                    assertEquals(1, leeds.getJsonObject("transitions").getInteger("CLOSED_TO_OPEN"));
+                    assertEquals("ERROR", leeds.getString("lastFailureStatus"));
+                    assertEquals("CLOSED", byAuthority(body.getJsonArray("registers"), "bradford").getString("circuit"));
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
+    void registerAtItsConcurrencyLimitIsRejectedAtOnce(Vertx vertx, VertxTestContext ctx) {
+        // GIVEN Leeds takes 300 ms to answer and may run 2 searches at a time
+        registers.fault("leeds", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(WireMockRegisters.healthyBody("leeds"))
+                .withFixedDelay(300)));
+        JsonObject neverOpen = new JsonObject().put("slidingWindowSize", 100).put("minimumCalls", 100);
+        start(vertx, registers.settings("leeds", 1000, RegisterSettings.DEFAULT_MAX_RESPONSE_BYTES, 2, neverOpen))
+                // WHEN five enquiries arrive together
+                .compose(g -> {
+                    List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
+                    for (int i = 0; i < 5; i++) {
+                        all.add(enquire(g));
+                    }
+                    return Future.all(all).map(c -> c.<HttpResponse<Buffer>>list());
+                })
+                .onComplete(ctx.succeeding(answers -> ctx.verify(() -> {
+                    // THEN two are answered by Leeds and the others have it REJECTED, with its notice
+                    int ok = 0;
+                    int rejected = 0;
+                    for (HttpResponse<Buffer> r : answers) {
+                        JsonObject leeds = byAuthority(r.bodyAsJsonObject().getJsonArray("registers"), "leeds");
+                        if ("OK".equals(leeds.getString("status"))) {
+                            ok++;
+                        } else {
+                            JsonObject entry = RegisterFaultsTest.assertPartialAnswer(r, "leeds", "REJECTED");
+                            assertTrue(entry.getString("notice").contains("at capacity"));
+                            assertTrue(entry.getLong("latencyMs") < 100, entry.encode());
+                            rejected++;
+                        }
+                    }
+                    assertEquals(2, ok, "answered by Leeds");
+                    assertEquals(3, rejected, "rejected by the bulkhead");
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
+    void allFiveRegistersDownIsFiveUncheckedRegistersAndNoPersons(Vertx vertx, VertxTestContext ctx) {
+        // GIVEN every register fails, each in its own way
+        registers.fault("bradford", WireMockRegisters.search().willReturn(aResponse().withStatus(503)));
+        registers.fault("calderdale", WireMockRegisters.search().willReturn(aResponse()
+                .withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        registers.fault("kirklees", WireMockRegisters.search().willReturn(aResponse().withStatus(500)));
+        registers.fault("leeds", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withFixedDelay(2000).withBody("{\"records\":[]}")));
+        registers.fault("wakefield", WireMockRegisters.search().willReturn(aResponse().withStatus(429)));
+        start(vertx, registers.settingsAll(400, new JsonObject()))
+                // WHEN an enquiry is made
+                .compose(BreakerAndBulkheadTest::enquire)
+                .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+                    // THEN 200, five registers not checked, no persons, not-all-checked, never none-found
+                    String text = r.bodyAsString();
+                    assertEquals(200, r.statusCode(), text);
+                    assertFalse(text.contains("Exception") || text.contains("\tat "), text);
+                    JsonObject answer = r.bodyAsJsonObject();
+                    assertFalse(answer.getBoolean("complete"));
+                    assertEquals("not-all-checked", answer.getString("outcome"));
+                    assertTrue(answer.getJsonArray("persons").isEmpty());
+                    JsonArray regs = answer.getJsonArray("registers");
+                    assertEquals(5, regs.size());
+                    for (int i = 0; i < regs.size(); i++) {
+                        JsonObject part = regs.getJsonObject(i);
+                        assertNotEquals("OK", part.getString("status"), text);
+                        assertTrue(part.getString("notice").contains("This is not a 'no record' result."), text);
+                    }
+                    assertEquals("UNAVAILABLE", byAuthority(regs, "bradford").getString("status"));
+                    assertEquals("UNAVAILABLE", byAuthority(regs, "calderdale").getString("status"));
+                    assertEquals("ERROR", byAuthority(regs, "kirklees").getString("status"));
+                    assertEquals("TIMEOUT", byAuthority(regs, "leeds").getString("status"));
+                    assertEquals("REJECTED", byAuthority(regs, "wakefield").getString("status"));
+                    ctx.completeNow();
+                })));
+    }
+
+    static JsonObject byAuthority(JsonArray registers, String authority) {
+        for (int i = 0; i < registers.size(); i++) {
+            if (authority.equals(registers.getJsonObject(i).getString("authority"))) {
+                return registers.getJsonObject(i);
+            }
+        }
+        throw new AssertionError("no entry for " + authority + " in " + registers.encode());
+    }
+}
