@@ -16,7 +16,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import uk.wycps.connector.ConnectorRegistry;
 import uk.wycps.connector.RegisterSettings;
-import uk.wycps.connector.canonicaljson.CanonicalJsonConnectorFactory;
 import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.gateway.audit.AuditKeys;
 import uk.wycps.gateway.audit.AuditPurge;
@@ -80,7 +79,7 @@ public final class GatewayMain implements Runnable {
             MockFederation mocks = await(MockRegisters.start(vertx, MockOptions.defaults().withChildrenPerRegister(children)), 120);
             List<RegisterSettings> registers = new ArrayList<>();
             for (MockRegister r : mocks.registers()) {
-                registers.add(RegisterSettings.of(r.authority(), CanonicalJsonConnectorFactory.DIALECT, r.baseUrl()));
+                registers.add(r.connectorSettings());
             }
             GatewayConfig config = new GatewayConfig(new GatewayConfig.Http("0.0.0.0", port,
                     GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, GatewayConfig.Http.DEFAULT_IDLE_TIMEOUT_SECONDS),

@@ -15,9 +15,11 @@ import java.util.Objects;
  * @param host                the address to bind
  * @param ports               authority to port, in the authorities' order
  * @param initialFaults       the faults every register starts with
+ * @param dialects            authority to dialect ({@link MockDialects}); absent authorities take
+ *                            {@link MockDialects#DEFAULTS}
  */
 public record MockOptions(long seed, int childrenPerRegister, String host, Map<String, Integer> ports,
-                          FaultSettings initialFaults) {
+                          FaultSettings initialFaults, Map<String, String> dialects) {
 
     public static final long DEFAULT_SEED = 20_030_128L;
     public static final int DEFAULT_CHILDREN = 500;
@@ -53,6 +55,26 @@ public record MockOptions(long seed, int childrenPerRegister, String host, Map<S
             }
         }
         ports = Collections.unmodifiableMap(ordered);
+        Map<String, String> d = new LinkedHashMap<>(MockDialects.DEFAULTS);
+        if (dialects != null) {
+            for (Map.Entry<String, String> e : dialects.entrySet()) {
+                if (!d.containsKey(e.getKey())) {
+                    throw new IllegalArgumentException("unknown authority '" + e.getKey() + "'");
+                }
+                if (!MockDialects.SUPPORTED.contains(e.getValue())) {
+                    throw new IllegalArgumentException("unknown dialect '" + e.getValue() + "'; known: "
+                            + String.join(", ", MockDialects.SUPPORTED));
+                }
+                d.put(e.getKey(), e.getValue());
+            }
+        }
+        dialects = Collections.unmodifiableMap(d);
+    }
+
+    /** Options without explicit dialects: each authority speaks its default one. */
+    public MockOptions(long seed, int childrenPerRegister, String host, Map<String, Integer> ports,
+                       FaultSettings initialFaults) {
+        this(seed, childrenPerRegister, host, ports, initialFaults, null);
     }
 
     /** All five registers on their default ports, the default seed and size, no faults. */
@@ -61,19 +83,19 @@ public record MockOptions(long seed, int childrenPerRegister, String host, Map<S
     }
 
     public MockOptions withSeed(long seed) {
-        return new MockOptions(seed, childrenPerRegister, host, ports, initialFaults);
+        return new MockOptions(seed, childrenPerRegister, host, ports, initialFaults, dialects);
     }
 
     public MockOptions withChildrenPerRegister(int children) {
-        return new MockOptions(seed, children, host, ports, initialFaults);
+        return new MockOptions(seed, children, host, ports, initialFaults, dialects);
     }
 
     public MockOptions withHost(String host) {
-        return new MockOptions(seed, childrenPerRegister, host, ports, initialFaults);
+        return new MockOptions(seed, childrenPerRegister, host, ports, initialFaults, dialects);
     }
 
     public MockOptions withPorts(Map<String, Integer> ports) {
-        return new MockOptions(seed, childrenPerRegister, host, ports, initialFaults);
+        return new MockOptions(seed, childrenPerRegister, host, ports, initialFaults, dialects);
     }
 
     /** The same registers, each on an ephemeral port. */
@@ -89,6 +111,21 @@ public record MockOptions(long seed, int childrenPerRegister, String host, Map<S
     }
 
     public MockOptions withFaults(FaultSettings faults) {
-        return new MockOptions(seed, childrenPerRegister, host, ports, faults);
+        return new MockOptions(seed, childrenPerRegister, host, ports, faults, dialects);
+    }
+
+    /** The same options with these dialects (authority to dialect). */
+    public MockOptions withDialects(Map<String, String> dialects) {
+        return new MockOptions(seed, childrenPerRegister, host, ports, initialFaults, dialects);
+    }
+
+    /** Every register on {@code canonical-json}, as the walking skeleton had them. */
+    public MockOptions withCanonicalDialect() {
+        return withDialects(MockDialects.allCanonical());
+    }
+
+    /** The dialect of an authority's register. */
+    public String dialect(String authority) {
+        return dialects.get(authority);
     }
 }

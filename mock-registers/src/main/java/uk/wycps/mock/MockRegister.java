@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import uk.wycps.connector.RegisterSettings;
 import uk.wycps.connector.SearchCriteria;
 import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.record.ChildRecord;
@@ -28,6 +29,7 @@ public final class MockRegister {
 
     private final Vertx vertx;
     private final String authority;
+    private final String dialect;
     private final String host;
     private final SyntheticPopulation population;
     private final AtomicReference<FaultSettings> faults;
@@ -40,10 +42,11 @@ public final class MockRegister {
     private volatile String deploymentId;
     private Future<Void> stopping = Future.succeededFuture();
 
-    MockRegister(Vertx vertx, String authority, String host, int port, SyntheticPopulation population,
+    MockRegister(Vertx vertx, String authority, String dialect, String host, int port, SyntheticPopulation population,
                  FaultSettings initialFaults) {
         this.vertx = vertx;
         this.authority = authority;
+        this.dialect = dialect;
         this.host = host;
         this.port = port;
         this.population = population;
@@ -77,6 +80,21 @@ public final class MockRegister {
 
     public String authority() {
         return authority;
+    }
+
+    /** The dialect this register speaks ({@link MockDialects}). */
+    public String dialect() {
+        return dialect;
+    }
+
+    /**
+     * What a gateway needs to reach this register: its authority, dialect, base URL and the
+     * dialect's options (the mapping file for a configurable dialect), with default limits.
+     */
+    public RegisterSettings connectorSettings() {
+        RegisterSettings defaults = RegisterSettings.of(authority, dialect, baseUrl());
+        return new RegisterSettings(authority, dialect, baseUrl(), defaults.deadline(), defaults.maxConnections(),
+                defaults.maxWaitQueue(), defaults.maxResponseBytes(), MockDialects.connectorOptions(dialect));
     }
 
     /** The bound port (the ephemeral one when started with port 0). */

@@ -40,8 +40,8 @@ public final class MockRegisters {
         List<MockRegister> registers = new ArrayList<>();
         List<Future<MockRegister>> started = new ArrayList<>();
         for (Map.Entry<String, Integer> e : options.ports().entrySet()) {
-            MockRegister register = new MockRegister(vertx, e.getKey(), options.host(), e.getValue(), population,
-                    options.initialFaults());
+            MockRegister register = new MockRegister(vertx, e.getKey(), options.dialect(e.getKey()), options.host(),
+                    e.getValue(), population, options.initialFaults());
             registers.add(register);
             started.add(vertx.executeBlocking(() -> {
                 register.load();

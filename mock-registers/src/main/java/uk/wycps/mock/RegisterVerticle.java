@@ -29,9 +29,10 @@ import uk.wycps.record.FieldProjection;
 import uk.wycps.record.RecordJson;
 
 /**
- * The HTTP server of one mock register, in the {@code canonical-json} dialect of
- * {@code CanonicalJsonConnector}, with the admin fault API of API.md. Faults apply to
- * {@code /search} and {@code /records}, never to {@code /admin}.
+ * The HTTP server of one mock register, in its dialect ({@link MockDialects}: the
+ * {@code canonical-json} routes here, the others in {@link MappedJsonRoutes} and
+ * {@link FhirRoutes}), with the admin fault API of API.md and the audit checkpoints on every
+ * dialect. Faults apply to the dialect's routes and checkpoints, never to {@code /admin}.
  */
 final class RegisterVerticle extends VerticleBase {
 
@@ -78,10 +79,18 @@ final class RegisterVerticle extends VerticleBase {
         router.get("/admin/faults").handler(this::getFaults);
         router.put("/admin/faults").handler(this::putFaults);
         router.delete("/admin/faults").handler(this::deleteFaults);
-        router.route("/search").handler(this::injectFaults);
-        router.route("/records/*").handler(this::injectFaults);
-        router.post("/search").handler(this::search);
-        router.put("/records/:recordId/enquiries/:entryId").handler(this::recordEnquiry);
+        switch (register.dialect()) {
+            case MockDialects.CANONICAL_JSON -> {
+                router.route("/search").handler(this::injectFaults);
+                router.route("/records/*").handler(this::injectFaults);
+                router.post("/search").handler(this::search);
+                router.put("/records/:recordId/enquiries/:entryId").handler(this::recordEnquiry);
+            }
+            case MockDialects.MAPPED_JSON -> new MappedJsonRoutes(this, register, MappedJsonRoutes.Style.CALDERDALE).mount(router);
+            case MockDialects.LEGACY -> new MappedJsonRoutes(this, register, MappedJsonRoutes.Style.WAKEFIELD).mount(router);
+            case MockDialects.FHIR -> new FhirRoutes(this, register).mount(router);
+            default -> throw new IllegalStateException("no mock routes for dialect " + register.dialect());
+        }
         router.route("/audit-checkpoints*").handler(this::injectFaults);
         router.put("/audit-checkpoints/:index").handler(this::keepCheckpoint);
         router.get("/audit-checkpoints").handler(this::listCheckpoints);
@@ -135,7 +144,7 @@ final class RegisterVerticle extends VerticleBase {
     // ---- faults -------------------------------------------------------------------------------
 
     /** Delays, fails or breaks the exchange as the current settings say; otherwise passes it on. */
-    private void injectFaults(RoutingContext ctx) {
+    void injectFaults(RoutingContext ctx) {
         FaultSettings f = register.faults();
         ctx.put(FAULT_KEY, f.mode());
         long delay = f.latencyMs() + (f.jitterMs() > 0 ? ThreadLocalRandom.current().nextLong(f.jitterMs() + 1) : 0);
@@ -165,20 +174,25 @@ final class RegisterVerticle extends VerticleBase {
     }
 
     /** Sends a successful answer, broken the way the current fault mode says. */
-    private void answer(RoutingContext ctx, int status, Buffer body) {
+    void answer(RoutingContext ctx, int status, Buffer body) {
+        answer(ctx, status, body, JSON);
+    }
+
+    /** Sends a successful answer of {@code contentType}, broken the way the current fault mode says. */
+    void answer(RoutingContext ctx, int status, Buffer body, String contentType) {
         FaultMode mode = ctx.get(FAULT_KEY);
         HttpServerResponse response = ctx.response();
         switch (mode == null ? FaultMode.NONE : mode) {
-            case MALFORMED -> json(response, 200, body.getBuffer(0, Math.max(1, body.length() / 2)));
+            case MALFORMED -> send(response, 200, body.getBuffer(0, Math.max(1, body.length() / 2)), contentType);
             case WRONG_CONTENT_TYPE -> response.setStatusCode(status)
                     .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8").end(body);
-            case DRIP -> drip(response, status, body);
-            default -> json(response, status, body);
+            case DRIP -> drip(response, status, body, contentType);
+            default -> send(response, status, body, contentType);
         }
     }
 
-    private void drip(HttpServerResponse response, int status, Buffer body) {
-        response.setStatusCode(status).setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, JSON);
+    private void drip(HttpServerResponse response, int status, Buffer body, String contentType) {
+        response.setStatusCode(status).setChunked(true).putHeader(HttpHeaders.CONTENT_TYPE, contentType);
         int[] next = {0};
         long timer = vertx.setPeriodic(0, DRIP_INTERVAL_MS, id -> {
             if (response.closed() || response.ended()) {
@@ -245,6 +259,28 @@ final class RegisterVerticle extends VerticleBase {
         try {
             answer(ctx, 200, searchAnswer(criteria, fields));
         } catch (JsonProcessingException e) {
+            error(ctx, 500, "internal-error", "the answer could not be written", null);
+        }
+    }
+
+    /**
+     * Answers with the body {@code work} produces: on a worker for a large register (its
+     * candidates are regenerated), inline otherwise; 500 if it fails.
+     */
+    void respond(RoutingContext ctx, java.util.concurrent.Callable<Buffer> work, String contentType) {
+        if (register.population().childrenPerRegister() > SyntheticPopulation.MATERIALISE_LIMIT) {
+            vertx.executeBlocking(work, false).onComplete(ar -> {
+                if (ar.succeeded()) {
+                    answer(ctx, 200, ar.result(), contentType);
+                } else {
+                    error(ctx, 500, "internal-error", "the search failed", null);
+                }
+            });
+            return;
+        }
+        try {
+            answer(ctx, 200, work.call(), contentType);
+        } catch (Exception e) {
             error(ctx, 500, "internal-error", "the answer could not be written", null);
         }
     }
@@ -322,13 +358,17 @@ final class RegisterVerticle extends VerticleBase {
     // ---- helpers ------------------------------------------------------------------------------
 
     private static void json(HttpServerResponse response, int status, Buffer body) {
+        send(response, status, body, JSON);
+    }
+
+    private static void send(HttpServerResponse response, int status, Buffer body, String contentType) {
         if (!response.ended() && !response.closed()) {
-            response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON).end(body);
+            response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, contentType).end(body);
         }
     }
 
     /** The API.md error shape; never a stack trace. */
-    private static void error(RoutingContext ctx, int status, String code, String message, String field) {
+    static void error(RoutingContext ctx, int status, String code, String message, String field) {
         JsonObject body = new JsonObject().put("error", code).put("message", message);
         if (field != null) {
             body.put("field", field);

@@ -35,7 +35,7 @@ class EnquiryHistoryTest {
     @BeforeAll
     static void start(Vertx vertx, VertxTestContext ctx) {
         http = new RawHttp(vertx);
-        MockRegisters.start(vertx, MockOptions.defaults().withChildrenPerRegister(200).withOnly("kirklees", 0))
+        MockRegisters.start(vertx, MockOptions.defaults().withCanonicalDialect().withChildrenPerRegister(200).withOnly("kirklees", 0))
                 .onComplete(ctx.succeeding(f -> {
                     federation = f;
                     register = f.register("kirklees");

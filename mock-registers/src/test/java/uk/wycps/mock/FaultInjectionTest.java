@@ -44,7 +44,7 @@ class FaultInjectionTest {
     @BeforeAll
     static void start(Vertx vertx, VertxTestContext ctx) {
         http = new RawHttp(vertx);
-        MockRegisters.start(vertx, MockOptions.defaults().withChildrenPerRegister(200).withOnly("calderdale", 0))
+        MockRegisters.start(vertx, MockOptions.defaults().withCanonicalDialect().withChildrenPerRegister(200).withOnly("calderdale", 0))
                 .onComplete(ctx.succeeding(f -> {
                     federation = f;
                     register = f.register("calderdale");
@@ -319,7 +319,7 @@ class FaultInjectionTest {
     /** Verifies that faults can be set at start-up (the jar's flags use this). */
     @Test
     void initialFaultsApplyFromStart(Vertx vertx, VertxTestContext ctx) {
-        MockRegisters.start(vertx, MockOptions.defaults().withChildrenPerRegister(50).withOnly("leeds", 0)
+        MockRegisters.start(vertx, MockOptions.defaults().withCanonicalDialect().withChildrenPerRegister(50).withOnly("leeds", 0)
                         .withFaults(FaultSettings.mode(FaultMode.ERROR)))
                 .compose(f -> http.send(f.register("leeds"), HttpMethod.POST, "/search", NOBODY)
                         .compose(a -> f.close().map(a)))

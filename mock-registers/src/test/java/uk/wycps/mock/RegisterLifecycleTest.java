@@ -31,7 +31,7 @@ class RegisterLifecycleTest {
     /** Verifies that a stopped register refuses connections (UNAVAILABLE, never empty: F5) and comes back with its history. */
     @Test
     void stoppedRegisterIsUnavailableAndRestartsWithItsHistory(Vertx vertx, VertxTestContext ctx) {
-        MockRegisters.start(vertx, MockOptions.defaults().withChildrenPerRegister(100).withEphemeralPorts())
+        MockRegisters.start(vertx, MockOptions.defaults().withCanonicalDialect().withChildrenPerRegister(100).withEphemeralPorts())
                 .onComplete(ctx.succeeding(federation -> {
                     MockRegister leeds = federation.register("leeds");
                     int port = leeds.port();
@@ -71,13 +71,13 @@ class RegisterLifecycleTest {
     /** Verifies that a port already taken fails the start (O2) and leaves nothing half-started. */
     @Test
     void portInUseFailsTheStart(Vertx vertx, VertxTestContext ctx) {
-        MockRegisters.start(vertx, MockOptions.defaults().withChildrenPerRegister(50).withOnly("wakefield", 0))
+        MockRegisters.start(vertx, MockOptions.defaults().withCanonicalDialect().withChildrenPerRegister(50).withOnly("wakefield", 0))
                 .onComplete(ctx.succeeding(first -> {
                     int taken = first.register("wakefield").port();
                     java.util.Map<String, Integer> ports = new java.util.LinkedHashMap<>();
                     ports.put("bradford", 0);
                     ports.put("wakefield", taken);
-                    MockRegisters.start(vertx, MockOptions.defaults().withChildrenPerRegister(50).withPorts(ports))
+                    MockRegisters.start(vertx, MockOptions.defaults().withCanonicalDialect().withChildrenPerRegister(50).withPorts(ports))
                             .onComplete(ctx.failing(err -> ctx.verify(() -> {
                                 assertTrue(first.register("wakefield").running());
                                 first.close().onComplete(ctx.succeedingThenComplete());
@@ -109,7 +109,7 @@ class RegisterLifecycleTest {
         };
         Logger logger = Logger.getLogger("uk.wycps.mock");
         logger.addHandler(capture);
-        MockRegisters.start(vertx, MockOptions.defaults().withChildrenPerRegister(60).withOnly("bradford", 0))
+        MockRegisters.start(vertx, MockOptions.defaults().withCanonicalDialect().withChildrenPerRegister(60).withOnly("bradford", 0))
                 .compose(f -> {
                     ChildRecord child = f.register("bradford").records().get(0);
                     CanonicalJsonConnector c = RawHttp.connector(vertx, f.register("bradford"));

@@ -41,7 +41,7 @@ class RegisterSearchTest {
     @BeforeAll
     static void start(Vertx vertx, VertxTestContext ctx) {
         http = new RawHttp(vertx);
-        MockRegisters.start(vertx, MockOptions.defaults().withChildrenPerRegister(1000).withEphemeralPorts())
+        MockRegisters.start(vertx, MockOptions.defaults().withCanonicalDialect().withChildrenPerRegister(1000).withEphemeralPorts())
                 .onComplete(ctx.succeeding(f -> {
                     federation = f;
                     ctx.completeNow();

@@ -29,7 +29,7 @@ public final class FederationHarness {
                 .compose(mocks -> {
                     List<RegisterSettings> registers = new ArrayList<>();
                     for (MockRegister r : mocks.registers()) {
-                        registers.add(RegisterSettings.of(r.authority(), "canonical-json", r.baseUrl()));
+                        registers.add(r.connectorSettings());
                     }
                     return GatewayHarness.start(vertx, registers, audit).map(g -> new FederationHarness(mocks, g));
                 });
