@@ -76,6 +76,11 @@ public final class WireMockRegisters implements AutoCloseable {
         s.stubFor(stub);
     }
 
+    /** Adds {@code stub} over the register's current ones without a gap (the newest stub wins). */
+    public void override(String authority, MappingBuilder stub) {
+        servers.get(authority).stubFor(stub);
+    }
+
     public static MappingBuilder search() {
         return post(urlEqualTo("/search"));
     }

@@ -1,0 +1,94 @@
+package uk.wycps.gateway.health;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import uk.wycps.gateway.audit.InMemoryAuditSink;
+import uk.wycps.gateway.fanout.WireMockRegisters;
+import uk.wycps.gateway.support.GatewayHarness;
+
+/**
+ * Verifies {@code GET /health/live} and {@code GET /health/ready} with per-register state (O3):
+ * circuit state, last success, recent latency, concurrency in use.
+ */
+@ExtendWith(VertxExtension.class)
+class HealthRoutesTest {
+
+    private static WireMockRegisters registers;
+    private static GatewayHarness gateway;
+
+    @BeforeAll
+    static void start(Vertx vertx, VertxTestContext ctx) {
+        registers = new WireMockRegisters(false);
+        GatewayHarness.start(vertx, registers.settingsAll(700, new JsonObject()), new InMemoryAuditSink())
+                .onComplete(ctx.succeeding(g -> {
+                    gateway = g;
+                    ctx.completeNow();
+                }));
+    }
+
+    @AfterAll
+    static void stop(VertxTestContext ctx) {
+        gateway.close().onComplete(ctx.succeeding(v -> {
+            registers.close();
+            ctx.completeNow();
+        }));
+    }
+
+    @Test
+    void liveIsUpWithoutAskingAnyRegister(VertxTestContext ctx) {
+        gateway.client.get("/health/live").send().onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+            assertEquals(200, r.statusCode());
+            assertEquals("application/json", r.getHeader("Content-Type"));
+            assertEquals("UP", r.bodyAsJsonObject().getString("status"));
+            ctx.completeNow();
+        })));
+    }
+
+    @Test
+    void readyShowsEachRegistersCircuitLastSuccessAndRecentLatency(VertxTestContext ctx) {
+        String token = gateway.issuer.token("child-worker", "social-services", "bradford", "cross-authority:*");
+        Instant before = Instant.now();
+        // GIVEN one enquiry answered by all five registers
+        gateway.enquire(token, GatewayHarness.enquiry(WireMockRegisters.GIVEN, WireMockRegisters.FAMILY,
+                        WireMockRegisters.DOB))
+                // WHEN readiness is asked
+                .compose(r -> gateway.client.get("/health/ready").send())
+                .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+                    // THEN UP, and for each register: closed circuit, a last success, latency figures
+                    assertEquals(200, r.statusCode());
+                    JsonObject body = r.bodyAsJsonObject();
+                    assertEquals("UP", body.getString("status"), body.encodePrettily());
+                    JsonArray regs = body.getJsonArray("registers");
+                    assertEquals(5, regs.size());
+                    for (int i = 0; i < regs.size(); i++) {
+                        JsonObject reg = regs.getJsonObject(i);
+                        assertEquals(WireMockRegisters.AUTHORITIES.get(i), reg.getString("authority"));
+                        assertEquals("CLOSED", reg.getString("circuit"));
+                        assertEquals(700, reg.getInteger("deadlineMs"));
+                        assertEquals(0, reg.getInteger("inFlight"));
+                        assertEquals(64, reg.getInteger("maxConcurrent"));
+                        assertNotNull(reg.getString("lastSuccess"), reg.encode());
+                        assertTrue(!Instant.parse(reg.getString("lastSuccess")).isBefore(before.minusSeconds(1)));
+                        assertNull(reg.getString("lastFailure"));
+                        JsonObject latency = reg.getJsonObject("latency");
+                        assertTrue(latency.getInteger("samples") >= 1, latency.encode());
+                        assertTrue(latency.getLong("p50Ms") >= 0 && latency.getLong("p99Ms") >= latency.getLong("p50Ms"));
+                        assertTrue(latency.getLong("p99Ms") < 700, latency.encode());
+                    }
+                    ctx.completeNow();
+                })));
+    }
+}
