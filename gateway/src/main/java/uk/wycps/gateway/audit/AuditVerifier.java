@@ -75,8 +75,17 @@ public final class AuditVerifier {
 
     public Result verify(Reader reader) throws IOException {
         BufferedReader in = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
+        try {
+            return verify(in.lines().iterator());
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Verifies the log's lines in order. */
+    public Result verify(java.util.Iterator<String> lines) {
+        LineChecker checker = new LineChecker();
         long expected = 1;
-        String prev = HashChain.GENESIS;
         long entries = 0;
         long checkpoints = 0;
         long purged = 0;
@@ -85,63 +94,56 @@ public final class AuditVerifier {
         for (AuditCheckpoint w : witnesses) {
             witnessed.put(w.index(), w.head());
         }
-        for (String line; (line = in.readLine()) != null; expected++) {
-            HashChain.ParsedLine p = HashChain.parse(line);
-            if (p == null) {
-                return Result.broken(expected, "not a valid line");
+        for (; lines.hasNext(); expected++) {
+            String problem = checker.check(lines.next(), expected);
+            if (problem != null) {
+                return Result.broken(expected, problem);
             }
-            if (p.seq() != expected) {
-                return Result.broken(expected, "sequence number " + p.seq() + " where " + expected + " was due");
-            }
-            if (!prev.equals(p.prev())) {
-                return Result.broken(expected, "does not follow the previous entry");
-            }
-            if (!HashChain.hash(p.seq(), p.prev(), p.digest()).equals(p.hash())) {
-                return Result.broken(expected, "chain hash does not match");
-            }
-            String witness = witnessed.remove(expected);
-            if (witness != null && !witness.equals(p.hash())) {
-                return Result.broken(expected, "differs from the checkpoint a register kept");
-            }
-            if (p.entry() == null) {
-                uncovered.add(expected);
-                purged++;
-            } else {
-                if (!HashChain.digest(p.entry()).equals(p.digest())) {
-                    return Result.broken(expected, "content does not match its digest");
+            if (!witnessed.isEmpty()) {
+                String witness = witnessed.get(expected);
+                if (witness != null && !witness.equals(checker.head())) {
+                    return Result.broken(expected, "differs from the checkpoint a register kept");
                 }
-                if (p.entry().startsWith(Checkpoints.CHECKPOINT_PREFIX)) {
-                    String problem = checkCheckpoint(p, expected);
+            }
+            switch (checker.kind) {
+                case PURGED -> {
+                    uncovered.add(expected);
+                    purged++;
+                }
+                case CHECKPOINT -> {
+                    problem = checkCheckpoint(checker.entry(), checker.prevOfLine(), expected);
                     if (problem != null) {
                         return Result.broken(expected, problem);
                     }
                     checkpoints++;
-                } else if (p.entry().startsWith(Checkpoints.PURGE_PREFIX)) {
-                    String problem = checkPurge(p.entry(), uncovered);
+                }
+                case PURGE -> {
+                    problem = checkPurge(checker.entry(), uncovered);
                     if (problem != null) {
                         return Result.broken(expected, problem);
                     }
-                } else {
-                    entries++;
                 }
+                default -> entries++;
             }
-            prev = p.hash();
         }
         if (!uncovered.isEmpty()) {
             return Result.broken(uncovered.first(), "content removed without a signed purge marker");
         }
-        if (!witnessed.isEmpty()) {
-            long first = witnessed.keySet().stream().min(Long::compare).orElseThrow();
-            return Result.broken(expected, "the log ends before entry " + first
-                    + ", which a register holds a checkpoint of: it was cut short");
+        long last = expected - 1;
+        for (AuditCheckpoint w : witnesses) {
+            // The checkpoint itself follows the entry it names: the log must still hold it.
+            if (w.index() + 1 > last) {
+                return Result.broken(expected, "the log ends at entry " + last + ", before the checkpoint of entry "
+                        + w.index() + " that a register keeps: it was cut short");
+            }
         }
         return new Result(true, entries, checkpoints, purged, 0, null);
     }
 
-    private String checkCheckpoint(HashChain.ParsedLine p, long seq) {
+    private String checkCheckpoint(String entry, String prevHead, long seq) {
         JsonObject c;
         try {
-            c = new JsonObject(p.entry());
+            c = new JsonObject(entry);
         } catch (DecodeException e) {
             return "checkpoint is not valid JSON";
         }
@@ -152,7 +154,7 @@ public final class AuditVerifier {
         if (index == null || head == null || at == null || signature == null) {
             return "checkpoint is incomplete";
         }
-        if (index != seq - 1 || !head.equals(p.prev())) {
+        if (index != seq - 1 || !head.equals(prevHead)) {
             return "checkpoint does not name the entry before it";
         }
         if (!keys.verify(Checkpoints.checkpointPayload(index, head, at), signature)) {

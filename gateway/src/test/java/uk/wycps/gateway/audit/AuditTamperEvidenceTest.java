@@ -1,0 +1,152 @@
+package uk.wycps.gateway.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import uk.wycps.connector.AuditCheckpoint;
+import uk.wycps.connector.SearchCriteria;
+import uk.wycps.policy.Agency;
+import uk.wycps.policy.Caller;
+import uk.wycps.policy.Role;
+
+/**
+ * Verifies that the audit log is tamper-evident (H2): a log of 100,000 entries written by the
+ * real sink verifies, and each of 1,000 random single changes to it (a byte altered, an entry
+ * removed, inserted or forged, two entries swapped, the tail cut) is reported, checked against
+ * the checkpoints the registers were sent. The seed is printed and can be set with
+ * {@code -Daudit.seed}.
+ */
+@ExtendWith(VertxExtension.class)
+class AuditTamperEvidenceTest {
+
+    private static final int ENTRIES = 100_000;
+    private static final int CHANGES = 1_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void everySingleChangeToALogOf100000EntriesIsReported(Vertx vertx) throws Exception {
+        List<AuditCheckpoint> published = new CopyOnWriteArrayList<>();
+        AuditKeys.Signer signer = AuditKeys.loadOrCreate(dir);
+        // GIVEN a log of 100,000 entries written by the real sink, its checkpoints sent to registers
+        FileAuditSink.open(vertx, dir, signer, 1000, published::add)
+                .compose(sink -> {
+                    List<Future<Void>> all = new ArrayList<>(ENTRIES);
+                    for (int i = 0; i < ENTRIES; i++) {
+                        all.add(sink.append(entry(i)));
+                    }
+                    return Future.all(all).compose(v -> sink.close());
+                })
+                .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        // WHEN it is changed in each of 1,000 ways THEN each change is reported (verified off the event loop)
+        check(published);
+    }
+
+    private void check(List<AuditCheckpoint> witnesses) throws Exception {
+        List<String> log = Files.readAllLines(dir.resolve(FileAuditSink.FILE_NAME), StandardCharsets.UTF_8);
+        AuditVerifier verifier = new AuditVerifier(
+                AuditKeys.verifier(Files.readString(dir.resolve(AuditKeys.PUBLIC_FILE))), witnesses);
+        AuditVerifier.Result untouched = verifier.verify(log.iterator());
+        assertTrue(untouched.intact(), untouched.toString());
+        assertEquals(ENTRIES, untouched.entries());
+        assertEquals(ENTRIES / 1000, untouched.checkpoints());
+
+        long started = System.nanoTime();
+        long seed = Long.getLong("audit.seed", System.nanoTime());
+        System.out.println("AuditTamperEvidenceTest seed: " + seed + " (rerun with -Daudit.seed=" + seed + ")");
+        List<String> missed = IntStream.range(0, CHANGES).parallel().mapToObj(i -> {
+            Random random = new Random(seed + i);
+            Change change = change(i % 6, log, random);
+            AuditVerifier.Result result = verifier.verify(change.lines.iterator());
+            boolean caught = !result.intact()
+                    && result.firstBadEntry() >= change.firstTouched && result.firstBadEntry() <= change.firstTouched + 1;
+            return caught ? null : change.description + " -> " + result;
+        }).filter(m -> m != null).toList();
+        System.out.printf("AuditTamperEvidenceTest: %d changes verified in %d ms%n", CHANGES,
+                (System.nanoTime() - started) / 1_000_000);
+        assertTrue(missed.isEmpty(), missed.size() + " changes not reported, e.g. " + missed.stream().limit(3).toList());
+        assertTrue(verifier.verify(log.iterator()).intact(), "the original still verifies");
+    }
+
+    /** A changed copy of the log, and the 1-based entry where the change starts. */
+    private record Change(List<String> lines, long firstTouched, String description) {
+    }
+
+    private static Change change(int kind, List<String> log, Random random) {
+        List<String> lines = new ArrayList<>(log);
+        int at = random.nextInt(lines.size());
+        switch (kind) {
+            case 0 -> {
+                String line = lines.get(at);
+                int pos = random.nextInt(line.length());
+                char replacement;
+                do {
+                    replacement = (char) (32 + random.nextInt(95));
+                } while (replacement == line.charAt(pos));
+                lines.set(at, line.substring(0, pos) + replacement + line.substring(pos + 1));
+                return new Change(lines, at + 1, "byte " + pos + " of entry " + (at + 1));
+            }
+            case 1 -> {
+                lines.remove(at);
+                return new Change(lines, Math.min(at + 1, lines.size() + 1), "entry " + (at + 1) + " removed");
+            }
+            case 2 -> {
+                lines.add(at, log.get(random.nextInt(log.size())));
+                return new Change(lines, at + 1, "a copy inserted before entry " + (at + 1));
+            }
+            case 3 -> {
+                // A forger without the key writes a well-formed, correctly chained entry.
+                String prev = at == 0 ? HashChain.GENESIS : HashChain.parse(log.get(at - 1)).hash();
+                String forged = entry(999_999).toJson().encode();
+                String digest = HashChain.digest(forged);
+                lines.add(at, HashChain.line(at + 1, prev, HashChain.hash(at + 1, prev, digest), digest, forged));
+                return new Change(lines, at + 1, "a forged entry inserted at " + (at + 1));
+            }
+            case 4 -> {
+                int other;
+                do {
+                    other = random.nextInt(lines.size());
+                } while (other == at);
+                String a = lines.get(at);
+                lines.set(at, lines.get(other));
+                lines.set(other, a);
+                return new Change(lines, Math.min(at, other) + 1, "entries " + (at + 1) + " and " + (other + 1)
+                        + " swapped");
+            }
+            default -> {
+                int cut = 1 + random.nextInt(Math.min(1000, lines.size() - 1));
+                lines.subList(lines.size() - cut, lines.size()).clear();
+                return new Change(lines, lines.size() + 1, "last " + cut + " entries cut");
+            }
+        }
+    }
+
+    private static AuditEntry entry(int i) {
+        Caller caller = new Caller("worker-" + (i % 50), Role.CHILD_WORKER, Agency.SOCIAL_SERVICES, "leeds",
+                Set.of("cross-authority:bradford"));
+        return new AuditEntry("enquiry-" + i, Instant.parse("2026-11-01T10:00:00Z").plusSeconds(i), "corr-" + i, caller,
+                AuditEntry.ANSWERED, "register-check", "Referral from school nurse", "not-sought:authorised-register-check",
+                new SearchCriteria("Aisha", "Khan", null, null, null, null, null),
+                List.of(new AuditEntry.RegisterAnswer("leeds", "OK"), new AuditEntry.RegisterAnswer("bradford", "OK")),
+                List.of(new AuditEntry.Released("leeds", "LE-" + (i % 500), "SENSITIVE")), "wycps-default@1");
+    }
+}
