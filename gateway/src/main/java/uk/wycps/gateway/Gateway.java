@@ -18,7 +18,7 @@ import uk.wycps.gateway.audit.FileAuditSink;
 import uk.wycps.gateway.config.GatewayConfig;
 import uk.wycps.gateway.outbox.OutboxMessage;
 import uk.wycps.gateway.outbox.RegisterOutbox;
-import uk.wycps.linkage.ExactLinker;
+import uk.wycps.linkage.FellegiSunterLinker;
 import uk.wycps.linkage.RecordLinker;
 import uk.wycps.policy.PolicyLoader;
 import uk.wycps.policy.SharingPolicy;
@@ -102,7 +102,7 @@ public final class Gateway {
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
-        RecordLinker linker = new ExactLinker();
+        RecordLinker linker = FellegiSunterLinker.withDefaults();
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         AtomicInteger port = new AtomicInteger();
         return vertx.deployVerticle(() -> new GatewayVerticle(config, policy, linker, audit, outbox, port),

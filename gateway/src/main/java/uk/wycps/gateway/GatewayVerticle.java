@@ -68,7 +68,7 @@ final class GatewayVerticle extends VerticleBase {
         // One breaker and bulkhead per register for the whole deployment, not one per event loop.
         RegisterGuards guards = RegisterGuards.shared(vertx, context.deploymentID(), config.registers());
         TokenVerifier tokens = TokenVerifier.create(vertx, config.auth(), java.util.Set.copyOf(authorities));
-        EnquiryService service = new EnquiryService(policy, new RegisterFanOut(vertx, byAuthority, guards), deadlines, linker,
+        EnquiryService service = new EnquiryService(vertx, policy, new RegisterFanOut(vertx, byAuthority, guards), deadlines, linker,
                 audit, outbox);
         EnquiryParser parser = new EnquiryParser(authorities);
         EnquiryRoutes enquiries = new EnquiryRoutes(tokens, parser, service);

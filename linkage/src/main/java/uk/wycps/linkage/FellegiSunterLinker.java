@@ -77,7 +77,9 @@ public final class FellegiSunterLinker implements RecordLinker {
         for (SourcedRecord c : candidates) {
             PreparedRecord p = scorer.prepare(c.record());
             PairComparison cmp = scorer.compare(s, p);
-            if (cmp.band() != null) {
+            boolean disclosed = cmp.band() == MatchBand.MATCH
+                    || (cmp.band() == MatchBand.POSSIBLE && cmp.weight() >= scorer.config().disclosureThreshold());
+            if (disclosed) {
                 boolean guarded = guard && cmp.identityConflict();
                 kept.add(new Scored(c, p, cmp, guarded ? MatchBand.POSSIBLE : cmp.band()));
             }

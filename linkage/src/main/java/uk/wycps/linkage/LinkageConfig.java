@@ -29,10 +29,11 @@ public final class LinkageConfig {
     private final double tfMaxUp;
     private final double priorLog2Odds;
     private final boolean twinGuard;
+    private final double disclosureThreshold;
 
     private LinkageConfig(double[][] m, double[][] u, double matchThreshold, double possibleThreshold,
                           double aliasPenalty, double swappedPenalty, double tfMaxDown, double tfMaxUp,
-                          double priorLog2Odds, boolean twinGuard) {
+                          double priorLog2Odds, boolean twinGuard, double disclosureThreshold) {
         if (!(possibleThreshold <= matchThreshold)) {
             throw new IllegalArgumentException("threshold.possible must not exceed threshold.match");
         }
@@ -54,6 +55,7 @@ public final class LinkageConfig {
         this.tfMaxUp = tfMaxUp;
         this.priorLog2Odds = priorLog2Odds;
         this.twinGuard = twinGuard;
+        this.disclosureThreshold = disclosureThreshold;
     }
 
     /** The configuration shipped in this module's resources. */
@@ -89,7 +91,8 @@ public final class LinkageConfig {
                 number(p, "penalty.alias"), number(p, "penalty.swapped"),
                 number(p, "tf.maxDown"), number(p, "tf.maxUp"),
                 number(p, "score.priorLog2Odds"),
-                Boolean.parseBoolean(required(p, "guard.givenNameDisagreement")));
+                Boolean.parseBoolean(required(p, "guard.givenNameDisagreement")),
+                number(p, "threshold.disclosePossible"));
     }
 
     private static String required(Properties p, String key) {
@@ -123,19 +126,19 @@ public final class LinkageConfig {
     /** A copy with other thresholds (for threshold sweeps). */
     public LinkageConfig withThresholds(double match, double possible) {
         return new LinkageConfig(m, u, match, possible, aliasPenalty, swappedPenalty, tfMaxDown, tfMaxUp,
-                priorLog2Odds, twinGuard);
+                priorLog2Odds, twinGuard, disclosureThreshold);
     }
 
     /** A copy with other m probabilities ({@code m[field][level]}, missing level excluded). */
     public LinkageConfig withM(double[][] newM) {
         return new LinkageConfig(copy(newM), u, matchThreshold, possibleThreshold, aliasPenalty, swappedPenalty,
-                tfMaxDown, tfMaxUp, priorLog2Odds, twinGuard);
+                tfMaxDown, tfMaxUp, priorLog2Odds, twinGuard, disclosureThreshold);
     }
 
     /** A copy with other u probabilities. */
     public LinkageConfig withU(double[][] newU) {
         return new LinkageConfig(m, copy(newU), matchThreshold, possibleThreshold, aliasPenalty, swappedPenalty,
-                tfMaxDown, tfMaxUp, priorLog2Odds, twinGuard);
+                tfMaxDown, tfMaxUp, priorLog2Odds, twinGuard, disclosureThreshold);
     }
 
     private static double[][] copy(double[][] a) {
@@ -195,6 +198,16 @@ public final class LinkageConfig {
      * known gender differs) is at most POSSIBLE, and two such records are never merged, whatever
      * their weight (twins share family name, date of birth and address).
      */
+    /**
+     * The weight a POSSIBLE candidate needs against an enquiry's subject to be shown to the
+     * caller at all: above the linking threshold, so that a sibling who merely shares a surname
+     * and a near birth date is not disclosed as a "possible match" (A8: no more than the caller
+     * needs).
+     */
+    public double disclosureThreshold() {
+        return disclosureThreshold;
+    }
+
     public boolean twinGuard() {
         return twinGuard;
     }

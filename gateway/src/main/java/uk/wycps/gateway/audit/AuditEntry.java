@@ -24,6 +24,7 @@ public record AuditEntry(
         SearchCriteria criteria,
         List<RegisterAnswer> registers,
         List<Released> released,
+        List<Released> notified,
         String policy) {
 
     public static final String ANSWERED = "answered";
@@ -31,13 +32,17 @@ public record AuditEntry(
     public AuditEntry {
         registers = registers == null ? List.of() : List.copyOf(registers);
         released = released == null ? List.of() : List.copyOf(released);
+        notified = notified == null ? List.of() : List.copyOf(notified);
     }
 
     /** How one register answered. */
     public record RegisterAnswer(String authority, String status) {
     }
 
-    /** A record that went out, and at which tier. */
+    /**
+     * A record that went out, and at which tier; in {@code notified}, a record the caller could
+     * not see whose register was told of the enquiry (A9).
+     */
     public record Released(String authority, String recordId, String tier) {
     }
 
@@ -80,6 +85,8 @@ public record AuditEntry(
         JsonArray rel = new JsonArray();
         released.forEach(r -> rel.add(new JsonObject()
                 .put("authority", r.authority()).put("recordId", r.recordId()).put("tier", r.tier())));
-        return json.put("registers", regs).put("released", rel).put("policy", policy);
+        JsonArray note = new JsonArray();
+        notified.forEach(r -> note.add(new JsonObject().put("authority", r.authority()).put("recordId", r.recordId())));
+        return json.put("registers", regs).put("released", rel).put("notified", note).put("policy", policy);
     }
 }

@@ -1,6 +1,7 @@
 package uk.wycps.gateway.enquiry;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,6 +40,7 @@ import uk.wycps.record.FieldProjection;
  */
 public final class EnquiryService {
 
+    private final Vertx vertx;
     private final SharingPolicy policy;
     private final RegisterFanOut fanOut;
     private final Map<String, Long> deadlinesMs;
@@ -46,8 +48,9 @@ public final class EnquiryService {
     private final AuditSink audit;
     private final RegisterOutbox outbox;
 
-    public EnquiryService(SharingPolicy policy, RegisterFanOut fanOut, Map<String, Long> deadlinesMs,
+    public EnquiryService(Vertx vertx, SharingPolicy policy, RegisterFanOut fanOut, Map<String, Long> deadlinesMs,
             RecordLinker linker, AuditSink audit, RegisterOutbox outbox) {
+        this.vertx = vertx;
         this.policy = policy;
         this.fanOut = fanOut;
         this.deadlinesMs = Map.copyOf(deadlinesMs);
@@ -67,7 +70,7 @@ public final class EnquiryService {
         EnquiryPermission permission = policy.permitEnquiry(caller, enquiry.declaration());
         if (!permission.permitted()) {
             AuditEntry refused = entry(enquiryId, at, correlationId, caller, enquiry, "refused:" + permission.code(),
-                    List.of(), List.of());
+                    List.of(), List.of(), List.of());
             return audited(refused).compose(v -> Future.failedFuture(
                     ApiException.forbidden(permission.code(), permission.message())));
         }
@@ -84,9 +87,12 @@ public final class EnquiryService {
                     new SearchRequest(enquiry.subject(), fields, Deadline.afterMillis(deadline), enquiryId)));
         }
         return fanOut.search(queries).compose(outcomes -> {
-            Assembled assembled = assemble(enquiryId, caller, enquiry, at, decisions, outcomes, requestedDeadlineMs);
+            Gathered gathered = gather(enquiryId, caller, enquiry, at, decisions, outcomes, requestedDeadlineMs);
+            return link(enquiry, gathered.candidates)
+                    .map(linkage -> assemble(enquiryId, caller, enquiry, at, decisions, gathered, linkage));
+        }).compose(assembled -> {
             AuditEntry entry = entry(enquiryId, at, correlationId, caller, enquiry, AuditEntry.ANSWERED,
-                    assembled.registerAudit, assembled.released);
+                    assembled.registerAudit, assembled.released, assembled.notified);
             // The answer leaves only once its audit entry and the registers' notifications are
             // both durable (H1, H3); if either cannot be written, 503 and nothing.
             return Future.all(audit.append(entry), outbox.enqueue(assembled.notifications))
@@ -109,16 +115,38 @@ public final class EnquiryService {
     }
 
     /** What an enquiry's outcomes become: the answer, its audit and its notifications. */
-    private record Assembled(EnquiryAnswer answer, List<AuditEntry.RegisterAnswer> registerAudit,
-            List<AuditEntry.Released> released, List<OutboxMessage> notifications) {
+    /**
+     * Links on the event loop when the candidates are few (the usual case: microseconds), on a
+     * worker when a loose search left many, since linking grows with the square of them.
+     */
+    private Future<LinkageResult> link(Enquiry enquiry, List<SourcedRecord> candidates) {
+        if (candidates.size() <= INLINE_LINKING_LIMIT) {
+            return Future.succeededFuture(linker.link(enquiry.subject(), candidates));
+        }
+        return vertx.executeBlocking(() -> linker.link(enquiry.subject(), candidates), false);
     }
 
-    private Assembled assemble(String enquiryId, Caller caller, Enquiry enquiry, Instant at,
+    /** Candidates above this many are linked on a worker thread. */
+    static final int INLINE_LINKING_LIMIT = 40;
+
+    /** Each register's part of the answer and audit, and the candidates to link. */
+    private record Gathered(List<EnquiryAnswer.RegisterView> views, List<AuditEntry.RegisterAnswer> registerAudit,
+            List<SourcedRecord> candidates, List<OutboxMessage> notifications, List<AuditEntry.Released> notified,
+            boolean complete) {
+    }
+
+    /** What an enquiry's outcomes become: the answer, its audit and its notifications. */
+    private record Assembled(EnquiryAnswer answer, List<AuditEntry.RegisterAnswer> registerAudit,
+            List<AuditEntry.Released> released, List<AuditEntry.Released> notified, List<OutboxMessage> notifications) {
+    }
+
+    private Gathered gather(String enquiryId, Caller caller, Enquiry enquiry, Instant at,
             Map<String, AccessDecision> decisions, List<RegisterOutcome> outcomes, long requestedDeadlineMs) {
         List<EnquiryAnswer.RegisterView> views = new ArrayList<>(outcomes.size());
         List<AuditEntry.RegisterAnswer> registerAudit = new ArrayList<>(outcomes.size());
         List<SourcedRecord> candidates = new ArrayList<>();
         List<OutboxMessage> notifications = new ArrayList<>();
+        List<AuditEntry.Released> notified = new ArrayList<>();
         boolean complete = true;
         for (RegisterOutcome outcome : outcomes) {
             AccessDecision decision = decisions.get(outcome.authority());
@@ -131,6 +159,7 @@ public final class EnquiryService {
                         Notices.withheld(outcome.authority())));
                 for (ChildRecord r : outcome.records()) {
                     notifications.add(notification(enquiryId, caller, enquiry, at, outcome.authority(), r.recordId()));
+                    notified.add(new AuditEntry.Released(outcome.authority(), r.recordId(), "NOTIFIED"));
                 }
                 continue;
             }
@@ -144,7 +173,13 @@ public final class EnquiryService {
                 candidates.add(new SourcedRecord(outcome.authority(), FieldProjection.project(r, decision.allowedFields())));
             }
         }
-        LinkageResult linkage = linker.link(enquiry.subject(), candidates);
+        return new Gathered(views, registerAudit, candidates, notifications, notified, complete);
+    }
+
+    private Assembled assemble(String enquiryId, Caller caller, Enquiry enquiry, Instant at,
+            Map<String, AccessDecision> decisions, Gathered gathered, LinkageResult linkage) {
+        List<OutboxMessage> notifications = new ArrayList<>(gathered.notifications);
+        boolean complete = gathered.complete;
         List<EnquiryAnswer.PersonView> persons = new ArrayList<>(linkage.persons().size());
         List<AuditEntry.Released> released = new ArrayList<>();
         for (LinkedPerson person : linkage.persons()) {
@@ -176,8 +211,8 @@ public final class EnquiryService {
         } else {
             outcome = complete ? EnquiryAnswer.NONE_FOUND : EnquiryAnswer.NOT_ALL_CHECKED;
         }
-        EnquiryAnswer answer = new EnquiryAnswer(enquiryId, complete, outcome, moreDetail, views, persons);
-        return new Assembled(answer, registerAudit, released, notifications);
+        EnquiryAnswer answer = new EnquiryAnswer(enquiryId, complete, outcome, moreDetail, gathered.views, persons);
+        return new Assembled(answer, gathered.registerAudit, released, gathered.notified, notifications);
     }
 
     private static double round(double score) {
@@ -200,9 +235,10 @@ public final class EnquiryService {
     }
 
     private AuditEntry entry(String enquiryId, Instant at, String correlationId, Caller caller, Enquiry enquiry,
-            String result, List<AuditEntry.RegisterAnswer> registers, List<AuditEntry.Released> released) {
+            String result, List<AuditEntry.RegisterAnswer> registers, List<AuditEntry.Released> released,
+            List<AuditEntry.Released> notified) {
         return new AuditEntry(enquiryId, at, correlationId, caller, result, enquiry.declaration().purpose().code(),
                 enquiry.declaration().justification(), enquiry.declaration().consent().summary(), enquiry.subject(),
-                registers, released, policy.id() + "@" + policy.version());
+                registers, released, notified, policy.id() + "@" + policy.version());
     }
 }

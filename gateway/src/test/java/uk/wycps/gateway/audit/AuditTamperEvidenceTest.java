@@ -10,11 +10,9 @@ import io.vertx.junit5.VertxExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -22,10 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import uk.wycps.connector.AuditCheckpoint;
-import uk.wycps.connector.SearchCriteria;
-import uk.wycps.policy.Agency;
-import uk.wycps.policy.Caller;
-import uk.wycps.policy.Role;
 
 /**
  * Verifies that the audit log is tamper-evident (H2): a log of 100,000 entries written by the
@@ -52,7 +46,7 @@ class AuditTamperEvidenceTest {
                 .compose(sink -> {
                     List<Future<Void>> all = new ArrayList<>(ENTRIES);
                     for (int i = 0; i < ENTRIES; i++) {
-                        all.add(sink.append(entry(i)));
+                        all.add(sink.append(AuditEntries.answered(i)));
                     }
                     return Future.all(all).compose(v -> sink.close());
                 })
@@ -116,7 +110,7 @@ class AuditTamperEvidenceTest {
             case 3 -> {
                 // A forger without the key writes a well-formed, correctly chained entry.
                 String prev = at == 0 ? HashChain.GENESIS : HashChain.parse(log.get(at - 1)).hash();
-                String forged = entry(999_999).toJson().encode();
+                String forged = AuditEntries.answered(999_999).toJson().encode();
                 String digest = HashChain.digest(forged);
                 lines.add(at, HashChain.line(at + 1, prev, HashChain.hash(at + 1, prev, digest), digest, forged));
                 return new Change(lines, at + 1, "a forged entry inserted at " + (at + 1));
@@ -140,13 +134,4 @@ class AuditTamperEvidenceTest {
         }
     }
 
-    private static AuditEntry entry(int i) {
-        Caller caller = new Caller("worker-" + (i % 50), Role.CHILD_WORKER, Agency.SOCIAL_SERVICES, "leeds",
-                Set.of("cross-authority:bradford"));
-        return new AuditEntry("enquiry-" + i, Instant.parse("2026-11-01T10:00:00Z").plusSeconds(i), "corr-" + i, caller,
-                AuditEntry.ANSWERED, "register-check", "Referral from school nurse", "not-sought:authorised-register-check",
-                new SearchCriteria("Aisha", "Khan", null, null, null, null, null),
-                List.of(new AuditEntry.RegisterAnswer("leeds", "OK"), new AuditEntry.RegisterAnswer("bradford", "OK")),
-                List.of(new AuditEntry.Released("leeds", "LE-" + (i % 500), "SENSITIVE")), "wycps-default@1");
-    }
 }

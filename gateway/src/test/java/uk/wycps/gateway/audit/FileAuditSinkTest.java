@@ -11,17 +11,11 @@ import io.vertx.junit5.VertxTestContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
-import uk.wycps.connector.SearchCriteria;
-import uk.wycps.policy.Agency;
-import uk.wycps.policy.Caller;
-import uk.wycps.policy.Role;
 
 /**
  * Verifies the embedded audit log (H1, H2): entries appended concurrently are all durable and
@@ -34,14 +28,6 @@ class FileAuditSinkTest {
     @TempDir
     Path dir;
 
-    private static AuditEntry entry(int i) {
-        Caller caller = new Caller("worker-" + i, Role.CHILD_WORKER, Agency.SOCIAL_SERVICES, "leeds", Set.of());
-        return new AuditEntry("enquiry-" + i, Instant.now(), "corr-" + i, caller, AuditEntry.ANSWERED, "register-check",
-                "because", "not-sought:authorised-register-check",
-                new SearchCriteria("Aisha", "Khan", null, null, null, null, null),
-                List.of(new AuditEntry.RegisterAnswer("leeds", "OK")),
-                List.of(new AuditEntry.Released("leeds", "LE-00000" + i, "SENSITIVE")), "wycps-default@1");
-    }
 
     private Future<FileAuditSink> open(Vertx vertx) {
         try {
@@ -54,7 +40,7 @@ class FileAuditSinkTest {
     private Future<Void> appendMany(FileAuditSink sink, int from, int count) {
         List<Future<Void>> all = new ArrayList<>();
         for (int i = from; i < from + count; i++) {
-            all.add(sink.append(entry(i)));
+            all.add(sink.append(AuditEntries.answered(i)));
         }
         return Future.all(all).mapEmpty();
     }
