@@ -12,7 +12,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -25,6 +27,7 @@ import uk.wycps.gateway.support.FederationHarness;
 import uk.wycps.gateway.support.GatewayHarness;
 import uk.wycps.mock.GroundTruth;
 import uk.wycps.mock.SyntheticPopulation;
+import uk.wycps.record.ChildRecord;
 
 /**
  * Verifies one enquiry end to end over real loopback sockets: a real JWT, the gateway, five mock
@@ -171,6 +174,49 @@ class EnquiryEndToEndTest {
             assertFalse(r.bodyAsString().contains(child.familyName()), "no data leaves without its audit (H1)");
             ctx.completeNow();
         })));
+    }
+
+    @Test
+    void twoChildrenTheEnquiryCannotTellApartAskForMoreDetail(VertxTestContext ctx) {
+        // GIVEN two children of one register who share a family name and date of birth (twins)
+        ChildRecord[] twins = twins();
+        String token = federation.gateway.issuer.token("child-worker", "social-services", "bradford",
+                "cross-authority:*");
+        JsonObject enquiry = GatewayHarness.enquiry(null, twins[0].familyName(), twins[0].dateOfBirth().toString());
+        // WHEN the enquiry gives only those two
+        federation.gateway.enquire(token, enquiry).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+            // THEN the answer says which attributes would tell them apart, and never merges them
+            JsonObject answer = r.bodyAsJsonObject();
+            assertEquals("more-detail-needed", answer.getString("outcome"), answer.encodePrettily());
+            assertTrue(answer.getJsonArray("moreDetail").contains("givenName"));
+            Set<String> ids = records(answer);
+            assertTrue(ids.contains(twins[0].recordId()) && ids.contains(twins[1].recordId()));
+            answer.getJsonArray("persons").forEach(p -> {
+                Set<String> mine = ((JsonObject) p).getJsonArray("records").stream()
+                        .map(x -> ((JsonObject) x).getString("recordId")).collect(Collectors.toSet());
+                assertFalse(mine.contains(twins[0].recordId()) && mine.contains(twins[1].recordId()), "never merged");
+            });
+            ctx.completeNow();
+        })));
+    }
+
+    private static ChildRecord[] twins() {
+        for (var register : federation.mocks.registers()) {
+            Map<String, ChildRecord> seen = new HashMap<>();
+            for (ChildRecord r : register.records()) {
+                ChildRecord other = seen.putIfAbsent(r.familyName() + "|" + r.dateOfBirth(), r);
+                if (other != null && !other.givenName().equals(r.givenName())) {
+                    return new ChildRecord[] {other, r};
+                }
+            }
+        }
+        throw new IllegalStateException("the synthetic data holds no twins");
+    }
+
+    private static Set<String> records(JsonObject answer) {
+        return answer.getJsonArray("persons").stream()
+                .flatMap(p -> ((JsonObject) p).getJsonArray("records").stream())
+                .map(r -> ((JsonObject) r).getString("recordId")).collect(Collectors.toSet());
     }
 
     private static JsonObject part(JsonObject answer, String authority) {
