@@ -11,8 +11,9 @@ import java.util.Map;
 
 /**
  * The dialect each mock authority speaks (issue 4), and the connector options a gateway needs
- * for it. The options of the configurable dialects live in {@code /uk/wycps/mock/dialects/*.json}:
- * exactly what an operator would put in the gateway's configuration for such a register.
+ * for it. The options of the configurable dialects are the mapping files shipped with the
+ * connectors, {@code /uk/wycps/connector/mappings/*.json}: exactly what an operator puts in the
+ * gateway's configuration for such a register.
  */
 public final class MockDialects {
 
@@ -59,7 +60,7 @@ public final class MockDialects {
 
     /** A mapping file shipped with the mocks, e.g. {@code calderdale.json}. */
     public static JsonObject resource(String name) {
-        try (InputStream in = MockDialects.class.getResourceAsStream("/uk/wycps/mock/dialects/" + name)) {
+        try (InputStream in = MockDialects.class.getResourceAsStream("/uk/wycps/connector/mappings/" + name)) {
             if (in == null) {
                 throw new IllegalStateException("no mapping file " + name);
             }

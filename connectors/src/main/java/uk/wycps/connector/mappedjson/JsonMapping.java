@@ -389,13 +389,15 @@ public final class JsonMapping {
      * connector asks the register for (A5). {@code recordId} is always included.
      */
     public List<String> sourceFields(Set<String> canonicalFields) {
-        Set<String> out = new LinkedHashSet<>();
-        Set<String> wanted = new LinkedHashSet<>(canonicalFields);
+        Set<String> wanted = new LinkedHashSet<>();
+        for (String field : canonicalFields) {
+            wanted.add(field.contains("[]") ? field.substring(0, field.indexOf("[]")) : field);
+        }
         wanted.add("recordId");
-        for (String field : wanted) {
-            String top = field.contains("[]") ? field.substring(0, field.indexOf("[]")) : field;
+        Set<String> out = new LinkedHashSet<>();
+        for (String top : uk.wycps.record.CanonicalFields.topLevel()) {
             JsonNode spec = recordSpec.get(top);
-            if (spec != null) {
+            if (spec != null && wanted.contains(top)) {
                 collectRoots(spec, out);
             }
         }
