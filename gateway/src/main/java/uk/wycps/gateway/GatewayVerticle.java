@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import uk.wycps.connector.ConnectorRegistry;
 import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.RegisterSettings;
+import uk.wycps.gateway.api.AuditRoutes;
 import uk.wycps.gateway.api.EnquiryRoutes;
 import uk.wycps.gateway.api.GatewayRouter;
 import uk.wycps.gateway.api.PolicyExplainRoutes;
@@ -83,7 +84,7 @@ final class GatewayVerticle extends VerticleBase {
                 .setCompressionSupported(false);
         HttpServer server = vertx.createHttpServer(options)
                 .requestHandler(GatewayRouter.create(vertx, http.maxBodyBytes(), enquiries, explain,
-                        new HealthRoutes(authorities, guards)));
+                        new AuditRoutes(tokens, audit), new HealthRoutes(authorities, guards)));
         return server.listen().onSuccess(s -> boundPort.compareAndSet(0, s.actualPort()));
     }
 

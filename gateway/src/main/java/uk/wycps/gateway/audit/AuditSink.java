@@ -11,5 +11,8 @@ public interface AuditSink {
     /** Appends {@code entry}; fails when it cannot be made durable. */
     Future<Void> append(AuditEntry entry);
 
+    /** The entries {@code query} asks for, as written, in log order, at most its limit. */
+    Future<java.util.List<io.vertx.core.json.JsonObject>> query(AuditQuery query);
+
     Future<Void> close();
 }

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.wycps.connector.AuditCheckpoint;
@@ -85,7 +86,11 @@ public final class FileAuditSink implements AuditSink {
 
     private void lock(Path directory) throws IOException {
         lockChannel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        lock = lockChannel.tryLock();
+        try {
+            lock = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null;
+        }
         if (lock == null) {
             lockChannel.close();
             throw new IOException("audit log " + file + " is in use by another process");
@@ -218,6 +223,33 @@ public final class FileAuditSink implements AuditSink {
             // nothing more to do
         }
         channel = null;
+    }
+
+    /**
+     * Reads the log for {@code query} on a worker thread of its own, never the writer's, so
+     * appends go on meanwhile. Emptied (purged) entries are not returned.
+     */
+    @Override
+    public Future<List<JsonObject>> query(AuditQuery query) {
+        return vertx.executeBlocking(() -> {
+            List<JsonObject> found = new ArrayList<>();
+            if (!Files.exists(file)) {
+                return found;
+            }
+            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                for (String line; (line = in.readLine()) != null && found.size() < query.limit();) {
+                    HashChain.ParsedLine p = HashChain.parse(line);
+                    if (p == null || p.entry() == null || !p.entry().startsWith("{\"type\":\"enquiry\"")) {
+                        continue;
+                    }
+                    JsonObject entry = new JsonObject(p.entry());
+                    if (query.matches(entry)) {
+                        found.add(entry.put("seq", p.seq()));
+                    }
+                }
+            }
+            return found;
+        }, false);
     }
 
     /** Writes a final checkpoint when entries follow the last one, then releases the log. */

@@ -19,6 +19,12 @@ public final class InMemoryAuditSink implements AuditSink {
         return Future.succeededFuture();
     }
 
+    @Override
+    public Future<List<io.vertx.core.json.JsonObject>> query(AuditQuery query) {
+        return Future.succeededFuture(entries.stream().map(AuditEntry::toJson).filter(query::matches)
+                .limit(query.limit()).toList());
+    }
+
     public List<AuditEntry> entries() {
         return List.copyOf(entries);
     }

@@ -17,6 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.RegisterFailure;
 import uk.wycps.connector.SearchRequest;
@@ -36,6 +38,8 @@ import uk.wycps.record.ChildRecord;
  * so the register sees one limit and one breaker whichever loop an enquiry lands on.
  */
 public final class RegisterGuard {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RegisterGuard.class);
 
     /** How long past its deadline a connector may take before the guard gives up on it. */
     static final long GUARD_MARGIN_MS = 25;
@@ -73,8 +77,10 @@ public final class RegisterGuard {
                 .maxWaitDuration(Duration.ZERO)
                 .writableStackTraceEnabled(false)
                 .build());
-        breaker.getEventPublisher().onStateTransition(e -> transitions
-                .computeIfAbsent(e.getStateTransition().name(), k -> new AtomicLong()).incrementAndGet());
+        breaker.getEventPublisher().onStateTransition(e -> {
+            transitions.computeIfAbsent(e.getStateTransition().name(), k -> new AtomicLong()).incrementAndGet();
+            LOG.warn("register circuit: authority={}, transition={}", authority, e.getStateTransition());
+        });
     }
 
     public String authority() {
@@ -181,6 +187,8 @@ public final class RegisterGuard {
             } else {
                 lastFailure.set(Instant.now());
                 lastFailureStatus.set(status);
+                LOG.info("register not checked: authority={}, enquiryId={}, status={}, latencyMs={}, reason={}",
+                        authority, request.enquiryId(), status, latency, reason);
                 if (status == RegisterStatus.TIMEOUT && budget + 5 < settings.deadlineMs()) {
                     // The caller asked for less time than the register is given: not the register's fault.
                     breaker.releasePermission();

@@ -144,6 +144,45 @@ class BreakerAndBulkheadTest {
     }
 
     @Test
+    void fullConnectionPoolIsRejectedAtOnceRatherThanQueued(Vertx vertx, VertxTestContext ctx) {
+        // GIVEN Leeds takes 300 ms, one connection per event loop, no wait queue, a larger bulkhead
+        registers.fault("leeds", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(WireMockRegisters.healthyBody("leeds"))
+                .withFixedDelay(300)));
+        List<RegisterSettings> settings = new ArrayList<>();
+        for (RegisterSettings r : registers.settings("leeds", 1000, RegisterSettings.DEFAULT_MAX_RESPONSE_BYTES, 1,
+                new JsonObject().put("maxConcurrent", 20).put("minimumCalls", 100).put("slidingWindowSize", 100))) {
+            settings.add(r.authority().equals("leeds") ? new RegisterSettings(r.authority(), r.dialect(), r.baseUrl(),
+                    r.deadline(), 1, 0, r.maxResponseBytes(), r.options()) : r);
+        }
+        int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+        int enquiries = 2 * instances + 1;
+        start(vertx, settings)
+                // WHEN more enquiries arrive together than there are connections to Leeds
+                .compose(g -> {
+                    List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
+                    for (int i = 0; i < enquiries; i++) {
+                        all.add(enquire(g));
+                    }
+                    return Future.all(all).map(c -> c.<HttpResponse<Buffer>>list());
+                })
+                .onComplete(ctx.succeeding(answers -> ctx.verify(() -> {
+                    // THEN some have Leeds REJECTED at once (pool full), the others OK; none waits in a queue
+                    int rejected = 0;
+                    for (HttpResponse<Buffer> r : answers) {
+                        JsonObject leeds = byAuthority(r.bodyAsJsonObject().getJsonArray("registers"), "leeds");
+                        if (!"OK".equals(leeds.getString("status"))) {
+                            RegisterFaultsTest.assertPartialAnswer(r, "leeds", "REJECTED");
+                            assertTrue(leeds.getLong("latencyMs") < 100, leeds.encode());
+                            rejected++;
+                        }
+                    }
+                    assertTrue(rejected >= 1 && rejected <= enquiries - 1, "rejected: " + rejected);
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
     void allFiveRegistersDownIsFiveUncheckedRegistersAndNoPersons(Vertx vertx, VertxTestContext ctx) {
         // GIVEN every register fails, each in its own way
         registers.fault("bradford", WireMockRegisters.search().willReturn(aResponse().withStatus(503)));

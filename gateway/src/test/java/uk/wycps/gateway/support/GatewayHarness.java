@@ -50,6 +50,18 @@ public final class GatewayHarness {
         return Gateway.start(vertx, config, audit, outbox).map(g -> new GatewayHarness(vertx, issuer, g));
     }
 
+    /**
+     * A gateway with the real file audit log, its outbox and its signing key in {@code auditDir}
+     * (reuse the directory to restart "the same" gateway).
+     */
+    public static Future<GatewayHarness> startWithFileAudit(Vertx vertx, TestIssuer issuer, List<RegisterSettings> registers,
+            Path auditDir) {
+        GatewayConfig config = new GatewayConfig(new GatewayConfig.Http("127.0.0.1", 0,
+                GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, 5), issuer.auth(), registers, GatewayConfig.Audit.in(auditDir),
+                null);
+        return Gateway.start(vertx, config).map(g -> new GatewayHarness(vertx, issuer, g));
+    }
+
     /** {@code POST /api/v1/enquiries} with a bearer token (none when null). */
     public Future<HttpResponse<Buffer>> enquire(String token, JsonObject body) {
         HttpRequest<Buffer> request = client.post("/api/v1/enquiries");

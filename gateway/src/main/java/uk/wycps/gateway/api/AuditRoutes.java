@@ -1,0 +1,103 @@
+package uk.wycps.gateway.api;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.regex.Pattern;
+import uk.wycps.gateway.audit.AuditQuery;
+import uk.wycps.gateway.audit.AuditSink;
+import uk.wycps.gateway.auth.TokenVerifier;
+import uk.wycps.policy.Caller;
+import uk.wycps.policy.Role;
+
+/**
+ * {@code GET /api/v1/audit}: a Child Protection Co-ordinator's view of the audit (H1, A9): the
+ * entries concerning their own authority only, filterable by {@code from}, {@code to} (ISO
+ * instants) and {@code recordId}, as JSON or, with {@code Accept: application/x-ndjson} or
+ * {@code format=jsonl}, as JSON lines for export.
+ */
+public final class AuditRoutes {
+
+    static final String JSON_LINES = "application/x-ndjson";
+    private static final Pattern RECORD_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+    private final TokenVerifier tokens;
+    private final AuditSink audit;
+
+    public AuditRoutes(TokenVerifier tokens, AuditSink audit) {
+        this.tokens = tokens;
+        this.audit = audit;
+    }
+
+    public void handle(RoutingContext ctx) {
+        tokens.verify(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))
+                .compose(caller -> audit.query(query(caller, ctx)))
+                .onSuccess(entries -> send(ctx, entries))
+                .onFailure(e -> {
+                    if (e instanceof ApiException api) {
+                        ErrorResponses.send(ctx, api);
+                    } else {
+                        ctx.fail(e);
+                    }
+                });
+    }
+
+    private static AuditQuery query(Caller caller, RoutingContext ctx) {
+        if (caller.role() != Role.CP_COORDINATOR || caller.authority() == null) {
+            throw ApiException.forbidden("role-not-permitted",
+                    "Only a Child Protection Co-ordinator of an authority may read its audit.");
+        }
+        String recordId = ctx.request().getParam("recordId");
+        if (recordId != null && !RECORD_ID.matcher(recordId).matches()) {
+            throw ApiException.badRequest("invalid-parameter", "recordId is not a record id.", "recordId");
+        }
+        int limit = 100;
+        String l = ctx.request().getParam("limit");
+        if (l != null) {
+            try {
+                limit = Integer.parseInt(l);
+            } catch (NumberFormatException e) {
+                limit = -1;
+            }
+            if (limit < 1 || limit > AuditQuery.MAX_LIMIT) {
+                throw ApiException.badRequest("invalid-parameter", "limit must be 1 to " + AuditQuery.MAX_LIMIT + ".",
+                        "limit");
+            }
+        }
+        return new AuditQuery(caller.authority(), instant(ctx, "from"), instant(ctx, "to"), recordId, limit);
+    }
+
+    private static Instant instant(RoutingContext ctx, String name) {
+        String v = ctx.request().getParam(name);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(v);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("invalid-parameter", name + " must be a time like 2026-11-24T09:00:00Z.", name);
+        }
+    }
+
+    private static void send(RoutingContext ctx, List<JsonObject> entries) {
+        String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+        boolean lines = "jsonl".equals(ctx.request().getParam("format"))
+                || (accept != null && accept.contains(JSON_LINES));
+        Buffer body = Buffer.buffer();
+        if (lines) {
+            entries.forEach(e -> body.appendString(e.encode()).appendString("\n"));
+        } else {
+            body.appendBuffer(new JsonObject().put("count", entries.size()).put("entries", new JsonArray(entries))
+                    .toBuffer());
+        }
+        ctx.response()
+                .putHeader(HttpHeaders.CONTENT_TYPE, lines ? JSON_LINES : "application/json")
+                .putHeader("Cache-Control", "no-store")
+                .end(body);
+    }
+}
