@@ -42,6 +42,16 @@ public interface RegisterConnector {
         return Future.failedFuture(RegisterFailure.error("this register keeps no audit checkpoints"));
     }
 
+    /**
+     * The register's own aggregate counts as of {@code asOf} (S1): computed at the register, so
+     * no record-level data crosses. A dialect that has no statistics fails with a
+     * {@link RegisterFailure} of kind {@code ERROR}.
+     */
+    default Future<uk.wycps.connector.statistics.RegisterStatistics> statistics(java.time.LocalDate asOf,
+            Deadline deadline) {
+        return Future.failedFuture(RegisterFailure.error("this register computes no statistics"));
+    }
+
     /** Releases connections. */
     Future<Void> close();
 }

@@ -25,6 +25,9 @@ import uk.wycps.gateway.fanout.RegisterFanOut;
 import uk.wycps.gateway.fanout.RegisterGuards;
 import uk.wycps.gateway.health.HealthRoutes;
 import uk.wycps.gateway.outbox.RegisterOutbox;
+import uk.wycps.gateway.statistics.SmallNumberSuppression;
+import uk.wycps.gateway.statistics.StatisticsRoutes;
+import uk.wycps.gateway.statistics.StatisticsService;
 import uk.wycps.linkage.RecordLinker;
 import uk.wycps.policy.SharingPolicy;
 
@@ -84,7 +87,10 @@ final class GatewayVerticle extends VerticleBase {
                 .setCompressionSupported(false);
         HttpServer server = vertx.createHttpServer(options)
                 .requestHandler(GatewayRouter.create(vertx, http.maxBodyBytes(), enquiries, explain,
-                        new AuditRoutes(tokens, audit), new HealthRoutes(authorities, guards)));
+                        new AuditRoutes(tokens, audit), new StatisticsRoutes(tokens, new StatisticsService(byAuthority,
+                                deadlines, new SmallNumberSuppression(SmallNumberSuppression.DEFAULT_THRESHOLD), audit,
+                                policy)),
+                        new HealthRoutes(authorities, guards)));
         return server.listen().onSuccess(s -> boundPort.compareAndSet(0, s.actualPort()));
     }
 

@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Set;
 import uk.wycps.connector.AuditCheckpoint;
@@ -20,6 +21,7 @@ import uk.wycps.connector.RegisterSettings;
 import uk.wycps.connector.SearchCriteria;
 import uk.wycps.connector.SearchRequest;
 import uk.wycps.connector.http.BoundedHttpCall;
+import uk.wycps.connector.statistics.RegisterStatistics;
 import uk.wycps.connector.http.RegisterHttpClients;
 import uk.wycps.record.ChildRecord;
 import uk.wycps.record.EnquiryHistoryEntry;
@@ -45,6 +47,7 @@ public final class CanonicalJsonConnector implements RegisterConnector {
     private static final ObjectReader ANSWER_READER = RecordJson.mapper().readerFor(SearchAnswer.class);
     private static final ObjectWriter QUERY_WRITER = RecordJson.mapper().writerFor(SearchQuery.class);
     private static final ObjectWriter ENTRY_WRITER = RecordJson.mapper().writerFor(EnquiryHistoryEntry.class);
+    private static final ObjectReader STATISTICS_READER = RecordJson.mapper().readerFor(RegisterStatistics.class);
     private static final ObjectWriter CHECKPOINT_WRITER = RecordJson.mapper().writerFor(AuditCheckpoint.class);
 
     private final Vertx vertx;
@@ -131,6 +134,23 @@ public final class CanonicalJsonConnector implements RegisterConnector {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.PUT)
                 .setURI(basePath + "/audit-checkpoints/" + checkpoint.index());
         return call.exchange(options, body, deadline, "application/json").mapEmpty();
+    }
+
+    @Override
+    public Future<RegisterStatistics> statistics(LocalDate asOf, Deadline deadline) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
+                .setURI(basePath + "/statistics?asOf=" + asOf);
+        return call.exchange(options, null, deadline, "application/json").compose(body -> {
+            try {
+                RegisterStatistics stats = STATISTICS_READER.readValue(body.getBytes());
+                if (stats == null || stats.tables() == null || !asOf.equals(stats.asOf())) {
+                    return Future.failedFuture(RegisterFailure.error("statistics answer is not for the date asked"));
+                }
+                return Future.succeededFuture(stats);
+            } catch (IOException | RuntimeException e) {
+                return Future.failedFuture(RegisterFailure.error("statistics answer is not valid"));
+            }
+        });
     }
 
     private static String urlSegment(String s) {

@@ -12,7 +12,7 @@ public final class GatewayRouter {
     }
 
     public static Router create(Vertx vertx, int maxBodyBytes, EnquiryRoutes enquiries, PolicyExplainRoutes explain,
-            AuditRoutes audit,
+            AuditRoutes audit, uk.wycps.gateway.statistics.StatisticsRoutes statistics,
             HealthRoutes health) {
         Router router = Router.router(vertx);
         router.route().handler(CorrelationId::handle);
@@ -24,6 +24,7 @@ public final class GatewayRouter {
                 .handler(enquiries::handle);
         router.route("/api/v1/enquiries").handler(ctx -> ctx.fail(405));
         router.get("/api/v1/audit").handler(audit::handle);
+        router.get("/api/v1/statistics").handler(statistics::handle);
         router.post("/api/v1/policy/explain")
                 .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
                 .handler(explain::handle);

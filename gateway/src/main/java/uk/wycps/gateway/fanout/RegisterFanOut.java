@@ -84,7 +84,7 @@ public final class RegisterFanOut {
         return new RegisterOutcome(authority, status, latency, List.of(), reason);
     }
 
-    static RegisterStatus status(RegisterFailure.Kind kind) {
+    public static RegisterStatus status(RegisterFailure.Kind kind) {
         return switch (kind) {
             case TIMEOUT -> RegisterStatus.TIMEOUT;
             case UNAVAILABLE -> RegisterStatus.UNAVAILABLE;

@@ -1,0 +1,138 @@
+package uk.wycps.gateway.statistics;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import uk.wycps.gateway.api.ApiException;
+import uk.wycps.gateway.api.CorrelationId;
+import uk.wycps.gateway.api.ErrorResponses;
+import uk.wycps.gateway.auth.TokenVerifier;
+import uk.wycps.gateway.fanout.RegisterStatus;
+
+/**
+ * {@code GET /api/v1/statistics?purpose=planning[&asOf=yyyy-MM-dd]}: the suppressed tables as
+ * JSON, or as CSV with {@code Accept: text/csv}. A suppressed count is shown as {@code "<5"}.
+ */
+public final class StatisticsRoutes {
+
+    private final TokenVerifier tokens;
+    private final StatisticsService service;
+
+    public StatisticsRoutes(TokenVerifier tokens, StatisticsService service) {
+        this.tokens = tokens;
+        this.service = service;
+    }
+
+    public void handle(RoutingContext ctx) {
+        tokens.verify(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))
+                .compose(caller -> {
+                    String purpose = ctx.request().getParam("purpose");
+                    if (purpose == null) {
+                        throw ApiException.badRequest("missing-field", "State the purpose: purpose=planning.", "purpose");
+                    }
+                    return service.answer(caller, purpose, asOf(ctx), ctx.get(CorrelationId.KEY));
+                })
+                .onSuccess(answer -> {
+                    String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+                    boolean csv = accept != null && accept.toLowerCase(Locale.ROOT).contains("text/csv");
+                    ctx.response()
+                            .putHeader(HttpHeaders.CONTENT_TYPE, csv ? "text/csv; charset=utf-8" : "application/json")
+                            .putHeader("Cache-Control", "no-store")
+                            .end(csv ? csv(answer) : json(answer).toBuffer());
+                })
+                .onFailure(e -> {
+                    if (e instanceof ApiException api) {
+                        ErrorResponses.send(ctx, api);
+                    } else {
+                        ctx.fail(e);
+                    }
+                });
+    }
+
+    private static LocalDate asOf(RoutingContext ctx) {
+        String v = ctx.request().getParam("asOf");
+        if (v == null) {
+            return LocalDate.now();
+        }
+        try {
+            return LocalDate.parse(v);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest("invalid-parameter", "asOf must be a date like 2026-01-01.", "asOf");
+        }
+    }
+
+    private static Object shown(Long value, int threshold) {
+        return value == null ? "<" + threshold : value;
+    }
+
+    static JsonObject json(StatisticsService.Answer answer) {
+        JsonArray registers = new JsonArray();
+        for (StatisticsService.RegisterPart p : answer.registers()) {
+            JsonObject part = new JsonObject().put("authority", p.authority()).put("status", p.status().name());
+            if (p.status() != RegisterStatus.OK) {
+                part.put("notice", p.authority() + " register's figures are missing (" + p.reason()
+                        + "): every total below counts only the registers that answered.");
+            }
+            registers.add(part);
+        }
+        JsonArray tables = new JsonArray();
+        int t = answer.threshold();
+        for (SuppressedTable table : answer.tables()) {
+            JsonArray rows = new JsonArray();
+            for (int i = 0; i < table.rows().size(); i++) {
+                JsonObject counts = new JsonObject();
+                for (int j = 0; j < table.columns().size(); j++) {
+                    counts.put(table.columns().get(j), shown(table.cells()[i][j], t));
+                }
+                rows.add(new JsonObject().put("row", table.rows().get(i)).put("counts", counts)
+                        .put("total", shown(table.rowTotals()[i], t)));
+            }
+            JsonObject totals = new JsonObject();
+            for (int j = 0; j < table.columns().size(); j++) {
+                totals.put(table.columns().get(j), shown(table.columnTotals()[j], t));
+            }
+            tables.add(new JsonObject().put("name", table.name()).put("columns", new JsonArray(table.columns()))
+                    .put("rows", rows).put("totals", totals).put("total", shown(table.grandTotal(), t)));
+        }
+        return new JsonObject()
+                .put("requestId", answer.requestId())
+                .put("purpose", "planning")
+                .put("asOf", answer.asOf().toString())
+                .put("complete", answer.complete())
+                .put("registers", registers)
+                .put("suppression", new JsonObject().put("threshold", t).put("shownAs", "<" + t)
+                        .put("secondary", true))
+                .put("tables", tables);
+    }
+
+    static Buffer csv(StatisticsService.Answer answer) {
+        StringBuilder out = new StringBuilder();
+        int t = answer.threshold();
+        if (!answer.complete()) {
+            out.append("# incomplete: not every register answered; totals count only those that did\n");
+        }
+        for (SuppressedTable table : answer.tables()) {
+            out.append("table,row");
+            table.columns().forEach(c -> out.append(',').append(c));
+            out.append(",total\n");
+            for (int i = 0; i < table.rows().size(); i++) {
+                out.append(table.name()).append(',').append(table.rows().get(i));
+                for (int j = 0; j < table.columns().size(); j++) {
+                    out.append(',').append(shown(table.cells()[i][j], t));
+                }
+                out.append(',').append(shown(table.rowTotals()[i], t)).append('\n');
+            }
+            out.append(table.name()).append(",all");
+            for (int j = 0; j < table.columns().size(); j++) {
+                out.append(',').append(shown(table.columnTotals()[j], t));
+            }
+            out.append(',').append(shown(table.grandTotal(), t)).append('\n');
+        }
+        return Buffer.buffer(out.toString());
+    }
+}
