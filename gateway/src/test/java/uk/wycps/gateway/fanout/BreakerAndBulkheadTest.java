@@ -108,12 +108,12 @@ class BreakerAndBulkheadTest {
 
     @Test
     void registerAtItsConcurrencyLimitIsRejectedAtOnce(Vertx vertx, VertxTestContext ctx) {
-        // GIVEN Leeds takes 300 ms to answer and may run 2 searches at a time
+        // GIVEN Leeds takes 800 ms to answer and may run 2 searches at a time
         registers.fault("leeds", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(WireMockRegisters.healthyBody("leeds"))
-                .withFixedDelay(300)));
+                .withFixedDelay(800)));
         JsonObject neverOpen = new JsonObject().put("slidingWindowSize", 100).put("minimumCalls", 100);
-        start(vertx, registers.settings("leeds", 1000, RegisterSettings.DEFAULT_MAX_RESPONSE_BYTES, 2, neverOpen))
+        start(vertx, registers.settings("leeds", 1500, RegisterSettings.DEFAULT_MAX_RESPONSE_BYTES, 2, neverOpen))
                 // WHEN five enquiries arrive together
                 .compose(g -> {
                     List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
@@ -145,12 +145,12 @@ class BreakerAndBulkheadTest {
 
     @Test
     void fullConnectionPoolIsRejectedAtOnceRatherThanQueued(Vertx vertx, VertxTestContext ctx) {
-        // GIVEN Leeds takes 300 ms, one connection per event loop, no wait queue, a larger bulkhead
+        // GIVEN Leeds takes 800 ms, one connection per event loop, no wait queue, a larger bulkhead
         registers.fault("leeds", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(WireMockRegisters.healthyBody("leeds"))
-                .withFixedDelay(300)));
+                .withFixedDelay(800)));
         List<RegisterSettings> settings = new ArrayList<>();
-        for (RegisterSettings r : registers.settings("leeds", 1000, RegisterSettings.DEFAULT_MAX_RESPONSE_BYTES, 1,
+        for (RegisterSettings r : registers.settings("leeds", 1500, RegisterSettings.DEFAULT_MAX_RESPONSE_BYTES, 1,
                 new JsonObject().put("maxConcurrent", 20).put("minimumCalls", 100).put("slidingWindowSize", 100))) {
             settings.add(r.authority().equals("leeds") ? new RegisterSettings(r.authority(), r.dialect(), r.baseUrl(),
                     r.deadline(), 1, 0, r.maxResponseBytes(), r.options()) : r);

@@ -41,7 +41,7 @@ import uk.wycps.gateway.support.GatewayHarness;
 class RegisterFaultsTest {
 
     static final String FAULTY = "leeds";
-    static final long DEADLINE_MS = 500;
+    static final long DEADLINE_MS = 800;
     static final int MAX_BYTES = 16 * 1024;
 
     private static WireMockRegisters registers;
@@ -54,11 +54,14 @@ class RegisterFaultsTest {
         // The faulty register's breaker is kept closed here: each fault must show its own status.
         JsonObject neverOpen = new JsonObject().put("slidingWindowSize", 1000).put("minimumCalls", 1000);
         GatewayHarness.start(vertx, registers.settings(FAULTY, DEADLINE_MS, MAX_BYTES, 64, neverOpen),
-                new InMemoryAuditSink()).onComplete(ctx.succeeding(g -> {
+                new InMemoryAuditSink()).onSuccess(g -> {
                     gateway = g;
                     token = g.issuer.token("child-worker", "social-services", "bradford", "cross-authority:*");
-                    ctx.completeNow();
-                }));
+                })
+                // A first enquiry warms the JVM up, so that cold class loading is not taken for a slow register.
+                .compose(g -> g.enquire(token, GatewayHarness.enquiry(WireMockRegisters.GIVEN, WireMockRegisters.FAMILY,
+                        WireMockRegisters.DOB)))
+                .onComplete(ctx.succeedingThenComplete());
     }
 
     @AfterAll
@@ -81,40 +84,42 @@ class RegisterFaultsTest {
         String json = "application/json";
         return Stream.of(
                 fault("delay past the deadline", WireMockRegisters.search().willReturn(ok(json)
-                        .withFixedDelay((int) DEADLINE_MS + 700)), "TIMEOUT"),
-                fault("hang", WireMockRegisters.search().willReturn(ok(json).withFixedDelay(60_000)), "TIMEOUT"),
+                        .withFixedDelay((int) DEADLINE_MS + 700)), "TIMEOUT", null),
+                fault("hang", WireMockRegisters.search().willReturn(ok(json).withFixedDelay(60_000)), "TIMEOUT", null),
                 fault("connection reset", WireMockRegisters.search().willReturn(aResponse()
-                        .withFault(Fault.CONNECTION_RESET_BY_PEER)), "UNAVAILABLE"),
+                        .withFault(Fault.CONNECTION_RESET_BY_PEER)), "UNAVAILABLE", null),
                 fault("empty response", WireMockRegisters.search().willReturn(aResponse()
-                        .withFault(Fault.EMPTY_RESPONSE)), "UNAVAILABLE"),
+                        .withFault(Fault.EMPTY_RESPONSE)), "UNAVAILABLE", null),
                 fault("malformed chunk", WireMockRegisters.search().willReturn(aResponse()
-                        .withFault(Fault.MALFORMED_RESPONSE_CHUNK)), "ERROR"),
+                        .withFault(Fault.MALFORMED_RESPONSE_CHUNK)), "ERROR", null),
+                // (WireMock sends that fault without a content type, so it is refused on that already;
+                // a body cut off after a good start is "truncated body" below)
                 fault("random data then close", WireMockRegisters.search().willReturn(aResponse()
-                        .withFault(Fault.RANDOM_DATA_THEN_CLOSE)), "UNAVAILABLE"),
+                        .withFault(Fault.RANDOM_DATA_THEN_CLOSE)), "UNAVAILABLE", null),
                 fault("HTTP 500", WireMockRegisters.search().willReturn(aResponse().withStatus(500)
-                        .withHeader("Content-Type", json).withBody("{\"error\":\"boom\"}")), "ERROR"),
+                        .withHeader("Content-Type", json).withBody("{\"error\":\"boom\"}")), "ERROR", "register answered HTTP 500"),
                 fault("HTTP 503 with Retry-After", WireMockRegisters.search().willReturn(aResponse().withStatus(503)
-                        .withHeader("Retry-After", "30")), "UNAVAILABLE"),
+                        .withHeader("Retry-After", "30")), "UNAVAILABLE", null),
                 fault("HTTP 429", WireMockRegisters.search().willReturn(aResponse().withStatus(429)
-                        .withHeader("Retry-After", "5")), "REJECTED"),
+                        .withHeader("Retry-After", "5")), "REJECTED", null),
                 fault("slow drip", WireMockRegisters.search().willReturn(ok(json)
-                        .withChunkedDribbleDelay(40, (int) DEADLINE_MS * 4)), "TIMEOUT"),
+                        .withChunkedDribbleDelay(40, (int) DEADLINE_MS * 4)), "TIMEOUT", null),
                 fault("wrong content type", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
-                        .withHeader("Content-Type", "text/html").withBody("<html>maintenance</html>")), "ERROR"),
+                        .withHeader("Content-Type", "text/html").withBody("<html>maintenance</html>")), "ERROR", "wrong content type"),
                 fault("well-formed JSON of the wrong shape", WireMockRegisters.search().willReturn(aResponse()
-                        .withStatus(200).withHeader("Content-Type", json).withBody("{\"results\":[]}")), "ERROR"),
+                        .withStatus(200).withHeader("Content-Type", json).withBody("{\"results\":[]}")), "ERROR", "not a valid canonical-json answer"),
                 fault("a record without recordId", WireMockRegisters.search().willReturn(aResponse()
                         .withStatus(200).withHeader("Content-Type", json)
-                        .withBody("{\"records\":[{\"givenName\":\"Aisha\",\"familyName\":\"Khan\"}]}")), "ERROR"),
+                        .withBody("{\"records\":[{\"givenName\":\"Aisha\",\"familyName\":\"Khan\"}]}")), "ERROR", "without recordId"),
                 fault("more records than any pre-filter gives", WireMockRegisters.search().willReturn(aResponse()
-                        .withStatus(200).withHeader("Content-Type", json).withBody(manyRecords)), "ERROR"),
+                        .withStatus(200).withHeader("Content-Type", json).withBody(manyRecords)), "ERROR", "more than 200 records"),
                 fault("empty body", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
-                        .withHeader("Content-Type", json).withBody("")), "ERROR"),
+                        .withHeader("Content-Type", json).withBody("")), "ERROR", "not a valid canonical-json answer"),
                 fault("oversize body", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
-                        .withHeader("Content-Type", json).withBody(big)), "ERROR"),
+                        .withHeader("Content-Type", json).withBody(big)), "ERROR", "larger than 16384 bytes"),
                 fault("truncated body", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
                         .withHeader("Content-Type", json).withHeader("Content-Length", "4000")
-                        .withBody("{\"records\":[{\"recordId\":\"LE-1\"")), "ERROR"));
+                        .withBody("{\"records\":[{\"recordId\":\"LE-1\"")), "ERROR", "cut off"));
     }
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder ok(String type) {
@@ -122,13 +127,13 @@ class RegisterFaultsTest {
                 .withBody(WireMockRegisters.healthyBody(FAULTY));
     }
 
-    private static Arguments fault(String name, MappingBuilder stub, String status) {
-        return Arguments.of(name, stub, status);
+    private static Arguments fault(String name, MappingBuilder stub, String status, String reason) {
+        return Arguments.of(name, stub, status, reason);
     }
 
     @ParameterizedTest(name = "{0} on one register is {2}, the other four answer")
     @MethodSource("faults")
-    void faultOnOneRegisterIsAnHonestPartialAnswer(String name, MappingBuilder stub, String status,
+    void faultOnOneRegisterIsAnHonestPartialAnswer(String name, MappingBuilder stub, String status, String reason,
             VertxTestContext ctx) {
         // GIVEN four healthy registers and Leeds with the fault
         registers.fault(FAULTY, stub);
@@ -138,7 +143,10 @@ class RegisterFaultsTest {
                 WireMockRegisters.DOB)).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
                     long tookMs = (System.nanoTime() - started) / 1_000_000L;
                     // THEN an honest partial answer, within the deadline and a margin
-                    assertPartialAnswer(r, FAULTY, status);
+                    JsonObject entry = assertPartialAnswer(r, FAULTY, status);
+                    if (reason != null) {
+                        assertTrue(entry.getString("notice").contains(reason), entry.getString("notice"));
+                    }
                     assertTrue(tookMs < RegisterSettingsDefaults.DEADLINE_MS + 300, name + " took " + tookMs + " ms");
                     ctx.completeNow();
                 })));
@@ -179,7 +187,7 @@ class RegisterFaultsTest {
 
     @Test
     void callerDeadlineShortensTheRegisterDeadline(VertxTestContext ctx) {
-        // GIVEN Leeds answers after 400 ms, within its configured 500 ms
+        // GIVEN Leeds answers after 400 ms, within its configured deadline
         registers.fault(FAULTY, WireMockRegisters.search().willReturn(ok("application/json").withFixedDelay(400)));
         long started = System.nanoTime();
         // WHEN the caller asks for 150 ms
@@ -198,8 +206,9 @@ class RegisterFaultsTest {
 
     @Test
     void callerCannotLengthenTheRegisterDeadline(VertxTestContext ctx) {
-        // GIVEN Leeds answers after 1200 ms, past its configured 500 ms
-        registers.fault(FAULTY, WireMockRegisters.search().willReturn(ok("application/json").withFixedDelay(1200)));
+        // GIVEN Leeds answers 700 ms after its configured deadline
+        registers.fault(FAULTY, WireMockRegisters.search().willReturn(ok("application/json")
+                .withFixedDelay((int) DEADLINE_MS + 700)));
         long started = System.nanoTime();
         // WHEN the caller asks for 5000 ms
         gateway.client.post("/api/v1/enquiries").bearerTokenAuthentication(token).putHeader("X-Deadline-Ms", "5000")
@@ -207,7 +216,7 @@ class RegisterFaultsTest {
                         WireMockRegisters.DOB))
                 .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
                     long tookMs = (System.nanoTime() - started) / 1_000_000L;
-                    // THEN the configured 500 ms still applies
+                    // THEN the configured deadline still applies
                     JsonObject leeds = assertPartialAnswer(r, FAULTY, "TIMEOUT");
                     assertTrue(leeds.getString("notice").contains(DEADLINE_MS + " ms"), leeds.getString("notice"));
                     assertTrue(tookMs < DEADLINE_MS + 300, "took " + tookMs + " ms");
