@@ -88,7 +88,7 @@ final class GatewayVerticle extends VerticleBase {
         HttpServer server = vertx.createHttpServer(options)
                 .requestHandler(GatewayRouter.create(vertx, http.maxBodyBytes(), enquiries, explain,
                         new AuditRoutes(tokens, audit), new StatisticsRoutes(tokens, new StatisticsService(byAuthority,
-                                deadlines, new SmallNumberSuppression(SmallNumberSuppression.DEFAULT_THRESHOLD), audit,
+                                deadlines, new SmallNumberSuppression(config.statistics().suppressionThreshold()), audit,
                                 policy)),
                         new HealthRoutes(authorities, guards)));
         return server.listen().onSuccess(s -> boundPort.compareAndSet(0, s.actualPort()));

@@ -68,7 +68,7 @@ public final class ConfigLoader {
     /** Validates an already-read configuration; {@code source} names it in messages. */
     public GatewayConfig parse(JsonObject json, Path base, String source) {
         Place root = new Place(source, "$");
-        root.onlyKeys(json, "http", "auth", "registers", "audit", "policy");
+        root.onlyKeys(json, "http", "auth", "registers", "audit", "policy", "statistics");
         GatewayConfig.Http http = http(root.child("http"), json.getValue("http"));
         GatewayConfig.Auth auth = auth(root.child("auth"), json.getValue("auth"), base);
         List<RegisterSettings> registers = registers(root.child("registers"), json.getValue("registers"));
@@ -91,7 +91,16 @@ public final class ConfigLoader {
                 throw p.child("file").problem("policy file " + policy + " cannot be read");
             }
         }
-        return new GatewayConfig(http, auth, registers, audit, policy);
+        GatewayConfig.Statistics statistics = GatewayConfig.Statistics.DEFAULTS;
+        if (json.getValue("statistics") != null) {
+            Place st = root.child("statistics");
+            JsonObject o = st.object(json.getValue("statistics"));
+            st.onlyKeys(o, "suppressionThreshold");
+            // Below 5 is not suppression the protocol's "anonymised" can rest on.
+            statistics = new GatewayConfig.Statistics(st.child("suppressionThreshold")
+                    .integer(o.getValue("suppressionThreshold"), 5, 5, 100));
+        }
+        return new GatewayConfig(http, auth, registers, audit, policy, statistics);
     }
 
     private GatewayConfig.Http http(Place p, Object value) {

@@ -9,13 +9,25 @@ import uk.wycps.connector.RegisterSettings;
 /**
  * The gateway's validated configuration (O2), parsed once at start-up by {@link ConfigLoader}.
  */
-public record GatewayConfig(Http http, Auth auth, List<RegisterSettings> registers, Audit audit, Path policyFile) {
+public record GatewayConfig(Http http, Auth auth, List<RegisterSettings> registers, Audit audit, Path policyFile,
+        Statistics statistics) {
 
     public GatewayConfig {
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(audit, "audit");
+        Objects.requireNonNull(statistics, "statistics");
         registers = List.copyOf(registers);
+    }
+
+    /** A configuration with the default statistics settings. */
+    public GatewayConfig(Http http, Auth auth, List<RegisterSettings> registers, Audit audit, Path policyFile) {
+        this(http, auth, registers, audit, policyFile, Statistics.DEFAULTS);
+    }
+
+    /** Small-number suppression for statistics (S1): counts below {@code threshold} are not shown. */
+    public record Statistics(int suppressionThreshold) {
+        public static final Statistics DEFAULTS = new Statistics(5);
     }
 
     /** Where and how the API listens. */
