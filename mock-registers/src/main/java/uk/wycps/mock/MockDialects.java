@@ -24,7 +24,7 @@ public final class MockDialects {
     public static final String LEGACY = "legacy-two-step";
 
     /** The dialects a mock register can speak. */
-    public static final java.util.List<String> SUPPORTED = java.util.List.of(CANONICAL_JSON, MAPPED_JSON, FHIR, LEGACY);
+    public static final java.util.List<String> SUPPORTED = java.util.List.of(CANONICAL_JSON, MAPPED_JSON, FHIR, SQL, LEGACY);
 
     /** bradford canonical-json, calderdale mapped-json, kirklees FHIR R4, leeds SQL, wakefield legacy. */
     public static final Map<String, String> DEFAULTS;
@@ -34,7 +34,7 @@ public final class MockDialects {
         d.put("bradford", CANONICAL_JSON);
         d.put("calderdale", MAPPED_JSON);
         d.put("kirklees", FHIR);
-        d.put("leeds", CANONICAL_JSON);
+        d.put("leeds", SQL);
         d.put("wakefield", LEGACY);
         DEFAULTS = Collections.unmodifiableMap(d);
     }
@@ -54,6 +54,7 @@ public final class MockDialects {
         return switch (dialect) {
             case MAPPED_JSON -> resource("calderdale.json");
             case LEGACY -> resource("wakefield.json");
+            case SQL -> resource("leeds-sql.json");
             default -> new JsonObject();
         };
     }

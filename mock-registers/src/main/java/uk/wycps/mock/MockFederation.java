@@ -40,6 +40,7 @@ public final class MockFederation {
 
     /** Stops every register. */
     public Future<Void> close() {
-        return Future.join(registers.stream().map(MockRegister::stop).toList()).mapEmpty();
+        return Future.join(registers.stream().map(MockRegister::stop).toList())
+                .andThen(v -> registers.forEach(MockRegister::dispose)).mapEmpty();
     }
 }

@@ -25,6 +25,9 @@ import uk.wycps.record.EnquiryHistoryEntry;
  */
 public final class MockRegister {
 
+    /** A SQL register's H2 TCP port is its HTTP port plus this (leeds: 9104 and 9114). */
+    public static final int SQL_PORT_OFFSET = 10;
+
     private static final System.Logger LOG = System.getLogger(MockRegister.class.getName());
 
     private final Vertx vertx;
@@ -38,6 +41,7 @@ public final class MockRegister {
             new java.util.concurrent.ConcurrentSkipListMap<>();
     private final java.util.concurrent.atomic.AtomicLong enquiryDeliveries = new java.util.concurrent.atomic.AtomicLong();
     private volatile CandidateIndex index;
+    private volatile SqlRegister sql;
     private volatile int port;
     private volatile String deploymentId;
     private Future<Void> stopping = Future.succeededFuture();
@@ -46,7 +50,12 @@ public final class MockRegister {
                  FaultSettings initialFaults) {
         this.vertx = vertx;
         this.authority = authority;
-        this.dialect = dialect;
+        boolean tooLargeForSql = MockDialects.SQL.equals(dialect) && population.childrenPerRegister() > SqlRegister.MAX_CHILDREN;
+        if (tooLargeForSql) {
+            LOG.log(System.Logger.Level.WARNING, "register {0}: {1} children are too many for the SQL mock; serving canonical-json",
+                    authority, String.valueOf(population.childrenPerRegister()));
+        }
+        this.dialect = tooLargeForSql ? MockDialects.CANONICAL_JSON : dialect;
         this.host = host;
         this.port = port;
         this.population = population;
@@ -58,6 +67,9 @@ public final class MockRegister {
         long t0 = System.nanoTime();
         population.records(authority);
         index = CandidateIndex.build(population, authority);
+        if (MockDialects.SQL.equals(dialect)) {
+            sql = SqlRegister.create(this, host, port == 0 ? 0 : port + SQL_PORT_OFFSET);
+        }
         LOG.log(System.Logger.Level.INFO, "register {0}: {1} records indexed in {2} ms", authority,
                 String.valueOf(population.childrenPerRegister()), String.valueOf((System.nanoTime() - t0) / 1_000_000));
     }
@@ -68,7 +80,12 @@ public final class MockRegister {
             return Future.succeededFuture();
         }
         RegisterVerticle verticle = new RegisterVerticle(this, host, port);
-        return stopping.transform(ignored -> vertx.deployVerticle(verticle)).map(id -> {
+        return stopping.transform(ignored -> {
+            if (sql != null) {
+                sql.start();
+            }
+            return vertx.deployVerticle(verticle);
+        }).map(id -> {
             synchronized (this) {
                 deploymentId = id;
                 port = verticle.actualPort();
@@ -92,9 +109,20 @@ public final class MockRegister {
      * dialect's options (the mapping file for a configurable dialect), with default limits.
      */
     public RegisterSettings connectorSettings() {
-        RegisterSettings defaults = RegisterSettings.of(authority, dialect, baseUrl());
-        return new RegisterSettings(authority, dialect, baseUrl(), defaults.deadline(), defaults.maxConnections(),
+        URI where = sql != null ? URI.create(sql.jdbcUrl()) : baseUrl();
+        RegisterSettings defaults = RegisterSettings.of(authority, dialect, where);
+        return new RegisterSettings(authority, dialect, where, defaults.deadline(), defaults.maxConnections(),
                 defaults.maxWaitQueue(), defaults.maxResponseBytes(), MockDialects.connectorOptions(dialect));
+    }
+
+    /** The SQL register's JDBC URL (its H2 TCP port is the HTTP port + 10), when it speaks {@code sql-jdbc}. */
+    public Optional<String> jdbcUrl() {
+        return sql == null ? Optional.empty() : Optional.of(sql.jdbcUrl());
+    }
+
+    /** For tests: a digest of the SQL register's tables. */
+    String sqlContentDigest() {
+        return sql.contentDigest();
     }
 
     /** The bound port (the ephemeral one when started with port 0). */
@@ -120,8 +148,18 @@ public final class MockRegister {
         }
         deploymentId = null;
         LOG.log(System.Logger.Level.INFO, "register {0} stopping", authority);
+        if (sql != null) {
+            sql.stop();
+        }
         stopping = vertx.undeploy(id);
         return stopping;
+    }
+
+    /** Releases what outlives {@link #stop()}: the SQL register's in-memory database. */
+    void dispose() {
+        if (sql != null) {
+            sql.close();
+        }
     }
 
     /** Starts the server again on the same port, with the same records and enquiry history. */
@@ -154,6 +192,9 @@ public final class MockRegister {
 
     /** The gateway's audit checkpoints this register keeps (H2), by index. */
     public List<AuditCheckpoint> auditCheckpoints() {
+        if (sql != null) {
+            return sql.auditCheckpoints();
+        }
         return List.copyOf(checkpoints.values());
     }
 
@@ -162,6 +203,9 @@ public final class MockRegister {
      * checkpoint for a kept index is refused ({@link IllegalStateException}): the first is evidence.
      */
     boolean addCheckpoint(AuditCheckpoint checkpoint) {
+        if (sql != null) {
+            return sql.addCheckpoint(checkpoint);
+        }
         AuditCheckpoint kept = checkpoints.putIfAbsent(checkpoint.index(), checkpoint);
         if (kept == null) {
             return true;
@@ -183,6 +227,9 @@ public final class MockRegister {
 
     /** The enquiry-history entries received for a record, in arrival order. */
     public List<EnquiryHistoryEntry> enquiryHistory(String recordId) {
+        if (sql != null) {
+            return sql.enquiryHistory(recordId);
+        }
         Map<String, EnquiryHistoryEntry> entries = enquiries.get(recordId);
         if (entries == null) {
             return List.of();
@@ -214,6 +261,9 @@ public final class MockRegister {
 
     /** Stores an entry unless one with its id is already there; true when stored. */
     boolean addEnquiry(String recordId, EnquiryHistoryEntry entry) {
+        if (sql != null) {
+            return sql.addEnquiry(recordId, entry);
+        }
         Map<String, EnquiryHistoryEntry> entries = enquiries.computeIfAbsent(recordId,
                 k -> Collections.synchronizedMap(new LinkedHashMap<>()));
         return entries.putIfAbsent(entry.entryId(), entry) == null;

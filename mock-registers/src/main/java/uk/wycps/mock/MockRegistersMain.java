@@ -101,7 +101,8 @@ public final class MockRegistersMain implements Callable<Integer> {
             return 1;
         }
         for (MockRegister r : federation.registers()) {
-            System.out.printf("%-11s %s  (%d records)%n", r.authority(), r.baseUrl(), r.records().size());
+            System.out.printf("%-11s %-16s %s  (%d records)%s%n", r.authority(), r.dialect(), r.baseUrl(), r.records().size(),
+                    r.jdbcUrl().map(u -> "  SQL: " + u).orElse(""));
         }
         System.out.println("Faults: " + faults.toJson().encode()
                 + "  (PUT/GET/DELETE {baseUrl}/admin/faults to change them)");

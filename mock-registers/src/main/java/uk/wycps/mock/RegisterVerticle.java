@@ -89,6 +89,9 @@ final class RegisterVerticle extends VerticleBase {
             case MockDialects.MAPPED_JSON -> new MappedJsonRoutes(this, register, MappedJsonRoutes.Style.CALDERDALE).mount(router);
             case MockDialects.LEGACY -> new MappedJsonRoutes(this, register, MappedJsonRoutes.Style.WAKEFIELD).mount(router);
             case MockDialects.FHIR -> new FhirRoutes(this, register).mount(router);
+            case MockDialects.SQL -> {
+                // Searched over JDBC on the register's own H2 port (SqlRegister); here only admin and checkpoints.
+            }
             default -> throw new IllegalStateException("no mock routes for dialect " + register.dialect());
         }
         router.route("/audit-checkpoints*").handler(this::injectFaults);
