@@ -183,6 +183,46 @@ class BreakerAndBulkheadTest {
     }
 
     @Test
+    void timedOutSearchGivesItsConnectionBack(Vertx vertx, VertxTestContext ctx) {
+        // GIVEN Leeds hangs, with one connection per event loop and no wait queue
+        registers.fault("leeds", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(WireMockRegisters.healthyBody("leeds"))
+                .withFixedDelay(60_000)));
+        List<RegisterSettings> settings = new ArrayList<>();
+        for (RegisterSettings r : registers.settings("leeds", 300, RegisterSettings.DEFAULT_MAX_RESPONSE_BYTES, 1,
+                new JsonObject().put("minimumCalls", 100).put("slidingWindowSize", 100))) {
+            settings.add(r.authority().equals("leeds") ? new RegisterSettings(r.authority(), r.dialect(), r.baseUrl(),
+                    r.deadline(), 1, 0, r.maxResponseBytes(), r.options()) : r);
+        }
+        int rounds = 2 * Math.max(1, Runtime.getRuntime().availableProcessors()) + 1;
+        start(vertx, settings)
+                // WHEN enquiries one after another all time out on it, more than there are connections
+                .compose(g -> {
+                    Future<HttpResponse<Buffer>> chain = enquire(g);
+                    for (int i = 1; i < rounds; i++) {
+                        chain = chain.compose(r -> {
+                            ctx.verify(() -> RegisterFaultsTest.assertPartialAnswer(r, "leeds", "TIMEOUT"));
+                            return enquire(g);
+                        });
+                    }
+                    return chain;
+                })
+                // AND then it recovers
+                .compose(r -> {
+                    ctx.verify(() -> RegisterFaultsTest.assertPartialAnswer(r, "leeds", "TIMEOUT"));
+                    registers.healthy("leeds");
+                    return enquire(gateway);
+                })
+                .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+                    // THEN it answers at once: each timed-out request was reset, its connection not left busy
+                    JsonObject leeds = byAuthority(r.bodyAsJsonObject().getJsonArray("registers"), "leeds");
+                    assertEquals("OK", leeds.getString("status"), r.bodyAsString());
+                    assertTrue(r.bodyAsJsonObject().getBoolean("complete"));
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
     void allFiveRegistersDownIsFiveUncheckedRegistersAndNoPersons(Vertx vertx, VertxTestContext ctx) {
         // GIVEN every register fails, each in its own way
         registers.fault("bradford", WireMockRegisters.search().willReturn(aResponse().withStatus(503)));
