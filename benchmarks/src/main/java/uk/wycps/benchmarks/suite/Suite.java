@@ -1,0 +1,413 @@
+package uk.wycps.benchmarks.suite;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+import java.util.function.LongFunction;
+import uk.wycps.benchmarks.load.LoadGenerator;
+import uk.wycps.benchmarks.load.LoadResult;
+import uk.wycps.gateway.auth.DemoKeys;
+import uk.wycps.mock.MockOptions;
+import uk.wycps.mock.SyntheticPopulation;
+import uk.wycps.record.ChildRecord;
+
+/**
+ * The whole load suite in one command: baselines, the gateway, the scenarios of issue 9 and the
+ * audit figures; writes its section of {@code docs/performance.md}. See {@code benchmarks/run.sh}.
+ *
+ * <p>Processes: this JVM is the load generator (and the audit benchmark); the registers run in
+ * a second JVM and the system under test (no-op server, raw fan-out proxy or gateway) in a
+ * third, with {@code -Xmx512m}. With two or more CPUs, the system under test is pinned to the
+ * last CPU and the registers to CPU 0 ({@code taskset}); {@code run.sh} pins this JVM to CPU 0.
+ */
+public final class Suite {
+
+    final Settings s;
+    final Path work;
+    final Path doc;
+    final Report report = new Report();
+    final Vertx vertx = Vertx.vertx();
+    final String token;
+    final List<Buffer> bodies = new ArrayList<>();
+    final String sutCpus;
+    final String loadCpus;
+
+    /** Durations and rates; {@code --quick} divides the durations to check the harness. */
+    record Settings(long warmupMs, long stepMs, long drainMs, double stepFactor, int maxSteps, long steadyMs,
+            long hungMs, double hungRate, int hungDeadlineMs, long nationalMs, int nationalCount, double nationalRate,
+            int auditEntries) {
+        static Settings full() {
+            return new Settings(4000, 4000, 3000, 1.5, 12, 12_000, 15_000, 40, 500, 20_000, 150, 100, 100_000);
+        }
+
+        static Settings quick() {
+            return new Settings(1500, 1500, 3000, 2.0, 6, 2000, 3000, 40, 500, 3000, 150, 100, 10_000);
+        }
+    }
+
+    Suite(Settings s, Path work, Path doc) throws Exception {
+        this.s = s;
+        this.work = work;
+        this.doc = doc;
+        int cpus = Runtime.getRuntime().availableProcessors();
+        boolean pin = cpus >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset")) && !Boolean.getBoolean("nopin");
+        int machineCpus = Integer.parseInt(exec("nproc", "--all").trim());
+        sutCpus = pin ? String.valueOf(machineCpus - 1) : null;
+        loadCpus = pin ? "0" : null;
+        token = DemoKeys.mint(vertx, "bench-worker", "child-worker", "social-services", "leeds",
+                List.of("cross-authority:*"), 24 * 3600);
+        SyntheticPopulation population = SyntheticPopulation.generate(MockOptions.DEFAULT_SEED,
+                MockOptions.DEFAULT_CHILDREN);
+        Random random = new Random(9);
+        for (int i = 0; i < 1000; i++) {
+            String authority = population.authorities().get(random.nextInt(population.authorities().size()));
+            ChildRecord r = population.record(authority, random.nextInt(population.childrenPerRegister()));
+            JsonObject subject = new JsonObject().put("familyName", r.familyName());
+            if (r.givenName() != null) {
+                subject.put("givenName", r.givenName());
+            }
+            if (r.dateOfBirth() != null) {
+                subject.put("dateOfBirth", r.dateOfBirth().toString());
+            }
+            bodies.add(new JsonObject().put("subject", subject)
+                    .put("purpose", new JsonObject().put("code", "register-check").put("justification", "Benchmark enquiry"))
+                    .put("consent", new JsonObject().put("status", "not-sought").put("ground", "authorised-register-check"))
+                    .toBuffer());
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        Settings settings = Settings.full();
+        Path doc = Path.of("docs/performance.md");
+        Path work = Path.of("benchmarks/target/suite");
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> settings = Settings.quick();
+                case "--doc" -> doc = Path.of(args[++i]);
+                case "--work" -> work = Path.of(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        deleteTree(work);
+        Files.createDirectories(work);
+        Suite suite = new Suite(settings, work, doc);
+        int code = 0;
+        try {
+            suite.run();
+        } catch (Exception e) {
+            e.printStackTrace();
+            suite.report.note("The suite stopped early: " + e);
+            code = 1;
+        } finally {
+            suite.report.finish();
+            suite.report.write(doc);
+            System.out.println("wrote " + doc.toAbsolutePath());
+            suite.vertx.close();
+        }
+        System.exit(code);
+    }
+
+    // ---- the scenarios ------------------------------------------------------------------------
+
+    void run() throws Exception {
+        long t0 = System.nanoTime();
+        report.machine(this);
+        List<String> sutJvm = List.of("-Xmx512m", "-Xms512m", "-XX:+UseG1GC", "-XX:+AlwaysPreTouch");
+        List<String> regJvm = List.of("-Xmx1g");
+        // Five registers answering in a fixed 5 ms.
+        Map<String, Step> saturation = new LinkedHashMap<>();
+        try (ChildJvm registers = ChildJvm.start("registers", loadCpus, regJvm, RegistersMain.class,
+                List.of("mock", "5"), work.resolve("registers.log"))) {
+            Path regFile = registersFile("five", new JsonObject(registers.ready));
+            report.note("Five mock registers (canonical-json, 500 synthetic children each, default seed), fixed 5 ms answer delay.");
+            ChildJvm noop = sut("noop", sutJvm, regFile, null);
+            saturation.put("noop", stepLoad("no-op server", noop, registers, 1000, this::plain, null));
+            noop.close();
+            ChildJvm raw = sut("raw", sutJvm, regFile, null);
+            saturation.put("raw", stepLoad("raw fan-out proxy", raw, registers, 250, this::plain, null));
+            ChildJvm mem = sut("gateway-mem", sutJvm, regFile, null);
+            saturation.put("gateway-mem", stepLoad("gateway (in-memory audit)", mem, registers, 50, this::authorised,
+                    Suite::completeOf));
+            ChildJvm file = sut("gateway-file", sutJvm, regFile, null);
+            saturation.put("gateway-file", stepLoad("gateway (file audit)", file, registers, 50, this::authorised,
+                    Suite::completeOf));
+            file.close();
+            report.saturation(saturation);
+            progress(t0, "saturation done");
+
+            // Half of the gateway's saturation, the same rate for the raw proxy and the gateway.
+            double half = Math.max(10, Math.floor(saturation.get("gateway-mem").throughput() / 2));
+            Step rawHalf = measure("raw fan-out proxy @ half", raw, registers, half, s.steadyMs, this::plain, null);
+            Step memHalf = measure("gateway (in-memory audit) @ half", mem, registers, half, s.steadyMs,
+                    this::authorised, Suite::completeOf);
+            report.half(half, rawHalf, memHalf);
+            raw.close();
+            progress(t0, "half saturation done");
+
+            // One register hung.
+            JsonObject bases = new JsonObject(registers.ready);
+            String hung = "leeds";
+            admin(bases.getString(hung), new JsonObject().put("mode", "hang"));
+            LongFunction<LoadGenerator.Request> hungRequests = i -> {
+                LoadGenerator.Request r = authorised(i);
+                r.headers().set("X-Deadline-Ms", String.valueOf(s.hungDeadlineMs));
+                return r;
+            };
+            Step hungStep = measure("gateway, " + hung + " hung", mem, registers, s.hungRate, s.hungMs, hungRequests,
+                    b -> statusOf(b, hung));
+            admin(bases.getString(hung), new JsonObject().put("latencyMs", 5));
+            report.hung(hung, s.hungDeadlineMs, s.hungRate, hungStep);
+            report.heap("gateway (in-memory audit), five registers", mem.stats());
+            mem.close();
+            progress(t0, "hung done");
+        }
+
+        // National scale: 150 simulated registers.
+        nationalScale();
+        progress(t0, "national done");
+
+        // Audit verification.
+        auditVerification();
+        progress(t0, "audit verification done");
+        report.note(String.format("Suite wall time: %.0f s.", (System.nanoTime() - t0) / 1e9));
+    }
+
+    void nationalScale() throws Exception {
+        int n = s.nationalCount;
+        try (ChildJvm registers = ChildJvm.start("sim-registers", loadCpus, List.of("-Xmx1g"), RegistersMain.class,
+                List.of("sim", String.valueOf(n), "150"), work.resolve("sim-registers.log"))) {
+            Path regFile = registersFile("national", new JsonObject(registers.ready));
+            Path policy = nationalPolicy(SimRegisters.names(n));
+            List<String> sutJvm = List.of("-Xmx512m", "-Xms512m", "-XX:+UseG1GC", "-XX:+AlwaysPreTouch");
+            ChildJvm raw = sut("raw", sutJvm, regFile, null);
+            warm(raw, s.nationalRate / 2, this::plain);
+            registers.command("sim-reset");
+            Step rawStep = measure("raw fan-out, " + n + " registers", raw, registers, s.nationalRate, s.nationalMs,
+                    this::plain, null);
+            JsonObject rawSim = registers.command("stats");
+            raw.close();
+            ChildJvm gw = sut("gateway-mem", sutJvm, regFile, policy);
+            warm(gw, s.nationalRate / 2, this::authorised);
+            registers.command("sim-reset");
+            Step gwStep = measure("gateway, " + n + " registers", gw, registers, s.nationalRate, s.nationalMs,
+                    this::authorised, b -> completeOf(b));
+            JsonObject gwSim = registers.command("stats");
+            report.national(n, s.nationalRate, rawStep, rawSim, gwStep, gwSim);
+            report.heap("gateway (in-memory audit), " + n + " registers", gw.stats());
+            gw.close();
+        }
+    }
+
+    void auditVerification() throws Exception {
+        Path dir = work.resolve("audit-verify");
+        AuditBench.Result r = AuditBench.run(vertx, dir, s.auditEntries);
+        report.auditVerify(r);
+    }
+
+    // ---- load ---------------------------------------------------------------------------------
+
+    /** One measured run and what the JVMs spent on it. */
+    record Step(LoadResult result, double sutCpuMsPerOk, double sutCpuUtil, double loadSideCpuUtil) {
+        double throughput() {
+            return result.throughput();
+        }
+    }
+
+    /** Steps of a load series and the best throughput seen. */
+    record Series(String label, List<Step> steps, Step best) {
+    }
+
+    final Map<String, Series> series = new LinkedHashMap<>();
+
+    ChildJvm sut(String mode, List<String> jvmArgs, Path registers, Path policy) throws Exception {
+        List<String> args = new ArrayList<>(List.of(mode, registers.toString(), work.resolve(mode + "-" + System.nanoTime()).toString()));
+        if (policy != null) {
+            args.add(policy.toString());
+        }
+        ChildJvm jvm = ChildJvm.start(mode, sutCpus, jvmArgs, SutMain.class, args, work.resolve(mode + ".log"));
+        report.command(mode, jvm);
+        return jvm;
+    }
+
+    Step stepLoad(String label, ChildJvm sut, ChildJvm registers, double startRate,
+            LongFunction<LoadGenerator.Request> requests, Function<Buffer, String> classifier) throws Exception {
+        warm(sut, startRate, requests);
+        List<Step> steps = new ArrayList<>();
+        Step best = null;
+        double rate = startRate;
+        for (int i = 0; i < s.maxSteps; i++) {
+            Step step = measure(label + " step", sut, registers, rate, s.stepMs, requests, classifier);
+            steps.add(step);
+            if (best == null || step.throughput() > best.throughput()) {
+                best = step;
+            }
+            LoadResult r = step.result();
+            if (r.throughput() < 0.9 * rate || r.errorRate() > 0.01 || r.ms(99) > 1000) {
+                break;
+            }
+            rate = Math.round(rate * s.stepFactor);
+        }
+        Thread.sleep(1000);
+        Series out = new Series(label, steps, best);
+        series.put(label, out);
+        report.series(out);
+        return best;
+    }
+
+    void warm(ChildJvm sut, double rate, LongFunction<LoadGenerator.Request> requests) throws Exception {
+        LoadGenerator gen = new LoadGenerator(vertx, "127.0.0.1", Integer.parseInt(sut.ready), 512);
+        for (int i = 0; i < 2; i++) {
+            LoadResult r = gen.run(rate, s.warmupMs, requests, null, s.drainMs).toCompletionStage()
+                    .toCompletableFuture().get();
+            System.out.println("  warm-up " + sut.name + ": " + r.summary());
+        }
+        gen.close();
+    }
+
+    Step measure(String label, ChildJvm sut, ChildJvm registers, double rate, long durationMs,
+            LongFunction<LoadGenerator.Request> requests, Function<Buffer, String> classifier) throws Exception {
+        LoadGenerator gen = new LoadGenerator(vertx, "127.0.0.1", Integer.parseInt(sut.ready), 512);
+        JsonObject sut0 = sut.stats();
+        JsonObject reg0 = registers.stats();
+        long self0 = JvmStats.cpuNanos();
+        long wall0 = System.nanoTime();
+        LoadResult r = gen.run(rate, durationMs, requests, classifier, s.drainMs).toCompletionStage()
+                .toCompletableFuture().get();
+        long wall = System.nanoTime() - wall0;
+        long self = JvmStats.cpuNanos() - self0;
+        JsonObject sut1 = sut.stats();
+        JsonObject reg1 = registers.stats();
+        gen.close();
+        double sutCpu = sut1.getLong("cpuNanos") - sut0.getLong("cpuNanos");
+        double regCpu = reg1.getLong("cpuNanos") - reg0.getLong("cpuNanos");
+        Step step = new Step(r, r.ok() == 0 ? Double.NaN : sutCpu / 1e6 / r.ok(), sutCpu / wall,
+                (regCpu + self) / wall);
+        System.out.printf("%s: %s; SUT CPU %.3f ms/enquiry, SUT CPU %.0f%%, load side CPU %.0f%%%n", label,
+                r.summary(), step.sutCpuMsPerOk(), 100 * step.sutCpuUtil(), 100 * step.loadSideCpuUtil());
+        return step;
+    }
+
+    LoadGenerator.Request plain(long i) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap().set("Content-Type", "application/json");
+        return new LoadGenerator.Request(HttpMethod.POST, "/api/v1/enquiries", headers,
+                bodies.get((int) (i % bodies.size())));
+    }
+
+    LoadGenerator.Request authorised(long i) {
+        LoadGenerator.Request r = plain(i);
+        r.headers().set("Authorization", "Bearer " + token);
+        return r;
+    }
+
+    static String outcome(Buffer body) {
+        return "outcome " + body.toJsonObject().getString("outcome");
+    }
+
+    static String completeOf(Buffer body) {
+        JsonObject answer = body.toJsonObject();
+        return "complete " + answer.getBoolean("complete") + ", outcome " + answer.getString("outcome");
+    }
+
+    static String statusOf(Buffer body, String authority) {
+        JsonArray registers = body.toJsonObject().getJsonArray("registers");
+        for (int i = 0; i < registers.size(); i++) {
+            JsonObject r = registers.getJsonObject(i);
+            if (authority.equals(r.getString("authority"))) {
+                return authority + " " + r.getString("status");
+            }
+        }
+        return authority + " absent";
+    }
+
+    // ---- set-up -------------------------------------------------------------------------------
+
+    Path registersFile(String name, JsonObject bases) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (String authority : bases.fieldNames()) {
+            sb.append(authority).append(' ').append(bases.getString(authority)).append('\n');
+        }
+        Path file = work.resolve("registers-" + name + ".txt");
+        Files.writeString(file, sb.toString());
+        return file;
+    }
+
+    /** The default policy with its authorities replaced by the simulated ones (nothing else changed). */
+    Path nationalPolicy(List<String> names) throws IOException {
+        String text;
+        try (InputStream in = Suite.class.getResourceAsStream("/uk/wycps/policy/default-policy.yaml")) {
+            text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String replaced = text.replaceFirst("names: \\[bradford, calderdale, kirklees, leeds, wakefield\\]",
+                "names: [" + String.join(", ", names) + "]");
+        if (replaced.equals(text)) {
+            throw new IllegalStateException("default policy has no authorities line to replace");
+        }
+        Path file = work.resolve("national-policy.yaml");
+        Files.writeString(file, replaced);
+        return file;
+    }
+
+    void admin(String baseUrl, JsonObject faults) throws Exception {
+        java.net.URI uri = java.net.URI.create(baseUrl);
+        HttpClientAgent client = vertx.createHttpClient();
+        int status = client.request(new RequestOptions().setMethod(HttpMethod.PUT).setHost(uri.getHost())
+                        .setPort(uri.getPort()).setURI("/admin/faults").putHeader("Content-Type", "application/json"))
+                .compose(req -> req.send(faults.toBuffer()))
+                .map(resp -> resp.statusCode())
+                .toCompletionStage().toCompletableFuture().get();
+        client.close();
+        if (status != 200) {
+            throw new IllegalStateException("could not set faults on " + baseUrl + ": HTTP " + status);
+        }
+    }
+
+    static String exec(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor();
+            return out;
+        } catch (IOException e) {
+            return "?";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "?";
+        }
+    }
+
+    static void progress(long t0, String what) {
+        System.out.printf("[%4.0f s] %s%n", (System.nanoTime() - t0) / 1e9, what);
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    static String now() {
+        return Instant.now().toString();
+    }
+}

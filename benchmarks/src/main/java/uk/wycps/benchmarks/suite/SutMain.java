@@ -1,0 +1,203 @@
+package uk.wycps.benchmarks.suite;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import uk.wycps.connector.RegisterSettings;
+import uk.wycps.gateway.Gateway;
+import uk.wycps.gateway.audit.InMemoryAuditSink;
+import uk.wycps.gateway.auth.DemoKeys;
+import uk.wycps.gateway.config.GatewayConfig;
+import uk.wycps.record.CanonicalFields;
+
+/**
+ * The system under test, in a JVM of its own: {@code noop} (a Vert.x server answering a fixed
+ * body), {@code raw} (a minimal fan-out proxy: same registers, same register request, answers
+ * concatenated; no authentication, policy, linking or audit), {@code gateway-mem} (the gateway
+ * with the in-memory audit) or {@code gateway-file} (with the durable file audit). One verticle
+ * per available processor in every mode, as the gateway does. Prints {@code READY <port>}, then
+ * serves {@link JvmStats} commands on stdin.
+ *
+ * <p>Arguments: {@code MODE REGISTERS_FILE WORK_DIR [POLICY_FILE]}; the registers file has one
+ * {@code authority baseUrl} a line.
+ */
+public final class SutMain {
+
+    /** The fields the raw proxy asks for: those a child worker with cross-authority:* is allowed. */
+    static final List<String> RAW_FIELDS = CanonicalFields.all().stream()
+            .filter(f -> !f.equals(CanonicalFields.RELATIONSHIP_SCHEDULE_ONE)).sorted().toList();
+
+    public static void main(String[] args) throws Exception {
+        String mode = args[0];
+        List<String[]> registers = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of(args[1]))) {
+            if (!line.isBlank()) {
+                registers.add(line.trim().split("\\s+"));
+            }
+        }
+        Path work = Path.of(args[2]);
+        Path policy = args.length > 3 ? Path.of(args[3]) : null;
+        JvmStats.startSampling();
+        Vertx vertx = Vertx.vertx();
+        int instances = Runtime.getRuntime().availableProcessors();
+        int port;
+        Future<?> started;
+        switch (mode) {
+            case "noop" -> {
+                NoopVerticle.PORT.set(0);
+                port = await(vertx.deployVerticle(NoopVerticle::new, new DeploymentOptions().setInstances(instances))
+                        .map(id -> NoopVerticle.PORT.get()));
+            }
+            case "raw" -> {
+                RawFanOutVerticle.PORT.set(0);
+                port = await(vertx.deployVerticle(() -> new RawFanOutVerticle(registers),
+                        new DeploymentOptions().setInstances(instances)).map(id -> RawFanOutVerticle.PORT.get()));
+            }
+            case "gateway-mem", "gateway-file" -> {
+                List<RegisterSettings> settings = new ArrayList<>();
+                for (String[] r : registers) {
+                    settings.add(new RegisterSettings(r[0], "canonical-json", URI.create(r[1]),
+                            RegisterSettings.DEFAULT_DEADLINE, RegisterSettings.DEFAULT_MAX_CONNECTIONS,
+                            RegisterSettings.DEFAULT_MAX_WAIT_QUEUE, RegisterSettings.DEFAULT_MAX_RESPONSE_BYTES, null));
+                }
+                Files.createDirectories(work);
+                GatewayConfig config = new GatewayConfig(new GatewayConfig.Http("127.0.0.1", 0,
+                        GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, GatewayConfig.Http.DEFAULT_IDLE_TIMEOUT_SECONDS),
+                        DemoKeys.demoAuth(), settings, GatewayConfig.Audit.in(work), policy);
+                Future<Gateway> gateway = mode.equals("gateway-file")
+                        ? Gateway.start(vertx, config)
+                        : Gateway.start(vertx, config, new InMemoryAuditSink(), work);
+                port = await(gateway).port();
+            }
+            default -> throw new IllegalArgumentException("unknown mode " + mode);
+        }
+        System.out.println("READY " + port);
+        System.out.flush();
+        JvmStats.serveCommands(null, () -> {
+            vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
+            System.exit(0);
+        });
+    }
+
+    static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    }
+
+    /** The machine's request ceiling: reads the body, answers a fixed small JSON body. */
+    static final class NoopVerticle extends VerticleBase {
+        static final java.util.concurrent.atomic.AtomicInteger PORT = new java.util.concurrent.atomic.AtomicInteger();
+        static final Buffer BODY = Buffer.buffer("{\"ok\":true}");
+
+        @Override
+        public Future<?> start() {
+            return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
+                    .requestHandler(req -> req.body().onComplete(ar -> req.response()
+                            .putHeader("Content-Type", "application/json").end(BODY)))
+                    .listen(PORT.get() == 0 ? 0 : PORT.get(), "127.0.0.1")
+                    .onSuccess(s -> PORT.compareAndSet(0, s.actualPort()));
+        }
+    }
+
+    /**
+     * The physical limit of fan-out here: parses the enquiry, asks every register for the same
+     * criteria and fields the gateway would, with the same pool sizes (64 connections, wait
+     * queue 256) and the same 2000 ms deadline, and concatenates the answers as they are.
+     */
+    static final class RawFanOutVerticle extends VerticleBase {
+        static final java.util.concurrent.atomic.AtomicInteger PORT = new java.util.concurrent.atomic.AtomicInteger();
+        private final List<String[]> registers;
+        private final List<HttpClientAgent> clients = new ArrayList<>();
+        private final List<String> paths = new ArrayList<>();
+
+        RawFanOutVerticle(List<String[]> registers) {
+            this.registers = registers;
+        }
+
+        @Override
+        public Future<?> start() {
+            for (String[] r : registers) {
+                URI uri = URI.create(r[1]);
+                clients.add(vertx.createHttpClient(new HttpClientOptions().setDefaultHost(uri.getHost())
+                                .setDefaultPort(uri.getPort()).setKeepAlive(true).setTcpNoDelay(true),
+                        new PoolOptions().setHttp1MaxSize(RegisterSettings.DEFAULT_MAX_CONNECTIONS)
+                                .setMaxWaitQueueSize(RegisterSettings.DEFAULT_MAX_WAIT_QUEUE)));
+                String path = uri.getPath() == null ? "" : uri.getPath();
+                paths.add((path.endsWith("/") ? path.substring(0, path.length() - 1) : path) + "/search");
+            }
+            return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
+                    .requestHandler(this::handle)
+                    .listen(PORT.get() == 0 ? 0 : PORT.get(), "127.0.0.1")
+                    .onSuccess(s -> PORT.compareAndSet(0, s.actualPort()));
+        }
+
+        private void handle(HttpServerRequest req) {
+            req.body().onSuccess(body -> {
+                JsonObject subject;
+                try {
+                    subject = body.toJsonObject().getJsonObject("subject");
+                } catch (RuntimeException e) {
+                    req.response().setStatusCode(400).end();
+                    return;
+                }
+                JsonObject criteria = new JsonObject();
+                for (String f : List.of("givenName", "familyName", "dateOfBirth", "gender", "postcode")) {
+                    if (subject.getValue(f) != null) {
+                        criteria.put(f, subject.getValue(f));
+                    }
+                }
+                Buffer query = new JsonObject().put("criteria", criteria).put("fields", new JsonArray(RAW_FIELDS))
+                        .toBuffer();
+                List<Future<Buffer>> answers = new ArrayList<>(clients.size());
+                for (int i = 0; i < clients.size(); i++) {
+                    answers.add(clients.get(i).request(new RequestOptions().setMethod(HttpMethod.POST)
+                                    .setURI(paths.get(i)).setIdleTimeout(RegisterSettings.DEFAULT_DEADLINE.toMillis())
+                                    .putHeader("Content-Type", "application/json"))
+                            .compose(r -> r.send(query))
+                            .compose(resp -> resp.body()));
+                }
+                Future.join(answers).onComplete(ar -> {
+                    Buffer out = Buffer.buffer(1024).appendString("{\"answers\":[");
+                    for (int i = 0; i < answers.size(); i++) {
+                        if (i > 0) {
+                            out.appendString(",");
+                        }
+                        Future<Buffer> a = answers.get(i);
+                        out.appendBuffer(a.succeeded() ? a.result() : Buffer.buffer("{\"error\":true}"));
+                    }
+                    out.appendString("]}");
+                    req.response().putHeader("Content-Type", "application/json").end(out);
+                });
+            });
+        }
+    }
+
+    static Set<String> authorities(List<String[]> registers) {
+        Set<String> out = new LinkedHashSet<>();
+        registers.forEach(r -> out.add(r[0]));
+        return out;
+    }
+
+    static Duration deadline() {
+        return RegisterSettings.DEFAULT_DEADLINE;
+    }
+}
