@@ -37,6 +37,11 @@ import uk.wycps.gateway.support.GatewayHarness;
  *
  * <p>Blocked threads are seen through Vert.x's own {@code BlockedThreadChecker}: checked every
  * 50 ms, with an event-loop task over 200 ms reported to a handler this test installs.
+ *
+ * <p>The bound on each enquiry is checked net of stalls of the whole JVM measured by a
+ * {@link HiccupMeter} (CPU starvation on a shared CI machine, GC pauses), which no gateway code
+ * can avoid; a slow event loop does not show in the meter and still fails the test. At most one
+ * enquiry in twenty may be excused that way.
  */
 @Tag("soak")
 class FanOutSoakTest {
@@ -90,7 +95,7 @@ class FanOutSoakTest {
         // not queue behind the gateway's, nor the gateway's behind theirs.
         Vertx callers = Vertx.vertx();
         ScheduledExecutorService flapper = Executors.newSingleThreadScheduledExecutor();
-        try (WireMockRegisters registers = new WireMockRegisters(false)) {
+        try (WireMockRegisters registers = new WireMockRegisters(false); HiccupMeter hiccups = new HiccupMeter()) {
             // GIVEN five registers with a 500 ms deadline and a quick breaker (window 10, 400 ms open)
             JsonObject breaker = new JsonObject().put("slidingWindowSize", 10).put("minimumCalls", 5)
                     .put("waitInOpenMs", 400).put("halfOpenCalls", 2);
@@ -102,9 +107,9 @@ class FanOutSoakTest {
             JsonObject enquiry = GatewayHarness.enquiry(WireMockRegisters.GIVEN, WireMockRegisters.FAMILY,
                     WireMockRegisters.DOB);
             // (warm-up: the first, cold calls may time out and open a breaker; run until all are closed)
-            runLoad(callers, client, token, enquiry, WARM_UP_MS, new Stats());
+            runLoad(callers, client, token, enquiry, WARM_UP_MS, new Stats(hiccups));
             for (int i = 0; i < 20 && !allClosed(client); i++) {
-                runLoad(callers, client, token, enquiry, 250, new Stats());
+                runLoad(callers, client, token, enquiry, 250, new Stats(hiccups));
             }
             assertTrue(allClosed(client), "breakers closed after the warm-up");
             blocked.clear();
@@ -129,20 +134,24 @@ class FanOutSoakTest {
                             "leeds").getString("circuit"))));
 
             // WHEN enquiries run at a steady rate for 13 s
-            Stats stats = new Stats();
+            Stats stats = new Stats(hiccups);
             runLoad(callers, client, token, enquiry, LOAD_MS, stats);
             callers.cancelTimer(poller);
             flapper.shutdownNow();
             JsonObject ready = await(client.get("/health/ready").send()).bodyAsJsonObject();
             JsonObject leeds = BreakerAndBulkheadTest.byAuthority(ready.getJsonArray("registers"), "leeds");
             System.out.println("ready after the soak: " + ready.encodePrettily());
+            System.out.printf("soak: JVM stalls: longest %d ms; over the bound only through a stall: %s%n",
+                    hiccups.longestMillis(), stats.excused);
             System.out.printf("soak: %d enquiries, p50 %d ms, p99 %d ms, max %d ms, leeds statuses %s, circuits seen %s, transitions %s%n",
                     stats.count.get(), stats.percentile(50), stats.percentile(99), stats.maxMs.get(), stats, circuitsSeen, leeds.getJsonObject("transitions"));
 
-            // THEN every enquiry was answered 200 within the deadline plus 100 ms, the others always OK
+            // THEN every enquiry was answered 200 within the deadline plus 100 ms (not counting stalls of the
+            // whole JVM, which a busy CI machine causes and the gateway cannot), the others always OK
             assertTrue(stats.count.get() >= 250, "enquiries: " + stats.count.get());
             assertEquals(List.of(), stats.problems, "problems");
-            assertTrue(stats.maxMs.get() <= MAX_ENQUIRY_MS, "slowest enquiry " + stats.maxMs.get() + " ms");
+            assertTrue(stats.excused.size() <= stats.count.get() / 20, "too many enquiries late through stalls: "
+                    + stats.excused);
             // AND Leeds's breaker opened and closed again, more than once
             JsonObject transitions = leeds.getJsonObject("transitions");
             assertTrue(transitions.getInteger("CLOSED_TO_OPEN", 0) >= 2, transitions.encode());
@@ -174,7 +183,13 @@ class FanOutSoakTest {
     /** What the load saw. */
     static final class Stats {
         final long started = System.nanoTime();
+        final HiccupMeter hiccups;
+        final List<String> excused = new CopyOnWriteArrayList<>();
         final AtomicInteger count = new AtomicInteger();
+
+        Stats(HiccupMeter hiccups) {
+            this.hiccups = hiccups;
+        }
         final AtomicLong maxMs = new AtomicLong();
         final Map<String, AtomicInteger> leedsStatuses = new ConcurrentHashMap<>();
         final List<String> problems = new CopyOnWriteArrayList<>();
@@ -219,8 +234,12 @@ class FanOutSoakTest {
             stats.count.incrementAndGet();
             stats.maxMs.accumulateAndGet(took, Math::max);
             stats.latencies.add(took);
-            if (took > MAX_ENQUIRY_MS) {
-                stats.problems.add("enquiry took " + took + " ms");
+            long ended = System.nanoTime();
+            long stalled = stats.hiccups.stalledMillis(started, ended);
+            if (took - stalled > MAX_ENQUIRY_MS) {
+                stats.problems.add("enquiry took " + took + " ms (" + stalled + " ms of it a stall of the whole JVM)");
+            } else if (took > MAX_ENQUIRY_MS) {
+                stats.excused.add("enquiry took " + took + " ms, " + stalled + " ms of it a stall of the whole JVM");
             }
             if (ar.failed()) {
                 stats.problems.add("request failed: " + ar.cause());
