@@ -116,7 +116,7 @@ public final class RegisterGuard {
         return call.promise.future();
     }
 
-    /** One guarded search; its fields are touched on the caller's event loop only. */
+    /** One guarded search; settled once, whichever of the connector and the guard's timer comes first. */
     private final class Call {
         final Promise<RegisterOutcome> promise = Promise.promise();
         final java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
@@ -171,6 +171,15 @@ public final class RegisterGuard {
             }
         }
 
+        /**
+         * True when the search had clearly less than the register's configured deadline, i.e. the
+         * caller shortened it ({@code X-Deadline-Ms}); the tolerance covers the few milliseconds
+         * between the deadline being set and the guard being entered, even on a busy machine.
+         */
+        boolean callerShortened() {
+            return budget + Math.max(50, settings.deadlineMs() / 10) < settings.deadlineMs();
+        }
+
         void settle(RegisterStatus status, List<ChildRecord> records, String reason, Throwable cause) {
             if (!settled.compareAndSet(false, true)) {
                 return;
@@ -189,7 +198,7 @@ public final class RegisterGuard {
                 lastFailureStatus.set(status);
                 LOG.info("register not checked: authority={}, enquiryId={}, status={}, latencyMs={}, reason={}",
                         authority, request.enquiryId(), status, latency, reason);
-                if (status == RegisterStatus.TIMEOUT && budget + 5 < settings.deadlineMs()) {
+                if (status == RegisterStatus.TIMEOUT && callerShortened()) {
                     // The caller asked for less time than the register is given: not the register's fault.
                     breaker.releasePermission();
                 } else {

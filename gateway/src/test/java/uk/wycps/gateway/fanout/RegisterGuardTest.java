@@ -218,6 +218,21 @@ class RegisterGuardTest {
     }
 
     @Test
+    void timeoutUnderTheRegistersOwnDeadlineCountsAgainstIt(Vertx vertx, VertxTestContext ctx) {
+        // GIVEN a register configured with 200 ms, searched with its full deadline, that never answers
+        RegisterGuard guard = new RegisterGuard("leeds", settings(200, new JsonObject().put("minimumCalls", 1)
+                .put("slidingWindowSize", 1)));
+        ScriptedConnector slow = new ScriptedConnector(() -> Promise.<List<ChildRecord>>promise().future());
+        vertx.runOnContext(v -> guard.search(vertx, slow, request(200))
+                .onComplete(ctx.succeeding(o -> ctx.verify(() -> {
+                    // THEN the timeout is the register's failure: the breaker (window of 1) opens
+                    assertEquals(RegisterStatus.TIMEOUT, o.status());
+                    assertEquals("OPEN", guard.circuitState());
+                    ctx.completeNow();
+                }))));
+    }
+
+    @Test
     void unknownOrInvalidResilienceSettingsAreRefused() {
         // An unknown key or an impossible value stops start-up with the register named
         IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
