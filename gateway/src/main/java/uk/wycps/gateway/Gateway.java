@@ -16,6 +16,7 @@ import uk.wycps.gateway.audit.AuditKeys;
 import uk.wycps.gateway.audit.AuditSink;
 import uk.wycps.gateway.audit.FileAuditSink;
 import uk.wycps.gateway.config.GatewayConfig;
+import uk.wycps.gateway.metrics.GatewayMetrics;
 import uk.wycps.gateway.outbox.OutboxMessage;
 import uk.wycps.gateway.outbox.RegisterOutbox;
 import uk.wycps.linkage.FellegiSunterLinker;
@@ -105,7 +106,8 @@ public final class Gateway {
         RecordLinker linker = FellegiSunterLinker.withDefaults();
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         AtomicInteger port = new AtomicInteger();
-        return vertx.deployVerticle(() -> new GatewayVerticle(config, policy, linker, audit, outbox, port),
+        GatewayMetrics metrics = new GatewayMetrics();
+        return vertx.deployVerticle(() -> new GatewayVerticle(config, policy, linker, audit, outbox, metrics, port),
                         new DeploymentOptions().setInstances(instances))
                 .map(id -> {
                     deployed.add(id);

@@ -24,6 +24,7 @@ import uk.wycps.gateway.enquiry.EnquiryService;
 import uk.wycps.gateway.fanout.RegisterFanOut;
 import uk.wycps.gateway.fanout.RegisterGuards;
 import uk.wycps.gateway.health.HealthRoutes;
+import uk.wycps.gateway.metrics.GatewayMetrics;
 import uk.wycps.gateway.outbox.RegisterOutbox;
 import uk.wycps.gateway.statistics.SmallNumberSuppression;
 import uk.wycps.gateway.statistics.StatisticsRoutes;
@@ -45,11 +46,13 @@ final class GatewayVerticle extends VerticleBase {
     private final List<RegisterConnector> connectors = new ArrayList<>();
     private final AtomicInteger boundPort;
     private final RegisterOutbox outbox;
+    private final GatewayMetrics metrics;
 
     /** {@code boundPort} receives the port the first instance listens on. */
     GatewayVerticle(GatewayConfig config, SharingPolicy policy, RecordLinker linker, AuditSink audit,
-            RegisterOutbox outbox, AtomicInteger boundPort) {
+            RegisterOutbox outbox, GatewayMetrics metrics, AtomicInteger boundPort) {
         this.outbox = outbox;
+        this.metrics = metrics;
         this.boundPort = boundPort;
         this.config = config;
         this.policy = policy;
@@ -72,10 +75,10 @@ final class GatewayVerticle extends VerticleBase {
         // One breaker and bulkhead per register for the whole deployment, not one per event loop.
         RegisterGuards guards = RegisterGuards.shared(vertx, context.deploymentID(), config.registers());
         TokenVerifier tokens = TokenVerifier.create(vertx, config.auth(), java.util.Set.copyOf(authorities));
-        EnquiryService service = new EnquiryService(vertx, policy, new RegisterFanOut(vertx, byAuthority, guards), deadlines, linker,
+        EnquiryService service = new EnquiryService(vertx, metrics, policy, new RegisterFanOut(vertx, byAuthority, guards), deadlines, linker,
                 audit, outbox);
         EnquiryParser parser = new EnquiryParser(authorities);
-        EnquiryRoutes enquiries = new EnquiryRoutes(tokens, parser, service);
+        EnquiryRoutes enquiries = new EnquiryRoutes(tokens, parser, service, metrics);
         PolicyExplainRoutes explain = new PolicyExplainRoutes(tokens, parser, policy);
         GatewayConfig.Http http = config.http();
         HttpServerOptions options = new HttpServerOptions()
@@ -90,7 +93,7 @@ final class GatewayVerticle extends VerticleBase {
                         new AuditRoutes(tokens, audit), new StatisticsRoutes(tokens, new StatisticsService(byAuthority,
                                 deadlines, new SmallNumberSuppression(config.statistics().suppressionThreshold()), audit,
                                 policy)),
-                        new HealthRoutes(authorities, guards)));
+                        new HealthRoutes(authorities, guards), metrics));
         return server.listen().onSuccess(s -> boundPort.compareAndSet(0, s.actualPort()));
     }
 

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 import uk.wycps.gateway.auth.TokenVerifier;
 import uk.wycps.gateway.enquiry.EnquiryParser;
 import uk.wycps.gateway.enquiry.EnquiryService;
+import uk.wycps.gateway.metrics.GatewayMetrics;
 import uk.wycps.record.RecordJson;
 
 /** {@code POST /api/v1/enquiries}: authenticate, validate, answer (API.md). */
@@ -20,8 +21,10 @@ public final class EnquiryRoutes {
     private final TokenVerifier tokens;
     private final EnquiryParser parser;
     private final EnquiryService service;
+    private final GatewayMetrics metrics;
 
-    public EnquiryRoutes(TokenVerifier tokens, EnquiryParser parser, EnquiryService service) {
+    public EnquiryRoutes(TokenVerifier tokens, EnquiryParser parser, EnquiryService service, GatewayMetrics metrics) {
+        this.metrics = metrics;
         this.tokens = tokens;
         this.parser = parser;
         this.service = service;
@@ -29,6 +32,7 @@ public final class EnquiryRoutes {
 
     public void handle(RoutingContext ctx) {
         String correlationId = ctx.get(CorrelationId.KEY);
+        long started = System.nanoTime();
         tokens.verify(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))
                 .compose(caller -> service.handle(caller, parser.parse(JsonBodies.require(ctx)), correlationId,
                         requestedDeadline(ctx)))
@@ -40,6 +44,7 @@ public final class EnquiryRoutes {
                         ctx.fail(e);
                         return;
                     }
+                    metrics.enquiryAnswered(answer.outcome(), answer.complete(), System.nanoTime() - started);
                     LOG.info("enquiry answered: enquiryId={}, correlationId={}, outcome={}, complete={}, persons={}",
                             answer.enquiryId(), correlationId, answer.outcome(), answer.complete(), answer.persons().size());
                     JsonBodies.send(ctx, json);
@@ -48,6 +53,7 @@ public final class EnquiryRoutes {
                     if (e instanceof ApiException api) {
                         LOG.info("enquiry refused: correlationId={}, status={}, code={}", correlationId, api.status(),
                                 api.code());
+                        metrics.refused(api.status(), api.code());
                         ErrorResponses.send(ctx, api);
                     } else {
                         ctx.fail(e);

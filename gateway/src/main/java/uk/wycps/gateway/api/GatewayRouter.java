@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import uk.wycps.gateway.health.HealthRoutes;
+import uk.wycps.gateway.metrics.GatewayMetrics;
 
 /** The gateway's routes. Every failure, whatever raised it, ends in the error body of API.md. */
 public final class GatewayRouter {
@@ -13,11 +14,12 @@ public final class GatewayRouter {
 
     public static Router create(Vertx vertx, int maxBodyBytes, EnquiryRoutes enquiries, PolicyExplainRoutes explain,
             AuditRoutes audit, uk.wycps.gateway.statistics.StatisticsRoutes statistics,
-            HealthRoutes health) {
+            HealthRoutes health, GatewayMetrics metrics) {
         Router router = Router.router(vertx);
         router.route().handler(CorrelationId::handle);
         router.get("/health/live").handler(health::live);
         router.get("/health/ready").handler(health::ready);
+        router.get("/metrics").handler(metrics::scrape);
         router.post("/api/v1/enquiries")
                 // An explicit, small limit: the default is 10 MB (see PITFALLS); over it is 413.
                 .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))

@@ -18,6 +18,7 @@ import uk.wycps.gateway.audit.AuditSink;
 import uk.wycps.gateway.fanout.RegisterFanOut;
 import uk.wycps.gateway.fanout.RegisterOutcome;
 import uk.wycps.gateway.fanout.RegisterStatus;
+import uk.wycps.gateway.metrics.GatewayMetrics;
 import uk.wycps.gateway.outbox.OutboxMessage;
 import uk.wycps.gateway.outbox.RegisterOutbox;
 import uk.wycps.linkage.FieldComparison;
@@ -41,6 +42,7 @@ import uk.wycps.record.FieldProjection;
 public final class EnquiryService {
 
     private final Vertx vertx;
+    private final GatewayMetrics metrics;
     private final SharingPolicy policy;
     private final RegisterFanOut fanOut;
     private final Map<String, Long> deadlinesMs;
@@ -48,9 +50,10 @@ public final class EnquiryService {
     private final AuditSink audit;
     private final RegisterOutbox outbox;
 
-    public EnquiryService(Vertx vertx, SharingPolicy policy, RegisterFanOut fanOut, Map<String, Long> deadlinesMs,
+    public EnquiryService(Vertx vertx, GatewayMetrics metrics, SharingPolicy policy, RegisterFanOut fanOut, Map<String, Long> deadlinesMs,
             RecordLinker linker, AuditSink audit, RegisterOutbox outbox) {
         this.vertx = vertx;
+        this.metrics = metrics;
         this.policy = policy;
         this.fanOut = fanOut;
         this.deadlinesMs = Map.copyOf(deadlinesMs);
@@ -149,6 +152,7 @@ public final class EnquiryService {
         List<AuditEntry.Released> notified = new ArrayList<>();
         boolean complete = true;
         for (RegisterOutcome outcome : outcomes) {
+            metrics.registerOutcome(outcome.authority(), outcome.status().name(), outcome.latencyMs());
             AccessDecision decision = decisions.get(outcome.authority());
             registerAudit.add(new AuditEntry.RegisterAnswer(outcome.authority(),
                     decision.recordsVisible() ? outcome.status().name() : "WITHHELD(" + outcome.status().name() + ")"));

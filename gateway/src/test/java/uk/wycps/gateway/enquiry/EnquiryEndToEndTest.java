@@ -200,6 +200,25 @@ class EnquiryEndToEndTest {
         })));
     }
 
+    @Test
+    void metricsCountEnquiriesAndRegisterAnswersWithoutPersonalData(VertxTestContext ctx) {
+        String token = federation.gateway.issuer.token("child-worker", "social-services", "bradford",
+                "cross-authority:*");
+        federation.gateway.enquire(token, childEnquiry())
+                .compose(r -> federation.gateway.client.get("/metrics").send())
+                .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+                    // O3: Prometheus text; H5: codes and ids only
+                    assertEquals(200, r.statusCode());
+                    String text = r.bodyAsString();
+                    assertTrue(text.contains("wycps_enquiries_seconds_count{complete=\"true\",outcome=\"found\"}"), text);
+                    assertTrue(text.contains("wycps_register_searches_seconds_count{authority=\"bradford\",status=\"OK\"}"));
+                    assertTrue(text.contains("jvm_memory_used_bytes"));
+                    assertFalse(text.contains(child.familyName()));
+                    assertFalse(text.contains(child.dateOfBirth().toString()));
+                    ctx.completeNow();
+                })));
+    }
+
     private static ChildRecord[] twins() {
         for (var register : federation.mocks.registers()) {
             Map<String, ChildRecord> seen = new HashMap<>();

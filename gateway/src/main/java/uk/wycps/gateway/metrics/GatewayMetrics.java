@@ -1,0 +1,64 @@
+package uk.wycps.gateway.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway's Prometheus metrics (O3), served at {@code GET /metrics}. Labels are codes only
+ * (outcome, authority, status, role): never a name, a date of birth or an address (H5).
+ */
+public final class GatewayMetrics {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    public GatewayMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+    }
+
+    /** An enquiry answered, with its outcome and whether every register was checked. */
+    public void enquiryAnswered(String outcome, boolean complete, long nanos) {
+        Timer.builder("wycps_enquiries")
+                .description("Enquiries answered, by outcome and completeness")
+                .tag("outcome", outcome).tag("complete", Boolean.toString(complete))
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A request refused with a 4xx or 503, by HTTP status and error code. */
+    public void refused(int status, String code) {
+        Counter.builder("wycps_refusals").description("Requests refused, by status and error code")
+                .tag("status", Integer.toString(status)).tag("code", code).register(registry).increment();
+    }
+
+    /** How one register answered one enquiry. */
+    public void registerOutcome(String authority, String status, long latencyMs) {
+        Timer.builder("wycps_register_searches")
+                .description("Register searches, by register and status")
+                .tag("authority", authority).tag("status", status)
+                .register(registry).record(latencyMs, TimeUnit.MILLISECONDS);
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** {@code GET /metrics}: the Prometheus text format. */
+    public void scrape(RoutingContext ctx) {
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
+                .end(registry.scrape());
+    }
+}
