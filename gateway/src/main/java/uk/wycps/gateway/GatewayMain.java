@@ -76,7 +76,7 @@ public final class GatewayMain implements Runnable {
         @Override
         public Integer call() throws Exception {
             Vertx vertx = Vertx.vertx();
-            MockFederation mocks = await(MockRegisters.start(vertx, MockOptions.defaults().withChildrenPerRegister(children)), 120);
+            MockFederation mocks = await(MockRegisters.start(vertx, MockOptions.defaults().withAuthorityDialects().withChildrenPerRegister(children)), 120);
             List<RegisterSettings> registers = new ArrayList<>();
             for (MockRegister r : mocks.registers()) {
                 registers.add(r.connectorSettings());

@@ -180,6 +180,10 @@ final class CandidateIndex {
         if (epochDay == Integer.MIN_VALUE) {
             return 0;
         }
+        if (Math.abs((long) epochDay - wanted.toEpochDay()) > 731) {
+            // More than two years apart: ruled out without building a date (most slots of a large register).
+            return -1;
+        }
         LocalDate have = LocalDate.ofEpochDay(epochDay);
         if (have.equals(wanted)) {
             return 8;

@@ -26,7 +26,7 @@ public final class MockDialects {
     /** The dialects a mock register can speak. */
     public static final java.util.List<String> SUPPORTED = java.util.List.of(CANONICAL_JSON, MAPPED_JSON, FHIR, SQL, LEGACY);
 
-    /** bradford canonical-json, calderdale mapped-json, kirklees FHIR R4, leeds SQL, wakefield legacy. */
+    /** Each authority's own dialect: bradford canonical-json, calderdale mapped-json, kirklees FHIR R4, leeds SQL, wakefield legacy. */
     public static final Map<String, String> DEFAULTS;
 
     static {

@@ -15,8 +15,10 @@ import java.util.Objects;
  * @param host                the address to bind
  * @param ports               authority to port, in the authorities' order
  * @param initialFaults       the faults every register starts with
- * @param dialects            authority to dialect ({@link MockDialects}); absent authorities take
- *                            {@link MockDialects#DEFAULTS}
+ * @param dialects            authority to dialect ({@link MockDialects}); null, or an absent
+ *                            authority, means {@code canonical-json} (the walking skeleton's
+ *                            registers, which existing clients expect);
+ *                            {@link #withAuthorityDialects()} gives each authority its own
  */
 public record MockOptions(long seed, int childrenPerRegister, String host, Map<String, Integer> ports,
                           FaultSettings initialFaults, Map<String, String> dialects) {
@@ -55,7 +57,7 @@ public record MockOptions(long seed, int childrenPerRegister, String host, Map<S
             }
         }
         ports = Collections.unmodifiableMap(ordered);
-        Map<String, String> d = new LinkedHashMap<>(MockDialects.DEFAULTS);
+        Map<String, String> d = new LinkedHashMap<>(MockDialects.allCanonical());
         if (dialects != null) {
             for (Map.Entry<String, String> e : dialects.entrySet()) {
                 if (!d.containsKey(e.getKey())) {
@@ -71,7 +73,7 @@ public record MockOptions(long seed, int childrenPerRegister, String host, Map<S
         dialects = Collections.unmodifiableMap(d);
     }
 
-    /** Options without explicit dialects: each authority speaks its default one. */
+    /** Options without explicit dialects: every register speaks {@code canonical-json}. */
     public MockOptions(long seed, int childrenPerRegister, String host, Map<String, Integer> ports,
                        FaultSettings initialFaults) {
         this(seed, childrenPerRegister, host, ports, initialFaults, null);
@@ -119,7 +121,15 @@ public record MockOptions(long seed, int childrenPerRegister, String host, Map<S
         return new MockOptions(seed, childrenPerRegister, host, ports, initialFaults, dialects);
     }
 
-    /** Every register on {@code canonical-json}, as the walking skeleton had them. */
+    /**
+     * Each authority in its own dialect (issue 4): bradford canonical-json, calderdale
+     * mapped-json, kirklees fhir-r4, leeds sql-jdbc, wakefield legacy-two-step.
+     */
+    public MockOptions withAuthorityDialects() {
+        return withDialects(MockDialects.DEFAULTS);
+    }
+
+    /** Every register on {@code canonical-json}, as the walking skeleton had them (the default). */
     public MockOptions withCanonicalDialect() {
         return withDialects(MockDialects.allCanonical());
     }

@@ -241,6 +241,10 @@ public final class MockRegister {
 
     // ---- used by the verticle -----------------------------------------------------------------
 
+    CandidateIndex index() {
+        return index;
+    }
+
     SyntheticPopulation population() {
         return population;
     }

@@ -61,6 +61,9 @@ public final class MockRegistersMain implements Callable<Integer> {
     @Option(names = "--error-rate", description = "Share of answers turned into HTTP 500 (0.0 to 1.0).")
     double errorRate;
 
+    @Option(names = "--canonical", description = "Every register on canonical-json instead of its authority's dialect.")
+    boolean canonical;
+
     @Option(names = "--mode", description = "none, hang, reset, malformed, drip, wrong-content-type or error.")
     String mode = "none";
 
@@ -86,7 +89,8 @@ public final class MockRegistersMain implements Callable<Integer> {
             } else if (port != null) {
                 throw new IllegalArgumentException("--port needs --authority");
             }
-            options = new MockOptions(data.seed, data.childrenPerRegister(), host, ports, faults);
+            options = new MockOptions(data.seed, data.childrenPerRegister(), host, ports, faults,
+                    canonical ? MockDialects.allCanonical() : MockDialects.DEFAULTS);
         } catch (IllegalArgumentException e) {
             System.err.println("mock-registers: " + e.getMessage());
             return 2;

@@ -44,7 +44,7 @@ class DialectRegistersTest {
 
     @BeforeAll
     static void start(Vertx vertx, VertxTestContext ctx) {
-        MockRegisters.start(vertx, MockOptions.defaults().withChildrenPerRegister(500).withEphemeralPorts())
+        MockRegisters.start(vertx, MockOptions.defaults().withAuthorityDialects().withChildrenPerRegister(500).withEphemeralPorts())
                 .onComplete(ctx.succeeding(f -> {
                     federation = f;
                     ctx.completeNow();

@@ -37,7 +37,7 @@ class SqlRegisterInjectionTest {
 
     @BeforeAll
     static void start(Vertx vertx, VertxTestContext ctx) {
-        MockRegisters.start(vertx, MockOptions.defaults().withChildrenPerRegister(500).withOnly("leeds", 0))
+        MockRegisters.start(vertx, MockOptions.defaults().withAuthorityDialects().withChildrenPerRegister(500).withOnly("leeds", 0))
                 .onComplete(ctx.succeeding(f -> {
                     federation = f;
                     leeds = f.register("leeds");

@@ -25,7 +25,7 @@ public final class FederationHarness {
     }
 
     public static Future<FederationHarness> start(Vertx vertx, AuditSink audit) {
-        return MockRegisters.start(vertx, MockOptions.defaults().withChildrenPerRegister(CHILDREN).withEphemeralPorts())
+        return MockRegisters.start(vertx, MockOptions.defaults().withAuthorityDialects().withChildrenPerRegister(CHILDREN).withEphemeralPorts())
                 .compose(mocks -> {
                     List<RegisterSettings> registers = new ArrayList<>();
                     for (MockRegister r : mocks.registers()) {
