@@ -170,17 +170,7 @@ public final class SqlConnector implements RegisterConnector {
     public Future<List<ChildRecord>> search(SearchRequest request) {
         Set<String> keep = new LinkedHashSet<>(request.fields());
         keep.add(CanonicalFields.RECORD_ID);
-        List<String> selected = new ArrayList<>();
-        for (String field : CanonicalFields.topLevel()) {
-            if (keep.contains(field)) {
-                Object spec = columns.getValue(field);
-                if (spec != null) {
-                    collect(spec, selected);
-                }
-            }
-        }
-        // Only configured column names reach the SQL text; the caller's criteria are bound below.
-        String sql = query.replace("{columns}", String.join(", ", new LinkedHashSet<>(selected)));
+        String sql = sqlFor(keep);
         List<Object> values = new ArrayList<>();
         for (String p : parameters) {
             values.add(parameter(request.criteria(), p));
@@ -205,6 +195,18 @@ public final class SqlConnector implements RegisterConnector {
                 return out;
             }
         });
+    }
+
+    /** The query for these fields: only configured column names reach the SQL text, and only the asked ones (A5). */
+    String sqlFor(Set<String> keep) {
+        List<String> selected = new ArrayList<>();
+        for (String field : CanonicalFields.topLevel()) {
+            Object spec = columns.getValue(field);
+            if (spec != null && keep.contains(field)) {
+                collect(spec, selected);
+            }
+        }
+        return query.replace("{columns}", String.join(", ", new LinkedHashSet<>(selected)));
     }
 
     private Object parameter(SearchCriteria c, String name) {
