@@ -15,7 +15,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import uk.wycps.connector.RegisterSettings;
 import uk.wycps.connector.SearchCriteria;
 import uk.wycps.connector.AuditCheckpoint;
+import java.time.LocalDate;
+import uk.wycps.connector.statistics.RegisterAggregator;
+import uk.wycps.connector.statistics.RegisterStatistics;
 import uk.wycps.record.ChildRecord;
+import uk.wycps.record.Registration;
 import uk.wycps.record.EnquiryHistoryEntry;
 
 /**
@@ -180,6 +184,49 @@ public final class MockRegister {
     }
 
     /** The register's records as generated, in slot order, without the enquiry history received since. */
+    /**
+     * This register's statistics as of {@code asOf} (S1), computed here, inside the authority's
+     * side: the gateway receives counts only. A child counts as a cross-boundary move when the
+     * register knows of an earlier registration of the same child in another authority (in the
+     * synthetic world, from its transfer-in history, which the ground truth holds).
+     */
+    public RegisterStatistics statistics(LocalDate asOf) {
+        return RegisterAggregator.aggregate(records(), asOf, this::previouslyRegisteredElsewhere);
+    }
+
+    /** Whether another authority registered this child before this register first did. */
+    public boolean previouslyRegisteredElsewhere(ChildRecord child) {
+        LocalDate first = firstRegistration(child);
+        for (GroundTruth.RecordRef ref : population.groundTruth().personOf(authority, child.recordId()).records()) {
+            if (ref.authority().equals(authority)) {
+                continue;
+            }
+            ChildRecord other = population.record(ref.authority(), population.slotOf(ref.authority(), ref.recordId()));
+            LocalDate theirs = firstRegistration(other);
+            if (theirs != null && (first == null || theirs.isBefore(first))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static LocalDate firstRegistration(ChildRecord child) {
+        LocalDate first = null;
+        List<Registration> all = new java.util.ArrayList<>();
+        if (child.registrationHistory() != null) {
+            all.addAll(child.registrationHistory());
+        }
+        if (child.registration() != null) {
+            all.add(child.registration());
+        }
+        for (Registration r : all) {
+            if (r.start() != null && (first == null || r.start().isBefore(first))) {
+                first = r.start();
+            }
+        }
+        return first;
+    }
+
     public List<ChildRecord> records() {
         return population.records(authority);
     }

@@ -16,6 +16,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
+import java.time.LocalDate;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -47,6 +48,8 @@ final class RegisterVerticle extends VerticleBase {
     private static final ObjectReader ENTRY_READER = RecordJson.mapper().readerFor(EnquiryHistoryEntry.class);
     private static final ObjectReader CHECKPOINT_READER = RecordJson.mapper().readerFor(AuditCheckpoint.class);
     private static final ObjectWriter CHECKPOINTS_WRITER = RecordJson.mapper().writer();
+    private static final ObjectWriter STATISTICS_WRITER = RecordJson.mapper().writerFor(
+            uk.wycps.connector.statistics.RegisterStatistics.class);
     private static final ObjectWriter ANSWER_WRITER = RecordJson.mapper().writerFor(SearchAnswer.class);
 
     /** What a register is asked: who, and which canonical fields it may send back (A5). */
@@ -97,6 +100,8 @@ final class RegisterVerticle extends VerticleBase {
         router.route("/audit-checkpoints*").handler(this::injectFaults);
         router.put("/audit-checkpoints/:index").handler(this::keepCheckpoint);
         router.get("/audit-checkpoints").handler(this::listCheckpoints);
+        router.route("/statistics").handler(this::injectFaults);
+        router.get("/statistics").handler(this::statistics);
         router.errorHandler(400, ctx -> error(ctx, 400, "invalid-request", "the request could not be read", null));
         router.errorHandler(404, ctx -> error(ctx, 404, "not-found", "no such resource", null));
         router.errorHandler(405, ctx -> error(ctx, 405, "method-not-allowed", "method not allowed here", null));
@@ -313,6 +318,24 @@ final class RegisterVerticle extends VerticleBase {
         } catch (IllegalStateException e) {
             error(ctx, 409, "checkpoint-conflict", "a different checkpoint is kept for this index", "index");
         }
+    }
+
+    /**
+     * {@code GET /statistics?asOf=yyyy-MM-dd}: this register's own aggregate counts (S1), the
+     * same endpoint whatever the register's dialect. Computed on a worker: a large register takes
+     * a while.
+     */
+    private void statistics(RoutingContext ctx) {
+        LocalDate asOf;
+        try {
+            asOf = LocalDate.parse(ctx.request().getParam("asOf", ""));
+        } catch (java.time.format.DateTimeParseException e) {
+            error(ctx, 400, "invalid-request", "asOf must be a date like 2026-01-01", "asOf");
+            return;
+        }
+        vertx.executeBlocking(() -> STATISTICS_WRITER.writeValueAsBytes(register.statistics(asOf)), false)
+                .onSuccess(bytes -> answer(ctx, 200, Buffer.buffer(bytes)))
+                .onFailure(e -> error(ctx, 500, "internal-error", "the register failed", null));
     }
 
     private void listCheckpoints(RoutingContext ctx) {

@@ -22,6 +22,7 @@ import uk.wycps.connector.SearchCriteria;
 import uk.wycps.connector.SearchRequest;
 import uk.wycps.connector.http.BoundedHttpCall;
 import uk.wycps.connector.statistics.RegisterStatistics;
+import uk.wycps.connector.statistics.StatisticsClient;
 import uk.wycps.connector.http.RegisterHttpClients;
 import uk.wycps.record.ChildRecord;
 import uk.wycps.record.EnquiryHistoryEntry;
@@ -47,7 +48,6 @@ public final class CanonicalJsonConnector implements RegisterConnector {
     private static final ObjectReader ANSWER_READER = RecordJson.mapper().readerFor(SearchAnswer.class);
     private static final ObjectWriter QUERY_WRITER = RecordJson.mapper().writerFor(SearchQuery.class);
     private static final ObjectWriter ENTRY_WRITER = RecordJson.mapper().writerFor(EnquiryHistoryEntry.class);
-    private static final ObjectReader STATISTICS_READER = RecordJson.mapper().readerFor(RegisterStatistics.class);
     private static final ObjectWriter CHECKPOINT_WRITER = RecordJson.mapper().writerFor(AuditCheckpoint.class);
 
     private final Vertx vertx;
@@ -138,19 +138,7 @@ public final class CanonicalJsonConnector implements RegisterConnector {
 
     @Override
     public Future<RegisterStatistics> statistics(LocalDate asOf, Deadline deadline) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
-                .setURI(basePath + "/statistics?asOf=" + asOf);
-        return call.exchange(options, null, deadline, "application/json").compose(body -> {
-            try {
-                RegisterStatistics stats = STATISTICS_READER.readValue(body.getBytes());
-                if (stats == null || stats.tables() == null || !asOf.equals(stats.asOf())) {
-                    return Future.failedFuture(RegisterFailure.error("statistics answer is not for the date asked"));
-                }
-                return Future.succeededFuture(stats);
-            } catch (IOException | RuntimeException e) {
-                return Future.failedFuture(RegisterFailure.error("statistics answer is not valid"));
-            }
-        });
+        return StatisticsClient.fetch(call, basePath, asOf, deadline);
     }
 
     private static String urlSegment(String s) {

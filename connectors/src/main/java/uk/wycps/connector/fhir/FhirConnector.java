@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import uk.wycps.connector.statistics.RegisterStatistics;
+import uk.wycps.connector.statistics.StatisticsClient;
 import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.Deadline;
 import uk.wycps.connector.RegisterConnector;
@@ -514,6 +516,11 @@ public final class FhirConnector implements RegisterConnector {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.PUT)
                 .setURI(basePath + "/AuditEvent/" + HttpDialectSupport.segment(entry.entryId()));
         return call.exchange(options, body, deadline, Fhir.CONTENT_TYPE).mapEmpty();
+    }
+
+    @Override
+    public Future<RegisterStatistics> statistics(LocalDate asOf, Deadline deadline) {
+        return StatisticsClient.fetch(call, basePath, asOf, deadline);
     }
 
     @Override

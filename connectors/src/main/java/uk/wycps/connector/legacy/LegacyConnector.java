@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.time.LocalDate;
+import uk.wycps.connector.statistics.RegisterStatistics;
+import uk.wycps.connector.statistics.StatisticsClient;
 import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.Deadline;
 import uk.wycps.connector.RegisterConnector;
@@ -225,6 +228,11 @@ public final class LegacyConnector implements RegisterConnector {
     @Override
     public Future<Void> recordEnquiry(String recordId, EnquiryHistoryEntry entry, Deadline deadline) {
         return MappedJsonAccess.writeEnquiry(call, basePath, enquiryMethod, enquiryPath, mapping, recordId, entry, deadline);
+    }
+
+    @Override
+    public Future<RegisterStatistics> statistics(LocalDate asOf, Deadline deadline) {
+        return StatisticsClient.fetch(call, basePath, asOf, deadline);
     }
 
     @Override

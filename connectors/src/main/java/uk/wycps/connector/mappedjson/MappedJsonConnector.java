@@ -15,6 +15,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.time.LocalDate;
+import uk.wycps.connector.statistics.RegisterStatistics;
+import uk.wycps.connector.statistics.StatisticsClient;
 import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.Deadline;
 import uk.wycps.connector.RegisterConnector;
@@ -183,6 +186,11 @@ public final class MappedJsonConnector implements RegisterConnector {
         String uri = basePath + HttpDialectSupport.fill(template, Map.of("recordId", recordId, "entryId", entry.entryId()));
         return call.exchange(new RequestOptions().setMethod(method).setURI(uri), body, deadline, "application/json")
                 .mapEmpty();
+    }
+
+    @Override
+    public Future<RegisterStatistics> statistics(LocalDate asOf, Deadline deadline) {
+        return StatisticsClient.fetch(call, basePath, asOf, deadline);
     }
 
     @Override

@@ -1,0 +1,42 @@
+package uk.wycps.connector.statistics;
+
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.io.IOException;
+import java.time.LocalDate;
+import uk.wycps.connector.Deadline;
+import uk.wycps.connector.RegisterFailure;
+import uk.wycps.connector.http.BoundedHttpCall;
+import uk.wycps.record.RecordJson;
+
+/**
+ * Asks a register over HTTP for its own statistics: {@code GET {base}/statistics?asOf=}, the
+ * same for every HTTP dialect, answering {@link RegisterStatistics} as JSON.
+ */
+public final class StatisticsClient {
+
+    private static final ObjectReader READER = RecordJson.mapper().readerFor(RegisterStatistics.class);
+
+    private StatisticsClient() {
+    }
+
+    public static Future<RegisterStatistics> fetch(BoundedHttpCall call, String basePath, LocalDate asOf,
+            Deadline deadline) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
+                .setURI(basePath + "/statistics?asOf=" + asOf);
+        return call.exchange(options, null, deadline, "application/json").compose(body -> {
+            RegisterStatistics stats;
+            try {
+                stats = READER.readValue(body.getBytes());
+            } catch (IOException | RuntimeException e) {
+                return Future.failedFuture(RegisterFailure.error("statistics answer is not valid"));
+            }
+            if (stats == null || stats.tables() == null || !asOf.equals(stats.asOf())) {
+                return Future.failedFuture(RegisterFailure.error("statistics answer is not for the date asked"));
+            }
+            return Future.succeededFuture(stats);
+        });
+    }
+}
