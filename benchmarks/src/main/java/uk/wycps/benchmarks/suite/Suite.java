@@ -66,9 +66,9 @@ public final class Suite {
         this.s = s;
         this.work = work;
         this.doc = doc;
-        int cpus = Runtime.getRuntime().availableProcessors();
-        boolean pin = cpus >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset")) && !Boolean.getBoolean("nopin");
+        // the machine's CPUs, not this JVM's: run.sh pins this JVM to CPU 0
         int machineCpus = Integer.parseInt(exec("nproc", "--all").trim());
+        boolean pin = machineCpus >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset")) && !Boolean.getBoolean("nopin");
         sutCpus = pin ? String.valueOf(machineCpus - 1) : null;
         loadCpus = pin ? "0" : null;
         token = DemoKeys.mint(vertx, "bench-worker", "child-worker", "social-services", "leeds",
