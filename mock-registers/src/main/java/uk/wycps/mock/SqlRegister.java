@@ -116,6 +116,7 @@ public final class SqlRegister {
                         ABSENT ON NULL) ORDER BY e.seq) FROM enquiry_history e WHERE e.record_id = c.record_id) AS enquiry_history
                       FROM child c""");
             s.execute("CREATE ALIAS WYCPS_CANDIDATES FOR \"" + SqlRegister.class.getName() + ".candidates\"");
+            s.execute("CREATE ALIAS WYCPS_STATISTICS FOR \"" + SqlRegister.class.getName() + ".statistics\"");
             s.execute("CREATE USER " + READER + " PASSWORD '" + READER_PASSWORD + "'");
             s.execute("GRANT SELECT ON child_view TO " + READER);
             s.execute("CREATE USER " + NOTIFIER + " PASSWORD '" + NOTIFIER_PASSWORD + "'");
@@ -335,7 +336,33 @@ public final class SqlRegister {
         }
     }
 
-    // ---- the table function -------------------------------------------------------------------
+    // ---- the table functions ------------------------------------------------------------------
+
+    /**
+     * {@code WYCPS_STATISTICS(asOf)}: the register's own aggregate counts (S1) as rows of
+     * (table, row, count): computed inside the register, as a stored procedure would.
+     */
+    public static ResultSet statistics(Connection conn, LocalDate asOf) throws SQLException {
+        SimpleResultSet rs = new SimpleResultSet();
+        rs.addColumn("TABLE_NAME", Types.VARCHAR, 64, 0);
+        rs.addColumn("ROW_KEY", Types.VARCHAR, 64, 0);
+        rs.addColumn("CNT", Types.BIGINT, 19, 0);
+        if ("jdbc:columnlist:connection".equals(conn.getMetaData().getURL()) || asOf == null) {
+            return rs;
+        }
+        String db;
+        try (Statement s = conn.createStatement(); ResultSet r = s.executeQuery("SELECT DATABASE()")) {
+            r.next();
+            db = r.getString(1);
+        }
+        MockRegister register = BY_DATABASE.get(db.toUpperCase(java.util.Locale.ROOT));
+        if (register == null) {
+            return rs;
+        }
+        register.statistics(asOf).tables().forEach((table, rows) ->
+                rows.forEach((row, count) -> rs.addRow(table, row, count)));
+        return rs;
+    }
 
     /**
      * {@code WYCPS_CANDIDATES(family, given, dob, gender, postcode)}: the record ids of the

@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
+import uk.wycps.connector.statistics.RegisterStatistics;
 import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.Deadline;
 import uk.wycps.connector.RegisterConnector;
@@ -94,6 +95,7 @@ public final class SqlConnector implements RegisterConnector {
     private final List<String> enquiryParameters;
     private final String checkpointInsert;
     private final String checkpointSelect;
+    private final String statisticsQuery;
     private final AtomicInteger inFlight = new AtomicInteger();
 
     public SqlConnector(Vertx vertx, RegisterSettings settings) {
@@ -153,6 +155,10 @@ public final class SqlConnector implements RegisterConnector {
         if (checkpointInsert != null && (count(checkpointInsert, '?') != 5 || checkpointSelect == null
                 || count(checkpointSelect, '?') != 1)) {
             throw new IllegalArgumentException(where + "options.checkpointInsert needs 5 parameters and checkpointSelect 1");
+        }
+        this.statisticsQuery = o.getString("statisticsQuery");
+        if (statisticsQuery != null && count(statisticsQuery, '?') != 1) {
+            throw new IllegalArgumentException(where + "options.statisticsQuery takes one parameter, the as-of date");
         }
         this.readers = new Pool(url, props(o.getString("user"), o.getString("password")), true);
         this.writers = new Pool(url, props(o.getString("writerUser", o.getString("user")),
@@ -388,6 +394,35 @@ public final class SqlConnector implements RegisterConnector {
             }
             throw RegisterFailure.error("the register keeps a different checkpoint for this index");
         }).mapEmpty();
+    }
+
+    /**
+     * Runs the configured {@code statisticsQuery} (as-of date; rows of table, row, count): the
+     * register aggregates, the connector only reads the counts (S1).
+     */
+    @Override
+    public Future<RegisterStatistics> statistics(LocalDate asOf, Deadline deadline) {
+        if (statisticsQuery == null) {
+            return RegisterConnector.super.statistics(asOf, deadline);
+        }
+        return run(deadline, readers, (conn, statement) -> {
+            Map<String, Map<String, Long>> tables = new java.util.LinkedHashMap<>();
+            try (PreparedStatement ps = conn.prepareStatement(statisticsQuery)) {
+                statement.set(ps);
+                ps.setObject(1, asOf);
+                try (ResultSet rs = ps.executeQuery()) {
+                    int rows = 0;
+                    while (rs.next()) {
+                        if (++rows > 10_000) {
+                            throw RegisterFailure.error("statistics answer has too many rows");
+                        }
+                        tables.computeIfAbsent(rs.getString(1), t -> new java.util.LinkedHashMap<>())
+                                .put(rs.getString(2), rs.getLong(3));
+                    }
+                }
+            }
+            return new RegisterStatistics(asOf, tables);
+        });
     }
 
     // ---- running JDBC off the event loop ------------------------------------------------------
