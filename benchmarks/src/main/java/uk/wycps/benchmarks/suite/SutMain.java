@@ -173,10 +173,15 @@ public final class SutMain {
                                     .setURI(paths.get(i)).setIdleTimeout(RegisterSettings.DEFAULT_DEADLINE.toMillis())
                                     .putHeader("Content-Type", "application/json"))
                             .compose(r -> r.send(query))
-                            .compose(resp -> resp.body()));
+                            .compose(resp -> resp.statusCode() == 200 ? resp.body()
+                                    : Future.<Buffer>failedFuture("HTTP " + resp.statusCode())));
                 }
                 Future.join(answers).onComplete(ar -> {
-                    Buffer out = Buffer.buffer(1024).appendString("{\"answers\":[");
+                    int failed = 0;
+                    for (Future<Buffer> a : answers) {
+                        failed += a.succeeded() ? 0 : 1;
+                    }
+                    Buffer out = Buffer.buffer(1024).appendString("{\"failed\":" + failed + ",\"answers\":[");
                     for (int i = 0; i < answers.size(); i++) {
                         if (i > 0) {
                             out.appendString(",");
