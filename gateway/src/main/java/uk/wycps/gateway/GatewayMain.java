@@ -51,6 +51,20 @@ public final class GatewayMain implements Runnable {
         CommandLine.usage(this, System.out);
     }
 
+    /**
+     * On SIGTERM or Ctrl-C, stops serving and closes the audit, which writes a last signed
+     * checkpoint and sends it to the registers' outbox.
+     */
+    static void closeOnShutdown(Gateway gateway) {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                await(gateway.close(), 10);
+            } catch (Exception e) {
+                System.err.println("shutdown: " + e.getClass().getSimpleName());
+            }
+        }, "gateway-shutdown"));
+    }
+
     /** Waits for a start-up future from the main thread (never on an event loop). */
     static <T> T await(Future<T> future, long seconds) throws Exception {
         CompletableFuture<T> done = future.toCompletionStage().toCompletableFuture();
@@ -85,6 +99,7 @@ public final class GatewayMain implements Runnable {
                     GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, GatewayConfig.Http.DEFAULT_IDLE_TIMEOUT_SECONDS),
                     DemoKeys.demoAuth(), registers, GatewayConfig.Audit.in(audit), null);
             Gateway gateway = await(Gateway.start(vertx, config), 60);
+            closeOnShutdown(gateway);
             printWelcome(gateway.port(), mocks);
             Thread.currentThread().join();
             return 0;
@@ -133,6 +148,7 @@ public final class GatewayMain implements Runnable {
             Vertx vertx = Vertx.vertx();
             try {
                 Gateway gateway = await(Gateway.start(vertx, parsed), 60);
+                closeOnShutdown(gateway);
                 System.out.println("WYCPS gateway listening on port " + gateway.port());
             } catch (Exception e) {
                 boolean configuration = e instanceof ConfigException || e instanceof PolicyException;
