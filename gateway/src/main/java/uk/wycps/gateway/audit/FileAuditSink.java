@@ -1,13 +1,10 @@
 package uk.wycps.gateway.audit;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -18,13 +15,12 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.wycps.connector.AuditCheckpoint;
+import uk.wycps.gateway.durable.GroupCommit;
 
 /**
  * The embedded audit log: hash-chained lines ({@link HashChain}) in {@code audit.jsonl},
@@ -49,8 +45,7 @@ public final class FileAuditSink implements AuditSink {
     private final AuditKeys.Signer signer;
     private final int checkpointEvery;
     private final Consumer<AuditCheckpoint> onCheckpoint;
-    private final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean draining = new AtomicBoolean();
+    private final GroupCommit<String> commits;
     // Touched only by the single writer thread.
     private FileChannel channel;
     private FileChannel lockChannel;
@@ -67,6 +62,7 @@ public final class FileAuditSink implements AuditSink {
         this.checkpointEvery = checkpointEvery;
         this.onCheckpoint = onCheckpoint;
         this.writer = vertx.createSharedWorkerExecutor("audit-writer-" + file.toAbsolutePath(), 1);
+        this.commits = new GroupCommit<>(vertx, writer, this::writeBatch, AuditUnavailableException::new);
     }
 
     /**
@@ -121,58 +117,38 @@ public final class FileAuditSink implements AuditSink {
 
     @Override
     public Future<Void> append(AuditEntry entry) {
-        Context context = vertx.getOrCreateContext();
-        Promise<Void> promise = Promise.promise();
-        queue.add(new Pending(entry.toJson().encode(), promise, context));
-        if (draining.compareAndSet(false, true)) {
-            writer.executeBlocking(() -> {
-                drain();
-                return null;
-            }, false);
-        }
-        return promise.future();
+        return commits.submit(entry.toJson().encode());
     }
 
-    /** Runs on the writer thread: writes every queued entry, fsyncs once, then reports. */
-    private void drain() {
-        while (true) {
-            List<Pending> batch = new ArrayList<>();
-            for (Pending p; (p = queue.poll()) != null;) {
-                batch.add(p);
-            }
-            if (batch.isEmpty()) {
-                draining.set(false);
-                if (queue.isEmpty() || !draining.compareAndSet(false, true)) {
-                    return;
+    /**
+     * Runs on the writer thread: chains and writes a batch with one fsync, adding a signed
+     * checkpoint where one falls due. On failure the chain stays where it was (H1: the callers
+     * get 503) and the channel is reopened next time.
+     */
+    private void writeBatch(List<String> entries) throws IOException {
+        long seqBefore = seq;
+        String prevBefore = prev;
+        long sinceBefore = sinceCheckpoint;
+        try {
+            StringBuilder text = new StringBuilder(entries.size() * 600);
+            AuditCheckpoint checkpoint = null;
+            for (String entry : entries) {
+                appendLine(text, entry);
+                if (++sinceCheckpoint >= checkpointEvery) {
+                    checkpoint = appendCheckpoint(text);
                 }
-                continue;
             }
-            long seqBefore = seq;
-            String prevBefore = prev;
-            long sinceBefore = sinceCheckpoint;
-            try {
-                StringBuilder text = new StringBuilder(batch.size() * 600);
-                AuditCheckpoint checkpoint = null;
-                for (Pending p : batch) {
-                    appendLine(text, p.entry);
-                    if (++sinceCheckpoint >= checkpointEvery) {
-                        checkpoint = appendCheckpoint(text);
-                    }
-                }
-                write(text.toString());
-                batch.forEach(p -> p.context.runOnContext(v -> p.promise.complete()));
-                if (checkpoint != null) {
-                    onCheckpoint.accept(checkpoint);
-                }
-            } catch (IOException | UncheckedIOException e) {
-                // Fail closed (H1): the chain stays where it was, the channel is reopened next time.
-                seq = seqBefore;
-                prev = prevBefore;
-                sinceCheckpoint = sinceBefore;
-                closeChannel();
-                LOG.error("audit write failed: {}", e.getClass().getSimpleName());
-                batch.forEach(p -> p.context.runOnContext(v -> p.promise.fail(new AuditUnavailableException())));
+            write(text.toString());
+            if (checkpoint != null) {
+                onCheckpoint.accept(checkpoint);
             }
+        } catch (IOException | RuntimeException e) {
+            seq = seqBefore;
+            prev = prevBefore;
+            sinceCheckpoint = sinceBefore;
+            closeChannel();
+            LOG.error("audit write failed: {}", e.getClass().getSimpleName());
+            throw e;
         }
     }
 
@@ -284,6 +260,4 @@ public final class FileAuditSink implements AuditSink {
         });
     }
 
-    private record Pending(String entry, Promise<Void> promise, Context context) {
-    }
 }

@@ -13,7 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import uk.wycps.gateway.api.ApiException;
 import uk.wycps.gateway.config.ConfigException;
@@ -40,6 +42,17 @@ public final class TokenVerifier {
     private final GatewayConfig.Auth settings;
     private final Set<String> algorithms;
     private final Set<String> authorities;
+    /**
+     * Tokens already verified, by their exact text, until they expire: a practitioner's client
+     * sends the same token with every enquiry, and an ECDSA verification costs more CPU than the
+     * rest of the gateway's work on an enquiry. A changed byte is a different key and is verified
+     * afresh; expiry is checked on every use. Refusals are never cached.
+     */
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+    static final int MAX_CACHED = 10_000;
+
+    private record Verified(Caller caller, long expiresAt, long notBefore) {
+    }
 
     private TokenVerifier(JWTAuth jwt, GatewayConfig.Auth settings, Set<String> authorities) {
         this.jwt = jwt;
@@ -81,6 +94,15 @@ public final class TokenVerifier {
             return Future.failedFuture(ApiException.unauthorized("A bearer token is required."));
         }
         String token = authorization.substring(7).trim();
+        Verified known = verified.get(token);
+        if (known != null) {
+            long now = System.currentTimeMillis() / 1000;
+            if (known.expiresAt + settings.leewaySeconds() >= now && known.notBefore - settings.leewaySeconds() <= now) {
+                return Future.succeededFuture(known.caller);
+            }
+            verified.remove(token);
+            return Future.failedFuture(ApiException.unauthorized("The token has expired."));
+        }
         String refusal = refuseBeforeVerification(token);
         if (refusal != null) {
             return Future.failedFuture(ApiException.unauthorized(refusal));
@@ -88,7 +110,10 @@ public final class TokenVerifier {
         return jwt.authenticate(new TokenCredentials(token))
                 .recover(e -> Future.failedFuture(ApiException.unauthorized("The token is not valid.")))
                 // The verified payload: the library moves exp and iat out of the principal.
-                .compose(user -> caller(user.attributes().getJsonObject("accessToken", new JsonObject())));
+                .compose(user -> {
+                    JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
+                    return caller(claims).onSuccess(caller -> remember(token, caller, claims));
+                });
     }
 
     private String refuseBeforeVerification(String token) {
@@ -107,6 +132,15 @@ public final class TokenVerifier {
             return "The token's algorithm is not accepted.";
         }
         return null;
+    }
+
+    private void remember(String token, Caller caller, JsonObject claims) {
+        if (verified.size() >= MAX_CACHED) {
+            // Crude but bounded: tokens are cheap to verify again.
+            verified.clear();
+        }
+        long nbf = claims.getValue("nbf") instanceof Number n ? n.longValue() : 0;
+        verified.put(token, new Verified(caller, ((Number) claims.getValue("exp")).longValue(), nbf));
     }
 
     private Future<Caller> caller(JsonObject claims) {

@@ -28,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.wycps.connector.Deadline;
 import uk.wycps.connector.RegisterConnector;
+import uk.wycps.gateway.durable.GroupCommit;
 
 /**
  * A durable outbox to the registers (H3, H2): a message is on disk (fsync'd) before
@@ -55,6 +56,7 @@ public final class RegisterOutbox {
     private final Context context;
     private final Path file;
     private final WorkerExecutor journal;
+    private final GroupCommit<String> commits;
     private final Map<String, RegisterConnector> connectors;
     private final Map<String, Lane> lanes = new HashMap<>();
     private final Duration firstBackoff;
@@ -69,6 +71,8 @@ public final class RegisterOutbox {
         this.connectors = Map.copyOf(connectors);
         this.firstBackoff = firstBackoff;
         this.journal = vertx.createSharedWorkerExecutor("outbox-journal-" + file.toAbsolutePath(), 1);
+        this.commits = new GroupCommit<>(vertx, journal, this::writeBatch,
+                () -> new IllegalStateException("the outbox journal could not be written"));
     }
 
     /** Opens the outbox in {@code directory}, replays what was pending and starts delivering it. */
@@ -162,15 +166,19 @@ public final class RegisterOutbox {
         return counts.future();
     }
 
+    /** Appends journal lines; lines from many enquiries share one fsync (group commit). */
     private Future<Void> append(String text) {
-        return journal.executeBlocking(() -> {
-            ByteBuffer bytes = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
-            while (bytes.hasRemaining()) {
-                channel.write(bytes);
-            }
-            channel.force(false);
-            return null;
-        }, true);
+        return commits.submit(text);
+    }
+
+    private void writeBatch(List<String> texts) throws IOException {
+        StringBuilder all = new StringBuilder();
+        texts.forEach(all::append);
+        ByteBuffer bytes = ByteBuffer.wrap(all.toString().getBytes(StandardCharsets.UTF_8));
+        while (bytes.hasRemaining()) {
+            channel.write(bytes);
+        }
+        channel.force(false);
     }
 
     private void addPending(OutboxMessage m) {

@@ -60,7 +60,8 @@ class AuthenticationTest {
         Future<HttpResponse<Buffer>> call = harness.enquire(t, ENQUIRY);
         call.onComplete(ctx.succeeding(response -> ctx.verify(() -> {
             assertError(response, 401, "unauthorized");
-            org.junit.jupiter.api.Assertions.assertTrue(AUDIT.entries().isEmpty(), "a 401 has no caller to audit");
+            org.junit.jupiter.api.Assertions.assertTrue(AUDIT.entries().stream().noneMatch(e -> e.caller() == null),
+                    "a 401 has no caller to audit");
             ctx.completeNow();
         })));
     }
@@ -123,6 +124,20 @@ class AuthenticationTest {
     void tokenWithoutRoleGets401(VertxTestContext ctx) {
         expect401(ctx, i -> i.sign(new JsonObject().put("agency", "social-services").put("authority", "leeds"),
                 TestIssuer.ISSUER, TestIssuer.AUDIENCE, 600));
+    }
+
+    @Test
+    void aTokenAcceptedOnceIsRefusedOnceItHasExpired(Vertx vertx, VertxTestContext ctx) {
+        // Verified tokens are remembered; expiry must still be checked on every use.
+        String token = harness.issuer.sign(new JsonObject().put("role", "child-worker").put("agency", "social-services")
+                .put("authority", "leeds"), TestIssuer.ISSUER, TestIssuer.AUDIENCE, 2);
+        harness.enquire(token, ENQUIRY).onComplete(ctx.succeeding(first -> ctx.verify(() -> {
+            org.junit.jupiter.api.Assertions.assertEquals(200, first.statusCode(), first.bodyAsString());
+            vertx.setTimer(3200, t -> harness.enquire(token, ENQUIRY).onComplete(ctx.succeeding(later -> ctx.verify(() -> {
+                assertError(later, 401, "unauthorized");
+                ctx.completeNow();
+            }))));
+        })));
     }
 
     @Test
