@@ -143,6 +143,31 @@ public final class ProtocolPolicy implements SharingPolicy {
         Objects.requireNonNull(caller, "caller");
         Objects.requireNonNull(declaration, "declaration");
         Objects.requireNonNull(sourceAuthority, "sourceAuthority");
+        DecisionKey key = new DecisionKey(caller, declaration.purpose(), declaration.consent(), sourceAuthority);
+        AccessDecision known = decisions.get(key);
+        if (known != null) {
+            return known;
+        }
+        AccessDecision decision = decideAfresh(caller, declaration, sourceAuthority);
+        if (decisions.size() >= MAX_REMEMBERED) {
+            decisions.clear();
+        }
+        decisions.put(key, decision);
+        return decision;
+    }
+
+    /**
+     * A decision depends on the caller, the purpose, the consent basis and the source, never on
+     * the free-text justification or the subject: the same enquiry by the same practitioner
+     * across 150 registers, or again a minute later, needs no fresh reckoning.
+     */
+    private record DecisionKey(Caller caller, Purpose purpose, ConsentBasis consent, String source) {
+    }
+
+    private static final int MAX_REMEMBERED = 4096;
+    private final Map<DecisionKey, AccessDecision> decisions = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private AccessDecision decideAfresh(Caller caller, Declaration declaration, String sourceAuthority) {
         List<Reason> reasons = new ArrayList<>();
         Tier tier = effectiveTier(caller, declaration, sourceAuthority, reasons);
         Set<String> allowed = new LinkedHashSet<>();

@@ -81,12 +81,29 @@ public final class CanonicalJsonConnector implements RegisterConnector {
     public Future<List<ChildRecord>> search(SearchRequest request) {
         Buffer body;
         try {
-            body = Buffer.buffer(QUERY_WRITER.writeValueAsBytes(new SearchQuery(request.criteria(), request.fields())));
+            body = encode(request);
         } catch (JsonProcessingException e) {
             return Future.failedFuture(RegisterFailure.error("could not encode the query"));
         }
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(basePath + "/search");
         return call.exchange(options, body, request.deadline(), "application/json").compose(this::parse);
+    }
+
+    /**
+     * The last query encoded on this thread. An enquiry sends the same criteria and, mostly, the
+     * same fields to every register of this dialect, one after the other on one event loop: at
+     * national scale that is one encoding instead of 150.
+     */
+    private static final ThreadLocal<Object[]> LAST_QUERY = new ThreadLocal<>();
+
+    private static Buffer encode(SearchRequest request) throws JsonProcessingException {
+        Object[] last = LAST_QUERY.get();
+        if (last != null && last[0] == request.criteria() && last[1].equals(request.fields())) {
+            return ((Buffer) last[2]).copy();
+        }
+        Buffer body = Buffer.buffer(QUERY_WRITER.writeValueAsBytes(new SearchQuery(request.criteria(), request.fields())));
+        LAST_QUERY.set(new Object[] {request.criteria(), request.fields(), body});
+        return body.copy();
     }
 
     private Future<List<ChildRecord>> parse(Buffer body) {
