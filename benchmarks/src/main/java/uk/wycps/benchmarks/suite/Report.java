@@ -51,7 +51,8 @@ final class Report {
     }
 
     void command(String mode, ChildJvm jvm) {
-        commands.putIfAbsent(mode, String.join(" ", jvm.command).replaceAll("-cp \\S+", "-cp benchmarks.jar"));
+        commands.putIfAbsent(mode, String.join(" ", jvm.command).replaceAll("-cp \\S+", "-cp benchmarks.jar")
+                .replaceAll("\\S*/bin/java ", "java "));
     }
 
     void note(String note) {
@@ -174,7 +175,10 @@ final class Report {
                 g.ms(99) - slowest <= 20 && g.errors() == 0 && g.incomplete() <= 0.01 * g.sent()));
     }
 
+    private long maxHeapSampled;
+
     void heap(String what, JsonObject stats) {
+        maxHeapSampled = Math.max(maxHeapSampled, stats.getLong("heapSampledMax"));
         heaps.add(f("| %s | %.0f | %.0f | %.0f | %d | %d |", what, stats.getLong("heapSampledMax") / 1048576.0,
                 stats.getLong("heapPoolPeaks") / 1048576.0, stats.getLong("heapMax") / 1048576.0,
                 stats.getLong("gcCount"), stats.getLong("gcMs")));
@@ -196,9 +200,9 @@ final class Report {
             body.append("| JVM | heap used, sampled max MB | sum of heap pools' peaks MB (upper bound) | max heap MB | GCs | GC ms |\n");
             body.append("| --- | ---: | ---: | ---: | ---: | ---: |\n");
             heaps.forEach(h -> body.append(h).append('\n'));
-            boolean under = heaps.stream().allMatch(h -> true);
-            targets.add(target("Heap under 512 MB throughout", "every system-under-test JVM ran with `-Xmx512m` and "
-                    + "finished without an OutOfMemoryError; peaks above", under));
+            targets.add(target("Heap under 512 MB throughout (gateway JVMs run with `-Xmx512m`)",
+                    f("highest heap used, sampled every 20 ms: **%.0f MB**", maxHeapSampled / 1048576.0),
+                    maxHeapSampled < 512L * 1024 * 1024));
         }
         row("load average at end (1, 5, 15 min)", loadavg());
     }

@@ -44,7 +44,8 @@ public final class Suite {
     final Path doc;
     final Report report = new Report();
     final Vertx vertx = Vertx.vertx();
-    final String token;
+    /** Fifty practitioners' tokens, used in turn (the gateway remembers a verified token until it expires). */
+    final List<String> tokens = new ArrayList<>();
     final List<Buffer> bodies = new ArrayList<>();
     final String sutCpus;
     final String loadCpus;
@@ -71,8 +72,10 @@ public final class Suite {
         boolean pin = machineCpus >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset")) && !Boolean.getBoolean("nopin");
         sutCpus = pin ? String.valueOf(machineCpus - 1) : null;
         loadCpus = pin ? "0" : null;
-        token = DemoKeys.mint(vertx, "bench-worker", "child-worker", "social-services", "leeds",
-                List.of("cross-authority:*"), 24 * 3600);
+        for (int i = 0; i < 50; i++) {
+            tokens.add(DemoKeys.mint(vertx, "bench-worker-" + i, "child-worker", "social-services", "leeds",
+                    List.of("cross-authority:*"), 24 * 3600));
+        }
         SyntheticPopulation population = SyntheticPopulation.generate(MockOptions.DEFAULT_SEED,
                 MockOptions.DEFAULT_CHILDREN);
         Random random = new Random(9);
@@ -370,7 +373,7 @@ public final class Suite {
 
     LoadGenerator.Request authorised(long i) {
         LoadGenerator.Request r = plain(i);
-        r.headers().set("Authorization", "Bearer " + token);
+        r.headers().set("Authorization", "Bearer " + tokens.get((int) (i % tokens.size())));
         return r;
     }
 
