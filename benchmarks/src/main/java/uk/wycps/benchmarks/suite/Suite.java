@@ -105,6 +105,14 @@ public final class Suite {
                 case "--quick" -> settings = Settings.quick();
                 case "--doc" -> doc = Path.of(args[++i]);
                 case "--work" -> work = Path.of(args[++i]);
+                case "--probe-national" -> {
+                    // --probe-national MODE RATE SECONDS: one system under test, 150 simulated registers, 5 s rounds
+                    deleteTree(work);
+                    Files.createDirectories(work);
+                    new Suite(settings, work, doc).probeNational(args[i + 1], Double.parseDouble(args[i + 2]),
+                            Integer.parseInt(args[i + 3]));
+                    System.exit(0);
+                }
                 case "--probe" -> {
                     // --probe MODE RATE SECONDS: one system under test, five 5 ms registers, 5 s rounds
                     deleteTree(work);
@@ -211,6 +219,23 @@ public final class Suite {
                 for (int t = 0; t < seconds; t += 5) {
                     measure(mode + " probe", sut, registers, rate, 5000, gateway ? this::authorised : this::plain,
                             gateway ? Suite::completeOf : null);
+                }
+            }
+        }
+    }
+
+    void probeNational(String mode, double rate, int seconds) throws Exception {
+        int n = s.nationalCount;
+        try (ChildJvm registers = ChildJvm.start("sim-registers", loadCpus, List.of("-Xmx1g"), RegistersMain.class,
+                List.of("sim", String.valueOf(n), "150"), work.resolve("sim-registers.log"))) {
+            Path regFile = registersFile("national", new JsonObject(registers.ready));
+            Path policy = nationalPolicy(SimRegisters.names(n));
+            boolean gateway = mode.startsWith("gateway");
+            try (ChildJvm sut = sut(mode, List.of("-Xmx512m", "-Xms512m", "-XX:+UseG1GC", "-XX:+AlwaysPreTouch"), regFile,
+                    gateway ? policy : null)) {
+                for (int t = 0; t < seconds; t += 5) {
+                    measure(mode + " probe", sut, registers, rate, 5000, gateway ? this::authorised : this::plain,
+                            gateway ? Suite::completeOf : Suite::rawCompleteOf);
                 }
             }
         }
