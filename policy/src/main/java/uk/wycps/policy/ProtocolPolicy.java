@@ -143,7 +143,8 @@ public final class ProtocolPolicy implements SharingPolicy {
         Objects.requireNonNull(caller, "caller");
         Objects.requireNonNull(declaration, "declaration");
         Objects.requireNonNull(sourceAuthority, "sourceAuthority");
-        DecisionKey key = new DecisionKey(caller, declaration.purpose(), declaration.consent(), sourceAuthority);
+        DecisionKey key = new DecisionKey(caller.role(), caller.agency(), caller.authority(), caller.authorisations(),
+                declaration.purpose(), declaration.consent(), sourceAuthority);
         AccessDecision known = decisions.get(key);
         if (known != null) {
             return known;
@@ -157,11 +158,13 @@ public final class ProtocolPolicy implements SharingPolicy {
     }
 
     /**
-     * A decision depends on the caller, the purpose, the consent basis and the source, never on
-     * the free-text justification or the subject: the same enquiry by the same practitioner
-     * across 150 registers, or again a minute later, needs no fresh reckoning.
+     * A decision depends on the caller's role, agency, authority and grants, the purpose, the
+     * consent basis and the source: never on who the practitioner is, the free-text
+     * justification or the child. So every practitioner of one kind shares one decision per
+     * register, and an enquiry across 150 registers needs no fresh reckoning.
      */
-    private record DecisionKey(Caller caller, Purpose purpose, ConsentBasis consent, String source) {
+    private record DecisionKey(Role role, Agency agency, String authority, Set<String> authorisations, Purpose purpose,
+            ConsentBasis consent, String source) {
     }
 
     private static final int MAX_REMEMBERED = 4096;
