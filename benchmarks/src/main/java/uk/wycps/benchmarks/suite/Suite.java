@@ -44,7 +44,10 @@ public final class Suite {
     final Path doc;
     final Report report = new Report();
     final Vertx vertx = Vertx.vertx();
-    /** Fifty practitioners' tokens, used in turn (the gateway remembers a verified token until it expires). */
+    /**
+     * Fifty practitioners' tokens ({@code -Dsuite.tokens=N}), used in turn (the gateway remembers
+     * a verified token until it expires).
+     */
     final List<String> tokens = new ArrayList<>();
     final List<Buffer> bodies = new ArrayList<>();
     final String sutCpus;
@@ -72,7 +75,7 @@ public final class Suite {
         boolean pin = machineCpus >= 2 && Files.isExecutable(Path.of("/usr/bin/taskset")) && !Boolean.getBoolean("nopin");
         sutCpus = pin ? String.valueOf(machineCpus - 1) : null;
         loadCpus = pin ? "0" : null;
-        for (int i = 0; i < 50; i++) {
+        for (int i = 0; i < Integer.getInteger("suite.tokens", 50); i++) {
             tokens.add(DemoKeys.mint(vertx, "bench-worker-" + i, "child-worker", "social-services", "leeds",
                     List.of("cross-authority:*"), 24 * 3600));
         }
