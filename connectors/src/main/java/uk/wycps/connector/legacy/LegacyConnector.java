@@ -67,9 +67,7 @@ public final class LegacyConnector implements RegisterConnector {
     private final String fieldsParam;
     private final String recordPath;
     private final int maxConcurrentCalls;
-    private final HttpMethod enquiryMethod;
-    private final String enquiryPath;
-    private final String checkpointPath;
+    private final MappedJsonAccess.Writes writes;
 
     public LegacyConnector(Vertx vertx, RegisterSettings settings) {
         this.settings = settings;
@@ -91,11 +89,7 @@ public final class LegacyConnector implements RegisterConnector {
         if (maxConcurrentCalls < 1 || maxIds < 1) {
             throw new IllegalArgumentException("register '" + a + "': maxConcurrentCalls and search.maxIds must be positive");
         }
-        JsonObject enquiry = options.getJsonObject("enquiry");
-        this.enquiryMethod = HttpDialectSupport.writeMethod(enquiry, a);
-        this.enquiryPath = enquiry == null ? null : HttpDialectSupport.template(enquiry, "path", null, a);
-        JsonObject checkpoint = options.getJsonObject("checkpoint");
-        this.checkpointPath = checkpoint == null ? null : HttpDialectSupport.template(checkpoint, "path", null, a);
+        this.writes = MappedJsonAccess.Writes.fromOptions(options, a);
         this.client = RegisterHttpClients.create(vertx, settings);
         this.call = new BoundedHttpCall(vertx, client, settings.maxResponseBytes());
         this.basePath = RegisterHttpClients.basePath(settings);
@@ -227,7 +221,7 @@ public final class LegacyConnector implements RegisterConnector {
 
     @Override
     public Future<Void> recordEnquiry(String recordId, EnquiryHistoryEntry entry, Deadline deadline) {
-        return MappedJsonAccess.writeEnquiry(call, basePath, enquiryMethod, enquiryPath, mapping, recordId, entry, deadline);
+        return writes.recordEnquiry(call, basePath, mapping, recordId, entry, deadline);
     }
 
     @Override
@@ -237,10 +231,7 @@ public final class LegacyConnector implements RegisterConnector {
 
     @Override
     public Future<Void> publishCheckpoint(AuditCheckpoint checkpoint, Deadline deadline) {
-        if (checkpointPath == null) {
-            return RegisterConnector.super.publishCheckpoint(checkpoint, deadline);
-        }
-        return HttpDialectSupport.publishCheckpoint(call, basePath, checkpointPath, checkpoint, deadline);
+        return writes.publishCheckpoint(call, basePath, checkpoint, deadline);
     }
 
     @Override

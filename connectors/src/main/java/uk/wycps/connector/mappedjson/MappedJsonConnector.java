@@ -60,9 +60,7 @@ public final class MappedJsonConnector implements RegisterConnector {
     private final String fieldsParam;
     private final String recordsPath;
     private final int maxRecords;
-    private final HttpMethod enquiryMethod;
-    private final String enquiryPath;
-    private final String checkpointPath;
+    private final MappedJsonAccess.Writes writes;
 
     public MappedJsonConnector(Vertx vertx, RegisterSettings settings) {
         this.settings = settings;
@@ -78,11 +76,7 @@ public final class MappedJsonConnector implements RegisterConnector {
             throw new IllegalArgumentException("register '" + a + "': search.recordsPath is required");
         }
         this.maxRecords = search.getInteger("maxRecords", DEFAULT_MAX_RECORDS);
-        JsonObject enquiry = options.getJsonObject("enquiry");
-        this.enquiryMethod = HttpDialectSupport.writeMethod(enquiry, a);
-        this.enquiryPath = enquiry == null ? null : HttpDialectSupport.template(enquiry, "path", null, a);
-        JsonObject checkpoint = options.getJsonObject("checkpoint");
-        this.checkpointPath = checkpoint == null ? null : HttpDialectSupport.template(checkpoint, "path", null, a);
+        this.writes = MappedJsonAccess.Writes.fromOptions(options, a);
         this.client = RegisterHttpClients.create(vertx, settings);
         this.call = new BoundedHttpCall(vertx, client, settings.maxResponseBytes());
         this.basePath = RegisterHttpClients.basePath(settings);
@@ -168,7 +162,7 @@ public final class MappedJsonConnector implements RegisterConnector {
 
     @Override
     public Future<Void> recordEnquiry(String recordId, EnquiryHistoryEntry entry, Deadline deadline) {
-        return writeEnquiry(call, basePath, enquiryMethod, enquiryPath, mapping, recordId, entry, deadline);
+        return writes.recordEnquiry(call, basePath, mapping, recordId, entry, deadline);
     }
 
     static Future<Void> writeEnquiry(BoundedHttpCall call, String basePath, HttpMethod method, String template,
@@ -195,10 +189,7 @@ public final class MappedJsonConnector implements RegisterConnector {
 
     @Override
     public Future<Void> publishCheckpoint(AuditCheckpoint checkpoint, Deadline deadline) {
-        if (checkpointPath == null) {
-            return RegisterConnector.super.publishCheckpoint(checkpoint, deadline);
-        }
-        return HttpDialectSupport.publishCheckpoint(call, basePath, checkpointPath, checkpoint, deadline);
+        return writes.publishCheckpoint(call, basePath, checkpoint, deadline);
     }
 
     @Override
