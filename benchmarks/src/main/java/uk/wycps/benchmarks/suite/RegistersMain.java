@@ -3,6 +3,8 @@ package uk.wycps.benchmarks.suite;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import uk.wycps.mock.FaultSettings;
 import uk.wycps.mock.MockFederation;
@@ -15,7 +17,8 @@ import uk.wycps.mock.MockRegisters;
  * (synthetic data, default seed and size, all on {@code canonical-json}, ephemeral ports) each
  * answering after a fixed delay. {@code sim COUNT SEED}: {@link SimRegisters}. Prints
  * {@code READY <json: authority to base URL>}, then serves {@link JvmStats} commands on stdin
- * ({@code sim-reset} / {@code sim-stats} for the simulated registers' own latencies).
+ * ({@code sim-reset} / {@code sim-stats} for the simulated registers' own latencies;
+ * {@code reset-history} to forget the enquiry history the mock registers were sent).
  */
 public final class RegistersMain {
 
@@ -24,12 +27,14 @@ public final class RegistersMain {
         Vertx vertx = Vertx.vertx();
         JsonObject bases = new JsonObject();
         SimRegisters sim = null;
+        List<MockRegister> mocks = new ArrayList<>();
         if (args[0].equals("mock")) {
             long latency = Long.parseLong(args[1]);
             MockFederation federation = SutMain.await(MockRegisters.start(vertx, MockOptions.defaults()
                     .withEphemeralPorts().withCanonicalDialect().withFaults(FaultSettings.latency(latency))));
             for (MockRegister r : federation.registers()) {
                 bases.put(r.authority(), r.baseUrl().toString());
+                mocks.add(r);
             }
         } else {
             int count = Integer.parseInt(args[1]);
@@ -47,6 +52,11 @@ public final class RegistersMain {
         System.out.flush();
         SimRegisters simulated = sim;
         JvmStats.serveCommands(cmd -> {
+            if (cmd.equals("reset-history")) {
+                // each system under test starts from the same registers: no enquiry history from the last one
+                mocks.forEach(MockRegister::clearEnquiryHistory);
+                return null;
+            }
             if (simulated == null) {
                 return null;
             }

@@ -56,13 +56,13 @@ public final class Suite {
     /** Durations and rates; {@code --quick} divides the durations to check the harness. */
     record Settings(int warmupRounds, long warmupMs, long stepMs, long drainMs, double stepFactor, int maxSteps, long steadyMs,
             long hungMs, double hungRate, int hungDeadlineMs, long nationalMs, int nationalCount, double nationalRate,
-            int auditEntries) {
+            int auditEntries, double warmRateNoop, double warmRateFanOut) {
         static Settings full() {
-            return new Settings(3, 4000, 4000, 3000, 1.5, 12, 12_000, 15_000, 40, 500, 15_000, 150, 100, 100_000);
+            return new Settings(6, 5000, 4000, 3000, 1.5, 12, 12_000, 15_000, 40, 500, 15_000, 150, 100, 100_000, 2000, 300);
         }
 
         static Settings quick() {
-            return new Settings(2, 1500, 1500, 3000, 2.0, 6, 2000, 3000, 40, 500, 3000, 150, 100, 10_000);
+            return new Settings(2, 1500, 1500, 3000, 2.0, 6, 2000, 3000, 40, 500, 3000, 150, 100, 10_000, 500, 100);
         }
     }
 
@@ -159,28 +159,41 @@ public final class Suite {
                 List.of("mock", "5"), work.resolve("registers.log"))) {
             Path regFile = registersFile("five", new JsonObject(registers.ready));
             report.note("Five mock registers (canonical-json, 500 synthetic children each, default seed), fixed 5 ms answer delay.");
+            // One system under test at a time, each against registers with no enquiry history (the
+            // gateway's own history entries would otherwise make the next system's answers larger).
             ChildJvm noop = sut("noop", sutJvm, regFile, null);
-            saturation.put("noop", stepLoad("no-op server", noop, registers, 1000, this::plain, null));
+            saturation.put("noop", stepLoad("no-op server", noop, registers, 1000, s.warmRateNoop, this::plain, null));
             noop.close();
             ChildJvm raw = sut("raw", sutJvm, regFile, null);
-            saturation.put("raw", stepLoad("raw fan-out proxy", raw, registers, 250, this::plain, Suite::rawCompleteOf));
+            saturation.put("raw", stepLoad("raw fan-out proxy", raw, registers, 250, s.warmRateFanOut, this::plain,
+                    Suite::rawCompleteOf));
+            raw.close();
+            registers.command("reset-history");
             ChildJvm mem = sut("gateway-mem", sutJvm, regFile, null);
-            saturation.put("gateway-mem", stepLoad("gateway (in-memory audit)", mem, registers, 50, this::authorised,
-                    Suite::completeOf));
+            saturation.put("gateway-mem", stepLoad("gateway (in-memory audit)", mem, registers, 50, s.warmRateFanOut,
+                    this::authorised, Suite::completeOf));
+            mem.close();
+            registers.command("reset-history");
             ChildJvm file = sut("gateway-file", sutJvm, regFile, null);
-            saturation.put("gateway-file", stepLoad("gateway (file audit)", file, registers, 50, this::authorised,
-                    Suite::completeOf));
+            saturation.put("gateway-file", stepLoad("gateway (file audit)", file, registers, 50, s.warmRateFanOut,
+                    this::authorised, Suite::completeOf));
             file.close();
             report.saturation(saturation);
             progress(t0, "saturation done");
 
-            // Half of the gateway's saturation, the same rate for the raw proxy and the gateway.
+            // Half of the gateway's saturation, the same rate for the raw proxy and the gateway, each
+            // freshly started and warmed up the same way.
             double half = Math.max(10, Math.floor(saturation.get("gateway-mem").best().result().goodput() / 2));
+            raw = sut("raw", sutJvm, regFile, null);
+            warm(raw, s.warmRateFanOut, this::plain);
             Step rawHalf = measure("raw fan-out proxy @ half", raw, registers, half, s.steadyMs, this::plain, Suite::rawCompleteOf);
+            raw.close();
+            registers.command("reset-history");
+            mem = sut("gateway-mem", sutJvm, regFile, null);
+            warm(mem, s.warmRateFanOut, this::authorised);
             Step memHalf = measure("gateway (in-memory audit) @ half", mem, registers, half, s.steadyMs,
                     this::authorised, Suite::completeOf);
             report.half(half, rawHalf, memHalf);
-            raw.close();
             progress(t0, "half saturation done");
 
             // One register hung.
@@ -326,9 +339,9 @@ public final class Suite {
         return jvm;
     }
 
-    Series stepLoad(String label, ChildJvm sut, ChildJvm registers, double startRate,
+    Series stepLoad(String label, ChildJvm sut, ChildJvm registers, double startRate, double warmRate,
             LongFunction<LoadGenerator.Request> requests, Function<Buffer, String> classifier) throws Exception {
-        warm(sut, startRate, requests);
+        warm(sut, warmRate, requests);
         List<Step> steps = new ArrayList<>();
         Step best = null;
         Step sustained = null;
