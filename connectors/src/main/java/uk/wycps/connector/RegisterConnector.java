@@ -33,6 +33,29 @@ public interface RegisterConnector {
     Future<Void> recordEnquiry(String recordId, EnquiryHistoryEntry entry, Deadline deadline);
 
     /**
+     * Adds several entries, in order, all by the one deadline; fails if any could not be
+     * recorded (those recorded before stay recorded, and resending is idempotent). The default
+     * sends them one at a time; a dialect whose register takes a batch in one exchange
+     * overrides it and {@link #historyBatchSize()}, which is what lets a busy register's history
+     * keep up with the enquiries.
+     */
+    default Future<Void> recordEnquiries(List<HistoryDelivery> deliveries, Deadline deadline) {
+        Future<Void> chain = Future.succeededFuture();
+        for (HistoryDelivery d : deliveries) {
+            chain = chain.compose(v -> recordEnquiry(d.recordId(), d.entry(), deadline));
+        }
+        return chain;
+    }
+
+    /**
+     * How many entries the gateway should hand {@link #recordEnquiries} at once: 1 unless the
+     * register takes them in one exchange (one at a time, many could outlast one deadline).
+     */
+    default int historyBatchSize() {
+        return 1;
+    }
+
+    /**
      * Gives the register a signed head of the gateway's audit chain to keep (H2), so that the
      * gateway's operator alone cannot rewrite history unnoticed. Idempotent on the index. A
      * dialect without a place for checkpoints fails with a {@link RegisterFailure} of kind

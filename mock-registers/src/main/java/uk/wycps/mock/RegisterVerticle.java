@@ -23,6 +23,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import uk.wycps.connector.SearchCriteria;
 import uk.wycps.connector.AuditCheckpoint;
+import uk.wycps.connector.HistoryDelivery;
+import uk.wycps.connector.canonicaljson.CanonicalJsonConnector;
 import uk.wycps.record.CanonicalFields;
 import uk.wycps.record.ChildRecord;
 import uk.wycps.record.EnquiryHistoryEntry;
@@ -46,6 +48,11 @@ final class RegisterVerticle extends VerticleBase {
     private static final String FAULT_KEY = "mock.fault";
     private static final ObjectReader QUERY_READER = RecordJson.mapper().readerFor(SearchQuery.class);
     private static final ObjectReader ENTRY_READER = RecordJson.mapper().readerFor(EnquiryHistoryEntry.class);
+    private static final ObjectReader BATCH_READER = RecordJson.mapper().readerFor(HistoryBatch.class);
+
+    /** {@code POST /enquiries}: up to {@link CanonicalJsonConnector#MAX_BATCH} entries at once. */
+    record HistoryBatch(List<HistoryDelivery> entries) {
+    }
     private static final ObjectReader CHECKPOINT_READER = RecordJson.mapper().readerFor(AuditCheckpoint.class);
     private static final ObjectWriter CHECKPOINTS_WRITER = RecordJson.mapper().writer();
     private static final ObjectWriter STATISTICS_WRITER = RecordJson.mapper().writerFor(
@@ -86,7 +93,9 @@ final class RegisterVerticle extends VerticleBase {
             case MockDialects.CANONICAL_JSON -> {
                 router.route("/search").handler(this::injectFaults);
                 router.route("/records/*").handler(this::injectFaults);
+                router.route("/enquiries").handler(this::injectFaults);
                 router.post("/search").handler(this::search);
+                router.post("/enquiries").handler(this::recordEnquiries);
                 router.put("/records/:recordId/enquiries/:entryId").handler(this::recordEnquiry);
             }
             case MockDialects.MAPPED_JSON -> new MappedJsonRoutes(this, register, MappedJsonRoutes.Style.CALDERDALE).mount(router);
@@ -344,6 +353,44 @@ final class RegisterVerticle extends VerticleBase {
         } catch (IOException e) {
             error(ctx, 500, "internal-error", "the register failed", null);
         }
+    }
+
+    /**
+     * Records a batch of entries: all or none are taken (a bad entry or a record this register
+     * does not hold refuses the whole batch), each idempotently on its entry id.
+     */
+    private void recordEnquiries(RoutingContext ctx) {
+        HistoryBatch batch;
+        try {
+            Buffer b = ctx.body().buffer();
+            batch = b == null || b.length() == 0 ? null : BATCH_READER.readValue(b.getBytes());
+        } catch (IOException | RuntimeException e) {
+            batch = null;
+        }
+        if (batch == null || batch.entries() == null || batch.entries().isEmpty()
+                || batch.entries().size() > CanonicalJsonConnector.MAX_BATCH) {
+            error(ctx, 400, "invalid-entries", "the body must hold 1 to " + CanonicalJsonConnector.MAX_BATCH
+                    + " entries, each a recordId and an enquiry-history entry", "entries");
+            return;
+        }
+        for (int i = 0; i < batch.entries().size(); i++) {
+            HistoryDelivery d = batch.entries().get(i);
+            String entryId = d.entry().entryId();
+            if (entryId == null || entryId.isBlank() || entryId.length() > 128) {
+                error(ctx, 400, "invalid-entry", "entryId must be 1 to 128 characters", "entries[" + i + "].entry.entryId");
+                return;
+            }
+            if (!register.holds(d.recordId())) {
+                error(ctx, 404, "unknown-record", "this register holds no such record", "entries[" + i + "].recordId");
+                return;
+            }
+        }
+        int stored = 0;
+        for (HistoryDelivery d : batch.entries()) {
+            register.countEnquiryDelivery();
+            stored += register.addEnquiry(d.recordId(), d.entry()) ? 1 : 0;
+        }
+        answer(ctx, 200, new JsonObject().put("recorded", stored).toBuffer());
     }
 
     private void recordEnquiry(RoutingContext ctx) {

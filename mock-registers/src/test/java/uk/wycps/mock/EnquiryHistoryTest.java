@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import uk.wycps.connector.Deadline;
+import uk.wycps.connector.HistoryDelivery;
 import uk.wycps.connector.RegisterFailure;
 import uk.wycps.connector.SearchCriteria;
 import uk.wycps.connector.canonicaljson.CanonicalJsonConnector;
@@ -125,6 +126,69 @@ class EnquiryHistoryTest {
                 .compose(a -> {
                     ctx.verify(() -> assertEquals(400, a.status()));
                     return http.send(register, HttpMethod.PUT, uri, "nope");
+                })
+                .onComplete(ctx.succeeding(a -> ctx.verify(() -> {
+                    assertEquals(400, a.status());
+                    assertTrue(register.enquiryHistory(recordId).isEmpty());
+                    ctx.completeNow();
+                })));
+    }
+
+    /**
+     * Verifies that the connector records a batch in one exchange per hundred entries, each once
+     * even when the batch is sent again, and that a search answer carries only the record's most
+     * recent {@link MockRegister#SERVED_ENQUIRY_HISTORY} entries, in arrival order.
+     */
+    @Test
+    void aBatchIsRecordedOnceAndAnswersCarryTheMostRecentEntries(Vertx vertx, VertxTestContext ctx) {
+        ChildRecord child = register.records().get(40);
+        ChildRecord other = register.records().get(41);
+        List<HistoryDelivery> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            batch.add(new HistoryDelivery(i % 2 == 0 ? child.recordId() : other.recordId(), entry("b-" + i)));
+        }
+        CanonicalJsonConnector connector = RawHttp.connector(vertx, register);
+        long deliveriesBefore = register.enquiryDeliveries();
+        connector.recordEnquiries(batch, Deadline.afterMillis(5000))
+                .compose(v -> connector.recordEnquiries(batch.subList(0, 10), Deadline.afterMillis(5000)))
+                .compose(v -> connector.search(RawHttp.request(new SearchCriteria(child.givenName(), child.familyName(),
+                        null, null, child.dateOfBirth(), null, null), Set.of("enquiryHistory"), 2000)))
+                .onComplete(ctx.succeeding(found -> ctx.verify(() -> {
+                    assertEquals(150 + 10, register.enquiryDeliveries() - deliveriesBefore);
+                    List<EnquiryHistoryEntry> kept = register.enquiryHistory(child.recordId());
+                    assertEquals(75, kept.size());
+                    assertEquals(75, register.enquiryHistory(other.recordId()).size());
+                    ChildRecord served = found.stream().filter(r -> r.recordId().equals(child.recordId()))
+                            .findFirst().orElseThrow();
+                    assertEquals(kept.subList(75 - MockRegister.SERVED_ENQUIRY_HISTORY, 75), served.enquiryHistory());
+                    assertEquals(entry("b-148"), served.enquiryHistory().get(MockRegister.SERVED_ENQUIRY_HISTORY - 1));
+                    connector.close();
+                    ctx.completeNow();
+                })));
+    }
+
+    /** Verifies that a batch naming a record the register does not hold, or holding a bad entry, is refused whole. */
+    @Test
+    void aBadBatchIsRefusedWhole(VertxTestContext ctx) throws Exception {
+        String recordId = register.records().get(60).recordId();
+        String good = "{\"recordId\":\"" + recordId + "\",\"entry\":" + RecordJson.mapper().writeValueAsString(entry("w-1")) + "}";
+        String unknown = "{\"recordId\":\"KI-999999\",\"entry\":" + RecordJson.mapper().writeValueAsString(entry("w-2")) + "}";
+        String noId = "{\"recordId\":\"" + recordId + "\",\"entry\":{\"enquiryId\":\"x\"}}";
+        http.send(register, HttpMethod.POST, "/enquiries", "{\"entries\":[" + good + "," + unknown + "]}")
+                .compose(a -> {
+                    ctx.verify(() -> {
+                        assertEquals(404, a.status());
+                        assertEquals("entries[1].recordId", a.json().getString("field"));
+                    });
+                    return http.send(register, HttpMethod.POST, "/enquiries", "{\"entries\":[" + good + "," + noId + "]}");
+                })
+                .compose(a -> {
+                    ctx.verify(() -> assertEquals(400, a.status()));
+                    return http.send(register, HttpMethod.POST, "/enquiries", "{\"entries\":[]}");
+                })
+                .compose(a -> {
+                    ctx.verify(() -> assertEquals(400, a.status()));
+                    return http.send(register, HttpMethod.POST, "/enquiries", "[" + good + "]");
                 })
                 .onComplete(ctx.succeeding(a -> ctx.verify(() -> {
                     assertEquals(400, a.status());

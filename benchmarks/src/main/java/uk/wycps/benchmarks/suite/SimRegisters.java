@@ -118,8 +118,8 @@ public final class SimRegisters {
 
             private void handle(HttpServerRequest req) {
                 String path = req.path();
-                if (req.method() == io.vertx.core.http.HttpMethod.PUT) {
-                    // enquiry-history notices and audit checkpoints: kept by nobody, acknowledged
+                if (req.method() == io.vertx.core.http.HttpMethod.PUT || path.endsWith("/enquiries")) {
+                    // enquiry-history notices (one or a batch) and audit checkpoints: kept by nobody, acknowledged
                     req.body().onComplete(ar -> req.response().putHeader("Content-Type", "application/json").end("{}"));
                     return;
                 }

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.Deadline;
+import uk.wycps.connector.HistoryDelivery;
 import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.RegisterFailure;
 import uk.wycps.connector.RegisterSettings;
@@ -36,6 +37,8 @@ import uk.wycps.record.RecordJson;
  *       {@code {"records": [...]}};</li>
  *   <li>{@code PUT {base}/records/{recordId}/enquiries/{entryId}} records an enquiry-history
  *       entry, idempotently;</li>
+ *   <li>{@code POST {base}/enquiries} with {@code {"entries": [{"recordId": ..., "entry": {...}}]}}
+ *       records up to {@link #MAX_BATCH} entries in one exchange, idempotently on each entry id;</li>
  *   <li>{@code PUT {base}/audit-checkpoints/{index}} keeps a signed head of the gateway's audit
  *       chain, idempotently.</li>
  * </ul>
@@ -48,6 +51,7 @@ public final class CanonicalJsonConnector implements RegisterConnector {
     private static final ObjectReader ANSWER_READER = RecordJson.mapper().readerFor(SearchAnswer.class);
     private static final ObjectWriter QUERY_WRITER = RecordJson.mapper().writerFor(SearchQuery.class);
     private static final ObjectWriter ENTRY_WRITER = RecordJson.mapper().writerFor(EnquiryHistoryEntry.class);
+    private static final ObjectWriter BATCH_WRITER = RecordJson.mapper().writerFor(HistoryBatch.class);
     private static final ObjectWriter CHECKPOINT_WRITER = RecordJson.mapper().writerFor(AuditCheckpoint.class);
 
     private final Vertx vertx;
@@ -67,6 +71,13 @@ public final class CanonicalJsonConnector implements RegisterConnector {
     /** What the register is sent. */
     record SearchQuery(SearchCriteria criteria, Set<String> fields) {
     }
+
+    /** Entries recorded in one exchange. */
+    record HistoryBatch(List<HistoryDelivery> entries) {
+    }
+
+    /** The most entries sent in one exchange; a longer list goes as several. */
+    public static final int MAX_BATCH = 100;
 
     /** What the register answers. */
     record SearchAnswer(List<ChildRecord> records) {
@@ -137,6 +148,32 @@ public final class CanonicalJsonConnector implements RegisterConnector {
         }
         String uri = basePath + "/records/" + urlSegment(recordId) + "/enquiries/" + urlSegment(entry.entryId());
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.PUT).setURI(uri);
+        return call.exchange(options, body, deadline, "application/json").mapEmpty();
+    }
+
+    @Override
+    public int historyBatchSize() {
+        return MAX_BATCH;
+    }
+
+    @Override
+    public Future<Void> recordEnquiries(List<HistoryDelivery> deliveries, Deadline deadline) {
+        Future<Void> chain = Future.succeededFuture();
+        for (int from = 0; from < deliveries.size(); from += MAX_BATCH) {
+            List<HistoryDelivery> part = deliveries.subList(from, Math.min(deliveries.size(), from + MAX_BATCH));
+            chain = chain.compose(v -> recordBatch(part, deadline));
+        }
+        return chain;
+    }
+
+    private Future<Void> recordBatch(List<HistoryDelivery> part, Deadline deadline) {
+        Buffer body;
+        try {
+            body = Buffer.buffer(BATCH_WRITER.writeValueAsBytes(new HistoryBatch(part)));
+        } catch (JsonProcessingException e) {
+            return Future.failedFuture(RegisterFailure.error("could not encode the entries"));
+        }
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(basePath + "/enquiries");
         return call.exchange(options, body, deadline, "application/json").mapEmpty();
     }
 

@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -27,6 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.wycps.connector.Deadline;
+import uk.wycps.connector.HistoryDelivery;
 import uk.wycps.connector.RegisterConnector;
 import uk.wycps.gateway.durable.GroupCommit;
 
@@ -37,7 +39,8 @@ import uk.wycps.gateway.durable.GroupCommit;
  * {@code queued} and {@code acked} lines; on open it is replayed and compacted to what is still
  * pending.
  *
- * <p>Each register is served in order, one message at a time, with exponential back-off and
+ * <p>Each register is served in order, one send at a time (a checkpoint, or up to
+ * {@link #MAX_BATCH} enquiry-history entries in one exchange), with exponential back-off and
  * jitter after a failure, so a register that comes back is not flooded. Registers de-duplicate
  * on the message id, so a message resent after a crash between the register's answer and the
  * journal's {@code acked} line is still recorded once.
@@ -113,7 +116,13 @@ public final class RegisterOutbox {
                         OutboxMessage m = OutboxMessage.fromJson(json.getJsonObject("msg"));
                         pending.put(m.id(), m);
                     } else if ("acked".equals(json.getString("op"))) {
-                        pending.remove(json.getString("id"));
+                        // one id a line before batched delivery; a list of ids since
+                        JsonArray ids = json.getJsonArray("ids");
+                        if (ids == null) {
+                            pending.remove(json.getString("id"));
+                        } else {
+                            ids.forEach(pending::remove);
+                        }
                     }
                 }
             }
@@ -185,36 +194,45 @@ public final class RegisterOutbox {
         lanes.computeIfAbsent(m.authority(), a -> new Lane()).queue.add(m);
     }
 
-    /** Sends the next message of a register's lane unless one is in flight or it is backing off. */
+    /**
+     * Sends the head of a register's lane unless a send is in flight or it is backing off: a
+     * checkpoint alone, or the enquiry-history entries at the head together (at most
+     * {@link #MAX_BATCH}, and no more than the connector takes in one exchange), so a lane with a backlog catches up in a few exchanges rather than
+     * one exchange per entry.
+     */
     private void pump(String authority) {
         Lane lane = lanes.get(authority);
         if (closed || lane == null || lane.busy || lane.waiting || lane.queue.isEmpty()) {
             return;
         }
         RegisterConnector connector = connectors.get(authority);
-        OutboxMessage m = lane.queue.peek();
         if (connector == null) {
             LOG.warn("outbox: no connector for register {}; {} messages kept", authority, lane.queue.size());
             return;
         }
         lane.busy = true;
+        List<OutboxMessage> sending = lane.head(Math.max(1, Math.min(MAX_BATCH, connector.historyBatchSize())));
         Deadline deadline = Deadline.after(SEND_DEADLINE);
-        Future<Void> sent = switch (m.kind()) {
-            case ENQUIRY_HISTORY -> connector.recordEnquiry(m.recordId(), m.entry(), deadline);
-            case CHECKPOINT -> connector.publishCheckpoint(m.checkpoint(), deadline);
+        OutboxMessage first = sending.get(0);
+        Future<Void> sent = switch (first.kind()) {
+            case ENQUIRY_HISTORY -> connector.recordEnquiries(
+                    sending.stream().map(m -> new HistoryDelivery(m.recordId(), m.entry())).toList(), deadline);
+            case CHECKPOINT -> connector.publishCheckpoint(first.checkpoint(), deadline);
         };
-        sent.compose(v -> append(new JsonObject().put("op", "acked").put("id", m.id()).encode() + "\n"))
+        sent.compose(v -> append(ackedLine(sending)))
                 .onComplete(ar -> context.runOnContext(x -> {
                     lane.busy = false;
                     if (ar.succeeded()) {
-                        lane.queue.poll();
+                        for (int i = 0; i < sending.size(); i++) {
+                            lane.queue.poll();
+                        }
                         lane.failures = 0;
                         pump(authority);
                     } else {
                         lane.failures++;
                         long backoff = backoff(lane.failures);
-                        LOG.info("outbox: register {} did not take message {} ({}); retry in {} ms", authority,
-                                m.id(), ar.cause().getMessage(), backoff);
+                        LOG.info("outbox: register {} did not take {} message(s) from {} ({}); retry in {} ms", authority,
+                                sending.size(), first.id(), ar.cause().getMessage(), backoff);
                         lane.waiting = true;
                         vertx.setTimer(backoff, t -> {
                             lane.waiting = false;
@@ -222,6 +240,15 @@ public final class RegisterOutbox {
                         });
                     }
                 }));
+    }
+
+    /** The most enquiry-history entries sent to a register in one go. */
+    static final int MAX_BATCH = 100;
+
+    private static String ackedLine(List<OutboxMessage> acked) {
+        JsonArray ids = new JsonArray(new ArrayList<>(acked.size()));
+        acked.forEach(m -> ids.add(m.id()));
+        return new JsonObject().put("op", "acked").put("ids", ids).encode() + "\n";
     }
 
     private long backoff(int failures) {
@@ -251,5 +278,21 @@ public final class RegisterOutbox {
         boolean busy;
         boolean waiting;
         int failures;
+
+        /** What to send next: a checkpoint alone, or the run of history entries at the head. */
+        List<OutboxMessage> head(int most) {
+            OutboxMessage first = queue.peek();
+            if (first.kind() != OutboxMessage.Kind.ENQUIRY_HISTORY) {
+                return List.of(first);
+            }
+            List<OutboxMessage> run = new ArrayList<>(Math.min(queue.size(), most));
+            for (OutboxMessage m : queue) {
+                if (m.kind() != OutboxMessage.Kind.ENQUIRY_HISTORY || run.size() >= most) {
+                    break;
+                }
+                run.add(m);
+            }
+            return run;
+        }
     }
 }

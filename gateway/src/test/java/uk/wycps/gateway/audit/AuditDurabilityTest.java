@@ -114,7 +114,7 @@ class AuditDurabilityTest {
     @Test
     void everyEnquiryHistoryEntryReachesARegisterThatWasDownExactlyOnceAcrossARestart(Vertx vertx) throws Exception {
         // GIVEN the register answers searches but cannot take enquiry-history entries
-        register.stubFor(put(urlPathMatching("/records/.*")).willReturn(aResponse().withStatus(503)));
+        register.stubFor(post(urlEqualTo("/enquiries")).willReturn(aResponse().withStatus(503)));
         TestIssuer issuer = new TestIssuer(vertx);
         String token = issuer.token("child-worker", "social-services", "bradford");
         GatewayHarness first = await(GatewayHarness.startWithFileAudit(vertx, issuer, registers, auditDir));
@@ -125,8 +125,7 @@ class AuditDurabilityTest {
         await(first.close());
         GatewayHarness second = await(GatewayHarness.startWithFileAudit(vertx, issuer, registers, auditDir));
         try {
-            register.stubFor(put(urlPathMatching("/records/.*")).willReturn(aResponse().withStatus(201)
-                    .withHeader("Content-Type", "application/json").withBody("{}")));
+            register.stubFor(post(urlEqualTo("/enquiries")).willReturn(okJson("{}")));
             // THEN each of the five entries is acknowledged once, and none is sent again after
             long deadline = System.currentTimeMillis() + 20_000;
             while (acknowledged().size() < 5 && System.currentTimeMillis() < deadline) {
@@ -136,6 +135,8 @@ class AuditDurabilityTest {
             Map<String, Integer> acked = acknowledged();
             assertEquals(5, acked.size(), "entries acknowledged: " + acked);
             acked.forEach((entry, times) -> assertEquals(1, times, entry + " sent again after its acknowledgement"));
+            // AND the backlog went in one exchange, not one per entry
+            assertEquals(1, acknowledgedExchanges(), "exchanges that delivered the backlog");
             assertEquals(Map.of(), await(second.gateway.outbox().pendingCounts()).entrySet().stream()
                     .filter(e -> e.getValue() > 0).collect(java.util.stream.Collectors.toMap(Map.Entry::getKey,
                             Map.Entry::getValue)));
@@ -144,20 +145,29 @@ class AuditDurabilityTest {
         }
     }
 
-    /** Enquiry-history deliveries the register acknowledged, per entry. */
+    /** Enquiry-history entries the register acknowledged, and how often, by entry id. */
     private Map<String, Integer> acknowledged() {
         Map<String, Integer> acked = new HashMap<>();
-        for (ServeEvent e : register.getAllServeEvents()) {
-            if (e.getRequest().getUrl().startsWith("/records/") && e.getResponse().getStatus() == 201) {
-                acked.merge(e.getRequest().getUrl(), 1, Integer::sum);
+        for (ServeEvent e : historyDeliveries()) {
+            if (e.getResponse().getStatus() == 200) {
+                new JsonObject(e.getRequest().getBodyAsString()).getJsonArray("entries").forEach(d ->
+                        acked.merge(((JsonObject) d).getJsonObject("entry").getString("entryId"), 1, Integer::sum));
             }
         }
         return acked;
     }
 
+    private long acknowledgedExchanges() {
+        return historyDeliveries().stream().filter(e -> e.getResponse().getStatus() == 200).count();
+    }
+
+    private List<ServeEvent> historyDeliveries() {
+        return register.getAllServeEvents().stream().filter(e -> e.getRequest().getUrl().equals("/enquiries")).toList();
+    }
+
     @Test
     void coordinatorReadsOnlyTheirOwnAuthoritysEntriesAndCanExportThem(Vertx vertx) throws Exception {
-        register.stubFor(put(urlPathMatching("/records/.*")).willReturn(okJson("{}")));
+        register.stubFor(post(urlEqualTo("/enquiries")).willReturn(okJson("{}")));
         register.stubFor(post(urlEqualTo("/calderdale/search")).willReturn(okJson("{\"records\": []}")));
         List<RegisterSettings> two = List.of(registers.get(0), RegisterSettings.of("calderdale", "canonical-json",
                 URI.create("http://127.0.0.1:" + register.port() + "/calderdale")));
