@@ -3,6 +3,7 @@ package uk.wycps.mock;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -312,6 +313,9 @@ public final class MockRegister {
 
     /** Stores an entry unless one with its id is already there; true when stored. */
     boolean addEnquiry(String recordId, EnquiryHistoryEntry entry) {
+        if (historyFrozen) {
+            return true;
+        }
         if (sql != null) {
             return sql.addEnquiry(recordId, entry);
         }
@@ -327,12 +331,28 @@ public final class MockRegister {
      */
     public static final int SERVED_ENQUIRY_HISTORY = 20;
 
-    /** Forgets every enquiry-history entry received (for benchmarks: the same registers for each run). */
-    public void clearEnquiryHistory() {
+    private volatile boolean historyFrozen;
+
+    /**
+     * For benchmarks: gives every record {@code entriesPerRecord} synthetic enquiry-history
+     * entries and from then on acknowledges deliveries (counted) without storing them, so that
+     * every system measured sees the same answers however many enquiries went before.
+     */
+    public void freezeEnquiryHistory(int entriesPerRecord) {
         if (sql != null) {
-            sql.clearEnquiryHistory();
+            throw new UnsupportedOperationException("the SQL register keeps its history in its database");
         }
         enquiries.clear();
+        Instant start = Instant.parse("2026-01-05T09:00:00Z");
+        for (ChildRecord r : records()) {
+            for (int i = 0; i < entriesPerRecord; i++) {
+                String id = r.recordId() + "-seed-" + i;
+                addEnquiry(r.recordId(), new EnquiryHistoryEntry(id, "enquiry-" + id, start.plusSeconds(86_400L * 7 * i),
+                        "seed-practitioner-" + i, "child-worker", "social-services", "leeds", "register-check",
+                        "not-sought:authorised-register-check"));
+            }
+        }
+        historyFrozen = true;
     }
 
     private ChildRecord served(int slot) {

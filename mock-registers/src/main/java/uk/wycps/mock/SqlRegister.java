@@ -215,17 +215,6 @@ public final class SqlRegister {
         return "jdbc:h2:tcp://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/mem:" + database;
     }
 
-    /** Forgets every enquiry-history entry. */
-    void clearEnquiryHistory() {
-        synchronized (admin) {
-            try (Statement s = admin.createStatement()) {
-                s.execute("DELETE FROM enquiry_history");
-            } catch (SQLException e) {
-                throw new IllegalStateException("could not clear the enquiry history", e);
-            }
-        }
-    }
-
     /** The enquiry history of a record, in arrival order. */
     List<EnquiryHistoryEntry> enquiryHistory(String recordId) {
         List<EnquiryHistoryEntry> out = new ArrayList<>();

@@ -3,8 +3,6 @@ package uk.wycps.benchmarks.suite;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import uk.wycps.mock.FaultSettings;
 import uk.wycps.mock.MockFederation;
@@ -17,24 +15,28 @@ import uk.wycps.mock.MockRegisters;
  * (synthetic data, default seed and size, all on {@code canonical-json}, ephemeral ports) each
  * answering after a fixed delay. {@code sim COUNT SEED}: {@link SimRegisters}. Prints
  * {@code READY <json: authority to base URL>}, then serves {@link JvmStats} commands on stdin
- * ({@code sim-reset} / {@code sim-stats} for the simulated registers' own latencies;
- * {@code reset-history} to forget the enquiry history the mock registers were sent).
+ * ({@code sim-reset} / {@code sim-stats} for the simulated registers' own latencies).
+ * The mock registers' enquiry history is frozen at {@link #HISTORY_PER_RECORD} entries per record
+ * (deliveries acknowledged, not kept), so that every system under test gets the same answers.
  */
 public final class RegistersMain {
+
+    /** Enquiry-history entries each mock record carries in the suite. */
+    static final int HISTORY_PER_RECORD = 3;
 
     public static void main(String[] args) throws Exception {
         JvmStats.startSampling();
         Vertx vertx = Vertx.vertx();
         JsonObject bases = new JsonObject();
         SimRegisters sim = null;
-        List<MockRegister> mocks = new ArrayList<>();
         if (args[0].equals("mock")) {
             long latency = Long.parseLong(args[1]);
             MockFederation federation = SutMain.await(MockRegisters.start(vertx, MockOptions.defaults()
                     .withEphemeralPorts().withCanonicalDialect().withFaults(FaultSettings.latency(latency))));
             for (MockRegister r : federation.registers()) {
                 bases.put(r.authority(), r.baseUrl().toString());
-                mocks.add(r);
+                // the same answers for every system under test: a few entries of history per record
+                r.freezeEnquiryHistory(HISTORY_PER_RECORD);
             }
         } else {
             int count = Integer.parseInt(args[1]);
@@ -52,11 +54,6 @@ public final class RegistersMain {
         System.out.flush();
         SimRegisters simulated = sim;
         JvmStats.serveCommands(cmd -> {
-            if (cmd.equals("reset-history")) {
-                // each system under test starts from the same registers: no enquiry history from the last one
-                mocks.forEach(MockRegister::clearEnquiryHistory);
-                return null;
-            }
             if (simulated == null) {
                 return null;
             }

@@ -159,8 +159,8 @@ public final class Suite {
                 List.of("mock", "5"), work.resolve("registers.log"))) {
             Path regFile = registersFile("five", new JsonObject(registers.ready));
             report.note("Five mock registers (canonical-json, 500 synthetic children each, default seed), fixed 5 ms answer delay.");
-            // One system under test at a time, each against registers with no enquiry history (the
-            // gateway's own history entries would otherwise make the next system's answers larger).
+            // One system under test at a time; the registers' answers are the same for each
+            // (their enquiry history is frozen: see RegistersMain).
             ChildJvm noop = sut("noop", sutJvm, regFile, null);
             saturation.put("noop", stepLoad("no-op server", noop, registers, 1000, s.warmRateNoop, this::plain, null));
             noop.close();
@@ -168,12 +168,10 @@ public final class Suite {
             saturation.put("raw", stepLoad("raw fan-out proxy", raw, registers, 250, s.warmRateFanOut, this::plain,
                     Suite::rawCompleteOf));
             raw.close();
-            registers.command("reset-history");
             ChildJvm mem = sut("gateway-mem", sutJvm, regFile, null);
             saturation.put("gateway-mem", stepLoad("gateway (in-memory audit)", mem, registers, 50, s.warmRateFanOut,
                     this::authorised, Suite::completeOf));
             mem.close();
-            registers.command("reset-history");
             ChildJvm file = sut("gateway-file", sutJvm, regFile, null);
             saturation.put("gateway-file", stepLoad("gateway (file audit)", file, registers, 50, s.warmRateFanOut,
                     this::authorised, Suite::completeOf));
@@ -188,7 +186,6 @@ public final class Suite {
             warm(raw, s.warmRateFanOut, this::plain);
             Step rawHalf = measure("raw fan-out proxy @ half", raw, registers, half, s.steadyMs, this::plain, Suite::rawCompleteOf);
             raw.close();
-            registers.command("reset-history");
             mem = sut("gateway-mem", sutJvm, regFile, null);
             warm(mem, s.warmRateFanOut, this::authorised);
             Step memHalf = measure("gateway (in-memory audit) @ half", mem, registers, half, s.steadyMs,
