@@ -178,6 +178,10 @@ public final class PreparedRecord {
             String[] canon = nicknames.canonicals(t);
             tokens[i] = new Token(t, canon, phonetic(t, false), phonetic(t, true));
         }
+        if (tokens.length == 1 && compact.equals(tokens[0].s)) {
+            // a one-word name (most names): its compact form is its token, so are its codes
+            return new NameForm(compact, tokens, tokens[0].dm1, tokens[0].dm2);
+        }
         return new NameForm(compact, tokens, phonetic(compact, false), phonetic(compact, true));
     }
 

@@ -34,25 +34,6 @@ public record OutboxMessage(String id, String authority, Kind kind, String recor
                 null, checkpoint);
     }
 
-    JsonObject toJson() {
-        JsonObject json = new JsonObject().put("id", id).put("authority", authority).put("kind", kind.name());
-        if (entry != null) {
-            json.put("recordId", recordId).put("entry", toJson(entry));
-        }
-        if (checkpoint != null) {
-            json.put("checkpoint", toJson(checkpoint));
-        }
-        return json;
-    }
-
-    private static JsonObject toJson(Object value) {
-        try {
-            return new JsonObject(RecordJson.mapper().writeValueAsString(value));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     private static <T> T fromJson(JsonObject json, Class<T> type) {
         try {
             return RecordJson.mapper().readValue(json.encode(), type);

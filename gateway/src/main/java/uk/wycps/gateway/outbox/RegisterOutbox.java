@@ -1,5 +1,7 @@
 package uk.wycps.gateway.outbox;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -31,6 +33,7 @@ import uk.wycps.connector.Deadline;
 import uk.wycps.connector.HistoryDelivery;
 import uk.wycps.connector.RegisterConnector;
 import uk.wycps.gateway.durable.GroupCommit;
+import uk.wycps.record.RecordJson;
 
 /**
  * A durable outbox to the registers (H3, H2): a message is on disk (fsync'd) before
@@ -139,8 +142,18 @@ public final class RegisterOutbox {
         return new ArrayList<>(pending.values());
     }
 
+    /** A journal line; written by Jackson in one pass (the message's own fields, nulls left out). */
+    private record QueuedLine(String op, OutboxMessage msg) {
+    }
+
+    private static final ObjectWriter QUEUED_LINE = RecordJson.mapper().writerFor(QueuedLine.class);
+
     private static String queuedLine(OutboxMessage m) {
-        return new JsonObject().put("op", "queued").put("msg", m.toJson()).encode();
+        try {
+            return QUEUED_LINE.writeValueAsString(new QueuedLine("queued", m));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an outbox message could not be encoded", e);
+        }
     }
 
     /**

@@ -143,6 +143,15 @@ class AuditDurabilityTest {
         } finally {
             await(second.close());
         }
+        // AND a third start finds the acknowledgements in the journal: nothing pending, nothing resent
+        GatewayHarness third = await(GatewayHarness.startWithFileAudit(vertx, issuer, registers, auditDir));
+        try {
+            assertTrue(await(third.gateway.outbox().pendingCounts()).values().stream().allMatch(n -> n == 0));
+            Thread.sleep(500);
+            assertEquals(1, acknowledgedExchanges(), "exchanges after the third start");
+        } finally {
+            await(third.close());
+        }
     }
 
     /** Enquiry-history entries the register acknowledged, and how often, by entry id. */
