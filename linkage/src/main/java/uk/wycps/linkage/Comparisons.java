@@ -66,7 +66,7 @@ final class Comparisons {
         if (jw >= JW_HIGH) {
             return G_JW_HIGH;
         }
-        if (phonetic(a.dm1, a.dm2, b.dm1, b.dm2)) {
+        if (phonetic(a.phonetic, b.phonetic)) {
             return G_PHON;
         }
         return jw >= JW_MEDIUM ? G_JW_MED : G_DIS;
@@ -92,10 +92,14 @@ final class Comparisons {
         if (jw >= JW_HIGH) {
             return F_JW_HIGH;
         }
-        if (phonetic(a.dm1, a.dm2, b.dm1, b.dm2)) {
+        if (phonetic(a.phonetic, b.phonetic)) {
             return F_PHON;
         }
         return jw >= JW_MEDIUM ? F_JW_MED : F_DIS;
+    }
+
+    static boolean phonetic(PreparedRecord.Phonetic a, PreparedRecord.Phonetic b) {
+        return phonetic(a.primary(), a.alternate(), b.primary(), b.alternate());
     }
 
     static boolean phonetic(String a1, String a2, String b1, String b2) {

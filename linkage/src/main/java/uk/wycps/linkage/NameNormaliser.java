@@ -75,12 +75,22 @@ public final class NameNormaliser {
                 || c == '\u200E' || c == '\u200F' || c == '\u061C';
     }
 
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The normalised form: lower case, no diacritics, single spaces between tokens; "" for null. */
     public static String normalise(String s) {
         if (s == null || s.isEmpty()) {
             return "";
         }
-        String nfkc = Normalizer.normalize(s, Normalizer.Form.NFKC);
+        // ASCII is its own NFKC form: most names and addresses need no trip through the normaliser
+        String nfkc = isAscii(s) ? s : Normalizer.normalize(s, Normalizer.Form.NFKC);
         boolean ascii = true;
         for (int i = 0; i < nfkc.length() && ascii; i++) {
             ascii = nfkc.charAt(i) < 0x80;

@@ -23,32 +23,59 @@ public final class PreparedRecord {
 
     private static final DoubleMetaphone METAPHONE = new DoubleMetaphone();
 
+    /**
+     * The Double Metaphone codes of a name or token, computed when a comparison first needs them:
+     * most candidate pairs are settled by an exact match or Jaro-Winkler first, and the codes
+     * were half of preparing a record. The race of two threads computing them is benign.
+     */
+    static final class Phonetic {
+        private final String text;
+        private String[] codes;
+
+        Phonetic(String text) {
+            this.text = text;
+        }
+
+        String primary() {
+            return codes()[0];
+        }
+
+        String alternate() {
+            return codes()[1];
+        }
+
+        private String[] codes() {
+            String[] c = codes;
+            if (c == null) {
+                c = new String[] {phonetic(text, false), phonetic(text, true)};
+                codes = c;
+            }
+            return c;
+        }
+    }
+
     /** One form of a name (given or family): compact, tokens, phonetic codes. */
     static final class NameForm {
         final String compact;
         final Token[] tokens;
-        final String dm1;
-        final String dm2;
+        final Phonetic phonetic;
 
-        NameForm(String compact, Token[] tokens, String dm1, String dm2) {
+        NameForm(String compact, Token[] tokens, Phonetic phonetic) {
             this.compact = compact;
             this.tokens = tokens;
-            this.dm1 = dm1;
-            this.dm2 = dm2;
+            this.phonetic = phonetic;
         }
     }
 
     static final class Token {
         final String s;
         final String[] canon;
-        final String dm1;
-        final String dm2;
+        final Phonetic phonetic;
 
-        Token(String s, String[] canon, String dm1, String dm2) {
+        Token(String s, String[] canon) {
             this.s = s;
             this.canon = canon;
-            this.dm1 = dm1;
-            this.dm2 = dm2;
+            this.phonetic = new Phonetic(s);
         }
     }
 
@@ -176,13 +203,11 @@ public final class PreparedRecord {
         for (int i = 0; i < tokens.length; i++) {
             String t = toks.get(i);
             String[] canon = nicknames.canonicals(t);
-            tokens[i] = new Token(t, canon, phonetic(t, false), phonetic(t, true));
+            tokens[i] = new Token(t, canon);
         }
-        if (tokens.length == 1 && compact.equals(tokens[0].s)) {
-            // a one-word name (most names): its compact form is its token, so are its codes
-            return new NameForm(compact, tokens, tokens[0].dm1, tokens[0].dm2);
-        }
-        return new NameForm(compact, tokens, phonetic(compact, false), phonetic(compact, true));
+        // a one-word name (most names): its compact form is its token, so are its codes
+        Phonetic codes = tokens.length == 1 && compact.equals(tokens[0].s) ? tokens[0].phonetic : new Phonetic(compact);
+        return new NameForm(compact, tokens, codes);
     }
 
     private static String phonetic(String s, boolean alternate) {
@@ -263,7 +288,7 @@ public final class PreparedRecord {
     public String[] phoneticKeys() {
         NameForm g = names[0].given;
         NameForm f = names[0].family;
-        return new String[] {g == null ? null : g.tokens[0].dm1, f == null ? null : f.dm1};
+        return new String[] {g == null ? null : g.tokens[0].phonetic.primary(), f == null ? null : f.phonetic.primary()};
     }
 
     /** Date of birth as yyyymmdd, or -1. */
