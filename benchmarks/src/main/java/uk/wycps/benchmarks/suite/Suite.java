@@ -264,7 +264,8 @@ public final class Suite {
             // each system at a fifth of the rate first (where a loaded 2-core machine is not the limit), then at the rate
             double low = s.nationalRate / 5;
             ChildJvm raw = sut("raw", sutJvm, regFile, null);
-            warm(raw, low, this::plain);
+            // half the warm-up of the five-register runs: each enquiry here is 150 exchanges
+            warm(raw, low, this::plain, Math.max(1, s.warmupRounds / 2));
             registers.command("sim-reset");
             Step rawLow = measure("raw fan-out, " + n + " registers, low rate", raw, registers, low, s.nationalMs,
                     this::plain, Suite::rawCompleteOf);
@@ -275,7 +276,7 @@ public final class Suite {
             JsonObject rawSim = registers.command("stats");
             raw.close();
             ChildJvm gw = sut("gateway-mem", sutJvm, regFile, policy);
-            warm(gw, low, this::authorised);
+            warm(gw, low, this::authorised, Math.max(1, s.warmupRounds / 2));
             registers.command("sim-reset");
             Step gwLow = measure("gateway, " + n + " registers, low rate", gw, registers, low, s.nationalMs,
                     this::authorised, Suite::completeOf);
@@ -371,8 +372,12 @@ public final class Suite {
     }
 
     void warm(ChildJvm sut, double rate, LongFunction<LoadGenerator.Request> requests) throws Exception {
+        warm(sut, rate, requests, s.warmupRounds);
+    }
+
+    void warm(ChildJvm sut, double rate, LongFunction<LoadGenerator.Request> requests, int rounds) throws Exception {
         LoadGenerator gen = new LoadGenerator(vertx, "127.0.0.1", Integer.parseInt(sut.ready), 512);
-        for (int i = 0; i < s.warmupRounds; i++) {
+        for (int i = 0; i < rounds; i++) {
             LoadResult r = gen.run(rate, s.warmupMs, requests, null, s.drainMs).toCompletionStage()
                     .toCompletableFuture().get();
             System.out.println("  warm-up " + sut.name + ": " + r.summary());
