@@ -80,9 +80,10 @@ final class Report {
         body.append("\n### Saturation, five registers (5 ms each)\n\n");
         body.append("Step load: the rate is raised ×1.5 a step until the system no longer keeps up (complete answers "
                 + "< 0.9 × offered, errors or incomplete answers > 1 %, or p99 > 1 s; a failing step is retried once, "
-                + "since one step can fall to a neighbour's build). Only *complete* answers count: an overloaded "
-                + "gateway still answers 200 quickly, but with registers `TIMEOUT` or `CIRCUIT_OPEN` "
-                + "(`complete: false`), and the raw proxy counts a failed register the same way. Saturation is the "
+                + "since one step can fall to a neighbour's build), then two finer steps (×1.145 and ×1.31 the last rate "
+                + "kept up with). Only *complete* answers count: an overloaded "
+                + "gateway still answers 200 quickly, but with registers `TIMEOUT`, `REJECTED` (its bulkhead full) or "
+                + "`CIRCUIT_OPEN` (`complete: false`), and the raw proxy counts a failed register the same way. Saturation is the "
                 + "highest rate of complete answers in any step; \"kept up to\" is the highest offered rate it kept "
                 + "up with.\n\n");
         body.append("| system | saturation /s | ÷ no-op | ÷ raw fan-out | kept up to /s | p99 there ms | SUT CPU ms/enquiry there |\n"

@@ -162,32 +162,20 @@ public final class Suite {
             // One system under test at a time; the registers' answers are the same for each
             // (their enquiry history is frozen: see RegistersMain).
             ChildJvm noop = sut("noop", sutJvm, regFile, null);
-            saturation.put("noop", stepLoad("no-op server", noop, registers, 1000, s.warmRateNoop, this::plain, null));
+            saturation.put("noop", stepLoad("no-op server", noop, registers, 4000, s.warmRateNoop, this::plain, null));
             noop.close();
-            ChildJvm raw = sut("raw", sutJvm, regFile, null);
-            saturation.put("raw", stepLoad("raw fan-out proxy", raw, registers, 250, s.warmRateFanOut, this::plain,
-                    Suite::rawCompleteOf));
-            raw.close();
+            // The gateway first: half of its saturation is the rate at which the raw proxy and the
+            // gateway are then compared, each already warm from its own step load (a freshly
+            // started JVM is still compiling). The gateway stays up, idle, while the raw proxy runs.
             ChildJvm mem = sut("gateway-mem", sutJvm, regFile, null);
             saturation.put("gateway-mem", stepLoad("gateway (in-memory audit)", mem, registers, 50, s.warmRateFanOut,
                     this::authorised, Suite::completeOf));
-            mem.close();
-            ChildJvm file = sut("gateway-file", sutJvm, regFile, null);
-            saturation.put("gateway-file", stepLoad("gateway (file audit)", file, registers, 50, s.warmRateFanOut,
-                    this::authorised, Suite::completeOf));
-            file.close();
-            report.saturation(saturation);
-            progress(t0, "saturation done");
-
-            // Half of the gateway's saturation, the same rate for the raw proxy and the gateway, each
-            // freshly started and warmed up the same way.
             double half = Math.max(10, Math.floor(saturation.get("gateway-mem").best().result().goodput() / 2));
-            raw = sut("raw", sutJvm, regFile, null);
-            warm(raw, s.warmRateFanOut, this::plain);
+            ChildJvm raw = sut("raw", sutJvm, regFile, null);
+            saturation.put("raw", stepLoad("raw fan-out proxy", raw, registers, 250, s.warmRateFanOut, this::plain,
+                    Suite::rawCompleteOf));
             Step rawHalf = measure("raw fan-out proxy @ half", raw, registers, half, s.steadyMs, this::plain, Suite::rawCompleteOf);
             raw.close();
-            mem = sut("gateway-mem", sutJvm, regFile, null);
-            warm(mem, s.warmRateFanOut, this::authorised);
             Step memHalf = measure("gateway (in-memory audit) @ half", mem, registers, half, s.steadyMs,
                     this::authorised, Suite::completeOf);
             report.half(half, rawHalf, memHalf);
@@ -209,6 +197,12 @@ public final class Suite {
             report.heap("gateway (in-memory audit), five registers", mem.stats());
             mem.close();
             progress(t0, "hung done");
+            ChildJvm file = sut("gateway-file", sutJvm, regFile, null);
+            saturation.put("gateway-file", stepLoad("gateway (file audit)", file, registers, 50, s.warmRateFanOut,
+                    this::authorised, Suite::completeOf));
+            file.close();
+            report.saturation(saturation);
+            progress(t0, "saturation done");
         }
 
         // National scale: 150 simulated registers.
@@ -363,6 +357,22 @@ public final class Suite {
             retried = false;
             sustained = step;
             rate = Math.round(rate * s.stepFactor);
+        }
+        // Between the last rate kept up with and the first that was not, two finer steps: with a
+        // factor of 1.5 alone, saturation is known only to within a third.
+        if (sustained != null) {
+            double kept = sustained.result().offeredRate();
+            for (double f : new double[] {Math.pow(s.stepFactor, 1.0 / 3), Math.pow(s.stepFactor, 2.0 / 3)}) {
+                Step step = measure(label + " fine step", sut, registers, Math.round(kept * f), s.stepMs, requests, classifier);
+                steps.add(step);
+                if (step.result().goodput() > best.result().goodput()) {
+                    best = step;
+                }
+                if (!keptUp(step.result(), Math.round(kept * f))) {
+                    break;
+                }
+                sustained = step;
+            }
         }
         Thread.sleep(1000);
         Series out = new Series(label, steps, best, sustained);
