@@ -86,7 +86,7 @@ public final class SutMain {
                         DemoKeys.demoAuth(), settings, GatewayConfig.Audit.in(work), policy);
                 Future<Gateway> gateway = mode.equals("gateway-file")
                         ? Gateway.start(vertx, config)
-                        : Gateway.start(vertx, config, InMemoryAuditSink.keepingLast(10_000), work);
+                        : Gateway.start(vertx, config, InMemoryAuditSink.keepingLast(1_000), work);
                 port = await(gateway).port();
             }
             default -> throw new IllegalArgumentException("unknown mode " + mode);
