@@ -236,9 +236,10 @@ final class Report {
                 + "(`OperatingSystemMXBean.getProcessCpuTime`) over the run divided by the enquiries answered; "
                 + "\"load-side CPU\" is the registers' JVM plus the load generator, as a share of one core (when it "
                 + "nears 100 % the load side, not the SUT, is the limit). The gateway logs at its default level, INFO, "
-                + "as in production (the line per answered enquiry is DEBUG: see operations.md). One SUT runs at a time, each freshly started and warmed up "
-                + "the same way (6 × 5 s at 400 enquiries/s for the fan-out systems, so that the JIT has settled before "
-                + "anything is measured). The mock registers' enquiry history is frozen at three entries per record "
+                + "as in production (the line per answered enquiry is DEBUG: see operations.md). One SUT is measured at a time (the in-memory gateway stays up, "
+                + "idle, while the raw proxy's step load runs, so that both half-saturation figures come from warm JVMs), "
+                + "each warmed up the same way first (6 × 5 s at 400 enquiries/s for the fan-out systems, so that the JIT "
+                + "has settled before anything is measured). The mock registers' enquiry history is frozen at three entries per record "
                 + "(the gateway's deliveries are acknowledged and counted but not kept), so every SUT gets the same "
                 + "answers: otherwise each gateway enquiry would lengthen the answers of the next.\n\n");
         out.append("SUT commands:\n\n```\n");
