@@ -1,0 +1,159 @@
+package uk.wycps.gateway.outbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import uk.wycps.connector.AuditCheckpoint;
+import uk.wycps.connector.Deadline;
+import uk.wycps.connector.HistoryDelivery;
+import uk.wycps.connector.RegisterConnector;
+import uk.wycps.connector.RegisterFailure;
+import uk.wycps.connector.SearchRequest;
+import uk.wycps.record.ChildRecord;
+import uk.wycps.record.EnquiryHistoryEntry;
+
+/**
+ * How the outbox groups what it sends (H2, H3): the enquiry-history entries at the head of a
+ * register's queue go together, as many as the connector takes at once; a checkpoint goes alone
+ * and keeps its place in the order.
+ */
+@ExtendWith(VertxExtension.class)
+class RegisterOutboxBatchingTest {
+
+    @TempDir
+    Path dir;
+
+    /** A register that refuses everything until it is up, and remembers each send once it is. */
+    static final class RecordingRegister implements RegisterConnector {
+        final int batchSize;
+        final List<String> sends = new ArrayList<>();
+        volatile boolean up;
+
+        RecordingRegister(int batchSize) {
+            this.batchSize = batchSize;
+        }
+
+        @Override
+        public String authority() {
+            return "bradford";
+        }
+
+        @Override
+        public Future<List<ChildRecord>> search(SearchRequest request) {
+            return Future.succeededFuture(List.of());
+        }
+
+        @Override
+        public Future<Void> recordEnquiry(String recordId, EnquiryHistoryEntry entry, Deadline deadline) {
+            return recordEnquiries(List.of(new HistoryDelivery(recordId, entry)), deadline);
+        }
+
+        @Override
+        public Future<Void> recordEnquiries(List<HistoryDelivery> deliveries, Deadline deadline) {
+            if (!up) {
+                return Future.failedFuture(new RegisterFailure(RegisterFailure.Kind.UNAVAILABLE, "down"));
+            }
+            synchronized (sends) {
+                sends.add("history " + deliveries.stream().map(d -> d.entry().entryId()).toList());
+            }
+            return Future.succeededFuture();
+        }
+
+        @Override
+        public int historyBatchSize() {
+            return batchSize;
+        }
+
+        @Override
+        public Future<Void> publishCheckpoint(AuditCheckpoint checkpoint, Deadline deadline) {
+            if (!up) {
+                return Future.failedFuture(new RegisterFailure(RegisterFailure.Kind.UNAVAILABLE, "down"));
+            }
+            synchronized (sends) {
+                sends.add("checkpoint " + checkpoint.index());
+            }
+            return Future.succeededFuture();
+        }
+
+        @Override
+        public Future<Void> close() {
+            return Future.succeededFuture();
+        }
+
+        List<String> sends() {
+            synchronized (sends) {
+                return List.copyOf(sends);
+            }
+        }
+    }
+
+    private static OutboxMessage history(String id) {
+        return OutboxMessage.history("bradford", "BD-000001", new EnquiryHistoryEntry(id, "enq-" + id,
+                Instant.parse("2026-11-29T10:00:00Z"), "user-1", "child-worker", "social-services", "leeds",
+                "register-check", "not-sought"));
+    }
+
+    private static OutboxMessage checkpoint(long index) {
+        return OutboxMessage.checkpoint("bradford", new AuditCheckpoint(index, "head-" + index, "2026-11-29T10:00:00Z",
+                "key-1", "sig"));
+    }
+
+    private List<String> deliverBacklog(Vertx vertx, RecordingRegister register, int expectedSends) throws Exception {
+        RegisterOutbox outbox = await(RegisterOutbox.open(vertx, dir, Map.of("bradford", register), Duration.ofMillis(50)));
+        try {
+            // GIVEN the register is down while entries and a checkpoint queue up
+            await(outbox.enqueue(List.of(history("h1"), history("h2"))));
+            await(outbox.enqueue(List.of(checkpoint(1000))));
+            await(outbox.enqueue(List.of(history("h3"), history("h4"), history("h5"))));
+            // WHEN it comes back
+            register.up = true;
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (register.sends().size() < expectedSends && System.currentTimeMillis() < deadline) {
+                Thread.sleep(20);
+            }
+            Thread.sleep(200);
+            assertEquals(Map.of("bradford", 0), await(outbox.pendingCounts()));
+            return register.sends();
+        } finally {
+            await(outbox.close());
+        }
+    }
+
+    @Test
+    void historyEntriesGoTogetherAndACheckpointKeepsItsPlace(Vertx vertx) throws Exception {
+        RecordingRegister register = new RecordingRegister(100);
+        // THEN three sends, in order: the two entries before the checkpoint, the checkpoint, the three after
+        assertEquals(List.of("history [h1, h2]", "checkpoint 1000", "history [h3, h4, h5]"),
+                deliverBacklog(vertx, register, 3));
+    }
+
+    @Test
+    void aConnectorTakingOneAtATimeIsSentOneAtATime(Vertx vertx) throws Exception {
+        RecordingRegister register = new RecordingRegister(1);
+        assertEquals(List.of("history [h1]", "history [h2]", "checkpoint 1000", "history [h3]", "history [h4]",
+                "history [h5]"), deliverBacklog(vertx, register, 6));
+    }
+
+    @Test
+    void aBatchIsNoLargerThanTheConnectorTakes(Vertx vertx) throws Exception {
+        RecordingRegister register = new RecordingRegister(2);
+        assertEquals(List.of("history [h1, h2]", "checkpoint 1000", "history [h3, h4]", "history [h5]"),
+                deliverBacklog(vertx, register, 4));
+    }
+
+    private static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+}
