@@ -3,6 +3,7 @@ package uk.wycps.record;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.datatype.jsr310.deser.InstantDeserializer;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.function.Function;
 
 /**
  * Reads the two date forms registers send almost always, {@code 2026-11-24} and
@@ -27,8 +29,10 @@ final class IsoDates {
     /** Registered after {@code JavaTimeModule}, so these take precedence over its deserializers. */
     static SimpleModule module() {
         return new SimpleModule("wycps-iso-dates")
-                .addDeserializer(Instant.class, new FastInstant())
-                .addDeserializer(LocalDate.class, new FastLocalDate());
+                .addDeserializer(Instant.class, new FastFirst<>(Instant.class, IsoDates::parseInstant,
+                        InstantDeserializer.INSTANT))
+                .addDeserializer(LocalDate.class, new FastFirst<>(LocalDate.class, IsoDates::parseDate,
+                        LocalDateDeserializer.INSTANCE));
     }
 
     /** {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}]Z}, or null when {@code s} is not exactly that form. */
@@ -97,37 +101,26 @@ final class IsoDates {
         return value;
     }
 
-    private static final class FastInstant extends StdScalarDeserializer<Instant> {
-        FastInstant() {
-            super(Instant.class);
+    /** The fast form first; anything else to {@code fallback}, Jackson's own deserializer. */
+    private static final class FastFirst<T> extends StdScalarDeserializer<T> {
+        private final Function<String, T> fast;
+        private final JsonDeserializer<T> fallback;
+
+        FastFirst(Class<T> type, Function<String, T> fast, JsonDeserializer<T> fallback) {
+            super(type);
+            this.fast = fast;
+            this.fallback = fallback;
         }
 
         @Override
-        public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+        public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
             if (p.hasToken(JsonToken.VALUE_STRING)) {
-                Instant fast = parseInstant(p.getText());
-                if (fast != null) {
-                    return fast;
+                T value = fast.apply(p.getText());
+                if (value != null) {
+                    return value;
                 }
             }
-            return InstantDeserializer.INSTANT.deserialize(p, ctxt);
-        }
-    }
-
-    private static final class FastLocalDate extends StdScalarDeserializer<LocalDate> {
-        FastLocalDate() {
-            super(LocalDate.class);
-        }
-
-        @Override
-        public LocalDate deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-            if (p.hasToken(JsonToken.VALUE_STRING)) {
-                LocalDate fast = parseDate(p.getText());
-                if (fast != null) {
-                    return fast;
-                }
-            }
-            return LocalDateDeserializer.INSTANCE.deserialize(p, ctxt);
+            return fallback.deserialize(p, ctxt);
         }
     }
 }
