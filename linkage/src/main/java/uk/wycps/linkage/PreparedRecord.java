@@ -15,9 +15,10 @@ import uk.wycps.record.PersonName;
 
 /**
  * A record or an enquiry subject with every comparable form computed once: normalised and
- * compact names with their tokens, nickname canonicals and Double Metaphone codes; the date of
- * birth as {@code yyyymmdd}; postcodes and address lines of the current address and the address
- * history. Holds personal data: never log it. Immutable.
+ * compact names with their tokens, nickname canonicals and (on first use) Double Metaphone codes;
+ * the date of birth as {@code yyyymmdd}; postcodes and address lines of the current address and
+ * the address history. Holds personal data: never log it. Immutable but for those lazily computed
+ * codes.
  */
 public final class PreparedRecord {
 
