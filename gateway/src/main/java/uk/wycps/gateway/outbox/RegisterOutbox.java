@@ -210,8 +210,8 @@ public final class RegisterOutbox {
     /**
      * Sends the head of a register's lane unless a send is in flight or it is backing off: a
      * checkpoint alone, or the enquiry-history entries at the head together (at most
-     * {@link #MAX_BATCH}, and no more than the connector takes in one exchange), so a lane with a backlog catches up in a few exchanges rather than
-     * one exchange per entry.
+     * {@link #MAX_BATCH}, and no more than the connector takes in one exchange), so that a lane
+     * with a backlog catches up in a few exchanges rather than one exchange per entry.
      */
     private void pump(String authority) {
         Lane lane = lanes.get(authority);
