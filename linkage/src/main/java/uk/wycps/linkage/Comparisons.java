@@ -99,13 +99,13 @@ final class Comparisons {
     }
 
     static boolean phonetic(PreparedRecord.Phonetic a, PreparedRecord.Phonetic b) {
-        return phonetic(a.primary(), a.alternate(), b.primary(), b.alternate());
-    }
-
-    static boolean phonetic(String a1, String a2, String b1, String b2) {
+        String a1 = a.primary();
+        String b1 = b.primary();
         if (a1 == null || b1 == null) {
             return false;
         }
+        String a2 = a.alternate();
+        String b2 = b.alternate();
         return a1.equals(b1) || a1.equals(b2) || (a2 != null && (a2.equals(b1) || a2.equals(b2)));
     }
 

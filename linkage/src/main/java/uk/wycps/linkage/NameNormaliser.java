@@ -89,13 +89,10 @@ public final class NameNormaliser {
         if (s == null || s.isEmpty()) {
             return "";
         }
-        // ASCII is its own NFKC form: most names and addresses need no trip through the normaliser
-        String nfkc = isAscii(s) ? s : Normalizer.normalize(s, Normalizer.Form.NFKC);
-        boolean ascii = true;
-        for (int i = 0; i < nfkc.length() && ascii; i++) {
-            ascii = nfkc.charAt(i) < 0x80;
-        }
-        String base = ascii ? nfkc : Normalizer.normalize(nfkc, Normalizer.Form.NFD);
+        // ASCII is its own NFKC form (and needs no NFD): most names and addresses skip the normaliser
+        boolean ascii = isAscii(s);
+        String nfkc = ascii ? s : Normalizer.normalize(s, Normalizer.Form.NFKC);
+        String base = ascii || isAscii(nfkc) ? nfkc : Normalizer.normalize(nfkc, Normalizer.Form.NFD);
         StringBuilder out = new StringBuilder(base.length());
         boolean pendingSpace = false;
         for (int i = 0; i < base.length(); i++) {

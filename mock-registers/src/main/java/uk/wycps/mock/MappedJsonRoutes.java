@@ -361,7 +361,7 @@ final class MappedJsonRoutes {
         register.countEnquiryDelivery();
         String recordId = ctx.pathParam("recordId");
         String entryId = ctx.pathParam("entryId");
-        if (entryId == null || entryId.isBlank() || entryId.length() > 128) {
+        if (!RegisterVerticle.validEntryId(entryId)) {
             RegisterVerticle.error(ctx, 400, "invalid-entry", "entryId must be 1 to 128 characters", "entryId");
             return;
         }

@@ -310,13 +310,7 @@ final class RegisterVerticle extends VerticleBase {
 
     /** Keeps a signed head of the gateway's audit chain (H2); 409 if the index holds another. */
     private void keepCheckpoint(RoutingContext ctx) {
-        AuditCheckpoint checkpoint;
-        try {
-            Buffer b = ctx.body().buffer();
-            checkpoint = b == null ? null : CHECKPOINT_READER.readValue(b.getBytes());
-        } catch (IOException | RuntimeException e) {
-            checkpoint = null;
-        }
+        AuditCheckpoint checkpoint = readBody(ctx, CHECKPOINT_READER);
         if (checkpoint == null || checkpoint.head() == null || checkpoint.signature() == null
                 || !ctx.pathParam("index").equals(Long.toString(checkpoint.index()))) {
             error(ctx, 400, "invalid-checkpoint", "the body is not the checkpoint of this index", null);
@@ -355,18 +349,30 @@ final class RegisterVerticle extends VerticleBase {
         }
     }
 
+    /** The body read by {@code reader}, or null when it is missing or not that (the caller says 400). */
+    static <T> T readBody(RoutingContext ctx, ObjectReader reader) {
+        Buffer b = ctx.body().buffer();
+        if (b == null || b.length() == 0) {
+            return null;
+        }
+        try {
+            return reader.readValue(b.getBytes());
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** An enquiry-history entry id a register keeps: 1 to 128 characters, not all blank. */
+    static boolean validEntryId(String entryId) {
+        return entryId != null && !entryId.isBlank() && entryId.length() <= 128;
+    }
+
     /**
      * Records a batch of entries: all or none are taken (a bad entry or a record this register
      * does not hold refuses the whole batch), each idempotently on its entry id.
      */
     private void recordEnquiries(RoutingContext ctx) {
-        HistoryBatch batch;
-        try {
-            Buffer b = ctx.body().buffer();
-            batch = b == null || b.length() == 0 ? null : BATCH_READER.readValue(b.getBytes());
-        } catch (IOException | RuntimeException e) {
-            batch = null;
-        }
+        HistoryBatch batch = readBody(ctx, BATCH_READER);
         if (batch == null || batch.entries() == null || batch.entries().isEmpty()
                 || batch.entries().size() > CanonicalJsonConnector.MAX_BATCH) {
             error(ctx, 400, "invalid-entries", "the body must hold 1 to " + CanonicalJsonConnector.MAX_BATCH
@@ -375,8 +381,7 @@ final class RegisterVerticle extends VerticleBase {
         }
         for (int i = 0; i < batch.entries().size(); i++) {
             HistoryDelivery d = batch.entries().get(i);
-            String entryId = d.entry().entryId();
-            if (entryId == null || entryId.isBlank() || entryId.length() > 128) {
+            if (!validEntryId(d.entry().entryId())) {
                 error(ctx, 400, "invalid-entry", "entryId must be 1 to 128 characters", "entries[" + i + "].entry.entryId");
                 return;
             }
@@ -397,7 +402,7 @@ final class RegisterVerticle extends VerticleBase {
         register.countEnquiryDelivery();
         String recordId = ctx.pathParam("recordId");
         String entryId = ctx.pathParam("entryId");
-        if (entryId == null || entryId.isBlank() || entryId.length() > 128) {
+        if (!validEntryId(entryId)) {
             error(ctx, 400, "invalid-entry", "entryId must be 1 to 128 characters", "entryId");
             return;
         }
@@ -405,13 +410,7 @@ final class RegisterVerticle extends VerticleBase {
             error(ctx, 404, "unknown-record", "this register holds no such record", "recordId");
             return;
         }
-        EnquiryHistoryEntry entry;
-        try {
-            Buffer b = ctx.body().buffer();
-            entry = b == null || b.length() == 0 ? null : ENTRY_READER.readValue(b.getBytes());
-        } catch (IOException | RuntimeException e) {
-            entry = null;
-        }
+        EnquiryHistoryEntry entry = readBody(ctx, ENTRY_READER);
         if (entry == null) {
             error(ctx, 400, "invalid-entry", "the body is not a valid enquiry-history entry", null);
             return;
