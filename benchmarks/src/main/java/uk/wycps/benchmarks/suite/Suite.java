@@ -151,7 +151,7 @@ public final class Suite {
     void run() throws Exception {
         long t0 = System.nanoTime();
         report.machine(this);
-        List<String> sutJvm = List.of("-Xmx512m", "-Xms512m", "-XX:+UseG1GC", "-XX:+AlwaysPreTouch");
+        List<String> sutJvm = SUT_JVM;
         List<String> regJvm = List.of("-Xmx1g");
         // Five registers answering in a fixed 5 ms.
         Map<String, Series> saturation = new LinkedHashMap<>();
@@ -217,7 +217,7 @@ public final class Suite {
 
     /** One system under test at a fixed rate in 5 s rounds: to see warm-up and steady state by hand. */
     void probe(String mode, double rate, int seconds) throws Exception {
-        List<String> sutJvm = List.of("-Xmx512m", "-Xms512m", "-XX:+UseG1GC", "-XX:+AlwaysPreTouch");
+        List<String> sutJvm = SUT_JVM;
         try (ChildJvm registers = ChildJvm.start("registers", loadCpus, List.of("-Xmx1g"), RegistersMain.class,
                 List.of("mock", "5"), work.resolve("registers.log"))) {
             Path regFile = registersFile("five", new JsonObject(registers.ready));
@@ -238,7 +238,7 @@ public final class Suite {
             Path regFile = registersFile("national", new JsonObject(registers.ready));
             Path policy = nationalPolicy(SimRegisters.names(n));
             boolean gateway = mode.startsWith("gateway");
-            try (ChildJvm sut = sut(mode, List.of("-Xmx512m", "-Xms512m", "-XX:+UseG1GC", "-XX:+AlwaysPreTouch"), regFile,
+            try (ChildJvm sut = sut(mode, SUT_JVM, regFile,
                     gateway ? policy : null)) {
                 for (int t = 0; t < seconds; t += 5) {
                     measure(mode + " probe", sut, registers, rate, 5000, gateway ? this::authorised : this::plain,
@@ -254,7 +254,7 @@ public final class Suite {
                 List.of("sim", String.valueOf(n), "150"), work.resolve("sim-registers.log"))) {
             Path regFile = registersFile("national", new JsonObject(registers.ready));
             Path policy = nationalPolicy(SimRegisters.names(n));
-            List<String> sutJvm = List.of("-Xmx512m", "-Xms512m", "-XX:+UseG1GC", "-XX:+AlwaysPreTouch");
+            List<String> sutJvm = SUT_JVM;
             // each system at a fifth of the rate first (where a loaded 2-core machine is not the limit), then at the rate
             double low = s.nationalRate / 5;
             ChildJvm raw = sut("raw", sutJvm, regFile, null);
@@ -315,6 +315,13 @@ public final class Suite {
     }
 
     final Map<String, Series> series = new LinkedHashMap<>();
+
+    /**
+     * Every system under test (no-op, raw fan-out, gateway) runs with the same heap and collector;
+     * {@code -Dsut.gc=Serial} (or Parallel, Z, Shenandoah) swaps the collector for all of them alike.
+     */
+    static final List<String> SUT_JVM = List.of("-Xmx512m", "-Xms512m",
+            "-XX:+Use" + System.getProperty("sut.gc", "G1") + "GC", "-XX:+AlwaysPreTouch");
 
     ChildJvm sut(String mode, List<String> jvmArgs, Path registers, Path policy) throws Exception {
         String extra = System.getProperty("sut.jvmArgs", "").trim();

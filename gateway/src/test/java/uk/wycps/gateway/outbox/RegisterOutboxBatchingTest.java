@@ -3,6 +3,7 @@ package uk.wycps.gateway.outbox;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Path;
@@ -40,6 +41,8 @@ class RegisterOutboxBatchingTest {
         final int batchSize;
         final List<String> sends = new ArrayList<>();
         volatile boolean up;
+        /** When set, a history send is recorded at once but acknowledged only when this completes. */
+        volatile Promise<Void> held;
 
         RecordingRegister(int batchSize) {
             this.batchSize = batchSize;
@@ -68,7 +71,8 @@ class RegisterOutboxBatchingTest {
             synchronized (sends) {
                 sends.add("history " + deliveries.stream().map(d -> d.entry().entryId()).toList());
             }
-            return Future.succeededFuture();
+            Promise<Void> hold = held;
+            return hold == null ? Future.succeededFuture() : hold.future();
         }
 
         @Override
@@ -111,7 +115,7 @@ class RegisterOutboxBatchingTest {
     }
 
     private List<String> deliverBacklog(Vertx vertx, RecordingRegister register, int expectedSends) throws Exception {
-        RegisterOutbox outbox = await(RegisterOutbox.open(vertx, dir, Map.of("bradford", register), Duration.ofMillis(50)));
+        RegisterOutbox outbox = await(RegisterOutbox.open(vertx, dir, Map.of("bradford", register), Duration.ofMillis(50), RegisterOutbox.LINGER));
         try {
             // GIVEN the register is down while entries and a checkpoint queue up
             await(outbox.enqueue(List.of(history("h1"), history("h2"))));
@@ -119,10 +123,7 @@ class RegisterOutboxBatchingTest {
             await(outbox.enqueue(List.of(history("h3"), history("h4"), history("h5"))));
             // WHEN it comes back
             register.up = true;
-            long deadline = System.currentTimeMillis() + 10_000;
-            while (register.sends().size() < expectedSends && System.currentTimeMillis() < deadline) {
-                Thread.sleep(20);
-            }
+            waitForSends(register, expectedSends);
             Thread.sleep(200);
             assertEquals(Map.of("bradford", 0), await(outbox.pendingCounts()));
             return register.sends();
@@ -151,6 +152,56 @@ class RegisterOutboxBatchingTest {
         RecordingRegister register = new RecordingRegister(2);
         assertEquals(List.of("history [h1, h2]", "checkpoint 1000", "history [h3, h4]", "history [h5]"),
                 deliverBacklog(vertx, register, 4));
+    }
+
+    @Test
+    void anEntryReachingAnIdleLaneGoesAtOnce(Vertx vertx) throws Exception {
+        RecordingRegister register = new RecordingRegister(100);
+        register.up = true;
+        // a linger far longer than the test waits: the first entry must not wait for it
+        RegisterOutbox outbox = await(RegisterOutbox.open(vertx, dir, Map.of("bradford", register), Duration.ofMillis(50),
+                Duration.ofSeconds(60)));
+        try {
+            await(outbox.enqueue(List.of(history("h1"))));
+            waitForSends(register, 1);
+            assertEquals(List.of("history [h1]"), register.sends());
+        } finally {
+            await(outbox.close());
+        }
+    }
+
+    @Test
+    void entriesArrivingDuringASendWaitTheLingerAndGoTogether(Vertx vertx) throws Exception {
+        RecordingRegister register = new RecordingRegister(100);
+        register.up = true;
+        Promise<Void> first = Promise.promise();
+        register.held = first;
+        RegisterOutbox outbox = await(RegisterOutbox.open(vertx, dir, Map.of("bradford", register), Duration.ofMillis(50),
+                Duration.ofMillis(500)));
+        try {
+            // GIVEN h1 is being sent and h2 arrives meanwhile
+            await(outbox.enqueue(List.of(history("h1"))));
+            waitForSends(register, 1);
+            await(outbox.enqueue(List.of(history("h2"))));
+            register.held = null;
+            // WHEN h1 is acknowledged and h3 arrives within the linger
+            vertx.runOnContext(v -> first.complete());
+            await(outbox.enqueue(List.of(history("h3"))));
+            // THEN h2 and h3 go in one exchange, not one each
+            waitForSends(register, 2);
+            Thread.sleep(200);
+            assertEquals(List.of("history [h1]", "history [h2, h3]"), register.sends());
+            assertEquals(Map.of("bradford", 0), await(outbox.pendingCounts()));
+        } finally {
+            await(outbox.close());
+        }
+    }
+
+    private static void waitForSends(RecordingRegister register, int count) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (register.sends().size() < count && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
     }
 
     private static <T> T await(Future<T> f) throws Exception {
