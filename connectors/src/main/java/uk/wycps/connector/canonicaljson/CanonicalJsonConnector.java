@@ -21,6 +21,7 @@ import uk.wycps.connector.RegisterFailure;
 import uk.wycps.connector.RegisterSettings;
 import uk.wycps.connector.SearchCriteria;
 import uk.wycps.connector.SearchRequest;
+import uk.wycps.connector.http.AnswerBodies;
 import uk.wycps.connector.http.BoundedHttpCall;
 import uk.wycps.connector.statistics.RegisterStatistics;
 import uk.wycps.connector.statistics.StatisticsClient;
@@ -120,7 +121,7 @@ public final class CanonicalJsonConnector implements RegisterConnector {
     private Future<List<ChildRecord>> parse(Buffer body) {
         SearchAnswer answer;
         try {
-            answer = ANSWER_READER.readValue(body.getBytes());
+            answer = AnswerBodies.read(ANSWER_READER, body);
         } catch (IOException | RuntimeException e) {
             return Future.failedFuture(RegisterFailure.error("answer is not a valid canonical-json answer"));
         }

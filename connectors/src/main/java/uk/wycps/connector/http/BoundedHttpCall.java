@@ -118,6 +118,8 @@ public final class BoundedHttpCall {
         HttpClientRequest request;
         long timer;
         Buffer received;
+        /** Whether {@link #received} is our own buffer gathering several chunks, not the first chunk itself. */
+        boolean gathering;
         boolean responded;
 
         Exchange(long budget, String contentType) {
@@ -145,7 +147,9 @@ public final class BoundedHttpCall {
                 return;
             }
             String type = response.getHeader(HttpHeaders.CONTENT_TYPE);
-            if (type == null || !type.regionMatches(true, 0, contentType, 0, contentType.length())) {
+            // exact case first: what registers send, and cheaper than the case-blind comparison
+            if (type == null || !(type.startsWith(contentType) || type.regionMatches(true, 0, contentType, 0,
+                    contentType.length()))) {
                 fail(RegisterFailure.error("wrong content type"));
                 return;
             }
@@ -159,19 +163,29 @@ public final class BoundedHttpCall {
                 fail(RegisterFailure.error("answer larger than " + maxBytes + " bytes"));
                 return;
             }
-            received = Buffer.buffer(declared > 0 ? (int) declared : 1024);
             response.exceptionHandler(err -> fail(RegisterFailure.error("answer cut off: " + shortReason(err))));
             response.handler(chunk -> {
                 if (promise.future().isComplete()) {
                     return;
                 }
-                if (received.length() + chunk.length() > maxBytes) {
+                int have = received == null ? 0 : received.length();
+                if (have + chunk.length() > maxBytes) {
                     fail(RegisterFailure.error("answer larger than " + maxBytes + " bytes"));
+                } else if (received == null) {
+                    // most answers arrive in one chunk, which the client already copied for us: keep it
+                    received = chunk;
                 } else {
+                    if (!gathering) {
+                        received = Buffer.buffer((int) Math.max(declared, 2L * have)).appendBuffer(received);
+                        gathering = true;
+                    }
                     received.appendBuffer(chunk);
                 }
             });
             response.endHandler(v -> {
+                if (received == null) {
+                    received = Buffer.buffer(0);
+                }
                 if (declared > 0 && received.length() != declared) {
                     fail(RegisterFailure.error("answer cut off"));
                 } else if (promise.tryComplete(received)) {

@@ -14,6 +14,7 @@ import java.util.Set;
 import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.Deadline;
 import uk.wycps.connector.RegisterFailure;
+import uk.wycps.connector.http.AnswerBodies;
 import uk.wycps.connector.http.BoundedHttpCall;
 import uk.wycps.record.RecordJson;
 
@@ -79,10 +80,12 @@ public final class HttpDialectSupport {
         return call.exchange(options, body, deadline, "application/json").mapEmpty();
     }
 
+    private static final com.fasterxml.jackson.databind.ObjectReader TREE_READER = RecordJson.mapper().reader();
+
     /** Parses an untrusted body with the strict, bounded mapper; a {@link RegisterFailure} if it is not JSON. */
     public static JsonNode parse(Buffer body, String dialect) throws RegisterFailure {
         try {
-            JsonNode node = RecordJson.mapper().readTree(body.getBytes());
+            JsonNode node = AnswerBodies.readTree(TREE_READER, body);
             if (node == null || node.isMissingNode()) {
                 throw RegisterFailure.error("answer is empty");
             }

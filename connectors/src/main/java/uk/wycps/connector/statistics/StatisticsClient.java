@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.time.LocalDate;
 import uk.wycps.connector.Deadline;
 import uk.wycps.connector.RegisterFailure;
+import uk.wycps.connector.http.AnswerBodies;
 import uk.wycps.connector.http.BoundedHttpCall;
 import uk.wycps.record.RecordJson;
 
@@ -29,7 +30,7 @@ public final class StatisticsClient {
         return call.exchange(options, null, deadline, "application/json").compose(body -> {
             RegisterStatistics stats;
             try {
-                stats = READER.readValue(body.getBytes());
+                stats = AnswerBodies.read(READER, body);
             } catch (IOException | RuntimeException e) {
                 return Future.failedFuture(RegisterFailure.error("statistics answer is not valid"));
             }

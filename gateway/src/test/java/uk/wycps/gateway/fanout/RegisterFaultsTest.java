@@ -158,6 +158,24 @@ class RegisterFaultsTest {
     }
 
     @Test
+    void anAnswerArrivingInSeveralChunksIsReadWhole(VertxTestContext ctx) {
+        // GIVEN Leeds answers in time but in five chunks, 25 ms apart
+        registers.fault(FAULTY, WireMockRegisters.search().willReturn(ok("application/json")
+                .withChunkedDribbleDelay(5, 100)));
+        // WHEN a child all five hold is enquired about
+        gateway.enquire(token, GatewayHarness.enquiry(WireMockRegisters.GIVEN, WireMockRegisters.FAMILY,
+                WireMockRegisters.DOB)).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+                    // THEN Leeds is OK with its record, as if it had come in one piece
+                    JsonObject answer = r.bodyAsJsonObject();
+                    assertEquals(200, r.statusCode(), r.bodyAsString());
+                    assertTrue(answer.getBoolean("complete"), r.bodyAsString());
+                    assertTrue(r.bodyAsString().contains("\"authority\":\"" + FAULTY + "\",\"recordId\""),
+                            r.bodyAsString());
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
     void connectionResetIsRetriedOnceWithinTheDeadline(VertxTestContext ctx) {
         // GIVEN Leeds resets every connection
         registers.fault(FAULTY, WireMockRegisters.search().willReturn(aResponse()

@@ -1,0 +1,36 @@
+package uk.wycps.connector.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.netty.buffer.ByteBuf;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.io.IOException;
+
+/**
+ * Reads a register's answer body with Jackson straight from the bytes the HTTP client received:
+ * {@code Buffer.getBytes()} would copy every answer once more before parsing it.
+ */
+public final class AnswerBodies {
+
+    private AnswerBodies() {
+    }
+
+    /** The body as {@code reader}'s type; the reader's strictness applies unchanged. */
+    public static <T> T read(ObjectReader reader, Buffer body) throws IOException {
+        ByteBuf bytes = body instanceof BufferInternal internal ? internal.getByteBuf() : null;
+        if (bytes != null && bytes.hasArray()) {
+            return reader.readValue(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
+        }
+        return reader.readValue(body.getBytes());
+    }
+
+    /** The body as a JSON tree. */
+    public static JsonNode readTree(ObjectReader reader, Buffer body) throws IOException {
+        ByteBuf bytes = body instanceof BufferInternal internal ? internal.getByteBuf() : null;
+        if (bytes != null && bytes.hasArray()) {
+            return reader.readTree(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
+        }
+        return reader.readTree(body.getBytes());
+    }
+}
