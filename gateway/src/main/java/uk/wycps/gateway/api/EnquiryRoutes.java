@@ -1,12 +1,14 @@
 package uk.wycps.gateway.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.wycps.gateway.auth.TokenVerifier;
+import uk.wycps.gateway.enquiry.EnquiryAnswer;
 import uk.wycps.gateway.enquiry.EnquiryParser;
 import uk.wycps.gateway.enquiry.EnquiryService;
 import uk.wycps.gateway.metrics.GatewayMetrics;
@@ -17,6 +19,7 @@ public final class EnquiryRoutes {
 
     private static final Logger LOG = LoggerFactory.getLogger(EnquiryRoutes.class);
     static final String DEADLINE_HEADER = "X-Deadline-Ms";
+    private static final ObjectWriter ANSWER_WRITER = RecordJson.mapper().writerFor(EnquiryAnswer.class);
 
     private final TokenVerifier tokens;
     private final EnquiryParser parser;
@@ -39,8 +42,8 @@ public final class EnquiryRoutes {
                 .onSuccess(answer -> {
                     Buffer json;
                     try {
-                        json = Buffer.buffer(RecordJson.mapper().writeValueAsBytes(answer));
-                    } catch (JsonProcessingException e) {
+                        json = JsonBodies.encode(ANSWER_WRITER, answer);
+                    } catch (IOException e) {
                         ctx.fail(e);
                         return;
                     }

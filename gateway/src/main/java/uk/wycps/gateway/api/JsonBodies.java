@@ -1,6 +1,13 @@
 package uk.wycps.gateway.api;
 
+import com.fasterxml.jackson.databind.ObjectWriter;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.io.IOException;
+import java.io.OutputStream;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
@@ -28,6 +35,18 @@ final class JsonBodies {
         int semi = contentType.indexOf(';');
         String type = (semi < 0 ? contentType : contentType.substring(0, semi)).trim();
         return type.equalsIgnoreCase("application/json");
+    }
+
+    /**
+     * {@code value} as JSON, written by Jackson straight into the buffer that is sent:
+     * {@code writeValueAsBytes} would build an array and {@code Buffer.buffer(byte[])} copy it again.
+     */
+    static Buffer encode(ObjectWriter writer, Object value) throws IOException {
+        ByteBuf bytes = Unpooled.buffer(8192);
+        try (OutputStream out = new ByteBufOutputStream(bytes)) {
+            writer.writeValue(out, value);
+        }
+        return BufferInternal.buffer(bytes);
     }
 
     /** Sends a JSON answer that must not be cached. */
