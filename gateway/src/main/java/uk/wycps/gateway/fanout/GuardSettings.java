@@ -58,7 +58,9 @@ public record GuardSettings(long deadlineMs, int slidingWindowSize, int minimumC
 
     /**
      * The guard of a register: a slow call is one over half its deadline; the bulkhead admits as
-     * many concurrent searches as the register's connection pool holds, so none waits in a queue.
+     * many concurrent searches as the register's connection pool does (its connections and its
+     * bounded wait queue), so a burst waits a little for a connection within its deadline instead
+     * of leaving a healthy register unchecked.
      * Overrides come from {@code options.resilience}; an unknown key there is refused.
      */
     public static GuardSettings from(RegisterSettings register) {
@@ -80,7 +82,7 @@ public record GuardSettings(long deadlineMs, int slidingWindowSize, int minimumC
                     o.getLong("slowCallMs", Math.max(1, deadline / 2)),
                     o.getLong("waitInOpenMs", DEFAULT_WAIT_IN_OPEN_MS),
                     o.getInteger("halfOpenCalls", DEFAULT_HALF_OPEN_CALLS),
-                    o.getInteger("maxConcurrent", register.maxConnections()),
+                    o.getInteger("maxConcurrent", register.maxConnections() + register.maxWaitQueue()),
                     o.getLong("retryBackoffMs", DEFAULT_RETRY_BACKOFF_MS),
                     o.getLong("retryMinRemainingMs", Math.min(DEFAULT_RETRY_MIN_REMAINING_MS, deadline / 4)));
         } catch (ClassCastException e) {

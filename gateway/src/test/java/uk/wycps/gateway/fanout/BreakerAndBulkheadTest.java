@@ -108,11 +108,12 @@ class BreakerAndBulkheadTest {
 
     @Test
     void registerAtItsConcurrencyLimitIsRejectedAtOnce(Vertx vertx, VertxTestContext ctx) {
-        // GIVEN Leeds takes 800 ms to answer and may run 2 searches at a time
+        // GIVEN Leeds takes 800 ms to answer and is configured to run 2 searches at a time
         registers.fault("leeds", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(WireMockRegisters.healthyBody("leeds"))
                 .withFixedDelay(800)));
-        JsonObject neverOpen = new JsonObject().put("slidingWindowSize", 100).put("minimumCalls", 100);
+        JsonObject neverOpen = new JsonObject().put("slidingWindowSize", 100).put("minimumCalls", 100)
+                .put("maxConcurrent", 2);
         start(vertx, registers.settings("leeds", 1500, RegisterSettings.DEFAULT_MAX_RESPONSE_BYTES, 2, neverOpen))
                 // WHEN five enquiries arrive together
                 .compose(g -> {
@@ -139,6 +140,34 @@ class BreakerAndBulkheadTest {
                     }
                     assertEquals(2, ok, "answered by Leeds");
                     assertEquals(3, rejected, "rejected by the bulkhead");
+                    ctx.completeNow();
+                })));
+    }
+
+    @Test
+    void aBurstBeyondTheConnectionsWaitsForOneWithinTheDeadline(Vertx vertx, VertxTestContext ctx) {
+        // GIVEN Leeds is healthy but takes 100 ms, with one connection per event loop and the
+        // default wait queue and bulkhead
+        registers.fault("leeds", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(WireMockRegisters.healthyBody("leeds"))
+                .withFixedDelay(100)));
+        int enquiries = 2 * Math.max(1, Runtime.getRuntime().availableProcessors()) + 1;
+        start(vertx, registers.settings("leeds", 1500, RegisterSettings.DEFAULT_MAX_RESPONSE_BYTES, 1, new JsonObject()))
+                // WHEN more enquiries arrive together than there are connections to Leeds
+                .compose(g -> {
+                    List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
+                    for (int i = 0; i < enquiries; i++) {
+                        all.add(enquire(g));
+                    }
+                    return Future.all(all).map(c -> c.<HttpResponse<Buffer>>list());
+                })
+                .onComplete(ctx.succeeding(answers -> ctx.verify(() -> {
+                    // THEN every one checked Leeds: the burst waited for a connection, none was refused
+                    for (HttpResponse<Buffer> r : answers) {
+                        JsonObject leeds = byAuthority(r.bodyAsJsonObject().getJsonArray("registers"), "leeds");
+                        assertEquals("OK", leeds.getString("status"), r.bodyAsString());
+                        assertTrue(r.bodyAsJsonObject().getBoolean("complete"), r.bodyAsString());
+                    }
                     ctx.completeNow();
                 })));
     }

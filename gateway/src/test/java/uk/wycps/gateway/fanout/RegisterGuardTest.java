@@ -196,7 +196,7 @@ class RegisterGuardTest {
                     // THEN TIMEOUT by the deadline plus the guard's margin, and the bulkhead is free again
                     assertEquals(RegisterStatus.TIMEOUT, o.status());
                     assertTrue(took >= 200 && took < 200 + RegisterGuard.GUARD_MARGIN_MS + 100, "took " + took);
-                    assertEquals(64, guard.health().bulkheadAvailable());
+                    assertEquals(guard.settings().maxConcurrent(), guard.health().bulkheadAvailable());
                     ctx.completeNow();
                 }))));
     }
@@ -248,7 +248,7 @@ class RegisterGuardTest {
         GuardSettings s = GuardSettings.from(RegisterSettings.of("leeds", "canonical-json", URI.create("http://x:1")));
         assertEquals(2000, s.deadlineMs());
         assertEquals(1000, s.slowCallMs());
-        assertEquals(RegisterSettings.DEFAULT_MAX_CONNECTIONS, s.maxConcurrent());
+        assertEquals(RegisterSettings.DEFAULT_MAX_CONNECTIONS + RegisterSettings.DEFAULT_MAX_WAIT_QUEUE, s.maxConcurrent());
         assertEquals(250, s.retryMinRemainingMs());
     }
 }

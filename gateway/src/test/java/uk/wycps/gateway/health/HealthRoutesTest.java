@@ -79,7 +79,7 @@ class HealthRoutesTest {
                         assertEquals("CLOSED", reg.getString("circuit"));
                         assertEquals(1500, reg.getInteger("deadlineMs"));
                         assertEquals(0, reg.getInteger("inFlight"));
-                        assertEquals(64, reg.getInteger("maxConcurrent"));
+                        assertEquals(64 + 256, reg.getInteger("maxConcurrent"));
                         assertNotNull(reg.getString("lastSuccess"), reg.encode());
                         assertTrue(!Instant.parse(reg.getString("lastSuccess")).isBefore(before.minusSeconds(1)));
                         assertNull(reg.getString("lastFailure"));
