@@ -58,7 +58,7 @@ public final class Suite {
             long hungMs, double hungRate, int hungDeadlineMs, long nationalMs, int nationalCount, double nationalRate,
             int auditEntries, double warmRateNoop, double warmRateFanOut) {
         static Settings full() {
-            return new Settings(6, 5000, 4000, 3000, 1.5, 12, 12_000, 15_000, 40, 500, 15_000, 150, 100, 100_000, 2000, 400);
+            return new Settings(10, 5000, 4000, 3000, 1.5, 12, 12_000, 15_000, 40, 500, 15_000, 150, 100, 100_000, 2000, 400);
         }
 
         static Settings quick() {
