@@ -109,20 +109,12 @@ class BreakerAndBulkheadTest {
     @Test
     void registerAtItsConcurrencyLimitIsRejectedAtOnce(Vertx vertx, VertxTestContext ctx) {
         // GIVEN Leeds takes 800 ms to answer and is configured to run 2 searches at a time
-        registers.fault("leeds", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody(WireMockRegisters.healthyBody("leeds"))
-                .withFixedDelay(800)));
+        leedsAnswersAfter(800);
         JsonObject neverOpen = new JsonObject().put("slidingWindowSize", 100).put("minimumCalls", 100)
                 .put("maxConcurrent", 2);
         start(vertx, registers.settings("leeds", 1500, RegisterSettings.DEFAULT_MAX_RESPONSE_BYTES, 2, neverOpen))
                 // WHEN five enquiries arrive together
-                .compose(g -> {
-                    List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
-                    for (int i = 0; i < 5; i++) {
-                        all.add(enquire(g));
-                    }
-                    return Future.all(all).map(c -> c.<HttpResponse<Buffer>>list());
-                })
+                .compose(g -> enquireTogether(g, 5))
                 .onComplete(ctx.succeeding(answers -> ctx.verify(() -> {
                     // THEN two are answered by Leeds and the others have it REJECTED, with its notice
                     int ok = 0;
@@ -148,19 +140,11 @@ class BreakerAndBulkheadTest {
     void aBurstBeyondTheConnectionsWaitsForOneWithinTheDeadline(Vertx vertx, VertxTestContext ctx) {
         // GIVEN Leeds is healthy but takes 100 ms, with one connection per event loop and the
         // default wait queue and bulkhead
-        registers.fault("leeds", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody(WireMockRegisters.healthyBody("leeds"))
-                .withFixedDelay(100)));
+        leedsAnswersAfter(100);
         int enquiries = 2 * Math.max(1, Runtime.getRuntime().availableProcessors()) + 1;
         start(vertx, registers.settings("leeds", 1500, RegisterSettings.DEFAULT_MAX_RESPONSE_BYTES, 1, new JsonObject()))
                 // WHEN more enquiries arrive together than there are connections to Leeds
-                .compose(g -> {
-                    List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
-                    for (int i = 0; i < enquiries; i++) {
-                        all.add(enquire(g));
-                    }
-                    return Future.all(all).map(c -> c.<HttpResponse<Buffer>>list());
-                })
+                .compose(g -> enquireTogether(g, enquiries))
                 .onComplete(ctx.succeeding(answers -> ctx.verify(() -> {
                     // THEN every one checked Leeds: the burst waited for a connection, none was refused
                     for (HttpResponse<Buffer> r : answers) {
@@ -175,9 +159,7 @@ class BreakerAndBulkheadTest {
     @Test
     void fullConnectionPoolIsRejectedAtOnceRatherThanQueued(Vertx vertx, VertxTestContext ctx) {
         // GIVEN Leeds takes 800 ms, one connection per event loop, no wait queue, a larger bulkhead
-        registers.fault("leeds", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withBody(WireMockRegisters.healthyBody("leeds"))
-                .withFixedDelay(800)));
+        leedsAnswersAfter(800);
         List<RegisterSettings> settings = new ArrayList<>();
         for (RegisterSettings r : registers.settings("leeds", 1500, RegisterSettings.DEFAULT_MAX_RESPONSE_BYTES, 1,
                 new JsonObject().put("maxConcurrent", 20).put("minimumCalls", 100).put("slidingWindowSize", 100))) {
@@ -188,13 +170,7 @@ class BreakerAndBulkheadTest {
         int enquiries = 2 * instances + 1;
         start(vertx, settings)
                 // WHEN more enquiries arrive together than there are connections to Leeds
-                .compose(g -> {
-                    List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
-                    for (int i = 0; i < enquiries; i++) {
-                        all.add(enquire(g));
-                    }
-                    return Future.all(all).map(c -> c.<HttpResponse<Buffer>>list());
-                })
+                .compose(g -> enquireTogether(g, enquiries))
                 .onComplete(ctx.succeeding(answers -> ctx.verify(() -> {
                     // THEN some have Leeds REJECTED at once (pool full), the others OK; none waits in a queue
                     int rejected = 0;
@@ -296,5 +272,21 @@ class BreakerAndBulkheadTest {
             }
         }
         throw new AssertionError("no entry for " + authority + " in " + registers.encode());
+    }
+
+    /** Leeds answers its healthy record after {@code delayMs}. */
+    private static void leedsAnswersAfter(int delayMs) {
+        registers.fault("leeds", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(WireMockRegisters.healthyBody("leeds"))
+                .withFixedDelay(delayMs)));
+    }
+
+    /** {@code count} enquiries sent at once; their answers in order. */
+    private static Future<List<HttpResponse<Buffer>>> enquireTogether(GatewayHarness g, int count) {
+        List<Future<HttpResponse<Buffer>>> all = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            all.add(enquire(g));
+        }
+        return Future.all(all).map(c -> c.<HttpResponse<Buffer>>list());
     }
 }
