@@ -11,16 +11,21 @@ import java.util.concurrent.atomic.AtomicLong;
  * This JVM's process CPU time, heap and GC, as JSON: what the suite asks each child JVM for.
  * The heap high-water mark is sampled every 20 ms from {@code MemoryMXBean} (heap used) and
  * also taken as the sum of the heap pools' peaks (an upper bound: pools peak at different times).
+ * The heap used just before a collection is mostly garbage (the young generation fills whatever
+ * the old leaves), so the sampler also keeps the highest heap left *after* a collection: what the
+ * JVM really holds.
  */
 public final class JvmStats {
 
     private static final AtomicLong SAMPLED_MAX = new AtomicLong();
+    private static final AtomicLong AFTER_GC_MAX = new AtomicLong();
 
     private JvmStats() {
     }
 
     /** Starts the sampling thread (daemon). */
     public static void startSampling() {
+        watchCollections();
         Thread t = new Thread(() -> {
             while (true) {
                 long used = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
@@ -34,6 +39,32 @@ public final class JvmStats {
         }, "heap-sampler");
         t.setDaemon(true);
         t.start();
+    }
+
+    /** After every collection, the heap it left (all heap pools, added up), kept as a maximum. */
+    private static void watchCollections() {
+        java.util.Set<String> heapPools = new java.util.HashSet<>();
+        for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == MemoryType.HEAP) {
+                heapPools.add(pool.getName());
+            }
+        }
+        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+            ((javax.management.NotificationEmitter) gc).addNotificationListener((n, handback) -> {
+                if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+                    return;
+                }
+                var info = com.sun.management.GarbageCollectionNotificationInfo.from(
+                        (javax.management.openmbean.CompositeData) n.getUserData());
+                long after = 0;
+                for (var e : info.getGcInfo().getMemoryUsageAfterGc().entrySet()) {
+                    if (heapPools.contains(e.getKey())) {
+                        after += e.getValue().getUsed();
+                    }
+                }
+                AFTER_GC_MAX.accumulateAndGet(after, Math::max);
+            }, null, null);
+        }
     }
 
     /** Process CPU time in nanoseconds (all threads, user + system). */
@@ -60,6 +91,7 @@ public final class JvmStats {
                 .put("wallNanos", System.nanoTime())
                 .put("heapUsed", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed())
                 .put("heapSampledMax", SAMPLED_MAX.get())
+                .put("heapAfterGcMax", AFTER_GC_MAX.get())
                 .put("heapPoolPeaks", poolPeaks)
                 .put("heapMax", Runtime.getRuntime().maxMemory())
                 .put("gcCount", gcCount)
