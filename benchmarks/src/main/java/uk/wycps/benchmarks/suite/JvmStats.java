@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The heap high-water mark is sampled every 20 ms from {@code MemoryMXBean} (heap used) and
  * also taken as the sum of the heap pools' peaks (an upper bound: pools peak at different times).
  * The heap used just before a collection is mostly garbage (the young generation fills whatever
- * the old leaves), so the sampler also keeps the highest heap left *after* a collection: what the
- * JVM really holds.
+ * the old leaves), so the highest heap left *after* a collection is kept too: closer to what the
+ * JVM holds, though after a young collection the old generation's garbage is still counted.
  */
 public final class JvmStats {
 

@@ -209,7 +209,8 @@ final class Report {
             heaps.forEach(h -> body.append(h).append('\n'));
             targets.add(target("Heap under 512 MB throughout (gateway JVMs run with `-Xmx512m`)",
                     f("highest heap used, sampled every 20 ms: **%.0f MB** (garbage included: sampled just before "
-                            + "a collection); highest left after a collection (live): %.0f MB", maxHeapSampled / 1048576.0,
+                            + "a collection); highest left after a collection: %.0f MB (after a young collection, the old "
+                            + "generation's garbage stays until G1's next concurrent cycle)", maxHeapSampled / 1048576.0,
                             maxHeapAfterGc / 1048576.0),
                     maxHeapSampled < 512L * 1024 * 1024));
         }
