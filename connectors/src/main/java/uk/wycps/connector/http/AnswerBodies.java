@@ -18,19 +18,21 @@ public final class AnswerBodies {
 
     /** The body as {@code reader}'s type; the reader's strictness applies unchanged. */
     public static <T> T read(ObjectReader reader, Buffer body) throws IOException {
-        ByteBuf bytes = body instanceof BufferInternal internal ? internal.getByteBuf() : null;
-        if (bytes != null && bytes.hasArray()) {
-            return reader.readValue(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
-        }
-        return reader.readValue(body.getBytes());
+        ByteBuf bytes = heapBytes(body);
+        return bytes == null ? reader.readValue(body.getBytes())
+                : reader.readValue(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
     }
 
     /** The body as a JSON tree. */
     public static JsonNode readTree(ObjectReader reader, Buffer body) throws IOException {
+        ByteBuf bytes = heapBytes(body);
+        return bytes == null ? reader.readTree(body.getBytes())
+                : reader.readTree(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
+    }
+
+    /** The buffer's own bytes (a view, not a copy) when they are in an array; null otherwise. */
+    private static ByteBuf heapBytes(Buffer body) {
         ByteBuf bytes = body instanceof BufferInternal internal ? internal.getByteBuf() : null;
-        if (bytes != null && bytes.hasArray()) {
-            return reader.readTree(bytes.array(), bytes.arrayOffset() + bytes.readerIndex(), bytes.readableBytes());
-        }
-        return reader.readTree(body.getBytes());
+        return bytes != null && bytes.hasArray() ? bytes : null;
     }
 }
