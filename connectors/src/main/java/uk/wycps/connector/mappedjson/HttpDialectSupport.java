@@ -2,6 +2,7 @@ package uk.wycps.connector.mappedjson;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -80,7 +81,7 @@ public final class HttpDialectSupport {
         return call.exchange(options, body, deadline, "application/json").mapEmpty();
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectReader TREE_READER = RecordJson.mapper().reader();
+    private static final ObjectReader TREE_READER = RecordJson.mapper().reader();
 
     /** Parses an untrusted body with the strict, bounded mapper; a {@link RegisterFailure} if it is not JSON. */
     public static JsonNode parse(Buffer body, String dialect) throws RegisterFailure {

@@ -114,8 +114,13 @@ class RegisterOutboxBatchingTest {
                 "key-1", "sig"));
     }
 
+    /** An outbox in this test's directory sending to {@code register}, retrying after 50 ms. */
+    private RegisterOutbox open(Vertx vertx, RecordingRegister register, Duration linger) throws Exception {
+        return await(RegisterOutbox.open(vertx, dir, Map.of("bradford", register), Duration.ofMillis(50), linger));
+    }
+
     private List<String> deliverBacklog(Vertx vertx, RecordingRegister register, int expectedSends) throws Exception {
-        RegisterOutbox outbox = await(RegisterOutbox.open(vertx, dir, Map.of("bradford", register), Duration.ofMillis(50), RegisterOutbox.LINGER));
+        RegisterOutbox outbox = open(vertx, register, RegisterOutbox.LINGER);
         try {
             // GIVEN the register is down while entries and a checkpoint queue up
             await(outbox.enqueue(List.of(history("h1"), history("h2"))));
@@ -159,8 +164,7 @@ class RegisterOutboxBatchingTest {
         RecordingRegister register = new RecordingRegister(100);
         register.up = true;
         // a linger far longer than the test waits: the first entry must not wait for it
-        RegisterOutbox outbox = await(RegisterOutbox.open(vertx, dir, Map.of("bradford", register), Duration.ofMillis(50),
-                Duration.ofSeconds(60)));
+        RegisterOutbox outbox = open(vertx, register, Duration.ofSeconds(60));
         try {
             await(outbox.enqueue(List.of(history("h1"))));
             waitForSends(register, 1);
@@ -176,8 +180,7 @@ class RegisterOutboxBatchingTest {
         register.up = true;
         Promise<Void> first = Promise.promise();
         register.held = first;
-        RegisterOutbox outbox = await(RegisterOutbox.open(vertx, dir, Map.of("bradford", register), Duration.ofMillis(50),
-                Duration.ofMillis(500)));
+        RegisterOutbox outbox = open(vertx, register, Duration.ofMillis(500));
         try {
             // GIVEN h1 is being sent and h2 arrives meanwhile
             await(outbox.enqueue(List.of(history("h1"))));
