@@ -2,6 +2,7 @@ package uk.wycps.connector;
 
 import java.util.Objects;
 import java.util.Set;
+import uk.wycps.record.SearchCriteria;
 
 /**
  * One search of one register: the criteria, the canonical field paths the caller may receive

@@ -7,7 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import uk.wycps.connector.SearchCriteria;
+import uk.wycps.record.SearchCriteria;
 
 /**
  * The probabilistic linker (F4). For one enquiry:

@@ -61,7 +61,7 @@ public final class PairScorer {
         return PreparedRecord.of(r, nicknames);
     }
 
-    public PreparedRecord prepare(uk.wycps.connector.SearchCriteria s) {
+    public PreparedRecord prepare(uk.wycps.record.SearchCriteria s) {
         return PreparedRecord.of(s, nicknames);
     }
 

@@ -6,7 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.commons.codec.language.DoubleMetaphone;
-import uk.wycps.connector.SearchCriteria;
+import uk.wycps.record.SearchCriteria;
 import uk.wycps.record.Address;
 import uk.wycps.record.AddressPeriod;
 import uk.wycps.record.ChildRecord;

@@ -1,7 +1,7 @@
 package uk.wycps.linkage;
 
 import java.util.List;
-import uk.wycps.connector.SearchCriteria;
+import uk.wycps.record.SearchCriteria;
 
 /**
  * Scores register candidates against an enquiry's subject, drops those that do not match, and

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import uk.wycps.connector.SearchCriteria;
+import uk.wycps.record.SearchCriteria;
 import uk.wycps.mock.GroundTruth;
 import uk.wycps.mock.SyntheticPopulation;
 import uk.wycps.record.ChildRecord;

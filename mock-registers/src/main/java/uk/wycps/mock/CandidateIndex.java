@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.commons.codec.language.DoubleMetaphone;
-import uk.wycps.connector.SearchCriteria;
+import uk.wycps.record.SearchCriteria;
 import uk.wycps.mock.SyntheticPopulation.Identity;
 import uk.wycps.record.PersonName;
 

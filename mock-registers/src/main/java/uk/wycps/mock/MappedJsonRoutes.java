@@ -15,7 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import uk.wycps.connector.SearchCriteria;
+import uk.wycps.record.SearchCriteria;
 import uk.wycps.record.AddressPeriod;
 import uk.wycps.record.ChildRecord;
 import uk.wycps.record.ConcernCategory;

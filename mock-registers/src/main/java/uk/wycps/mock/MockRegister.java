@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import uk.wycps.connector.RegisterSettings;
-import uk.wycps.connector.SearchCriteria;
+import uk.wycps.record.SearchCriteria;
 import uk.wycps.connector.AuditCheckpoint;
 import java.time.LocalDate;
 import uk.wycps.connector.statistics.RegisterAggregator;

@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import uk.wycps.connector.SearchCriteria;
+import uk.wycps.record.SearchCriteria;
 import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.HistoryDelivery;
 import uk.wycps.connector.canonicaljson.CanonicalJsonConnector;

@@ -20,7 +20,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.h2.tools.Server;
 import org.h2.tools.SimpleResultSet;
 import uk.wycps.connector.AuditCheckpoint;
-import uk.wycps.connector.SearchCriteria;
+import uk.wycps.record.SearchCriteria;
 import uk.wycps.record.ChildRecord;
 import uk.wycps.record.ConcernCategory;
 import uk.wycps.record.EnquiryHistoryEntry;

@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import uk.wycps.connector.SearchCriteria;
+import uk.wycps.record.SearchCriteria;
 import uk.wycps.mock.GroundTruth.Person;
 import uk.wycps.mock.GroundTruth.RecordRef;
 import uk.wycps.mock.data.Community;

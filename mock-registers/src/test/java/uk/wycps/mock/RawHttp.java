@@ -13,7 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import uk.wycps.connector.Deadline;
 import uk.wycps.connector.RegisterSettings;
-import uk.wycps.connector.SearchCriteria;
+import uk.wycps.record.SearchCriteria;
 import uk.wycps.connector.SearchRequest;
 import uk.wycps.connector.canonicaljson.CanonicalJsonConnector;
 import uk.wycps.connector.canonicaljson.CanonicalJsonConnectorFactory;

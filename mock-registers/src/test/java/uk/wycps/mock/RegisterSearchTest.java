@@ -21,7 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import uk.wycps.connector.SearchCriteria;
+import uk.wycps.record.SearchCriteria;
 import uk.wycps.connector.canonicaljson.CanonicalJsonConnector;
 import uk.wycps.mock.SyntheticPopulation.CrossBoundaryExample;
 import uk.wycps.mock.data.Community;

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import uk.wycps.connector.SearchCriteria;
+import uk.wycps.record.SearchCriteria;
 import uk.wycps.gateway.audit.AuditEntry;
 import uk.wycps.gateway.audit.AuditKeys;
 import uk.wycps.gateway.audit.AuditVerifier;

@@ -19,7 +19,7 @@ import uk.wycps.connector.HistoryDelivery;
 import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.RegisterFailure;
 import uk.wycps.connector.RegisterSettings;
-import uk.wycps.connector.SearchCriteria;
+import uk.wycps.record.SearchCriteria;
 import uk.wycps.connector.SearchRequest;
 import uk.wycps.connector.http.AnswerBodies;
 import uk.wycps.connector.http.BoundedHttpCall;

@@ -19,7 +19,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import uk.wycps.connector.SearchCriteria;
+import uk.wycps.record.SearchCriteria;
 import uk.wycps.record.ChildRecord;
 import uk.wycps.record.ConcernCategory;
 import uk.wycps.record.EnquiryHistoryEntry;

@@ -38,7 +38,7 @@ import uk.wycps.connector.Deadline;
 import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.RegisterFailure;
 import uk.wycps.connector.RegisterSettings;
-import uk.wycps.connector.SearchCriteria;
+import uk.wycps.record.SearchCriteria;
 import uk.wycps.connector.SearchRequest;
 import uk.wycps.record.CanonicalFields;
 import uk.wycps.record.ChildRecord;

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import uk.wycps.connector.Deadline;
 import uk.wycps.connector.RegisterFailure;
 import uk.wycps.connector.RegisterSettings;
-import uk.wycps.connector.SearchCriteria;
+import uk.wycps.record.SearchCriteria;
 import uk.wycps.connector.SearchRequest;
 import uk.wycps.record.Gender;
 

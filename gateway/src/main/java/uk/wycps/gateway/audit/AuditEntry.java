@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
-import uk.wycps.connector.SearchCriteria;
+import uk.wycps.record.SearchCriteria;
 import uk.wycps.policy.Caller;
 
 /**

@@ -2,7 +2,7 @@ package uk.wycps.gateway.enquiry;
 
 import java.util.List;
 import java.util.Objects;
-import uk.wycps.connector.SearchCriteria;
+import uk.wycps.record.SearchCriteria;
 import uk.wycps.policy.Declaration;
 
 /** A validated enquiry: who is looked for, why and on what consent, and in which registers. */

@@ -12,7 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
-import uk.wycps.connector.SearchCriteria;
+import uk.wycps.record.SearchCriteria;
 import uk.wycps.gateway.api.ApiException;
 import uk.wycps.policy.ConsentBasis;
 import uk.wycps.policy.ConsentGround;

@@ -3,7 +3,7 @@ package uk.wycps.gateway.audit;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
-import uk.wycps.connector.SearchCriteria;
+import uk.wycps.record.SearchCriteria;
 import uk.wycps.policy.Agency;
 import uk.wycps.policy.Caller;
 import uk.wycps.policy.Role;

@@ -19,7 +19,7 @@ import uk.wycps.connector.ConnectorRegistry;
 import uk.wycps.connector.Deadline;
 import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.RegisterSettings;
-import uk.wycps.connector.SearchCriteria;
+import uk.wycps.record.SearchCriteria;
 import uk.wycps.connector.SearchRequest;
 import uk.wycps.mock.MockDialects;
 import uk.wycps.mock.MockFederation;

@@ -1,11 +1,9 @@
-package uk.wycps.connector;
+package uk.wycps.record;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Objects;
-import uk.wycps.record.Gender;
-import uk.wycps.record.PersonName;
 
 /**
  * Who is being looked for: the enquiry's subject after validation. {@code familyName} is always
