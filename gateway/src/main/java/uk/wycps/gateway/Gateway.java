@@ -16,6 +16,7 @@ import uk.wycps.gateway.audit.AuditKeys;
 import uk.wycps.gateway.audit.AuditSink;
 import uk.wycps.gateway.audit.FileAuditSink;
 import uk.wycps.gateway.config.GatewayConfig;
+import uk.wycps.gateway.config.PolicySchema;
 import uk.wycps.gateway.metrics.GatewayMetrics;
 import uk.wycps.gateway.outbox.OutboxMessage;
 import uk.wycps.gateway.outbox.RegisterOutbox;
@@ -128,9 +129,11 @@ public final class Gateway {
         for (RegisterSettings r : config.registers()) {
             authorities.add(r.authority());
         }
-        return config.policyFile() == null
-                ? PolicyLoader.loadDefault(CanonicalFields.all(), authorities)
-                : PolicyLoader.load(config.policyFile(), CanonicalFields.all(), authorities);
+        if (config.policyFile() == null) {
+            return PolicyLoader.loadDefault(CanonicalFields.all(), authorities);
+        }
+        PolicySchema.check(config.policyFile());
+        return PolicyLoader.load(config.policyFile(), CanonicalFields.all(), authorities);
     }
 
     /** The port the gateway listens on (the real one when configured with 0). */

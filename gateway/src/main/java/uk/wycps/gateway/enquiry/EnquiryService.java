@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import uk.wycps.connector.RegisterSettings;
 import uk.wycps.connector.Deadline;
 import uk.wycps.connector.SearchRequest;
 import uk.wycps.gateway.api.ApiException;
@@ -104,7 +105,7 @@ public final class EnquiryService {
     }
 
     private long deadlineFor(String authority, long requestedMs) {
-        long configured = deadlinesMs.getOrDefault(authority, 2000L);
+        long configured = deadlinesMs.getOrDefault(authority, RegisterSettings.DEFAULT_DEADLINE.toMillis());
         return requestedMs > 0 ? Math.min(configured, requestedMs) : configured;
     }
 

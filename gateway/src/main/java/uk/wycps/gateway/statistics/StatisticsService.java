@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import uk.wycps.connector.RegisterSettings;
 import uk.wycps.connector.Deadline;
 import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.RegisterFailure;
@@ -99,7 +100,7 @@ public final class StatisticsService {
     }
 
     private Future<RegisterPart> ask(String authority, RegisterConnector connector, LocalDate asOf) {
-        Deadline deadline = Deadline.afterMillis(deadlinesMs.getOrDefault(authority, 2000L));
+        Deadline deadline = Deadline.afterMillis(deadlinesMs.getOrDefault(authority, RegisterSettings.DEFAULT_DEADLINE.toMillis()));
         return connector.statistics(asOf, deadline)
                 .map(stats -> {
                     String problem = validate(stats, asOf);
