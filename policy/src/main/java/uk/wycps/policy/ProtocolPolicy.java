@@ -1,5 +1,7 @@
 package uk.wycps.policy;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -145,16 +147,7 @@ public final class ProtocolPolicy implements SharingPolicy {
         Objects.requireNonNull(sourceAuthority, "sourceAuthority");
         DecisionKey key = new DecisionKey(caller.role(), caller.agency(), caller.authority(), caller.authorisations(),
                 declaration.purpose(), declaration.consent(), sourceAuthority);
-        AccessDecision known = decisions.get(key);
-        if (known != null) {
-            return known;
-        }
-        AccessDecision decision = decideAfresh(caller, declaration, sourceAuthority);
-        if (decisions.size() >= MAX_REMEMBERED) {
-            decisions.clear();
-        }
-        decisions.put(key, decision);
-        return decision;
+        return decisions.get(key, k -> decideAfresh(caller, declaration, sourceAuthority));
     }
 
     /**
@@ -167,8 +160,20 @@ public final class ProtocolPolicy implements SharingPolicy {
             ConsentBasis consent, String source) {
     }
 
-    private static final int MAX_REMEMBERED = 4096;
-    private final Map<DecisionKey, AccessDecision> decisions = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Far more than the kinds of caller times registers a federation has; past it the least
+     * used decisions go (they are cheap to reckon again), not all of them at once. Eviction runs
+     * on the calling thread: this library starts no thread of its own.
+     */
+    static final int MAX_REMEMBERED = 4096;
+    private final Cache<DecisionKey, AccessDecision> decisions = Caffeine.newBuilder()
+            .maximumSize(MAX_REMEMBERED).executor(Runnable::run).build();
+
+    /** How many decisions are remembered now (for tests of the bound). */
+    long rememberedDecisions() {
+        decisions.cleanUp();
+        return decisions.estimatedSize();
+    }
 
     private AccessDecision decideAfresh(Caller caller, Declaration declaration, String sourceAuthority) {
         List<Reason> reasons = new ArrayList<>();
