@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -13,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import uk.wycps.policy.PolicyDocument.AgencyEntry;
-import uk.wycps.policy.PolicyDocument.Authorities;
 import uk.wycps.policy.PolicyDocument.ConsentRule;
 import uk.wycps.policy.PolicyDocument.CrossAuthorityRule;
 import uk.wycps.policy.PolicyDocument.FieldEntry;
@@ -54,34 +52,6 @@ public final class ProtocolPolicy implements SharingPolicy {
         this.document = Objects.requireNonNull(document, "document");
         this.fields = document.fields().entries();
         this.authorities = Set.copyOf(document.authorities().names());
-    }
-
-    /**
-     * The walking skeleton's constructor: the default document's purposes, consent and
-     * cross-authority rules over these field tiers, role tiers and authorities.
-     *
-     * @deprecated load a document with {@link PolicyLoader} instead.
-     */
-    @Deprecated
-    public ProtocolPolicy(String id, String version, Map<String, Tier> fieldTiers, Map<Role, Tier> roleTiers,
-            Set<String> authorities, String scheduleOneField) {
-        this(fromTables(id, version, fieldTiers, roleTiers, authorities, scheduleOneField));
-    }
-
-    private static PolicyDocument fromTables(String id, String version, Map<String, Tier> fieldTiers,
-            Map<Role, Tier> roleTiers, Set<String> authorities, String scheduleOneField) {
-        PolicyDocument base = PolicyLoader.defaultDocument(null);
-        Map<String, FieldEntry> fields = new LinkedHashMap<>();
-        Restriction scheduleOne = base.fields().entries().values().stream()
-                .map(FieldEntry::onlyFor).filter(Objects::nonNull).findFirst().orElseThrow();
-        fieldTiers.forEach((name, tier) -> fields.put(name,
-                new FieldEntry(tier, "M1", false, null, name.equals(scheduleOneField) ? scheduleOne : null)));
-        Map<Role, RoleEntry> roles = new EnumMap<>(Role.class);
-        roleTiers.forEach((role, tier) -> roles.put(role, new RoleEntry(tier, null)));
-        return new PolicyDocument(id, version, base.effectiveDate(), base.protocol(),
-                new Authorities(base.authorities().rule(), List.copyOf(authorities)),
-                new Section<>(base.roles().rule(), roles), base.agencies(),
-                new Section<>(base.fields().rule(), fields), base.purposes(), base.consent(), base.crossAuthority());
     }
 
     /** The document this policy enforces, for review and for the explain endpoint. */

@@ -118,7 +118,6 @@ public final class EnquiryService {
                 "The enquiry could not be recorded, so no answer is given. Try again shortly.", null));
     }
 
-    /** What an enquiry's outcomes become: the answer, its audit and its notifications. */
     /**
      * Links on the event loop when the candidates are few (the usual case: microseconds), on a
      * worker when a loose search left many, since linking grows with the square of them.
