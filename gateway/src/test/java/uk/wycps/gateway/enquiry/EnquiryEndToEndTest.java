@@ -164,19 +164,6 @@ class EnquiryEndToEndTest {
     }
 
     @Test
-    void enquiryFailsClosedWith503WhenTheAuditCannotBeWritten(VertxTestContext ctx) {
-        String token = federation.gateway.issuer.token("child-worker", "social-services", "bradford",
-                "cross-authority:*");
-        AUDIT.failing(true);
-        federation.gateway.enquire(token, childEnquiry()).onComplete(ctx.succeeding(r -> ctx.verify(() -> {
-            AUDIT.failing(false);
-            assertError(r, 503, "audit-unavailable");
-            assertFalse(r.bodyAsString().contains(child.familyName()), "no data leaves without its audit (H1)");
-            ctx.completeNow();
-        })));
-    }
-
-    @Test
     void twoChildrenTheEnquiryCannotTellApartAskForMoreDetail(VertxTestContext ctx) {
         // GIVEN two children of one register who share a family name and date of birth (twins)
         ChildRecord[] twins = twins();

@@ -78,6 +78,14 @@ class RegisterFaultsTest {
         WireMockRegisters.AUTHORITIES.forEach(registers::healthy);
     }
 
+    /**
+     * Personal data that only the faulty register's broken answers carry: none of it may reach
+     * the caller's answer (nor, by the same reason string, a log line: H5).
+     */
+    static final String CANARY_RECORD = "{\"givenName\":\"Zebedee\",\"familyName\":\"Quillfeather\","
+            + "\"dateOfBirth\":\"1901-02-03\",\"address\":{\"postcode\":\"ZZ9 9ZZ\"}}";
+    static final java.util.List<String> CANARIES = java.util.List.of("Zebedee", "Quillfeather", "1901-02-03", "ZZ9 9ZZ");
+
     static Stream<Arguments> faults() {
         String big = "{\"records\":[" + "{\"recordId\":\"LE-1\",\"givenName\":\"Aisha\",\"familyName\":\"Khan\"},"
                 .repeat(400) + "{\"recordId\":\"LE-2\"}]}";
@@ -108,10 +116,10 @@ class RegisterFaultsTest {
                 fault("wrong content type", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
                         .withHeader("Content-Type", "text/html").withBody("<html>maintenance</html>")), "ERROR", "wrong content type"),
                 fault("well-formed JSON of the wrong shape", WireMockRegisters.search().willReturn(aResponse()
-                        .withStatus(200).withHeader("Content-Type", json).withBody("{\"results\":[]}")), "ERROR", "not a valid canonical-json answer"),
+                        .withStatus(200).withHeader("Content-Type", json).withBody("{\"results\":[" + CANARY_RECORD + "]}")), "ERROR", "not a valid canonical-json answer"),
                 fault("a record without recordId", WireMockRegisters.search().willReturn(aResponse()
                         .withStatus(200).withHeader("Content-Type", json)
-                        .withBody("{\"records\":[{\"givenName\":\"Aisha\",\"familyName\":\"Khan\"}]}")), "ERROR", "without recordId"),
+                        .withBody("{\"records\":[" + CANARY_RECORD + "]}")), "ERROR", "without recordId"),
                 fault("more records than any pre-filter gives", WireMockRegisters.search().willReturn(aResponse()
                         .withStatus(200).withHeader("Content-Type", json).withBody(manyRecords)), "ERROR", "more than 200 records"),
                 fault("empty body", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
@@ -120,7 +128,12 @@ class RegisterFaultsTest {
                         .withHeader("Content-Type", json).withBody(big)), "ERROR", "larger than 16384 bytes"),
                 fault("truncated body", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
                         .withHeader("Content-Type", json).withHeader("Content-Length", "4000")
-                        .withBody("{\"records\":[{\"recordId\":\"LE-1\"")), "ERROR", "cut off"));
+                        .withBody("{\"records\":[{\"recordId\":\"LE-1\",\"givenName\":\"Zebedee\"")), "ERROR", "cut off"),
+                fault("a record of the wrong types", WireMockRegisters.search().willReturn(aResponse()
+                        .withStatus(200).withHeader("Content-Type", json).withBody("{\"records\":[{\"recordId\":\"LE-9\","
+                                + "\"givenName\":[\"Zebedee\"],\"dateOfBirth\":\"ZZ9 9ZZ 1901-02-03\"}]}")), "ERROR", null),
+                fault("HTTP 500 with personal data in the body", WireMockRegisters.search().willReturn(aResponse()
+                        .withStatus(500).withHeader("Content-Type", json).withBody(CANARY_RECORD)), "ERROR", "HTTP 500"));
     }
 
     private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder ok(String type) {
@@ -265,6 +278,7 @@ class RegisterFaultsTest {
         String text = r.bodyAsString();
         assertEquals(200, r.statusCode(), text);
         Answers.assertNoStackTrace(text);
+        CANARIES.forEach(c -> assertFalse(text.contains(c), "a broken answer's data reached the caller: " + text));
         JsonObject answer = r.bodyAsJsonObject();
         assertFalse(answer.getBoolean("complete"), text);
         assertEquals("found", answer.getString("outcome"), text);
