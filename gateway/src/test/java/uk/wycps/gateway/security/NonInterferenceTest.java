@@ -26,7 +26,6 @@ import uk.wycps.gateway.support.FederationHarness;
 import uk.wycps.gateway.support.GatewayHarness;
 import uk.wycps.gateway.support.LogCapture;
 import uk.wycps.gateway.support.NonInterference;
-import uk.wycps.mock.GroundTruth;
 import uk.wycps.policy.Role;
 import uk.wycps.record.ChildRecord;
 
@@ -76,7 +75,7 @@ class NonInterferenceTest {
     @MethodSource("rolesAndWithheldRegisters")
     void aCallerWhoMayNotSeeARegisterObservesTheSameWhetherItHoldsTheChildOrNobodyDoes(String role, String register)
             throws Exception {
-        ChildRecord held = childHeldOnlyBy(register);
+        ChildRecord held = NonInterference.childHeldOnlyBy(federation, register);
         JsonObject heldEnquiry = GatewayHarness.enquiry(held.givenName(), held.familyName(),
                 held.dateOfBirth().toString());
         JsonObject nobodysEnquiry = GatewayHarness.enquiry("Zephyrine", "Quillfeather-Oakes",
@@ -92,33 +91,6 @@ class NonInterferenceTest {
         Map<String, String> leaks = NonInterference.differences(whenHeld, whenNobody);
         assertTrue(leaks.isEmpty(), "A9: a " + role + " of Leeds can tell that " + register
                 + " holds the child through " + leaks);
-    }
-
-    /** A child only {@code register} holds, found there by name and date of birth, and not in Leeds. */
-    private static ChildRecord childHeldOnlyBy(String register) throws Exception {
-        String owner = federation.gateway.issuer.token("child-worker", "social-services", register);
-        String leeds = federation.gateway.issuer.token("child-worker", "social-services", "leeds");
-        int tried = 0;
-        for (GroundTruth.Person p : federation.mocks.groundTruth().persons()) {
-            if (p.records().size() != 1 || !p.records().get(0).authority().equals(register) || tried++ > 20) {
-                continue;
-            }
-            ChildRecord record = federation.mocks.register(register).record(p.records().get(0).recordId()).orElseThrow();
-            if (record.givenName() == null || record.dateOfBirth() == null) {
-                continue;
-            }
-            JsonObject enquiry = GatewayHarness.enquiry(record.givenName(), record.familyName(),
-                    record.dateOfBirth().toString());
-            JsonObject byOwner = await(federation.gateway.enquire(owner, enquiry)).bodyAsJsonObject();
-            JsonObject byLeeds = await(federation.gateway.enquire(leeds, enquiry)).bodyAsJsonObject();
-            boolean foundByOwner = byOwner.getJsonArray("persons").stream().anyMatch(x -> ((JsonObject) x)
-                    .getJsonArray("records").stream().anyMatch(r -> record.recordId()
-                            .equals(((JsonObject) r).getString("recordId"))));
-            if (foundByOwner && byLeeds.getJsonArray("persons").isEmpty()) {
-                return record;
-            }
-        }
-        throw new AssertionError("the synthetic data holds no child of " + register + " alone");
     }
 
     private static void assertNobodyHolds(JsonObject enquiry) throws Exception {

@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import uk.wycps.gateway.audit.InMemoryAuditSink;
+import uk.wycps.mock.GroundTruth;
+import uk.wycps.record.ChildRecord;
 
 /**
  * The non-interference check of A9 through every route a caller can observe: run the same
@@ -104,6 +106,36 @@ public final class NonInterference {
         return new Observation(routes);
     }
 
+    /**
+     * A child only {@code register} holds, found there by name and date of birth, and not in Leeds
+     * (searching Leeds for it finds nobody).
+     */
+    public static ChildRecord childHeldOnlyBy(FederationHarness federation, String register) throws Exception {
+        String owner = federation.gateway.issuer.token("child-worker", "social-services", register);
+        String leeds = federation.gateway.issuer.token("child-worker", "social-services", "leeds");
+        int tried = 0;
+        for (GroundTruth.Person p : federation.mocks.groundTruth().persons()) {
+            if (p.records().size() != 1 || !p.records().get(0).authority().equals(register) || tried++ > 20) {
+                continue;
+            }
+            ChildRecord record = federation.mocks.register(register).record(p.records().get(0).recordId()).orElseThrow();
+            if (record.givenName() == null || record.dateOfBirth() == null) {
+                continue;
+            }
+            JsonObject enquiry = GatewayHarness.enquiry(record.givenName(), record.familyName(),
+                    record.dateOfBirth().toString());
+            JsonObject byOwner = await(federation.gateway.enquire(owner, enquiry)).bodyAsJsonObject();
+            JsonObject byLeeds = await(federation.gateway.enquire(leeds, enquiry)).bodyAsJsonObject();
+            boolean foundByOwner = byOwner.getJsonArray("persons").stream().anyMatch(x -> ((JsonObject) x)
+                    .getJsonArray("records").stream().anyMatch(r -> record.recordId()
+                            .equals(((JsonObject) r).getString("recordId"))));
+            if (foundByOwner && byLeeds.getJsonArray("persons").isEmpty()) {
+                return record;
+            }
+        }
+        throw new AssertionError("the synthetic data holds no child of " + register + " alone");
+    }
+
     /** The routes whose observations differ, each with both versions, or an empty map. */
     public static Map<String, String> differences(Observation held, Observation nobody) {
         Map<String, String> out = new LinkedHashMap<>();
@@ -120,7 +152,7 @@ public final class NonInterference {
      * Waits until no register search is in flight, the outbox holds nothing pending and the
      * audit log has stopped growing for a few polls: work left after an answer is then done.
      */
-    private void quiet() throws Exception {
+    public void quiet() throws Exception {
         int stable = 0;
         int lastSize = -1;
         for (int i = 0; i < 200 && stable < 4; i++) {
