@@ -155,6 +155,20 @@ class LegacyContractTest extends HttpDialectContract {
                 .withQueryParam("SEX", equalTo("F")).withQueryParam("MIDDLE", equalTo("Noor")));
     }
 
+    /**
+     * Verifies that a search for record ids alone (a register withheld from the caller, A5, A9)
+     * makes no per-record call: a match then costs no more exchanges, nor time, than no match.
+     */
+    @Test
+    void asksNoRecordWhenOnlyIdsAreWanted() throws Exception {
+        ids("WA-000001", "WA-000002");
+        record("WA-000001", child("WA-000001"), 0);
+        List<ChildRecord> found = await(connector.search(request(Set.of(CanonicalFields.RECORD_ID), 2000)));
+        assertEquals(List.of(ChildRecord.idOnly("WA-000001"), ChildRecord.idOnly("WA-000002")), found);
+        server.verify(0, getRequestedFor(urlPathEqualTo("/cpr/child/WA-000001")));
+        server.verify(1, getRequestedFor(urlPathEqualTo("/cpr/find")));
+    }
+
     /** Verifies that at most maxConcurrentCalls record calls run at once. */
     @Test
     void limitsConcurrentRecordCalls() throws Exception {
