@@ -189,6 +189,22 @@ class LegacyContractTest {
                 "more ids than the limit");
     }
 
+    /**
+     * Verifies that a register answer repeating a key, or nested past the reader's limit, is
+     * ERROR, never read as if the last value won (issue 14 item 7).
+     */
+    @Test
+    void anAnswerRepeatingAKeyOrNestedTooDeeplyIsAnError() throws Exception {
+        server.stubFor(get(urlPathEqualTo("/cpr/find")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"MATCHES\": [\"WA-000001\"], \"MATCHES\": [], \"COUNT\": 0}")));
+        assertEquals(RegisterFailure.Kind.ERROR, failure(connector.search(request(Set.of("givenName"), 2000))).kind());
+        server.stubFor(get(urlPathEqualTo("/cpr/find")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"MATCHES\": " + "[".repeat(40) + "]".repeat(40) + "}")));
+        assertEquals(RegisterFailure.Kind.ERROR, failure(connector.search(request(Set.of("givenName"), 2000))).kind());
+    }
+
     /** Verifies that no id means no record: the register searched and found none. */
     @Test
     void noIdsIsNoRecord() throws Exception {
