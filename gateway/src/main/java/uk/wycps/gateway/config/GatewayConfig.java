@@ -102,10 +102,18 @@ public record GatewayConfig(Http http, Auth auth, List<RegisterSettings> registe
      * The API's certificate chain and private key, PEM files (A1, H1). Only TLS 1.2 and 1.3; the
      * files are watched and a changed pair is served to new connections without a restart.
      */
-    public record Tls(Path certFile, Path keyFile) {
+    public record Tls(Path certFile, Path keyFile, java.time.Duration checkEvery) {
+        public static final java.time.Duration DEFAULT_CHECK_EVERY = java.time.Duration.ofSeconds(10);
+
         public Tls {
             Objects.requireNonNull(certFile, "certFile");
             Objects.requireNonNull(keyFile, "keyFile");
+            Objects.requireNonNull(checkEvery, "checkEvery");
+        }
+
+        /** The files checked for a change every 10 s. */
+        public Tls(Path certFile, Path keyFile) {
+            this(certFile, keyFile, DEFAULT_CHECK_EVERY);
         }
     }
 

@@ -18,7 +18,7 @@ import uk.wycps.gateway.config.GatewayConfig;
 /**
  * TLS on the API listener (A1, H1): the PEM certificate chain and key of {@code http.tls}, TLS
  * 1.2 and 1.3 only, HTTP/1.1 only (no ALPN, no cleartext HTTP/2 upgrade). The files are read
- * again every {@link #CHECK_EVERY_MS} ms; when their digest changes the server takes the new
+ * again every {@code http.tls}'s {@code checkEvery} (10 s); when their digest changes the server takes the new
  * pair for new connections (open ones keep the old one, as TLS has it). A pair that does not
  * load (half-copied, mismatched) is logged and the old one kept, then tried again next time.
  */
@@ -26,7 +26,6 @@ public final class ServerTls {
 
     /** TLS versions offered: 1.0 and 1.1 are broken or deprecated (RFC 8996). */
     public static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
-    static final long CHECK_EVERY_MS = Long.getLong("wycps.tls.checkEveryMs", 10_000);
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerTls.class);
 
@@ -64,7 +63,7 @@ public final class ServerTls {
         if (tls == null) {
             return;
         }
-        timer = vertx.setPeriodic(CHECK_EVERY_MS, id -> read()
+        timer = vertx.setPeriodic(tls.checkEvery().toMillis(), id -> read()
                 .compose(pair -> {
                     if (Arrays.equals(pair.digest(), digest)) {
                         return Future.succeededFuture(false);
