@@ -7,7 +7,15 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.X509KeyManager;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Set;
@@ -20,7 +28,8 @@ import uk.wycps.gateway.config.GatewayConfig;
  * 1.2 and 1.3 only, HTTP/1.1 only (no ALPN, no cleartext HTTP/2 upgrade). The files are read
  * again every {@code http.tls}'s {@code checkEvery} (10 s); when their digest changes the server takes the new
  * pair for new connections (open ones keep the old one, as TLS has it). A pair that does not
- * load (half-copied, mismatched) is logged and the old one kept, then tried again next time.
+ * load or does not match (half-copied, one file replaced and not yet the other) is logged and
+ * the old one kept, then tried again next time.
  */
 public final class ServerTls {
 
@@ -40,8 +49,8 @@ public final class ServerTls {
     }
 
     /**
-     * Reads the pair and sets {@code options} for it (TLS, protocols, no HTTP/2). Fails when the
-     * files cannot be read; a bad pair then fails the server's {@code listen}, so the start.
+     * Reads the pair and sets {@code options} for it (TLS, protocols, no HTTP/2). Fails, and so
+     * the start, when the files cannot be read or the key is not the certificate's.
      */
     public static Future<ServerTls> configure(Vertx vertx, GatewayConfig.Tls tls, HttpServerOptions options) {
         ServerTls watcher = new ServerTls(vertx, tls);
@@ -86,13 +95,59 @@ public final class ServerTls {
         }
     }
 
-    private record Pair(Buffer cert, Buffer key, byte[] digest) {
+    record Pair(Buffer cert, Buffer key, byte[] digest) {
     }
 
+    /**
+     * Reads both files and checks that the key is the certificate's: the two files are replaced
+     * one after the other, and a certificate served with another key breaks every handshake
+     * (Vert.x takes such a pair without a word).
+     */
     private Future<Pair> read() {
         return vertx.fileSystem().readFile(tls.certFile().toString())
                 .compose(cert -> vertx.fileSystem().readFile(tls.keyFile().toString())
-                        .map(key -> new Pair(cert, key, digest(cert, key))));
+                        .map(key -> new Pair(cert, key, digest(cert, key))))
+                .compose(pair -> Arrays.equals(pair.digest(), digest) ? Future.succeededFuture(pair)
+                        : vertx.executeBlocking(() -> {
+                            matching(vertx, pair);
+                            return pair;
+                        }));
+    }
+
+    /** Fails unless the pair parses and its private key signs what the certificate's public key verifies. */
+    static void matching(Vertx vertx, Pair pair) throws Exception {
+        KeyManagerFactory factory = new PemKeyCertOptions().addCertValue(pair.cert()).addKeyValue(pair.key())
+                .getKeyManagerFactory(vertx);
+        X509KeyManager manager = null;
+        for (KeyManager m : factory.getKeyManagers()) {
+            if (m instanceof X509KeyManager x) {
+                manager = x;
+            }
+        }
+        String alias = null;
+        for (String type : new String[] {"EC", "RSA"}) {
+            String[] aliases = manager == null ? null : manager.getServerAliases(type, null);
+            if (aliases != null && aliases.length > 0) {
+                alias = aliases[0];
+            }
+        }
+        if (alias == null) {
+            throw new GeneralSecurityException("no certificate and key");
+        }
+        PrivateKey key = manager.getPrivateKey(alias);
+        X509Certificate[] chain = manager.getCertificateChain(alias);
+        String algorithm = "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+        byte[] probe = "wycps-tls-pair-check".getBytes(StandardCharsets.US_ASCII);
+        Signature signer = Signature.getInstance(algorithm);
+        signer.initSign(key);
+        signer.update(probe);
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance(algorithm);
+        verifier.initVerify(chain[0].getPublicKey());
+        verifier.update(probe);
+        if (!verifier.verify(signature)) {
+            throw new GeneralSecurityException("the key is not the certificate's");
+        }
     }
 
     private static ServerSSLOptions sslOptions(Pair pair) {

@@ -210,6 +210,27 @@ class TlsEdgeTest {
     }
 
     @Test
+    void aCertificateWhoseKeyIsNotYetInPlaceIsNotTaken() throws Exception {
+        Path cert = dir.resolve("d.crt");
+        Path key = dir.resolve("d.key");
+        install(leaf("gateway-1"), cert, key);
+        GatewayHarness g = gateway(cert, key);
+        try {
+            // WHEN only the certificate of a new pair has been copied so far (the old key still there)
+            Files.writeString(cert, leaf("gateway-4").getCertificatePathPEM());
+            Thread.sleep(500);
+            // THEN handshakes still work, with the old pair: a certificate is never served with another's key
+            for (int i = 0; i < 3; i++) {
+                try (SSLSocket s = connect(g.gateway.port())) {
+                    assertEquals("CN=gateway-1", subject(s));
+                }
+            }
+        } finally {
+            await(g.close());
+        }
+    }
+
+    @Test
     void aHalfWrittenCertificateIsNotTakenAndTheOldOneIsStillServed() throws Exception {
         Path cert = dir.resolve("c.crt");
         Path key = dir.resolve("c.key");
