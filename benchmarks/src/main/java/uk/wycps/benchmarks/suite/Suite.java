@@ -116,6 +116,15 @@ public final class Suite {
                             Integer.parseInt(args[i + 3]));
                     System.exit(0);
                 }
+                case "--probe-admission" -> {
+                    // --probe-admission RATE SECONDS: a caller at ten times its rate beside calm callers,
+                    // then RATE (give twice the saturation) from callers each under their own rate
+                    deleteTree(work);
+                    Files.createDirectories(work);
+                    new AdmissionProbe(new Suite(settings, work, doc)).run(Double.parseDouble(args[i + 1]),
+                            Integer.parseInt(args[i + 2]));
+                    System.exit(0);
+                }
                 case "--probe" -> {
                     // --probe MODE RATE SECONDS: one system under test, five 5 ms registers, 5 s rounds
                     deleteTree(work);

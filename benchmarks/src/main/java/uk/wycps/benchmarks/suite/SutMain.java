@@ -73,7 +73,7 @@ public final class SutMain {
                 port = await(vertx.deployVerticle(() -> new RawFanOutVerticle(registers),
                         new DeploymentOptions().setInstances(instances)).map(id -> RawFanOutVerticle.PORT.get()));
             }
-            case "gateway-mem", "gateway-file" -> {
+            case "gateway-mem", "gateway-file", "gateway-limited" -> {
                 List<RegisterSettings> settings = new ArrayList<>();
                 for (String[] r : registers) {
                     settings.add(new RegisterSettings(r[0], "canonical-json", URI.create(r[1]),
@@ -87,7 +87,7 @@ public final class SutMain {
                         .withManagement(new GatewayConfig.Management("127.0.0.1", 0))
                         // The suite measures the fan-out: fifty callers at up to thousands a second
                         // would be refused by the per-caller and per-agency buckets.
-                        .withLimits(GatewayConfig.Limits.OFF);
+                        .withLimits(mode.equals("gateway-limited") ? AdmissionProbe.LIMITS : GatewayConfig.Limits.OFF);
                 Future<Gateway> gateway = mode.equals("gateway-file")
                         ? Gateway.start(vertx, config)
                         : Gateway.start(vertx, config, InMemoryAuditSink.keepingLast(1_000), work);
