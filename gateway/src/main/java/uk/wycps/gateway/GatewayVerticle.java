@@ -105,7 +105,7 @@ final class GatewayVerticle extends VerticleBase {
                 .setCompressionSupported(false);
         HealthRoutes health = new HealthRoutes(authorities, guards);
         Router api = GatewayRouter.create(vertx, http.maxBodyBytes(), enquiries, explain,
-                new AuditRoutes(tokens, audit), new StatisticsRoutes(tokens, new StatisticsService(byAuthority,
+                new AuditRoutes(tokens, audit, policy), new StatisticsRoutes(tokens, new StatisticsService(byAuthority,
                         deadlines, new SmallNumberSuppression(config.statistics().suppressionThreshold()), audit,
                         policy)),
                 health, metrics, admission);

@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -80,7 +81,7 @@ final class AdmissionProbe {
         Histogram refused = new Histogram(60_000_000L, 3);
         Histogram admitted = new Histogram(60_000_000L, 3);
         Map<String, Long> statuses = new TreeMap<>();
-        HttpClient client = suite.vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(64));
+        HttpClient client = suite.vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(64));
         AtomicLong sent = new AtomicLong();
         Promise<Void> done = Promise.promise();
         long total = 100L * seconds;
