@@ -77,6 +77,16 @@ public final class TestIssuer {
                 .setSubject(subject).setIssuer(ISSUER).setAudience(List.of(AUDIENCE)).setNoTimestamp(true));
     }
 
+    /** A token with these claims and times ({@code nbf} left out when null), signed with the right key. */
+    public String signWithTimes(JsonObject claims, long iat, long exp, Long nbf) {
+        JsonObject withTimes = claims.copy().put("iat", iat).put("exp", exp);
+        if (nbf != null) {
+            withTimes.put("nbf", nbf);
+        }
+        return signer.generateToken(withTimes, new JWTOptions().setAlgorithm("ES256").setSubject("worker-17")
+                .setIssuer(ISSUER).setAudience(List.of(AUDIENCE)).setNoTimestamp(true));
+    }
+
     /** A token with the given claims, signed with the right key. */
     public String sign(JsonObject claims, String issuer, String audience, int ttlSeconds) {
         long now = System.currentTimeMillis() / 1000;
