@@ -129,7 +129,7 @@ class WithheldRegistersTest {
     @Test
     void aWithheldRegistersSearchesStayOutOfThePublishedLatencies() throws Exception {
         JsonObject before = bradfordHealth();
-        String metricsBefore = await(federation.gateway.client.get("/metrics").send()).bodyAsString();
+        String metricsBefore = await(federation.gateway.management.get("/metrics").send()).bodyAsString();
         HttpResponse<Buffer> r = enquireAsLeeds();
         assertEquals(200, r.statusCode());
         quiet.quiet();
@@ -138,7 +138,7 @@ class WithheldRegistersTest {
                 "Bradford was searched: " + after.encode());
         assertEquals(before.getJsonObject("latency").getInteger("samples"),
                 after.getJsonObject("latency").getInteger("samples"), "no latency sample of a withheld search");
-        String metrics = await(federation.gateway.client.get("/metrics").send()).bodyAsString();
+        String metrics = await(federation.gateway.management.get("/metrics").send()).bodyAsString();
         String latency = "wycps_register_searches_seconds_count{authority=\"bradford\",status=\"OK\"}";
         assertEquals(value(metricsBefore, latency), value(metrics, latency), "no Bradford latency published");
         String withheld = "wycps_withheld_searches_total{authority=\"bradford\",status=\"OK\"}";
@@ -178,7 +178,7 @@ class WithheldRegistersTest {
     }
 
     private JsonObject bradfordHealth() throws Exception {
-        JsonObject health = await(federation.gateway.client.get("/health/ready").send()).bodyAsJsonObject();
+        JsonObject health = await(federation.gateway.management.get("/health/ready").send()).bodyAsJsonObject();
         return health.getJsonArray("registers").stream().map(o -> (JsonObject) o)
                 .filter(r -> "bradford".equals(r.getString("authority"))).findFirst().orElseThrow();
     }

@@ -94,7 +94,7 @@ public final class NonInterference {
         declaration.remove("subject");
         routes.put("explain", response(await(gateway.client.post("/api/v1/policy/explain")
                 .bearerTokenAuthentication(observer.callerToken()).sendJsonObject(declaration)), typed));
-        routes.put("health", response(await(gateway.client.get("/health/ready").send()), typed));
+        routes.put("health", response(await(gateway.management.get("/health/ready").send()), typed));
         routes.put("metrics", metricsChange(metricsBefore, metrics()));
         List<String> lines = new ArrayList<>();
         for (String line : logs.since(mark)) {
@@ -173,7 +173,7 @@ public final class NonInterference {
     }
 
     private boolean noSearchInFlight() throws Exception {
-        JsonObject health = await(federation.gateway.client.get("/health/ready").send()).bodyAsJsonObject();
+        JsonObject health = await(federation.gateway.management.get("/health/ready").send()).bodyAsJsonObject();
         for (Object o : health.getJsonArray("registers")) {
             Integer inFlight = ((JsonObject) o).getInteger("inFlight");
             if (inFlight != null && inFlight != 0) {
@@ -184,7 +184,7 @@ public final class NonInterference {
     }
 
     private Map<String, Double> metrics() throws Exception {
-        String text = await(federation.gateway.client.get("/metrics").send()).bodyAsString();
+        String text = await(federation.gateway.management.get("/metrics").send()).bodyAsString();
         Map<String, Double> out = new LinkedHashMap<>();
         for (String line : text.split("\n")) {
             // The gateway's own series; times (sums, maxima, histogram buckets) are masked: the
