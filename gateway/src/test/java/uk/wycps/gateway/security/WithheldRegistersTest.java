@@ -1,5 +1,6 @@
 package uk.wycps.gateway.security;
 
+import static uk.wycps.gateway.support.Answers.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -183,7 +184,4 @@ class WithheldRegistersTest {
                 .filter(r -> "bradford".equals(r.getString("authority"))).findFirst().orElseThrow();
     }
 
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
 }

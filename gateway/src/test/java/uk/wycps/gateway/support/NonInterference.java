@@ -1,6 +1,7 @@
 package uk.wycps.gateway.support;
 
-import io.vertx.core.Future;
+import static uk.wycps.gateway.support.Answers.await;
+
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import uk.wycps.gateway.audit.InMemoryAuditSink;
 import uk.wycps.mock.GroundTruth;
@@ -250,7 +250,4 @@ public final class NonInterference {
         return NUMBER.matcher(out).replaceAll("<n>");
     }
 
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
 }
