@@ -122,7 +122,7 @@ public final class EnquiryService {
             // nor follows it at a fixed interval that the caller's next request could probe.
             answered.onSuccess(answer -> context.runOnContext(v -> vertx.setTimer(
                     1 + ThreadLocalRandom.current().nextLong(WITHHELD_DELAY_MS), id -> searchWithheld(enquiryId, at,
-                            correlationId, caller, enquiry, withheld, requestedDeadlineMs))));
+                            correlationId, caller, enquiry, withheld))));
         }
         return answered;
     }
@@ -134,12 +134,13 @@ public final class EnquiryService {
      * the published figures, which a caller could otherwise compare (A9).
      */
     private void searchWithheld(String enquiryId, Instant at, String correlationId, Caller caller, Enquiry enquiry,
-            List<String> withheld, long requestedDeadlineMs) {
+            List<String> withheld) {
         List<RegisterFanOut.Query> queries = new ArrayList<>(withheld.size());
         for (String authority : withheld) {
+            // The register's own deadline, not one the caller shortened: nobody waits on this
+            // search, and a caller must not be able to time it out so that no register is told.
             queries.add(new RegisterFanOut.Query(authority, new SearchRequest(enquiry.subject(),
-                    Set.of(CanonicalFields.RECORD_ID), Deadline.afterMillis(deadlineFor(authority, requestedDeadlineMs)),
-                    enquiryId), false));
+                    Set.of(CanonicalFields.RECORD_ID), Deadline.afterMillis(deadlineFor(authority, 0)), enquiryId), false));
         }
         fanOut.search(queries).compose(outcomes -> {
             List<AuditEntry.RegisterAnswer> registers = new ArrayList<>(outcomes.size());

@@ -28,9 +28,10 @@ import uk.wycps.record.ChildRecord;
  * subject itself (the caller typed it: its echo in the audit is not a leak); anything else that
  * differs is a leak.
  *
- * <p>Each observation waits until the gateway is quiet (no register search in flight, the
- * outbox drained, the audit log no longer growing), so that work done after the answer left
- * (searches of withheld registers, notifications) is observed too.
+ * <p>Each observation waits until the gateway is quiet (every answer's withheld searches
+ * audited, no register search in flight, the outbox drained, the audit log no longer growing),
+ * so that work done after the answer left (searches of withheld registers, notifications) is
+ * observed too.
  */
 public final class NonInterference {
 
@@ -158,13 +159,27 @@ public final class NonInterference {
         for (int i = 0; i < 200 && stable < 4; i++) {
             Thread.sleep(50);
             int size = audit.entries().size();
-            boolean idle = size == lastSize && outboxEmpty() && noSearchInFlight();
+            boolean idle = size == lastSize && everyWithheldSearchAudited() && outboxEmpty() && noSearchInFlight();
             stable = idle ? stable + 1 : 0;
             lastSize = size;
         }
         if (stable < 4) {
             throw new AssertionError("the gateway did not become quiet");
         }
+    }
+
+    /** True when every answer that withheld a register has its second audit entry (A9: searched after the answer). */
+    private boolean everyWithheldSearchAudited() {
+        java.util.Set<String> waiting = new java.util.HashSet<>();
+        for (uk.wycps.gateway.audit.AuditEntry e : audit.entries()) {
+            if (uk.wycps.gateway.audit.AuditEntry.ANSWERED.equals(e.result())
+                    && e.registers().stream().anyMatch(r -> r.status().equals("WITHHELD"))) {
+                waiting.add(e.enquiryId());
+            } else if (e.result().startsWith(uk.wycps.gateway.enquiry.EnquiryService.WITHHELD_SEARCHED)) {
+                waiting.remove(e.enquiryId());
+            }
+        }
+        return waiting.isEmpty();
     }
 
     private boolean outboxEmpty() throws Exception {
