@@ -70,8 +70,14 @@ public final class EnquiryRoutes {
                 })
                 .onFailure(e -> {
                     if (e instanceof ApiException api) {
-                        LOG.info("enquiry refused: correlationId={}, status={}, code={}", correlationId, api.status(),
-                                api.code());
+                        if (api.status() == 429) {
+                            // A flood is counted in wycps_refusals_total; a line for each would be the flood's echo.
+                            LOG.debug("enquiry refused: correlationId={}, status={}, code={}", correlationId,
+                                    api.status(), api.code());
+                        } else {
+                            LOG.info("enquiry refused: correlationId={}, status={}, code={}", correlationId,
+                                    api.status(), api.code());
+                        }
                         metrics.refused(api.status(), api.code());
                         ErrorResponses.send(ctx, api);
                     } else {
