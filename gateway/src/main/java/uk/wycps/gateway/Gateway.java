@@ -13,7 +13,9 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.RegisterSettings;
+import uk.wycps.gateway.admission.AdmissionControl;
 import uk.wycps.gateway.audit.AuditKeys;
+import uk.wycps.gateway.auth.IssuerKeys;
 import uk.wycps.gateway.audit.AuditSink;
 import uk.wycps.gateway.audit.FileAuditSink;
 import uk.wycps.gateway.config.GatewayConfig;
@@ -38,9 +40,18 @@ public final class Gateway {
     private final int port;
     private final AuditSink audit;
     private final RegisterOutbox outbox;
+    private final int managementPort;
+    private final AdmissionControl admission;
+    private final long sweeper;
+    private final IssuerKeys issuerKeys;
 
-    private Gateway(Vertx vertx, List<String> deployments, int port, AuditSink audit, RegisterOutbox outbox) {
+    private Gateway(Vertx vertx, List<String> deployments, int port, int managementPort, AuditSink audit,
+            RegisterOutbox outbox, AdmissionControl admission, long sweeper, IssuerKeys issuerKeys) {
         this.vertx = vertx;
+        this.issuerKeys = issuerKeys;
+        this.managementPort = managementPort;
+        this.admission = admission;
+        this.sweeper = sweeper;
         this.deployments = List.copyOf(deployments);
         this.port = port;
         this.audit = audit;
@@ -113,13 +124,21 @@ public final class Gateway {
         RecordLinker linker = FellegiSunterLinker.withDefaults();
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         AtomicInteger port = new AtomicInteger();
+        AtomicInteger managementPort = new AtomicInteger();
         GatewayMetrics metrics = new GatewayMetrics();
-        SharedParts shared = new SharedParts(config, policy, linker, audit, outbox, metrics);
-        return vertx.deployVerticle(() -> new GatewayVerticle(shared, port),
-                        new DeploymentOptions().setInstances(instances))
-                .map(id -> {
-                    deployed.add(id);
-                    return new Gateway(vertx, deployed, port.get(), audit, outbox);
+        AdmissionControl admission = AdmissionControl.local(config.limits());
+        // One key set for the node, read before anything listens: no keys, no start.
+        return IssuerKeys.start(vertx, config.auth()).compose(keys -> {
+                    SharedParts shared = new SharedParts(config, policy, linker, audit, outbox, metrics, admission, keys);
+                    return vertx.deployVerticle(() -> new GatewayVerticle(shared, port, managementPort),
+                                    new DeploymentOptions().setInstances(instances))
+                            .map(id -> {
+                                deployed.add(id);
+                                long sweeper = vertx.setPeriodic(60_000, t -> admission.sweep());
+                                return new Gateway(vertx, deployed, port.get(), managementPort.get(), audit, outbox,
+                                        admission, sweeper, keys);
+                            })
+                            .recover(e -> keys.close().transform(v -> Future.failedFuture(e)));
                 });
     }
 
@@ -148,6 +167,16 @@ public final class Gateway {
         return port;
     }
 
+    /** The port of the management listener ({@code /metrics}, {@code /health/ready}). */
+    public int managementPort() {
+        return managementPort;
+    }
+
+    /** The node's admission control (enquiries in flight, rate limits). */
+    public AdmissionControl admission() {
+        return admission;
+    }
+
     /** The outbox to the registers. */
     public RegisterOutbox outbox() {
         return outbox;
@@ -155,8 +184,10 @@ public final class Gateway {
 
     /** Stops serving, then closes the audit (writing a last checkpoint) and the outbox. */
     public Future<Void> close() {
+        vertx.cancelTimer(sweeper);
         List<String> serving = deployments.subList(1, deployments.size());
         return undeploy(vertx, serving)
+                .compose(v -> issuerKeys.close())
                 .compose(v -> audit.close())
                 .compose(v -> vertx.undeploy(deployments.get(0)));
     }

@@ -36,19 +36,35 @@ final class Wiring {
     static Router routes(Vertx vertx, SharedParts shared, Registers registers, RegisterGuards guards) {
         GatewayConfig config = shared.config();
         List<String> authorities = registers.authorities();
-        TokenVerifier tokens = TokenVerifier.create(vertx, config.auth(), Set.copyOf(authorities));
+        TokenVerifier tokens = TokenVerifier.create(shared.issuerKeys(), config.auth(), Set.copyOf(authorities));
         EnquiryParser parser = new EnquiryParser(authorities);
         EnquiryService enquiries = new EnquiryService(vertx, shared.policy(), new RegisterFanOut(vertx, registers, guards),
                 shared.linker(), new EnquiryTrail(shared.audit(), shared.outbox(), shared.metrics()));
         StatisticsService statistics = new StatisticsService(registers,
                 new SmallNumberSuppression(config.statistics().suppressionThreshold()), shared.audit(), shared.policy());
         return GatewayRouter.create(vertx, config.http().maxBodyBytes(),
-                new EnquiryRoutes(tokens, parser, enquiries, shared.metrics()),
+                new EnquiryRoutes(tokens, parser, enquiries, shared.metrics(), shared.admission()),
                 new PolicyExplainRoutes(tokens, parser, shared.policy()),
                 new AuditRoutes(tokens, shared.audit(), shared.policy()),
                 new StatisticsRoutes(tokens, statistics),
                 new HealthRoutes(authorities, guards),
-                shared.metrics());
+                shared.metrics(), shared.admission());
+    }
+
+    /** The management listener's routes: health and metrics, kept off the API's port. */
+    static Router management(Vertx vertx, SharedParts shared, Registers registers, RegisterGuards guards) {
+        return GatewayRouter.management(vertx, new HealthRoutes(registers.authorities(), guards), shared.metrics());
+    }
+
+    /** The management listener's options. */
+    static HttpServerOptions managementOptions(GatewayConfig config) {
+        GatewayConfig.Management management = config.management();
+        return new HttpServerOptions()
+                .setHost(management.host())
+                .setPort(management.port())
+                .setIdleTimeout(config.http().idleTimeoutSeconds())
+                .setMaxHeaderSize(8 * 1024)
+                .setHttp2ClearTextEnabled(false);
     }
 
     /** The API listener's options: bounded headers and request line, no compression. */

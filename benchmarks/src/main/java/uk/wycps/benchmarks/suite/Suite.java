@@ -77,7 +77,7 @@ public final class Suite {
         loadCpus = pin ? "0" : null;
         for (int i = 0; i < Integer.getInteger("suite.tokens", 50); i++) {
             tokens.add(DemoKeys.mint(vertx, "bench-worker-" + i, "child-worker", "social-services", "leeds",
-                    List.of("cross-authority:*"), 24 * 3600));
+                    List.of("cross-authority:*"), 3600));
         }
         SyntheticPopulation population = SyntheticPopulation.generate(MockOptions.DEFAULT_SEED,
                 MockOptions.DEFAULT_CHILDREN);
@@ -114,6 +114,15 @@ public final class Suite {
                     Files.createDirectories(work);
                     new Suite(settings, work, doc).probeNational(args[i + 1], Double.parseDouble(args[i + 2]),
                             Integer.parseInt(args[i + 3]));
+                    System.exit(0);
+                }
+                case "--probe-admission" -> {
+                    // --probe-admission RATE SECONDS: a caller at ten times its rate beside calm callers,
+                    // then RATE (give twice the saturation) from callers each under their own rate
+                    deleteTree(work);
+                    Files.createDirectories(work);
+                    new AdmissionProbe(new Suite(settings, work, doc)).run(Double.parseDouble(args[i + 1]),
+                            Integer.parseInt(args[i + 2]));
                     System.exit(0);
                 }
                 case "--probe" -> {

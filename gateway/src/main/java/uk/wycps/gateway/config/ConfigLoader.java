@@ -63,7 +63,9 @@ public final class ConfigLoader {
             throw new ConfigException(source + " at " + problem);
         });
         Place root = new Place(source, "$");
-        GatewayConfig.Http http = http(json.getJsonObject("http", new JsonObject()));
+        GatewayConfig.Http http = http(root.child("http"), json.getJsonObject("http", new JsonObject()), base);
+        GatewayConfig.Management management = management(json.getJsonObject("management"));
+        GatewayConfig.Limits limits = limits(json.getJsonObject("limits"));
         GatewayConfig.Auth auth = auth(root.child("auth"), json.getJsonObject("auth"), base);
         List<RegisterSettings> registers = registers(root.child("registers"), json.getJsonArray("registers"));
         GatewayConfig.Audit audit = audit(root.child("audit"), json.getJsonObject("audit"), base);
@@ -84,23 +86,59 @@ public final class ConfigLoader {
             statistics = new GatewayConfig.Statistics(st.getInteger("suppressionThreshold",
                     GatewayConfig.Statistics.DEFAULTS.suppressionThreshold()));
         }
-        return new GatewayConfig(http, auth, registers, audit, policy, statistics);
+        return new GatewayConfig(http, auth, registers, audit, policy, statistics, management, limits);
     }
 
-    private static GatewayConfig.Http http(JsonObject o) {
+    private static GatewayConfig.Http http(Place p, JsonObject o, Path base) {
+        GatewayConfig.Tls tls = null;
+        JsonObject t = o.getJsonObject("tls");
+        if (t != null) {
+            tls = new GatewayConfig.Tls(readable(p.child("tls").child("certFile"), base, t.getString("certFile")),
+                    readable(p.child("tls").child("keyFile"), base, t.getString("keyFile")));
+        }
         return new GatewayConfig.Http(o.getString("host", GatewayConfig.Http.DEFAULT_HOST),
                 o.getInteger("port", GatewayConfig.Http.DEFAULT_PORT),
                 o.getInteger("maxBodyBytes", GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES),
-                o.getInteger("idleTimeoutSeconds", GatewayConfig.Http.DEFAULT_IDLE_TIMEOUT_SECONDS));
+                o.getInteger("idleTimeoutSeconds", GatewayConfig.Http.DEFAULT_IDLE_TIMEOUT_SECONDS), tls);
+    }
+
+    private static GatewayConfig.Management management(JsonObject o) {
+        GatewayConfig.Management d = GatewayConfig.Management.DEFAULTS;
+        return o == null ? d : new GatewayConfig.Management(o.getString("host", d.host()), o.getInteger("port", d.port()));
+    }
+
+    private static GatewayConfig.Limits limits(JsonObject o) {
+        GatewayConfig.Limits d = GatewayConfig.Limits.DEFAULTS;
+        if (o == null) {
+            return d;
+        }
+        return new GatewayConfig.Limits(o.getInteger("maxInFlight", d.maxInFlight()),
+                rate(o.getJsonObject("perCaller"), d.perCaller()), rate(o.getJsonObject("perAgency"), d.perAgency()),
+                rate(o.getJsonObject("failedAuthPerAddress"), d.failedAuthPerAddress()));
+    }
+
+    private static GatewayConfig.Rate rate(JsonObject o, GatewayConfig.Rate defaults) {
+        return o == null ? defaults
+                : new GatewayConfig.Rate(o.getInteger("perMinute", defaults.perMinute()), o.getInteger("burst", defaults.burst()));
     }
 
     private GatewayConfig.Auth auth(Place p, JsonObject o, Path base) {
         String issuer = o.getString("issuer");
         String audience = o.getString("audience", GatewayConfig.Auth.DEFAULT_AUDIENCE);
         int leeway = o.getInteger("leewaySeconds", GatewayConfig.Auth.DEFAULT_LEEWAY_SECONDS);
+        int lifetime = o.getInteger("maxTokenLifetimeSeconds", GatewayConfig.Auth.DEFAULT_MAX_TOKEN_LIFETIME_SECONDS);
+        URI jwksUri = o.containsKey("jwksUri") ? keySource(p.child("jwksUri"), o.getString("jwksUri")) : null;
         Place keysPlace = p.child("keys");
         JsonArray keys = o.getJsonArray("keys");
-        if (keys == null || keys.isEmpty()) {
+        if (keys == null) {
+            if (jwksUri != null) {
+                return new GatewayConfig.Auth(issuer, audience, List.of(), leeway, jwksUri, false, lifetime);
+            }
+            // Neither PEM keys nor a key set: the issuer's OpenID discovery document names the key set.
+            keySource(p.child("issuer"), issuer);
+            return new GatewayConfig.Auth(issuer, audience, List.of(), leeway, null, true, lifetime);
+        }
+        if (keys.isEmpty()) {
             // An empty key set would put vertx-auth-jwt into its unsecured mode (see PITFALLS).
             throw keysPlace.problem("at least one verification key is required; with none, unsigned tokens would pass");
         }
@@ -124,7 +162,27 @@ public final class ConfigLoader {
             }
             parsed.add(new GatewayConfig.VerificationKey(key.getString("algorithm"), pem));
         }
-        return new GatewayConfig.Auth(issuer, audience, parsed, leeway);
+        return new GatewayConfig.Auth(issuer, audience, parsed, leeway, jwksUri, false, lifetime);
+    }
+
+    /**
+     * A URL keys are fetched from: https, or http only to this machine (a test's identity
+     * provider): keys fetched in clear over a network could be swapped on the way.
+     */
+    private static URI keySource(Place p, String text) {
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw p.problem("not a URL");
+        }
+        boolean loopback = uri.getHost() != null && (uri.getHost().equals("localhost") || uri.getHost().startsWith("127.")
+                || uri.getHost().equals("[::1]"));
+        if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()) && loopback)) {
+            throw p.problem("give auth.keys, or an https URL to fetch the identity provider's keys from "
+                    + "(auth.jwksUri, or an issuer that publishes OpenID discovery)");
+        }
+        return uri;
     }
 
     private List<RegisterSettings> registers(Place p, JsonArray array) {

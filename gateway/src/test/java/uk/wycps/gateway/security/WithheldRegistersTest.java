@@ -1,5 +1,6 @@
 package uk.wycps.gateway.security;
 
+import static uk.wycps.gateway.support.Answers.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -127,9 +128,25 @@ class WithheldRegistersTest {
     }
 
     @Test
+    void aCallerWhoShortensTheDeadlineCannotStopAWithheldRegisterBeingTold() throws Exception {
+        federation.mocks.register("bradford").setFaults(FaultSettings.latency(300));
+        HttpResponse<Buffer> r = await(federation.gateway.client.post("/api/v1/enquiries")
+                .bearerTokenAuthentication(federation.gateway.issuer.token("child-worker", "social-services", "leeds"))
+                .putHeader("X-Deadline-Ms", "20")
+                .sendJsonObject(GatewayHarness.enquiry(bradfordOnly.givenName(), bradfordOnly.familyName(),
+                        bradfordOnly.dateOfBirth().toString())));
+        assertEquals(200, r.statusCode(), r.bodyAsString());
+        quiet.quiet();
+        AuditEntry followUp = followUps(r.bodyAsJsonObject().getString("enquiryId")).get(0);
+        assertTrue(followUp.registers().contains(new AuditEntry.RegisterAnswer("bradford", "WITHHELD(OK)")),
+                "searched with Bradford's own deadline: " + followUp.registers());
+        assertTrue(followUp.notified().stream().anyMatch(n -> n.recordId().equals(bradfordOnly.recordId())));
+    }
+
+    @Test
     void aWithheldRegistersSearchesStayOutOfThePublishedLatencies() throws Exception {
         JsonObject before = bradfordHealth();
-        String metricsBefore = await(federation.gateway.client.get("/metrics").send()).bodyAsString();
+        String metricsBefore = await(federation.gateway.management.get("/metrics").send()).bodyAsString();
         HttpResponse<Buffer> r = enquireAsLeeds();
         assertEquals(200, r.statusCode());
         quiet.quiet();
@@ -138,7 +155,7 @@ class WithheldRegistersTest {
                 "Bradford was searched: " + after.encode());
         assertEquals(before.getJsonObject("latency").getInteger("samples"),
                 after.getJsonObject("latency").getInteger("samples"), "no latency sample of a withheld search");
-        String metrics = await(federation.gateway.client.get("/metrics").send()).bodyAsString();
+        String metrics = await(federation.gateway.management.get("/metrics").send()).bodyAsString();
         String latency = "wycps_register_searches_seconds_count{authority=\"bradford\",status=\"OK\"}";
         assertEquals(value(metricsBefore, latency), value(metrics, latency), "no Bradford latency published");
         String withheld = "wycps_withheld_searches_total{authority=\"bradford\",status=\"OK\"}";
@@ -178,12 +195,9 @@ class WithheldRegistersTest {
     }
 
     private JsonObject bradfordHealth() throws Exception {
-        JsonObject health = await(federation.gateway.client.get("/health/ready").send()).bodyAsJsonObject();
+        JsonObject health = await(federation.gateway.management.get("/health/ready").send()).bodyAsJsonObject();
         return health.getJsonArray("registers").stream().map(o -> (JsonObject) o)
                 .filter(r -> "bradford".equals(r.getString("authority"))).findFirst().orElseThrow();
     }
 
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
 }

@@ -1,6 +1,7 @@
 package uk.wycps.gateway.support;
 
-import io.vertx.core.Future;
+import static uk.wycps.gateway.support.Answers.await;
+
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import uk.wycps.gateway.audit.InMemoryAuditSink;
 import uk.wycps.mock.GroundTruth;
@@ -28,9 +28,10 @@ import uk.wycps.record.ChildRecord;
  * subject itself (the caller typed it: its echo in the audit is not a leak); anything else that
  * differs is a leak.
  *
- * <p>Each observation waits until the gateway is quiet (no register search in flight, the
- * outbox drained, the audit log no longer growing), so that work done after the answer left
- * (searches of withheld registers, notifications) is observed too.
+ * <p>Each observation waits until the gateway is quiet (every answer's withheld searches
+ * audited, no register search in flight, the outbox drained, the audit log no longer growing),
+ * so that work done after the answer left (searches of withheld registers, notifications) is
+ * observed too.
  */
 public final class NonInterference {
 
@@ -94,7 +95,7 @@ public final class NonInterference {
         declaration.remove("subject");
         routes.put("explain", response(await(gateway.client.post("/api/v1/policy/explain")
                 .bearerTokenAuthentication(observer.callerToken()).sendJsonObject(declaration)), typed));
-        routes.put("health", response(await(gateway.client.get("/health/ready").send()), typed));
+        routes.put("health", response(await(gateway.management.get("/health/ready").send()), typed));
         routes.put("metrics", metricsChange(metricsBefore, metrics()));
         List<String> lines = new ArrayList<>();
         for (String line : logs.since(mark)) {
@@ -158,7 +159,7 @@ public final class NonInterference {
         for (int i = 0; i < 200 && stable < 4; i++) {
             Thread.sleep(50);
             int size = audit.entries().size();
-            boolean idle = size == lastSize && outboxEmpty() && noSearchInFlight();
+            boolean idle = size == lastSize && everyWithheldSearchAudited() && outboxEmpty() && noSearchInFlight();
             stable = idle ? stable + 1 : 0;
             lastSize = size;
         }
@@ -167,13 +168,27 @@ public final class NonInterference {
         }
     }
 
+    /** True when every answer that withheld a register has its second audit entry (A9: searched after the answer). */
+    private boolean everyWithheldSearchAudited() {
+        java.util.Set<String> waiting = new java.util.HashSet<>();
+        for (uk.wycps.gateway.audit.AuditEntry e : audit.entries()) {
+            if (uk.wycps.gateway.audit.AuditEntry.ANSWERED.equals(e.result())
+                    && e.registers().stream().anyMatch(r -> r.status().equals("WITHHELD"))) {
+                waiting.add(e.enquiryId());
+            } else if (e.result().startsWith(uk.wycps.gateway.enquiry.EnquiryService.WITHHELD_SEARCHED)) {
+                waiting.remove(e.enquiryId());
+            }
+        }
+        return waiting.isEmpty();
+    }
+
     private boolean outboxEmpty() throws Exception {
         Map<String, Integer> pending = await(federation.gateway.gateway.outbox().pendingCounts());
         return pending.values().stream().allMatch(n -> n == 0);
     }
 
     private boolean noSearchInFlight() throws Exception {
-        JsonObject health = await(federation.gateway.client.get("/health/ready").send()).bodyAsJsonObject();
+        JsonObject health = await(federation.gateway.management.get("/health/ready").send()).bodyAsJsonObject();
         for (Object o : health.getJsonArray("registers")) {
             Integer inFlight = ((JsonObject) o).getInteger("inFlight");
             if (inFlight != null && inFlight != 0) {
@@ -184,7 +199,7 @@ public final class NonInterference {
     }
 
     private Map<String, Double> metrics() throws Exception {
-        String text = await(federation.gateway.client.get("/metrics").send()).bodyAsString();
+        String text = await(federation.gateway.management.get("/metrics").send()).bodyAsString();
         Map<String, Double> out = new LinkedHashMap<>();
         for (String line : text.split("\n")) {
             // The gateway's own series; times (sums, maxima, histogram buckets) are masked: the
@@ -250,7 +265,4 @@ public final class NonInterference {
         return NUMBER.matcher(out).replaceAll("<n>");
     }
 
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
 }
