@@ -53,18 +53,6 @@ public record ChildRecord(
         relationships = copy(relationships);
     }
 
-    /** A record that says nothing of shielding (registers and tests that predate A10). */
-    public ChildRecord(String recordId, String givenName, String familyName, List<PersonName> aliases,
-            LocalDate dateOfBirth, Gender gender, List<String> languages, Address address,
-            List<AddressPeriod> addressHistory, String legalStatus, List<ConcernCategory> concernCategories,
-            Registration registration, List<Registration> registrationHistory, List<Meeting> meetings,
-            List<EnquiryHistoryEntry> enquiryHistory, List<Referral> referrals, List<Relationship> relationships,
-            Boolean lookedAfterIndicator, String ethnicity, String healthNotes, String concernDetails) {
-        this(recordId, givenName, familyName, aliases, dateOfBirth, gender, languages, address, addressHistory,
-                legalStatus, concernCategories, registration, registrationHistory, meetings, enquiryHistory, referrals,
-                relationships, lookedAfterIndicator, ethnicity, healthNotes, concernDetails, null);
-    }
-
     /** True when the owning authority shields this record (A10). (Not {@code isShielded}: Jackson would write that as a property.) */
     public boolean shieldedByOwner() {
         return Boolean.TRUE.equals(shielded);

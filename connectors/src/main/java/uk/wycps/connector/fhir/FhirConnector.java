@@ -371,7 +371,7 @@ public final class FhirConnector implements RegisterConnector {
                 languages, current, history,
                 text(extension(patient, Fhir.EXT_LEGAL_STATUS).get("valueString")),
                 categories, registration, registrations, meetings, enquiries, referrals, relationships, lookedAfter,
-                text(extension(patient, Fhir.EXT_ETHNICITY).path("valueCodeableConcept").get("text")), health, details);
+                text(extension(patient, Fhir.EXT_ETHNICITY).path("valueCodeableConcept").get("text")), health, details, null);
     }
 
     private static JsonNode array(JsonNode node, String field) {

@@ -118,7 +118,7 @@ public class SqlConnectorTest {
         assertEquals(List.of(new ChildRecord("LE-1", "Aisha", "Khan", null, LocalDate.of(2016, 3, 9), Gender.FEMALE,
                 List.of("Urdu", "English"), new Address("1 Mill Lane", null, "LS1 1AA", null), null, null, null,
                 new Registration(null, ConcernCategory.NEGLECT, LocalDate.of(2021, 2, 1), null), null, null, null, null,
-                null, null, null, null, null)), found);
+                null, null, null, null, null, null)), found);
         c.close();
     }
 
@@ -130,7 +130,7 @@ public class SqlConnectorTest {
                 c.sqlFor(Set.of("recordId", "givenName", "address")));
         ChildRecord r = c.search(request("Khan", null, Set.of("givenName"), 2000)).await(10, TimeUnit.SECONDS).get(0);
         assertEquals(new ChildRecord("LE-1", "Aisha", null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null), r);
+                null, null, null, null, null, null, null, null, null), r);
         assertEquals("Pakistani", c.search(request("Khan", null, Set.of("ethnicity"), 2000)).await(10, TimeUnit.SECONDS)
                 .get(0).ethnicity());
         c.close();
