@@ -10,7 +10,7 @@ import uk.wycps.connector.RegisterSettings;
  * The gateway's validated configuration (O2), parsed once at start-up by {@link ConfigLoader}.
  */
 public record GatewayConfig(Http http, Auth auth, List<RegisterSettings> registers, Audit audit, Path policyFile,
-        Statistics statistics) {
+        Statistics statistics, Map<String, RegisterContact> contacts) {
 
     public GatewayConfig {
         Objects.requireNonNull(http, "http");
@@ -18,6 +18,18 @@ public record GatewayConfig(Http http, Auth auth, List<RegisterSettings> registe
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(statistics, "statistics");
         registers = List.copyOf(registers);
+        contacts = contacts == null ? Map.of() : Map.copyOf(contacts);
+    }
+
+    /** A configuration with no advice contacts (answers then carry none). */
+    public GatewayConfig(Http http, Auth auth, List<RegisterSettings> registers, Audit audit, Path policyFile,
+            Statistics statistics) {
+        this(http, auth, registers, audit, policyFile, statistics, Map.of());
+    }
+
+    /** The same configuration with these advice contacts, by authority (F6). */
+    public GatewayConfig withContacts(Map<String, RegisterContact> byAuthority) {
+        return new GatewayConfig(http, auth, registers, audit, policyFile, statistics, byAuthority);
     }
 
     /** A configuration with the default statistics settings. */
