@@ -231,12 +231,14 @@ public final class EnquiryService {
         List<EnquiryAnswer.PersonView> persons = new ArrayList<>(linkage.persons().size());
         List<AuditEntry.Released> released = new ArrayList<>();
         Set<String> holding = new java.util.HashSet<>();
+        // A10, the person-level rule, taken answer-wide: once the answer holds a shielded record,
+        // no record in it releases a location outside its own authority. Every candidate may be
+        // the child asked about; a record left unlinked (a typo, a changed name) would otherwise
+        // give away where the shielded child lived.
+        List<String> shieldedBy = linkage.persons().stream().flatMap(p -> p.records().stream())
+                .filter(r -> r.record().shieldedByOwner()).map(SourcedRecord::authority).distinct().sorted().toList();
         for (LinkedPerson person : linkage.persons()) {
             List<EnquiryAnswer.RecordView> records = new ArrayList<>(person.records().size());
-            // A10, the person-level rule: once a person holds a shielded record, none of its
-            // records releases a location outside its own authority.
-            List<String> shieldedBy = person.records().stream().filter(r -> r.record().shieldedByOwner())
-                    .map(SourcedRecord::authority).distinct().toList();
             for (SourcedRecord sourced : person.records()) {
                 AccessDecision decision = decisions.get(sourced.authority());
                 ChildRecord record = sourced.record();
@@ -258,7 +260,7 @@ public final class EnquiryService {
             }
             List<EnquiryAnswer.ExplanationView> explanation = new ArrayList<>(person.explanation().size());
             for (FieldComparison c : person.explanation()) {
-                // Where a person holds a shielded record, no comparison of places is shown (A10).
+                // Where the answer holds a shielded record, no comparison of places is shown (A10).
                 if (shieldedBy.isEmpty() || !LOCATION_COMPARISONS.contains(c.field())) {
                     explanation.add(new EnquiryAnswer.ExplanationView(c.field(), c.level(), c.weight()));
                 }

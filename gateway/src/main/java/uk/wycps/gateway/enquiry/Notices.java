@@ -51,7 +51,7 @@ final class Notices {
     /**
      * The notice on a record touched by shielding (A10), or null when shielding does not touch
      * it: a shielded record says so, where its location went, and whom to contact; a record
-     * whose location is withheld because its person holds a shielded record says that.
+     * whose location is withheld because the answer holds a shielded record says that.
      */
     static String shielding(String authority, boolean shielded, boolean locationWithheld, List<String> shieldedBy,
             RegisterContact contact) {
@@ -64,9 +64,9 @@ final class Notices {
         }
         if (locationWithheld && !shieldedBy.isEmpty()) {
             String owners = String.join(" and ", shieldedBy.stream().map(Notices::displayName).toList());
-            return "This record is linked with a record shielded by " + owners + ", so its address and address"
-                    + " history are withheld outside " + name + ". Any contact with the child or family must go through "
-                    + owners + ".";
+            return "This answer holds a record shielded by " + owners + " that is or may be the same child, so this"
+                    + " record's address and address history are withheld outside " + name + ". Any contact with the"
+                    + " child or family must go through " + owners + ".";
         }
         return null;
     }
