@@ -262,6 +262,34 @@ class PersonLevelShieldingTest {
     }
 
     @Test
+    void explainSaysWhatAShieldedRecordWouldReleaseAndWhy() throws Exception {
+        JsonObject body = new JsonObject()
+                .put("purpose", new JsonObject().put("code", "register-check").put("justification", "explain"))
+                .put("consent", new JsonObject().put("status", "not-sought").put("ground", "authorised-register-check"))
+                .put("registers", new JsonArray().add("leeds"));
+        HttpResponse<Buffer> kirklees = gateway.client.post("/api/v1/policy/explain")
+                .bearerTokenAuthentication(gateway.issuer.token("child-worker", "social-services", "kirklees",
+                        "cross-authority:*"))
+                .sendJsonObject(body).await(30, TimeUnit.SECONDS);
+        assertEquals(200, kirklees.statusCode(), kirklees.bodyAsString());
+        JsonObject leeds = kirklees.bodyAsJsonObject().getJsonArray("registers").getJsonObject(0);
+        assertTrue(leeds.getJsonArray("allowedFields").contains("address"), "an ordinary Leeds record: granted");
+        for (String set : List.of("ifShielded", "ifLinkedToShielded")) {
+            assertFalse(leeds.getJsonObject(set).getJsonArray("allowedFields").contains("address"), set);
+            assertFalse(leeds.getJsonObject(set).getJsonArray("allowedFields").contains("addressHistory"), set);
+            assertTrue(leeds.getJsonObject(set).getJsonArray("withheldFields").contains("address"), set);
+        }
+        assertTrue(leeds.getJsonArray("reasons").stream().map(o -> (JsonObject) o)
+                .anyMatch(r -> "shielding".equals(r.getString("rule")) && "A10".equals(r.getString("requirement"))),
+                leeds.encodePrettily());
+        HttpResponse<Buffer> own = gateway.client.post("/api/v1/policy/explain")
+                .bearerTokenAuthentication(gateway.issuer.token("child-worker", "social-services", "leeds"))
+                .sendJsonObject(body).await(30, TimeUnit.SECONDS);
+        JsonObject leedsOwn = own.bodyAsJsonObject().getJsonArray("registers").getJsonObject(0);
+        assertTrue(leedsOwn.getJsonObject("ifShielded").getJsonArray("allowedFields").contains("address"));
+    }
+
+    @Test
     void theOwnersAuditViewMarksAnAccessToItsShieldedRecord() throws Exception {
         enquire(gateway.issuer.token("child-worker", "social-services", "kirklees", "cross-authority:*"), null);
         HttpResponse<Buffer> r = gateway.client.get("/api/v1/audit")
