@@ -39,7 +39,7 @@ final class Wiring {
         TokenVerifier tokens = TokenVerifier.create(shared.issuerKeys(), config.auth(), Set.copyOf(authorities));
         EnquiryParser parser = new EnquiryParser(authorities);
         EnquiryService enquiries = new EnquiryService(vertx, shared.policy(), new RegisterFanOut(vertx, registers, guards),
-                shared.linker(), new EnquiryTrail(shared.audit(), shared.outbox(), shared.metrics()));
+                shared.linker(), new EnquiryTrail(shared.audit(), shared.outbox(), shared.metrics()), config.contacts());
         StatisticsService statistics = new StatisticsService(registers,
                 new SmallNumberSuppression(config.statistics().suppressionThreshold()), shared.audit(), shared.policy());
         return GatewayRouter.create(vertx, config.http().maxBodyBytes(),

@@ -118,6 +118,8 @@ public final class FhirConnector extends HttpDialectConnector {
                 case "languages" -> elements.add("communication");
                 case "address", "addressHistory" -> elements.add("address");
                 case "legalStatus", "ethnicity" -> elements.add("extension");
+                // The security label (A10); a server should keep meta whatever is asked, but ask anyway.
+                case "shielded" -> elements.add("meta");
                 default -> {
                 }
             }
@@ -346,7 +348,33 @@ public final class FhirConnector extends HttpDialectConnector {
                 languages, current, history,
                 text(extension(patient, Fhir.EXT_LEGAL_STATUS).get("valueString")),
                 categories, registration, registrations, meetings, enquiries, referrals, relationships, lookedAfter,
-                text(extension(patient, Fhir.EXT_ETHNICITY).path("valueCodeableConcept").get("text")), health, details);
+                text(extension(patient, Fhir.EXT_ETHNICITY).path("valueCodeableConcept").get("text")), health, details, shielded(patient));
+    }
+
+    /**
+     * The shielded mark (A10): a {@code meta.security} label of this profile's code system, code
+     * {@code shielded}. A security label rather than an extension because labels are FHIR's place
+     * for handling rules on a whole resource, which servers and intermediaries already act on.
+     * Read whenever present, asked for or not: the gateway must never miss it.
+     */
+    static Boolean shielded(JsonNode patient) {
+        JsonNode meta = patient.get("meta");
+        if (meta == null || meta.isNull()) {
+            return null;
+        }
+        if (!meta.isObject()) {
+            throw RegisterFailure.error("a Patient's meta is not an object");
+        }
+        for (JsonNode label : array(meta, "security")) {
+            if (!label.isObject()) {
+                throw RegisterFailure.error("a security label is not a Coding");
+            }
+            if (Fhir.CS_SECURITY.equals(label.path("system").asText(null))
+                    && Fhir.SECURITY_SHIELDED.equals(label.path("code").asText(null))) {
+                return Boolean.TRUE;
+            }
+        }
+        return null;
     }
 
     private static JsonNode array(JsonNode node, String field) {

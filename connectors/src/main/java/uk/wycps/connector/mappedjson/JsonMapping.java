@@ -117,6 +117,11 @@ public final class JsonMapping {
         if (!criteria.has("familyName")) {
             throw new IllegalArgumentException(where + "options.criteria must map familyName");
         }
+        if (!record.has(CanonicalFields.SHIELDED) && CanonicalFields.location().stream().anyMatch(record::has)) {
+            throw new IllegalArgumentException(where + "options.record maps a location field but not shielded:"
+                    + " the gateway could not tell a shielded child's record, whose location must never leave"
+                    + " its authority (A10)");
+        }
         Map<String, Map<String, JsonNode>> codes = new HashMap<>();
         JsonObject lists = options.getJsonObject("codes", new JsonObject());
         for (String list : lists.fieldNames()) {

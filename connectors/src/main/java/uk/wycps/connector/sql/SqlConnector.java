@@ -125,6 +125,12 @@ public final class SqlConnector implements RegisterConnector {
         if (columns == null || !columns.containsKey(CanonicalFields.RECORD_ID)) {
             throw new IllegalArgumentException(where + "options.columns must map recordId");
         }
+        if (!columns.containsKey(CanonicalFields.SHIELDED)
+                && CanonicalFields.location().stream().anyMatch(columns::containsKey)) {
+            throw new IllegalArgumentException(where + "options.columns maps a location field but not shielded: the"
+                    + " gateway could not tell a shielded child's record, whose location must never leave its"
+                    + " authority (A10)");
+        }
         checkColumns(columns, ChildRecord.class, where + "options.columns");
         JsonObject lists = o.getJsonObject("codes", new JsonObject());
         for (String list : lists.fieldNames()) {

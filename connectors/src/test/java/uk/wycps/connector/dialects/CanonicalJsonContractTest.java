@@ -42,7 +42,7 @@ class CanonicalJsonContractTest extends HttpDialectContract {
             List.of(new EnquiryHistoryEntry("e-1", "q-1", Instant.parse("2026-01-02T03:04:05Z"), "w-1", "child-worker",
                     "police", "leeds", "s47-enquiry", "obtained")),
             List.of(new Referral(LocalDate.of(2021, 1, 15), "school", "neglect")),
-            List.of(new Relationship("Sara Khan", "mother", false, true)), false, "Pakistani", "asthma", "home conditions");
+            List.of(new Relationship("Sara Khan", "mother", false, true)), false, "Pakistani", "asthma", "home conditions", null);
 
     @Override
     protected RegisterConnector connector() {

@@ -125,7 +125,7 @@ class FhirContractTest extends HttpDialectContract {
                         "police", "leeds", "s47-enquiry", "obtained")),
                 List.of(new Referral(LocalDate.of(2021, 1, 15), "school", "neglect")),
                 List.of(new Relationship("Imran Khan", "step-father", true, true)),
-                true, "Mixed", null, "home conditions");
+                true, "Mixed", null, "home conditions", null);
     }
 
     /** A Bundle with no entry: the server searched and found none. */

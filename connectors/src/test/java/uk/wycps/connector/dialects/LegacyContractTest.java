@@ -79,7 +79,7 @@ class LegacyContractTest extends HttpDialectContract {
                         LocalDate.of(2020, 12, 31))),
                 null, List.of(ConcernCategory.NEGLECT),
                 new Registration("active", ConcernCategory.NEGLECT, LocalDate.of(2021, 2, 1), null), List.of(), List.of(),
-                List.of(), List.of(), List.of(new Relationship("Sara Khan", "mother", false, true)), true, "Asian", null, null);
+                List.of(), List.of(), List.of(new Relationship("Sara Khan", "mother", false, true)), true, "Asian", null, null, null);
     }
 
     /** No id: the register searched and found none. */

@@ -85,7 +85,7 @@ class MappedJsonContractTest extends HttpDialectContract {
                         "police", "leeds", "s47-enquiry", "obtained")),
                 List.of(new Referral(LocalDate.of(2021, 1, 15), "school", "neglect")),
                 List.of(new Relationship("Sara Khan", "mother", false, true)),
-                false, "Asian or Asian British - Pakistani", "asthma", "home conditions");
+                false, "Asian or Asian British - Pakistani", "asthma", "home conditions", null);
     }
 
     @Override

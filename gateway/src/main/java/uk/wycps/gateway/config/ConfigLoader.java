@@ -15,6 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import uk.wycps.connector.ConnectorRegistry;
 import uk.wycps.connector.RegisterSettings;
 import uk.wycps.connector.schema.Schemas;
@@ -30,6 +33,8 @@ import uk.wycps.gateway.audit.FileAuditSink;
  * they configure ({@link RegisterSettings}, {@link GatewayConfig}, {@link FileAuditSink}).
  */
 public final class ConfigLoader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
 
     private static final Schemas SCHEMA = Schemas.of(Schemas.GATEWAY_CONFIG);
 
@@ -86,7 +91,8 @@ public final class ConfigLoader {
             statistics = new GatewayConfig.Statistics(st.getInteger("suppressionThreshold",
                     GatewayConfig.Statistics.DEFAULTS.suppressionThreshold()));
         }
-        return new GatewayConfig(http, auth, registers, audit, policy, statistics, management, limits);
+        return new GatewayConfig(http, auth, registers, audit, policy, statistics, management, limits,
+                contacts(root.child("registers"), json.getJsonArray("registers")));
     }
 
     private static GatewayConfig.Http http(Place p, JsonObject o, Path base) {
@@ -217,6 +223,45 @@ public final class ConfigLoader {
                     o.getJsonObject("options")));
         }
         return registers;
+    }
+
+    /** Printable text: no control or bidi characters (it goes into every answer). */
+    private static final Pattern CONTACT_TEXT = Pattern.compile("[\\p{L}\\p{N} '&(),./:;+-]{2,120}");
+    private static final Pattern TELEPHONE = Pattern.compile("\\+?[0-9][0-9 ()-]{5,23}");
+    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(\\.[A-Za-z0-9-]{1,63})+");
+
+    /**
+     * Each register's advice contact (F6), when configured: team, office-hours and out-of-hours
+     * telephone, secure email; all four (the schema), each well-formed (here). A register without
+     * one is allowed (the answer then carries no contact for it) and said so at start-up.
+     */
+    private static Map<String, RegisterContact> contacts(Place p, JsonArray registers) {
+        Map<String, RegisterContact> contacts = new LinkedHashMap<>();
+        for (int i = 0; i < registers.size(); i++) {
+            JsonObject o = registers.getJsonObject(i);
+            JsonObject contact = o.getJsonObject("contact");
+            if (contact == null) {
+                LOG.warn("register {} has no contact: its answers will not say whom to call (F6)", o.getString("authority"));
+                continue;
+            }
+            Place c = p.index(i).child("contact");
+            String team = contact.getString("team");
+            if (!CONTACT_TEXT.matcher(team).matches()) {
+                throw c.child("team").problem("must be 2 to 120 letters, digits, spaces and ordinary punctuation");
+            }
+            for (String phone : List.of("officeHours", "outOfHours")) {
+                if (!TELEPHONE.matcher(contact.getString(phone)).matches()) {
+                    throw c.child(phone).problem("must be a telephone number like '01632 960123'");
+                }
+            }
+            String email = contact.getString("email");
+            if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
+                throw c.child("email").problem("must be an email address like 'cp-advice@leeds.example.org'");
+            }
+            contacts.put(o.getString("authority"),
+                    new RegisterContact(team, contact.getString("officeHours"), contact.getString("outOfHours"), email));
+        }
+        return contacts;
     }
 
     private static GatewayConfig.Audit audit(Place p, JsonObject o, Path base) {

@@ -12,7 +12,7 @@ import uk.wycps.gateway.audit.FileAuditSink;
  * The gateway's validated configuration (O2), parsed once at start-up by {@link ConfigLoader}.
  */
 public record GatewayConfig(Http http, Auth auth, List<RegisterSettings> registers, Audit audit, Path policyFile,
-        Statistics statistics, Management management, Limits limits) {
+        Statistics statistics, Management management, Limits limits, Map<String, RegisterContact> contacts) {
 
     public GatewayConfig {
         Objects.requireNonNull(http, "http");
@@ -22,37 +22,43 @@ public record GatewayConfig(Http http, Auth auth, List<RegisterSettings> registe
         Objects.requireNonNull(management, "management");
         Objects.requireNonNull(limits, "limits");
         registers = List.copyOf(registers);
+        contacts = contacts == null ? Map.of() : Map.copyOf(contacts);
     }
 
-    /** A configuration with the default statistics, management listener and limits. */
+    /** A configuration with the default statistics, management listener and limits, and no advice contacts. */
     public GatewayConfig(Http http, Auth auth, List<RegisterSettings> registers, Audit audit, Path policyFile) {
         this(http, auth, registers, audit, policyFile, Statistics.DEFAULTS);
     }
 
-    /** A configuration with the default management listener and limits. */
+    /** A configuration with the default management listener and limits, and no advice contacts (answers then carry none). */
     public GatewayConfig(Http http, Auth auth, List<RegisterSettings> registers, Audit audit, Path policyFile,
             Statistics statistics) {
-        this(http, auth, registers, audit, policyFile, statistics, Management.DEFAULTS, Limits.DEFAULTS);
+        this(http, auth, registers, audit, policyFile, statistics, Management.DEFAULTS, Limits.DEFAULTS, Map.of());
+    }
+
+    /** The same configuration with these advice contacts, by authority (F6). */
+    public GatewayConfig withContacts(Map<String, RegisterContact> byAuthority) {
+        return new GatewayConfig(http, auth, registers, audit, policyFile, statistics, management, limits, byAuthority);
     }
 
     /** This configuration with other admission limits. */
     public GatewayConfig withLimits(Limits other) {
-        return new GatewayConfig(http, auth, registers, audit, policyFile, statistics, management, other);
+        return new GatewayConfig(http, auth, registers, audit, policyFile, statistics, management, other, contacts);
     }
 
     /** This configuration with another management listener. */
     public GatewayConfig withManagement(Management other) {
-        return new GatewayConfig(http, auth, registers, audit, policyFile, statistics, other, limits);
+        return new GatewayConfig(http, auth, registers, audit, policyFile, statistics, other, limits, contacts);
     }
 
     /** This configuration with other token checks. */
     public GatewayConfig withAuth(Auth other) {
-        return new GatewayConfig(http, other, registers, audit, policyFile, statistics, management, limits);
+        return new GatewayConfig(http, other, registers, audit, policyFile, statistics, management, limits, contacts);
     }
 
     /** This configuration with other listener settings. */
     public GatewayConfig withHttp(Http other) {
-        return new GatewayConfig(other, auth, registers, audit, policyFile, statistics, management, limits);
+        return new GatewayConfig(other, auth, registers, audit, policyFile, statistics, management, limits, contacts);
     }
 
     /**
