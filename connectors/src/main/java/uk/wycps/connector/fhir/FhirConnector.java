@@ -5,22 +5,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import java.time.LocalDate;
 import java.util.List;
 import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.Deadline;
-import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.RegisterFailure;
 import uk.wycps.connector.RegisterSettings;
 import uk.wycps.connector.SearchRequest;
-import uk.wycps.connector.http.BoundedHttpCall;
 import uk.wycps.connector.http.RegisterHttpClients;
-import uk.wycps.connector.mappedjson.HttpDialectSupport;
-import uk.wycps.connector.statistics.RegisterStatistics;
-import uk.wycps.connector.statistics.StatisticsClient;
+import uk.wycps.connector.http.HttpDialectConnector;
+import uk.wycps.connector.http.HttpDialects;
 import uk.wycps.record.ChildRecord;
 import uk.wycps.record.EnquiryHistoryEntry;
 import uk.wycps.record.RecordJson;
@@ -43,27 +38,22 @@ import uk.wycps.record.RecordJson;
  * or nothing). Options: {@code maxPatients} (default 200), {@code pageSize} (default 50, HAPI's
  * own cap), {@code maxPages} (default 40).
  */
-public final class FhirConnector implements RegisterConnector {
+public final class FhirConnector extends HttpDialectConnector {
 
     public static final int DEFAULT_MAX_PATIENTS = 200;
     public static final int DEFAULT_PAGE_SIZE = 50;
     public static final int DEFAULT_MAX_PAGES = 40;
 
-    private final RegisterSettings settings;
-    private final HttpClientAgent client;
-    private final BoundedHttpCall call;
     private final String basePath;
     private final FhirSearch search;
     /** The server's CapabilityStatement, read once; reset after a failure so a later search asks again. */
     private Future<FhirCapabilities> capabilities;
 
     public FhirConnector(Vertx vertx, RegisterSettings settings) {
-        this.settings = settings;
+        super(vertx, settings);
         int maxPatients = positive(settings, "maxPatients", DEFAULT_MAX_PATIENTS);
         int pageSize = positive(settings, "pageSize", DEFAULT_PAGE_SIZE);
         int maxPages = positive(settings, "maxPages", DEFAULT_MAX_PAGES);
-        this.client = RegisterHttpClients.create(vertx, settings);
-        this.call = new BoundedHttpCall(vertx, client, settings.maxResponseBytes());
         this.basePath = RegisterHttpClients.basePath(settings);
         this.search = new FhirSearch(settings.baseUrl(), basePath, maxPatients, maxPages, pageSize, this::get);
     }
@@ -77,11 +67,6 @@ public final class FhirConnector implements RegisterConnector {
             throw new IllegalArgumentException("register '" + settings.authority() + "': " + key + " must be at least 1");
         }
         return v;
-    }
-
-    @Override
-    public String authority() {
-        return settings.authority();
     }
 
     @Override
@@ -106,9 +91,9 @@ public final class FhirConnector implements RegisterConnector {
 
     /** One GET of FHIR JSON on the register's host. */
     private Future<JsonNode> get(String pathAndQuery, Deadline deadline) {
-        return call.exchange(new RequestOptions().setMethod(HttpMethod.GET).setURI(pathAndQuery)
+        return exchange(new RequestOptions().setMethod(HttpMethod.GET).setURI(pathAndQuery)
                         .putHeader("Accept", Fhir.CONTENT_TYPE), null, deadline, Fhir.CONTENT_TYPE)
-                .map(b -> HttpDialectSupport.parse(b, "FHIR"));
+                .map(b -> HttpDialects.parse(b, "FHIR"));
     }
 
     // ---- writes -------------------------------------------------------------------------------
@@ -135,16 +120,6 @@ public final class FhirConnector implements RegisterConnector {
         }
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.PUT).setURI(basePath + path)
                 .putHeader("Accept", Fhir.CONTENT_TYPE);
-        return call.write(options, body, Fhir.CONTENT_TYPE, deadline);
-    }
-
-    @Override
-    public Future<RegisterStatistics> statistics(LocalDate asOf, Deadline deadline) {
-        return StatisticsClient.fetch(call, basePath, asOf, deadline);
-    }
-
-    @Override
-    public Future<Void> close() {
-        return client.close();
+        return write(options, body, Fhir.CONTENT_TYPE, deadline);
     }
 }

@@ -12,7 +12,7 @@ import java.util.Set;
 import uk.wycps.connector.Deadline;
 import uk.wycps.connector.RegisterFailure;
 import uk.wycps.connector.SearchRequest;
-import uk.wycps.connector.mappedjson.HttpDialectSupport;
+import uk.wycps.connector.http.HttpDialects;
 import uk.wycps.record.ChildRecord;
 import uk.wycps.record.PersonName;
 import uk.wycps.record.SearchCriteria;
@@ -215,7 +215,7 @@ final class FhirSearch {
         for (String v : values) {
             escaped.add(v.replace("\\", "\\\\").replace(",", "\\,").replace("$", "\\$").replace("|", "\\|"));
         }
-        return HttpDialectSupport.query(String.join(",", escaped));
+        return HttpDialects.query(String.join(",", escaped));
     }
 
     /** {@code _count}, and {@code _elements} and {@code _revinclude} for the wanted fields only (A5). */
@@ -241,8 +241,8 @@ final class FhirSearch {
                 }
             }
         }
-        q.append("&_elements=").append(HttpDialectSupport.query(elements.isEmpty() ? "id" : String.join(",", elements)));
-        includes.forEach(i -> q.append("&_revinclude=").append(HttpDialectSupport.query(i)));
+        q.append("&_elements=").append(HttpDialects.query(elements.isEmpty() ? "id" : String.join(",", elements)));
+        includes.forEach(i -> q.append("&_revinclude=").append(HttpDialects.query(i)));
         return q.toString();
     }
 }

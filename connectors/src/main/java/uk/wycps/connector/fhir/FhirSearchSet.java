@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import uk.wycps.connector.RecordIds;
 import uk.wycps.connector.RegisterFailure;
 import uk.wycps.record.ChildRecord;
 import uk.wycps.record.FieldProjection;
@@ -27,8 +28,8 @@ import uk.wycps.record.FieldProjection;
  */
 final class FhirSearchSet {
 
-    /** A FHIR id (R4: 1 to 64 of these characters). */
-    static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    /** FHIR's id grammar (R4: 1 to 64 of these characters), within the length every dialect keeps. */
+    static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1," + RecordIds.MAX_LENGTH + "}");
     /** {@code [base/]Patient/id[/_history/version]}. */
     private static final Pattern PATIENT_REF =
             Pattern.compile("^(?:(.*)/)?Patient/([A-Za-z0-9\\-.]{1,64})(?:/_history/[A-Za-z0-9\\-.]{1,64})?$");
