@@ -36,6 +36,8 @@ public final class Fhir {
     public static final String CS_CHECKPOINT = BASE + "CodeSystem/audit-checkpoint";
     /** The profile of a checkpoint kept as a {@code Basic} resource (docs/connectors.md). */
     public static final String PROFILE_CHECKPOINT = BASE + "StructureDefinition/audit-checkpoint";
+    /** The checkpoint profile's StructureDefinition, a classpath resource to load into an authority's server. */
+    public static final String CHECKPOINT_PROFILE_RESOURCE = "/uk/wycps/connector/fhir/StructureDefinition-audit-checkpoint.json";
     public static final String EXT_CHECKPOINT_HEAD = BASE + "StructureDefinition/checkpoint-head";
     public static final String EXT_CHECKPOINT_AT = BASE + "StructureDefinition/checkpoint-at";
     public static final String EXT_CHECKPOINT_KEY = BASE + "StructureDefinition/checkpoint-key-id";

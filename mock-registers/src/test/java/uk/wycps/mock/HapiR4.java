@@ -1,4 +1,4 @@
-package uk.wycps.mock.fhir;
+package uk.wycps.mock;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
@@ -9,6 +9,7 @@ import ca.uhn.fhir.validation.ValidationResult;
 import java.util.List;
 import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
 import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
+import org.hl7.fhir.common.hapi.validation.support.PrePopulatedValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
 import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
 import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
@@ -21,23 +22,41 @@ public final class HapiR4 {
 
     public static final FhirContext CONTEXT = FhirContext.forR4Cached();
     private static FhirValidator validator;
+    private static FhirInstanceValidator module;
 
     private HapiR4() {
     }
 
-    /** The instance validator with the R4 core definitions and terminology held in memory. */
-    public static synchronized FhirValidator validator() {
-        if (validator == null) {
+    /** The instance validator module (R4 core definitions and terminology in memory), made once. */
+    public static synchronized FhirInstanceValidator module() {
+        if (module == null) {
+            // The gateway's own profile (the checkpoint's Basic), as an authority loads it into its server.
+            PrePopulatedValidationSupport own = new PrePopulatedValidationSupport(CONTEXT);
+            try (var in = uk.wycps.connector.fhir.Fhir.class.getResourceAsStream(uk.wycps.connector.fhir.Fhir.CHECKPOINT_PROFILE_RESOURCE)) {
+                own.addStructureDefinition(CONTEXT.newJsonParser().parseResource(new String(in.readAllBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8)));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
             ValidationSupportChain chain = new ValidationSupportChain(
                     new DefaultProfileValidationSupport(CONTEXT),
+                    own,
                     new CommonCodeSystemsTerminologyService(CONTEXT),
                     new InMemoryTerminologyServerValidationSupport(CONTEXT),
                     new SnapshotGeneratingValidationSupport(CONTEXT));
-            FhirInstanceValidator module = new FhirInstanceValidator(chain);
+            FhirInstanceValidator m = new FhirInstanceValidator(chain);
             // The project's own extensions have no published StructureDefinition: allowed, as R4 allows any.
-            module.setAnyExtensionsAllowed(true);
+            m.setAnyExtensionsAllowed(true);
+            module = m;
+        }
+        return module;
+    }
+
+    /** The validator around {@link #module()}. */
+    public static synchronized FhirValidator validator() {
+        if (validator == null) {
             FhirValidator v = CONTEXT.newValidator();
-            v.registerValidatorModule(module);
+            v.registerValidatorModule(module());
             validator = v;
         }
         return validator;
