@@ -90,7 +90,7 @@ final class GatewayVerticle extends VerticleBase {
                 .setCompressionSupported(false);
         HttpServer server = vertx.createHttpServer(options)
                 .requestHandler(GatewayRouter.create(vertx, http.maxBodyBytes(), enquiries, explain,
-                        new AuditRoutes(tokens, audit), new StatisticsRoutes(tokens, new StatisticsService(byAuthority,
+                        new AuditRoutes(tokens, audit, policy), new StatisticsRoutes(tokens, new StatisticsService(byAuthority,
                                 deadlines, new SmallNumberSuppression(config.statistics().suppressionThreshold()), audit,
                                 policy)),
                         new HealthRoutes(authorities, guards), metrics));

@@ -8,6 +8,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,6 +24,7 @@ import uk.wycps.connector.http.HttpDialectConnector;
 import uk.wycps.connector.http.HttpDialects;
 import uk.wycps.record.ChildRecord;
 import uk.wycps.record.EnquiryHistoryEntry;
+import uk.wycps.record.FieldProjection;
 import uk.wycps.record.RecordJson;
 import uk.wycps.record.SearchCriteria;
 
@@ -77,8 +79,9 @@ public final class CanonicalJsonConnector extends HttpDialectConnector {
         } catch (JsonProcessingException e) {
             return Future.failedFuture(RegisterFailure.error("could not encode the query"));
         }
+        Set<String> keep = RecordIds.withRecordId(request.fields());
         return exchange(request(HttpMethod.POST, "/search"), body, request.deadline(), JSON)
-                .map(CanonicalJsonConnector::parse);
+                .map(answer -> parse(answer, keep));
     }
 
     /**
@@ -98,7 +101,8 @@ public final class CanonicalJsonConnector extends HttpDialectConnector {
         return body.copy();
     }
 
-    private static List<ChildRecord> parse(Buffer body) {
+    /** The answer's records, each holding at most {@code keep}: a register sending more is not passed on (A5). */
+    private static List<ChildRecord> parse(Buffer body, Set<String> keep) {
         SearchAnswer answer;
         try {
             answer = AnswerBodies.read(ANSWER_READER, body);
@@ -111,8 +115,11 @@ public final class CanonicalJsonConnector extends HttpDialectConnector {
         if (answer.records().size() > MAX_RECORDS) {
             throw RegisterFailure.error("answer has more than " + MAX_RECORDS + " records");
         }
-        answer.records().forEach(RecordIds::require);
-        return answer.records();
+        List<ChildRecord> out = new ArrayList<>(answer.records().size());
+        for (ChildRecord r : answer.records()) {
+            out.add(FieldProjection.project(RecordIds.require(r), keep));
+        }
+        return out;
     }
 
     @Override

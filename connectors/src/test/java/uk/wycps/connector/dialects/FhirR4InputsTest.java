@@ -10,9 +10,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static uk.wycps.connector.dialects.ContractSupport.await;
-import static uk.wycps.connector.dialects.ContractSupport.failure;
-import static uk.wycps.connector.dialects.ContractSupport.request;
+import static uk.wycps.connector.dialects.DialectContract.await;
+import static uk.wycps.connector.dialects.DialectContract.failure;
+import static uk.wycps.connector.dialects.DialectContract.request;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;

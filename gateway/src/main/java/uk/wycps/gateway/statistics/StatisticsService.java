@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import uk.wycps.connector.RegisterSettings;
 import uk.wycps.connector.Deadline;
 import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.RegisterFailure;
@@ -99,7 +100,7 @@ public final class StatisticsService {
     }
 
     private Future<RegisterPart> ask(String authority, RegisterConnector connector, LocalDate asOf) {
-        Deadline deadline = Deadline.afterMillis(deadlinesMs.getOrDefault(authority, 2000L));
+        Deadline deadline = Deadline.afterMillis(deadlinesMs.getOrDefault(authority, RegisterSettings.DEFAULT_DEADLINE.toMillis()));
         return connector.statistics(asOf, deadline)
                 .map(stats -> {
                     String problem = validate(stats, asOf);
@@ -146,7 +147,7 @@ public final class StatisticsService {
                     counts[i][j] = answered.get(j).statistics().count(table, rows.get(i));
                 }
             }
-            tables.add(suppression.apply(table, rows, columns, counts));
+            tables.add(suppression.apply(table, rows, columns, counts).rounded(suppression.threshold()));
         }
         return new Answer(requestId, asOf, answered.size() == registers.size(), registers, tables,
                 suppression.threshold());
