@@ -74,19 +74,20 @@ public final class FhirConnector extends HttpDialectConnector {
         return capabilities(request.deadline()).compose(c -> search.run(request, c));
     }
 
-    /** The CapabilityStatement's word, read once; a server without one is searched with the standard parameters. */
+    /**
+     * The CapabilityStatement's word, read once. A server that answers without one (404, or not
+     * a CapabilityStatement) is searched with the standard parameters from then on; one that
+     * could not be asked (timeout, unreachable) fails this search and is asked again next time.
+     */
     private Future<FhirCapabilities> capabilities(Deadline deadline) {
         if (capabilities == null) {
-            Future<FhirCapabilities> f = get(basePath + "/metadata", deadline).map(FhirCapabilities::read);
+            Future<FhirCapabilities> f = get(basePath + "/metadata", deadline).map(FhirCapabilities::read)
+                    .recover(e -> e instanceof RegisterFailure r && r.kind() == RegisterFailure.Kind.ERROR
+                            ? Future.succeededFuture(FhirCapabilities.STANDARD) : Future.failedFuture(e));
             capabilities = f;
             f.onFailure(e -> capabilities = null);
         }
-        return capabilities.recover(e -> {
-            if (e instanceof RegisterFailure r && r.kind() == RegisterFailure.Kind.TIMEOUT) {
-                return Future.failedFuture(e);
-            }
-            return Future.succeededFuture(FhirCapabilities.STANDARD);
-        });
+        return capabilities;
     }
 
     /** One GET of FHIR JSON on the register's host. */
