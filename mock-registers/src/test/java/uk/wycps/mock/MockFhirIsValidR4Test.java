@@ -65,7 +65,8 @@ class MockFhirIsValidR4Test {
             }
             return body == null ? req.send() : req.send(Buffer.buffer(body));
         }).compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), resp.getHeader("Content-Type"), b.toString())))
-                .await(20, TimeUnit.SECONDS);
+                // a bound for a loaded build machine, not a measurement
+                .await(60, TimeUnit.SECONDS);
     }
 
     private static void assertValid(Answer a, String what) {
