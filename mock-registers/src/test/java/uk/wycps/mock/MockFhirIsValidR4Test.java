@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +35,7 @@ class MockFhirIsValidR4Test {
     private static Vertx vertx;
     private static MockFederation federation;
     private static MockRegister kirklees;
-    private static HttpClient client;
+    private static java.net.http.HttpClient client;
 
     @BeforeAll
     static void start() throws Exception {
@@ -45,7 +43,8 @@ class MockFhirIsValidR4Test {
         federation = MockRegisters.start(vertx, MockOptions.defaults().withAuthorityDialects().withChildrenPerRegister(200)
                 .withEphemeralPorts()).await(60, TimeUnit.SECONDS);
         kirklees = federation.register("kirklees");
-        client = vertx.createHttpClient();
+        client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(20)).build();
     }
 
     @AfterAll
@@ -58,15 +57,16 @@ class MockFhirIsValidR4Test {
     }
 
     private static Answer exchange(HttpMethod method, String path, String body) throws Exception {
-        RequestOptions o = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(kirklees.port()).setURI(path);
-        return client.request(o).compose(req -> {
-            if (body != null) {
-                req.putHeader("Content-Type", Fhir.CONTENT_TYPE);
-            }
-            return body == null ? req.send() : req.send(Buffer.buffer(body));
-        }).compose(resp -> resp.body().map(b -> new Answer(resp.statusCode(), resp.getHeader("Content-Type"), b.toString())))
-                // a bound for a loaded build machine, not a measurement
-                .await(60, TimeUnit.SECONDS);
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + kirklees.port() + path)).timeout(Duration.ofSeconds(60));
+        if (body == null) {
+            b.method(method.name(), java.net.http.HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.header("Content-Type", Fhir.CONTENT_TYPE).method(method.name(),
+                    java.net.http.HttpRequest.BodyPublishers.ofString(body));
+        }
+        java.net.http.HttpResponse<String> r = client.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
     }
 
     private static void assertValid(Answer a, String what) {
