@@ -114,7 +114,8 @@ public final class Gateway {
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         AtomicInteger port = new AtomicInteger();
         GatewayMetrics metrics = new GatewayMetrics();
-        return vertx.deployVerticle(() -> new GatewayVerticle(config, policy, linker, audit, outbox, metrics, port),
+        SharedParts shared = new SharedParts(config, policy, linker, audit, outbox, metrics);
+        return vertx.deployVerticle(() -> new GatewayVerticle(shared, port),
                         new DeploymentOptions().setInstances(instances))
                 .map(id -> {
                     deployed.add(id);

@@ -114,6 +114,11 @@ class LegacyContractTest extends HttpDialectContract {
         answers.put("an unknown code", () -> record("WA-000002", child("WA-000002").replace("\"SEX\": \"F\"", "\"SEX\": \"Q\""), 0));
         answers.put("a record that is not where the mapping says", () -> record("WA-000002", "{\"CHILD_NO\": \"WA-000002\"}", 0));
         answers.put("an id that is not an id", () -> ids("WA-000001", "../admin"));
+        // Never read as if the last value won, nor nested past the reader's limit (issue 14 item 7).
+        answers.put("a search answer repeating a key", () -> answer(get(urlPathEqualTo("/cpr/find")),
+                "{\"MATCHES\": [\"WA-000001\"], \"MATCHES\": [], \"COUNT\": 0}", "application/json"));
+        answers.put("a search answer nested too deeply", () -> answer(get(urlPathEqualTo("/cpr/find")),
+                "{\"MATCHES\": " + "[".repeat(40) + "]".repeat(40) + "}", "application/json"));
         answers.put("more ids than the limit", () -> {
             List<String> many = new ArrayList<>();
             for (int i = 0; i <= 50; i++) {

@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import uk.wycps.connector.RegisterSettings;
 import uk.wycps.connector.Deadline;
 import uk.wycps.connector.SearchRequest;
 import uk.wycps.gateway.api.ApiException;
@@ -48,24 +47,26 @@ public final class EnquiryService {
     private static final Logger LOG = LoggerFactory.getLogger(EnquiryService.class);
 
     private final Vertx vertx;
-    private final GatewayMetrics metrics;
     private final SharingPolicy policy;
     private final RegisterFanOut fanOut;
-    private final Map<String, Long> deadlinesMs;
     private final RecordLinker linker;
     private final AuditSink audit;
     private final RegisterOutbox outbox;
+    private final GatewayMetrics metrics;
 
-    public EnquiryService(Vertx vertx, GatewayMetrics metrics, SharingPolicy policy, RegisterFanOut fanOut, Map<String, Long> deadlinesMs,
-            RecordLinker linker, AuditSink audit, RegisterOutbox outbox) {
+    /**
+     * Decides with {@code policy}, searches through {@code fanOut} (its registers carry their
+     * deadlines), links with {@code linker} and leaves its {@code trail}.
+     */
+    public EnquiryService(Vertx vertx, SharingPolicy policy, RegisterFanOut fanOut, RecordLinker linker,
+            EnquiryTrail trail) {
         this.vertx = vertx;
-        this.metrics = metrics;
         this.policy = policy;
         this.fanOut = fanOut;
-        this.deadlinesMs = Map.copyOf(deadlinesMs);
         this.linker = linker;
-        this.audit = audit;
-        this.outbox = outbox;
+        this.audit = trail.audit();
+        this.outbox = trail.outbox();
+        this.metrics = trail.metrics();
     }
 
     /**
@@ -172,8 +173,7 @@ public final class EnquiryService {
     public static final String WITHHELD_SEARCHED = "withheld-searched";
 
     private long deadlineFor(String authority, long requestedMs) {
-        long configured = deadlinesMs.getOrDefault(authority, RegisterSettings.DEFAULT_DEADLINE.toMillis());
-        return requestedMs > 0 ? Math.min(configured, requestedMs) : configured;
+        return fanOut.registers().deadlineMs(authority, requestedMs);
     }
 
     private Future<Void> audited(AuditEntry entry) {

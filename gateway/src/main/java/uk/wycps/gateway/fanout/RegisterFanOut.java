@@ -5,7 +5,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.RegisterFailure;
 import uk.wycps.connector.SearchRequest;
@@ -24,14 +23,19 @@ public final class RegisterFanOut {
     static final long ENQUIRY_MARGIN_MS = 50;
 
     private final Vertx vertx;
-    private final Map<String, RegisterConnector> connectors;
+    private final Registers registers;
     private final RegisterGuards guards;
 
-    /** A fan-out whose guards are {@code guards} (shared by the gateway's event loops). */
-    public RegisterFanOut(Vertx vertx, Map<String, RegisterConnector> connectors, RegisterGuards guards) {
+    /** A fan-out to {@code registers} whose guards are {@code guards} (shared by the gateway's event loops). */
+    public RegisterFanOut(Vertx vertx, Registers registers, RegisterGuards guards) {
         this.vertx = vertx;
-        this.connectors = Map.copyOf(connectors);
+        this.registers = registers;
         this.guards = guards;
+    }
+
+    /** The registers searched, with their deadlines. */
+    public Registers registers() {
+        return registers;
     }
 
     /**
@@ -75,7 +79,7 @@ public final class RegisterFanOut {
     }
 
     private Future<RegisterOutcome> searchOne(Query q) {
-        RegisterConnector connector = connectors.get(q.authority());
+        RegisterConnector connector = registers.connector(q.authority());
         RegisterGuard guard = guards.get(q.authority());
         if (connector == null || guard == null) {
             return Future.succeededFuture(failed(q.authority(), RegisterStatus.ERROR, 0, "no connector configured"));
