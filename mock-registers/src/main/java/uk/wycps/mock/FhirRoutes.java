@@ -14,7 +14,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import uk.wycps.record.SearchCriteria;
+import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.fhir.Fhir;
+import uk.wycps.connector.fhir.FhirResources;
 import uk.wycps.record.Address;
 import uk.wycps.record.AddressPeriod;
 import uk.wycps.record.ChildRecord;
@@ -29,17 +31,35 @@ import uk.wycps.record.Registration;
 import uk.wycps.record.Relationship;
 
 /**
- * The {@code fhir-r4} dialect of a mock register: {@code GET /Patient?family=&given=&birthdate=}
- * answers a searchset Bundle with the register facts as Flag, EpisodeOfCare, RelatedPerson,
- * Encounter, ServiceRequest and AuditEvent resources, each only when {@code _revinclude} asks
- * for it, and the Patient limited to {@code _elements}; {@code PUT /AuditEvent/{id}} records an
- * enquiry (201 created, 200 already held).
+ * The {@code fhir-r4} dialect of a mock register, valid R4 by HAPI's instance validator:
+ * <ul>
+ *   <li>{@code GET /metadata}: a CapabilityStatement (the Patient search parameters, the
+ *       {@code _revinclude}s, the writes);</li>
+ *   <li>{@code GET /Patient?family=|phonetic=&given=&birthdate=}: a searchset Bundle paged by
+ *       {@code _count} (at most {@link #MAX_PAGE}) with {@code self} and {@code next} links and
+ *       {@code total}; each page holds its Patients (limited to {@code _elements}) and, when
+ *       {@code _revinclude} asks, their register facts as Flag, EpisodeOfCare, RelatedPerson,
+ *       Encounter, ServiceRequest and AuditEvent resources; absolute fullUrls;</li>
+ *   <li>{@code PUT /AuditEvent/{id}} records an enquiry, {@code PUT /Basic/{id}} keeps an audit
+ *       checkpoint (201 created, 200 already held, 409 a different one held);</li>
+ *   <li>every error, injected faults and unknown paths too, is an OperationOutcome.</li>
+ * </ul>
+ * The search is the register's loose pre-filter ({@link CandidateIndex}); a birth date range
+ * ({@code ge}/{@code le}) is then applied strictly, as FHIR says.
  */
 final class FhirRoutes {
 
+    /** The largest page: HAPI's own default cap. */
+    static final int MAX_PAGE = 50;
+    /** Marks a request of this dialect, so that its errors are OperationOutcomes. */
+    static final String FHIR_ERRORS = "mock.fhirErrors";
+
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final Set<String> ELEMENTS = Set.of("id", "meta", "name", "birthDate", "gender", "communication", "address",
-            "extension");
+    private static final Set<String> ELEMENTS = Set.of("id", "meta", "name", "birthDate", "gender", "communication", "address", "extension");
+    private static final Set<String> REVINCLUDES = Set.of("Flag:patient", "EpisodeOfCare:patient", "RelatedPerson:patient",
+            "Encounter:patient", "ServiceRequest:patient", "AuditEvent:patient");
+    private static final List<String> SEARCH_PARAMS = List.of("family", "given", "phonetic", "birthdate", "gender",
+            "address-postalcode");
 
     private final RegisterVerticle verticle;
     private final MockRegister register;
@@ -50,64 +70,170 @@ final class FhirRoutes {
     }
 
     void mount(Router router) {
+        router.route().order(-1).handler(ctx -> {
+            String path = ctx.normalizedPath();
+            // The project's own endpoints (faults, statistics, the canonical checkpoints) keep API.md's errors.
+            if (!path.startsWith("/admin") && !path.startsWith("/statistics") && !path.startsWith("/audit-checkpoints")) {
+                ctx.put(FHIR_ERRORS, Boolean.TRUE);
+            }
+            ctx.next();
+        });
         router.route("/Patient*").handler(verticle::injectFaults);
         router.route("/AuditEvent/*").handler(verticle::injectFaults);
+        router.route("/Basic/*").handler(verticle::injectFaults);
+        router.get("/metadata").handler(this::metadata);
         router.get("/Patient").handler(this::search);
         router.put("/AuditEvent/:id").handler(this::auditEvent);
+        router.put("/Basic/:id").handler(this::checkpoint);
+    }
+
+    /** The search parameters read from a FHIR query, or an IllegalArgumentException. */
+    private record Query(SearchCriteria criteria, LocalDate from, LocalDate to, Set<String> elements,
+                         Set<String> includes, int count, int offset) {
+    }
+
+    private static Query query(io.vertx.core.MultiMap p) {
+        List<String> families = new ArrayList<>(orList(p.get("family")));
+        families.addAll(orList(p.get("phonetic")));
+        families.removeIf(String::isBlank);
+        List<String> givens = new ArrayList<>(orList(p.get("given")));
+        givens.removeIf(String::isBlank);
+        if (families.isEmpty() && givens.isEmpty()) {
+            throw new IllegalArgumentException("family, phonetic or given is required");
+        }
+        List<PersonName> aliases = new ArrayList<>();
+        if (families.size() > 1) {
+            families.subList(1, families.size()).forEach(f -> aliases.add(new PersonName(null, f)));
+        }
+        LocalDate exact = null;
+        LocalDate from = null;
+        LocalDate to = null;
+        for (String b : p.getAll("birthdate")) {
+            if (b.startsWith("ge")) {
+                from = LocalDate.parse(b.substring(2));
+            } else if (b.startsWith("le")) {
+                to = LocalDate.parse(b.substring(2));
+            } else {
+                exact = LocalDate.parse(b.startsWith("eq") ? b.substring(2) : b);
+            }
+        }
+        String gender = p.get("gender");
+        SearchCriteria criteria = new SearchCriteria(givens.isEmpty() ? null : givens.get(0),
+                families.isEmpty() ? "" : families.get(0), givens.size() > 1 ? givens.subList(1, givens.size()) : List.of(),
+                aliases, exact, gender == null ? null : Gender.fromCode(gender), p.get("address-postalcode"));
+        Set<String> elements = new HashSet<>();
+        String e = p.get("_elements");
+        if (e != null) {
+            for (String el : e.split(",")) {
+                if (!ELEMENTS.contains(el)) {
+                    throw new IllegalArgumentException("unknown element");
+                }
+                elements.add(el);
+            }
+        } else {
+            elements.addAll(ELEMENTS);
+        }
+        Set<String> includes = new HashSet<>(p.getAll("_revinclude"));
+        if (!REVINCLUDES.containsAll(includes)) {
+            throw new IllegalArgumentException("unknown _revinclude");
+        }
+        int count = p.get("_count") == null ? MAX_PAGE : Math.min(MAX_PAGE, Integer.parseInt(p.get("_count")));
+        int offset = p.get("_offset") == null ? 0 : Integer.parseInt(p.get("_offset"));
+        if (count < 1 || offset < 0) {
+            throw new IllegalArgumentException("bad paging");
+        }
+        return new Query(criteria, from, to, elements, includes, count, offset);
     }
 
     private void search(RoutingContext ctx) {
-        var p = ctx.queryParams();
-        SearchCriteria criteria;
-        Set<String> elements = new HashSet<>();
-        Set<String> includes = new HashSet<>(p.getAll("_revinclude"));
+        Query q;
         try {
-            List<String> families = orList(p.get("family"));
-            List<String> givens = orList(p.get("given"));
-            if (families.isEmpty() || families.get(0).isBlank()) {
-                throw new IllegalArgumentException("family is required");
-            }
-            List<PersonName> aliases = new ArrayList<>();
-            families.subList(1, families.size()).forEach(f -> aliases.add(new PersonName(null, f)));
-            String birth = p.get("birthdate");
-            String gender = p.get("gender");
-            criteria = new SearchCriteria(givens.isEmpty() ? null : givens.get(0), families.get(0),
-                    givens.size() > 1 ? givens.subList(1, givens.size()) : List.of(), aliases,
-                    birth == null ? null : LocalDate.parse(birth), gender == null ? null : Gender.fromCode(gender),
-                    p.get("address-postalcode"));
-            String e = p.get("_elements");
-            if (e != null) {
-                for (String el : e.split(",")) {
-                    if (!ELEMENTS.contains(el)) {
-                        throw new IllegalArgumentException("unknown element");
-                    }
-                    elements.add(el);
-                }
-            } else {
-                elements.addAll(ELEMENTS);
-            }
+            q = query(ctx.queryParams());
         } catch (RuntimeException e) {
-            operationOutcome(ctx, 400, "the search parameters are not valid");
+            operationOutcome(ctx, 400, "invalid", "the search parameters are not valid");
             return;
         }
+        String self = base() + ctx.request().uri();
         verticle.respond(ctx, () -> {
+            List<ChildRecord> found = new ArrayList<>();
+            for (ChildRecord r : register.search(q.criteria())) {
+                LocalDate dob = r.dateOfBirth();
+                if ((q.from() == null || dob != null && !dob.isBefore(q.from()))
+                        && (q.to() == null || dob != null && !dob.isAfter(q.to()))) {
+                    found.add(r);
+                }
+            }
+            List<ChildRecord> page = found.subList(Math.min(q.offset(), found.size()),
+                    Math.min(q.offset() + q.count(), found.size()));
             ObjectNode bundle = NODES.objectNode();
             bundle.put("resourceType", "Bundle");
+            bundle.put("id", java.util.UUID.randomUUID().toString());
+            bundle.putObject("meta").put("lastUpdated", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
             bundle.put("type", "searchset");
-            ArrayNode entries = NODES.arrayNode();
-            List<ChildRecord> found = register.search(criteria);
-            for (ChildRecord r : found) {
-                entry(entries, patient(r, elements), "match");
+            bundle.put("total", found.size());
+            ArrayNode links = bundle.putArray("link");
+            links.addObject().put("relation", "self").put("url", self);
+            if (q.offset() + q.count() < found.size()) {
+                links.addObject().put("relation", "next").put("url", withOffset(self, q.offset() + q.count()));
             }
-            for (ChildRecord r : found) {
-                for (ObjectNode fact : facts(r, includes)) {
+            ArrayNode entries = NODES.arrayNode();
+            for (ChildRecord r : page) {
+                entry(entries, patient(r, q.elements()), "match");
+            }
+            for (ChildRecord r : page) {
+                for (ObjectNode fact : facts(r, q.includes())) {
                     entry(entries, fact, "include");
                 }
             }
-            bundle.put("total", found.size());
-            bundle.set("entry", entries);
+            if (!entries.isEmpty()) {
+                bundle.set("entry", entries);
+            }
             return Buffer.buffer(RecordJson.mapper().writeValueAsBytes(bundle));
         }, Fhir.CONTENT_TYPE);
+    }
+
+    /** The same search at another offset. */
+    private static String withOffset(String self, int offset) {
+        String without = self.replaceAll("([?&])_offset=[0-9]*&?", "$1");
+        if (without.endsWith("&") || without.endsWith("?")) {
+            without = without.substring(0, without.length() - 1);
+        }
+        return without + (without.contains("?") ? "&" : "?") + "_offset=" + offset;
+    }
+
+    private String base() {
+        String b = register.baseUrl().toString();
+        return b.endsWith("/") ? b.substring(0, b.length() - 1) : b;
+    }
+
+    /** The CapabilityStatement: what this mock serves, and nothing more. */
+    private void metadata(RoutingContext ctx) {
+        ObjectNode c = NODES.objectNode();
+        c.put("resourceType", "CapabilityStatement");
+        c.put("status", "active");
+        c.put("date", "2026-01-01");
+        c.put("publisher", "WYCPS mock registers");
+        c.put("kind", "instance");
+        c.putObject("software").put("name", "wycps mock register (" + register.authority() + ")");
+        c.putObject("implementation").put("description", "synthetic register for testing").put("url", base());
+        c.put("fhirVersion", "4.0.1");
+        c.putArray("format").add("application/fhir+json").add("json");
+        ObjectNode rest = c.putArray("rest").addObject().put("mode", "server");
+        ObjectNode patient = rest.putArray("resource").addObject().put("type", "Patient");
+        patient.putArray("interaction").addObject().put("code", "search-type");
+        REVINCLUDES.stream().sorted().forEach(i -> patient.withArray("searchRevInclude").add(i));
+        for (String name : SEARCH_PARAMS) {
+            patient.withArray("searchParam").addObject().put("name", name)
+                    .put("definition", "http://hl7.org/fhir/SearchParameter/individual-" + name)
+                    .put("type", "birthdate".equals(name) ? "date" : "gender".equals(name) ? "token" : "string");
+        }
+        ArrayNode resources = rest.withArray("resource");
+        for (String type : List.of("AuditEvent", "Basic")) {
+            ObjectNode r = resources.addObject().put("type", type);
+            r.putArray("interaction").addObject().put("code", "update");
+            r.put("updateCreate", true);
+        }
+        verticle.answer(ctx, 200, Buffer.buffer(c.toString()), Fhir.CONTENT_TYPE);
     }
 
     /** FHIR's OR list: values split on commas not escaped by a backslash. */
@@ -132,9 +258,9 @@ final class FhirRoutes {
         return out;
     }
 
-    private static void entry(ArrayNode entries, ObjectNode resource, String mode) {
+    private void entry(ArrayNode entries, ObjectNode resource, String mode) {
         ObjectNode e = entries.addObject();
-        e.put("fullUrl", "urn:wycps:" + resource.path("resourceType").asText() + "/" + resource.path("id").asText());
+        e.put("fullUrl", base() + "/" + resource.path("resourceType").asText() + "/" + resource.path("id").asText());
         e.set("resource", resource);
         e.putObject("search").put("mode", mode);
     }
@@ -150,28 +276,33 @@ final class FhirRoutes {
                     .put("display", "shielded: location never leaves the owning authority");
         }
         if (elements.contains("extension")) {
-            ArrayNode ext = p.putArray("extension");
+            ArrayNode ext = NODES.arrayNode();
             if (r.ethnicity() != null) {
                 ext.addObject().put("url", Fhir.EXT_ETHNICITY).putObject("valueCodeableConcept").put("text", r.ethnicity());
             }
             if (r.legalStatus() != null) {
                 ext.addObject().put("url", Fhir.EXT_LEGAL_STATUS).put("valueString", r.legalStatus());
             }
+            setIf(p, "extension", ext);
         }
         if (elements.contains("name")) {
-            ArrayNode names = p.putArray("name");
+            ArrayNode names = NODES.arrayNode();
             ObjectNode official = names.addObject().put("use", "official");
             putIf(official, "family", r.familyName());
             if (r.givenName() != null) {
                 official.putArray("given").add(r.givenName());
             }
             for (PersonName a : list(r.aliases())) {
+                if (a.familyName() == null && a.givenName() == null) {
+                    continue;
+                }
                 ObjectNode n = names.addObject().put("use", "nickname");
                 putIf(n, "family", a.familyName());
                 if (a.givenName() != null) {
                     n.putArray("given").add(a.givenName());
                 }
             }
+            setIf(p, "name", names);
         }
         if (elements.contains("gender") && r.gender() != null) {
             p.put("gender", r.gender().code());
@@ -180,23 +311,28 @@ final class FhirRoutes {
             p.put("birthDate", r.dateOfBirth().toString());
         }
         if (elements.contains("address")) {
-            ArrayNode addresses = p.putArray("address");
+            ArrayNode addresses = NODES.arrayNode();
             if (r.address() != null) {
                 addresses.add(address(r.address(), "home"));
             }
             for (AddressPeriod h : list(r.addressHistory())) {
-                ObjectNode a = h.address() == null ? NODES.objectNode() : address(h.address(), h.to() == null ? "home" : "old");
-                ObjectNode period = a.putObject("period");
-                putIf(period, "start", h.from() == null ? null : h.from().toString());
-                putIf(period, "end", h.to() == null ? null : h.to().toString());
+                // A former address: "old", whether or not its end is known.
+                ObjectNode a = address(h.address() == null ? new Address(null, null, null, null) : h.address(), "old");
+                if (h.from() != null || h.to() != null) {
+                    ObjectNode period = a.putObject("period");
+                    putIf(period, "start", h.from() == null ? null : h.from().toString());
+                    putIf(period, "end", h.to() == null ? null : h.to().toString());
+                }
                 addresses.add(a);
             }
+            setIf(p, "address", addresses);
         }
         if (elements.contains("communication")) {
-            ArrayNode comms = p.putArray("communication");
+            ArrayNode comms = NODES.arrayNode();
             for (String l : list(r.languages())) {
                 comms.addObject().putObject("language").put("text", l);
             }
+            setIf(p, "communication", comms);
         }
         return p;
     }
@@ -257,13 +393,14 @@ final class FhirRoutes {
             int i = 0;
             for (Relationship rel : list(r.relationships())) {
                 ObjectNode p = resource("RelatedPerson", id + "-rp" + (i++), "patient", patient);
-                ArrayNode ext = p.putArray("extension");
+                ArrayNode ext = NODES.arrayNode();
                 if (rel.concernIndicator() != null) {
                     ext.addObject().put("url", Fhir.EXT_CONCERN_INDICATOR).put("valueBoolean", rel.concernIndicator());
                 }
                 if (rel.scheduleOneIndicator() != null) {
                     ext.addObject().put("url", Fhir.EXT_SCHEDULE_ONE).put("valueBoolean", rel.scheduleOneIndicator());
                 }
+                setIf(p, "extension", ext);
                 if (rel.relationship() != null) {
                     p.putArray("relationship").addObject().put("text", rel.relationship());
                 }
@@ -282,9 +419,8 @@ final class FhirRoutes {
                 }
                 e.put("status", "finished");
                 e.putObject("class").put("system", "http://terminology.hl7.org/CodeSystem/v3-ActCode").put("code", "AMB");
-                if (m.type() != null) {
-                    e.putArray("type").addObject().put("text", m.type());
-                }
+                ObjectNode type = code(e.putArray("type").addObject(), Fhir.CS_MEETING, Fhir.MEETING_CONFERENCE);
+                putIf(type, "text", m.type());
                 if (m.date() != null) {
                     e.putObject("period").put("start", m.date().toString());
                 }
@@ -309,7 +445,9 @@ final class FhirRoutes {
         }
         if (includes.contains("AuditEvent:patient")) {
             for (EnquiryHistoryEntry e : list(r.enquiryHistory())) {
-                out.add(auditEvent(r.recordId(), e));
+                if (e.entryId() != null && e.entryId().matches("[A-Za-z0-9\\-.]{1,64}")) {
+                    out.add(FhirResources.auditEvent(r.recordId(), e));
+                }
             }
         }
         return out;
@@ -323,85 +461,72 @@ final class FhirRoutes {
         }
         e.put("status", Registration.ACTIVE.equals(g.status()) ? "active" : "finished");
         code(e.putArray("type").addObject(), Fhir.CS_EPISODE, type);
-        ObjectNode period = e.putObject("period");
-        putIf(period, "start", g.start() == null ? null : g.start().toString());
-        putIf(period, "end", g.end() == null ? null : g.end().toString());
-        return e;
-    }
-
-    private static ObjectNode auditEvent(String recordId, EnquiryHistoryEntry e) {
-        ObjectNode r = resource("AuditEvent", e.entryId(), null, null);
-        ArrayNode ext = r.putArray("extension");
-        ext(ext, Fhir.EXT_ENQUIRY_ID, e.enquiryId());
-        ext(ext, Fhir.EXT_ROLE, e.role());
-        ext(ext, Fhir.EXT_AGENCY, e.agency());
-        ext(ext, Fhir.EXT_AUTHORITY, e.authority());
-        ext(ext, Fhir.EXT_PURPOSE, e.purpose());
-        ext(ext, Fhir.EXT_CONSENT_BASIS, e.consentBasis());
-        r.putObject("type").put("system", "http://terminology.hl7.org/CodeSystem/audit-event-type").put("code", "rest");
-        putIf(r, "recorded", e.at() == null ? null : e.at().toString());
-        ObjectNode agent = r.putArray("agent").addObject().put("requestor", true);
-        if (e.subject() != null) {
-            agent.putObject("who").put("display", e.subject());
+        if (g.start() != null || g.end() != null) {
+            ObjectNode period = e.putObject("period");
+            putIf(period, "start", g.start() == null ? null : g.start().toString());
+            putIf(period, "end", g.end() == null ? null : g.end().toString());
         }
-        r.putObject("source").putObject("observer").put("display", "wycps-gateway");
-        r.putArray("entity").addObject().putObject("what").put("reference", "Patient/" + recordId);
-        return r;
+        return e;
     }
 
     /** Records an enquiry sent as an AuditEvent about one of this register's Patients. */
     private void auditEvent(RoutingContext ctx) {
         register.countEnquiryDelivery();
         String id = ctx.pathParam("id");
-        JsonNode b;
-        try {
-            Buffer buffer = ctx.body().buffer();
-            b = buffer == null ? null : RecordJson.mapper().readTree(buffer.getBytes());
-        } catch (java.io.IOException | RuntimeException e) {
-            b = null;
-        }
+        JsonNode b = body(ctx);
         if (b == null || !"AuditEvent".equals(b.path("resourceType").asText()) || !id.equals(b.path("id").asText())) {
-            operationOutcome(ctx, 400, "the body is not the AuditEvent of this id");
+            operationOutcome(ctx, 400, "invalid", "the body is not the AuditEvent of this id");
             return;
         }
         String ref = b.path("entity").path(0).path("what").path("reference").asText("");
         String recordId = ref.startsWith("Patient/") ? ref.substring(8) : "";
         if (!register.holds(recordId)) {
-            operationOutcome(ctx, 404, "no such Patient");
+            operationOutcome(ctx, 404, "not-found", "no such Patient");
             return;
         }
         EnquiryHistoryEntry entry;
         try {
-            String at = b.path("recorded").asText(null);
-            entry = new EnquiryHistoryEntry(id, ext(b, Fhir.EXT_ENQUIRY_ID), at == null ? null : Instant.parse(at),
-                    b.path("agent").path(0).path("who").path("display").asText(null), ext(b, Fhir.EXT_ROLE),
-                    ext(b, Fhir.EXT_AGENCY), ext(b, Fhir.EXT_AUTHORITY), ext(b, Fhir.EXT_PURPOSE), ext(b, Fhir.EXT_CONSENT_BASIS));
+            entry = FhirResources.enquiry(b);
         } catch (RuntimeException e) {
-            operationOutcome(ctx, 400, "the AuditEvent is not valid");
+            operationOutcome(ctx, 400, "invalid", "the AuditEvent is not valid");
             return;
         }
         boolean stored = register.addEnquiry(recordId, entry);
         verticle.answer(ctx, stored ? 201 : 200, Buffer.buffer(b.toString()), Fhir.CONTENT_TYPE);
     }
 
-    private static String ext(JsonNode resource, String url) {
-        for (JsonNode e : resource.path("extension")) {
-            if (url.equals(e.path("url").asText())) {
-                return e.path("valueString").asText(null);
-            }
+    /** Keeps an audit checkpoint sent as a Basic of the checkpoint profile; 409 if the index holds another. */
+    private void checkpoint(RoutingContext ctx) {
+        JsonNode b = body(ctx);
+        AuditCheckpoint checkpoint = b == null ? null : FhirResources.checkpoint(b);
+        if (checkpoint == null || checkpoint.head() == null || checkpoint.signature() == null
+                || !ctx.pathParam("id").equals(Fhir.checkpointId(checkpoint.index()))
+                || !ctx.pathParam("id").equals(b.path("id").asText())) {
+            operationOutcome(ctx, 400, "invalid", "the body is not the audit checkpoint of this id");
+            return;
         }
-        return null;
+        try {
+            boolean stored = register.addCheckpoint(checkpoint);
+            verticle.answer(ctx, stored ? 201 : 200, Buffer.buffer(b.toString()), Fhir.CONTENT_TYPE);
+        } catch (IllegalStateException e) {
+            operationOutcome(ctx, 409, "conflict", "a different checkpoint is kept for this index");
+        }
     }
 
-    private static void ext(ArrayNode ext, String url, String value) {
-        if (value != null) {
-            ext.addObject().put("url", url).put("valueString", value);
+    private static JsonNode body(RoutingContext ctx) {
+        try {
+            Buffer buffer = ctx.body().buffer();
+            return buffer == null ? null : RecordJson.mapper().readTree(buffer.getBytes());
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
         }
     }
 
-    private void operationOutcome(RoutingContext ctx, int status, String message) {
+    /** An error as FHIR writes one: an OperationOutcome with the HTTP status. */
+    static void operationOutcome(RoutingContext ctx, int status, String code, String message) {
         ObjectNode o = NODES.objectNode().put("resourceType", "OperationOutcome");
-        o.putArray("issue").addObject().put("severity", "error").put("code", "invalid").put("diagnostics", message);
+        o.putArray("issue").addObject().put("severity", status >= 500 ? "fatal" : "error").put("code", code)
+                .put("diagnostics", message);
         if (!ctx.response().ended() && !ctx.response().closed()) {
             ctx.response().setStatusCode(status).putHeader("Content-Type", Fhir.CONTENT_TYPE).end(o.toString());
         }
@@ -423,6 +548,13 @@ final class FhirRoutes {
     private static void putIf(ObjectNode n, String field, String value) {
         if (value != null) {
             n.put(field, value);
+        }
+    }
+
+    /** FHIR has no empty arrays: a list is set only when it holds something. */
+    private static void setIf(ObjectNode n, String field, ArrayNode values) {
+        if (!values.isEmpty()) {
+            n.set(field, values);
         }
     }
 

@@ -439,8 +439,21 @@ final class RegisterVerticle extends VerticleBase {
         }
     }
 
-    /** The API.md error shape; never a stack trace. */
+    /** The API.md error shape (an OperationOutcome for a FHIR register); never a stack trace. */
     static void error(RoutingContext ctx, int status, String code, String message, String field) {
+        if (ctx.get(FhirRoutes.FHIR_ERRORS) != null) {
+            // A FHIR server's every error is an OperationOutcome, with a code of R4's IssueType.
+            FhirRoutes.operationOutcome(ctx, status, switch (status) {
+                case 404 -> "not-found";
+                case 405 -> "not-supported";
+                case 409 -> "conflict";
+                case 413 -> "too-long";
+                case 429 -> "throttled";
+                case 503 -> "transient";
+                default -> status >= 500 ? "exception" : "invalid";
+            }, message);
+            return;
+        }
         JsonObject body = new JsonObject().put("error", code).put("message", message);
         if (field != null) {
             body.put("field", field);

@@ -34,12 +34,35 @@ public final class Fhir {
     public static final String CS_SECURITY = BASE + "CodeSystem/security-label";
     public static final String SECURITY_SHIELDED = "shielded";
 
+    /** Encounter.type: {@code child-protection-conference}; an Encounter without it is no register fact. */
+    public static final String CS_MEETING = BASE + "CodeSystem/meeting-type";
+    /** AuditEvent.subtype: {@code register-enquiry}; an AuditEvent without it is no enquiry of the gateway's. */
+    public static final String CS_AUDIT = BASE + "CodeSystem/audit-event";
+    /** Basic.code {@code audit-checkpoint} and the identifier system of a checkpoint's index. */
+    public static final String CS_CHECKPOINT = BASE + "CodeSystem/audit-checkpoint";
+    /** The profile of a checkpoint kept as a {@code Basic} resource (docs/connectors.md). */
+    public static final String PROFILE_CHECKPOINT = BASE + "StructureDefinition/audit-checkpoint";
+    /** The checkpoint profile's StructureDefinition, a classpath resource to load into an authority's server. */
+    public static final String CHECKPOINT_PROFILE_RESOURCE = "/uk/wycps/connector/fhir/StructureDefinition-audit-checkpoint.json";
+    public static final String EXT_CHECKPOINT_HEAD = BASE + "StructureDefinition/checkpoint-head";
+    public static final String EXT_CHECKPOINT_AT = BASE + "StructureDefinition/checkpoint-at";
+    public static final String EXT_CHECKPOINT_KEY = BASE + "StructureDefinition/checkpoint-key-id";
+    public static final String EXT_CHECKPOINT_SIGNATURE = BASE + "StructureDefinition/checkpoint-signature";
+
+    public static final String MEETING_CONFERENCE = "child-protection-conference";
+    public static final String AUDIT_ENQUIRY = "register-enquiry";
+    public static final String CHECKPOINT = "audit-checkpoint";
     public static final String FLAG_LOOKED_AFTER = "looked-after";
     public static final String FLAG_CONCERN = "concern-category";
     public static final String FLAG_HEALTH = "health-note";
     public static final String FLAG_DETAILS = "concern-details";
     public static final String EPISODE_CURRENT = "cp-registration";
     public static final String EPISODE_HISTORY = "cp-registration-history";
+
+    /** The FHIR id of the checkpoint of {@code index}: idempotent on the index. */
+    public static String checkpointId(long index) {
+        return "wycps-checkpoint-" + index;
+    }
 
     private Fhir() {
     }

@@ -38,6 +38,20 @@ public final class BoundedHttpCall {
      * with {@code contentType}; fails with a {@link RegisterFailure} otherwise.
      */
     public Future<Buffer> exchange(RequestOptions options, Buffer body, Deadline deadline, String contentType) {
+        return exchange(options, body, "application/json", deadline, contentType);
+    }
+
+    /**
+     * Sends a write whose body is of {@code bodyType} and completes when the register answers
+     * 2xx, with or without a body, whatever the answer's content type (nothing in it is read:
+     * FHIR servers answer a write with the resource, an OperationOutcome or nothing).
+     */
+    public Future<Void> write(RequestOptions options, Buffer body, String bodyType, Deadline deadline) {
+        return exchange(options, body, bodyType, deadline, null).mapEmpty();
+    }
+
+    private Future<Buffer> exchange(RequestOptions options, Buffer body, String bodyType, Deadline deadline,
+                                    String contentType) {
         long budget = deadline.remainingMillis();
         if (budget <= 0) {
             return Future.failedFuture(RegisterFailure.timeout(0));
@@ -78,7 +92,7 @@ public final class BoundedHttpCall {
             if (body == null) {
                 request.end();
             } else {
-                request.putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+                request.putHeader(HttpHeaders.CONTENT_TYPE, bodyType);
                 request.end(body);
             }
         });
@@ -148,8 +162,8 @@ public final class BoundedHttpCall {
             }
             String type = response.getHeader(HttpHeaders.CONTENT_TYPE);
             // exact case first: what registers send, and cheaper than the case-blind comparison
-            if (type == null || !(type.startsWith(contentType) || type.regionMatches(true, 0, contentType, 0,
-                    contentType.length()))) {
+            if (contentType != null && (type == null || !(type.startsWith(contentType)
+                    || type.regionMatches(true, 0, contentType, 0, contentType.length())))) {
                 fail(RegisterFailure.error("wrong content type"));
                 return;
             }

@@ -59,6 +59,14 @@ public abstract class HttpDialectConnector implements RegisterConnector {
         return call.exchange(options, body, deadline, contentType);
     }
 
+    /**
+     * Sends a body of {@code bodyType}; success is any 2xx, with or without a body, whatever its
+     * content type (what a FHIR server answers a write with varies).
+     */
+    protected final Future<Void> write(RequestOptions options, Buffer body, String bodyType, Deadline deadline) {
+        return call.write(options, body, bodyType, deadline);
+    }
+
     /** Sends {@code value} as JSON written by {@code writer}; only the answer's status matters. */
     protected final Future<Void> send(HttpMethod method, String path, ObjectWriter writer, Object value,
             Deadline deadline, String contentType) {

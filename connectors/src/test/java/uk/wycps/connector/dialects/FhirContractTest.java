@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.fhir.FhirConnector;
 import uk.wycps.record.Address;
@@ -69,11 +70,13 @@ class FhirContractTest extends HttpDialectContract {
               "relationship": [{"text": "step-father"}], "name": [{"text": "Imran Khan"}]}},
             {"resource": {"resourceType": "Encounter", "id": "c1", "status": "finished", "subject": {"reference": "Patient/KI-000042"},
               "extension": [{"url": "%1$sStructureDefinition/meeting-outcome", "valueString": "registered - neglect"}],
-              "type": [{"text": "initial child protection conference"}], "period": {"start": "2021-02-01"}}},
+              "type": [{"coding": [{"system": "%1$sCodeSystem/meeting-type", "code": "child-protection-conference"}],
+                        "text": "initial child protection conference"}], "period": {"start": "2021-02-01"}}},
             {"resource": {"resourceType": "ServiceRequest", "id": "s1", "status": "completed", "intent": "order",
               "subject": {"reference": "Patient/KI-000042"}, "authoredOn": "2021-01-15",
               "requester": {"display": "school"}, "reasonCode": [{"text": "neglect"}]}},
             {"resource": {"resourceType": "AuditEvent", "id": "a1", "recorded": "2026-01-02T03:04:05Z",
+              "subtype": [{"system": "%1$sCodeSystem/audit-event", "code": "register-enquiry"}],
               "extension": [{"url": "%1$sStructureDefinition/enquiry-id", "valueString": "q-1"},
                             {"url": "%1$sStructureDefinition/role", "valueString": "child-worker"},
                             {"url": "%1$sStructureDefinition/agency", "valueString": "police"},
@@ -134,20 +137,44 @@ class FhirContractTest extends HttpDialectContract {
         answer("{\"resourceType\": \"Bundle\", \"type\": \"searchset\", \"total\": 0}", "application/fhir+json");
     }
 
-    /** The search parameters, and _elements and _revinclude for what the allowed fields need. */
+    /**
+     * The loose queries (family name with the birth years around the date, names swapped, given
+     * names with the date and with day and month swapped), never gender or postcode as filters,
+     * and _elements and _revinclude for what the allowed fields need.
+     */
     @Override
     protected void verifyAskedOnlyFor(Set<String> fields) {
         assertEquals(Set.of("givenName", "address", "relationships"), fields);
-        server.verify(getRequestedFor(urlPathEqualTo("/Patient"))
+        server.verify(1, getRequestedFor(urlPathEqualTo("/Patient"))
                 .withQueryParam("family", equalTo("Khan"))
-                .withQueryParam("given", equalTo("Aisha,Noor"))
-                .withQueryParam("birthdate", equalTo("2016-03-09"))
-                .withQueryParam("gender", equalTo("female"))
-                .withQueryParam("address-postalcode", equalTo("BD7 1DP"))
+                .withQueryParam("given", absent())
+                .withQueryParam("birthdate", havingExactly("ge2015-01-01", "le2017-12-31"))
                 .withQueryParam("_revinclude", havingExactly("RelatedPerson:patient")));
-        String elements = server.findAll(getRequestedFor(urlPathEqualTo("/Patient"))).get(0)
-                .queryParameter("_elements").firstValue();
-        assertEquals(Set.of("name", "address"), Set.of(elements.split(",")));
+        server.verify(1, getRequestedFor(urlPathEqualTo("/Patient"))
+                .withQueryParam("family", equalTo("Aisha")).withQueryParam("given", equalTo("Khan")));
+        server.verify(1, getRequestedFor(urlPathEqualTo("/Patient"))
+                .withQueryParam("given", equalTo("Aisha,Noor")).withQueryParam("birthdate", equalTo("2016-03-09")));
+        server.verify(1, getRequestedFor(urlPathEqualTo("/Patient"))
+                .withQueryParam("given", equalTo("Aisha,Noor")).withQueryParam("birthdate", equalTo("2016-09-03")));
+        server.verify(4, getRequestedFor(urlPathEqualTo("/Patient")));
+        server.verify(0, getRequestedFor(urlPathEqualTo("/Patient")).withQueryParam("gender", com.github.tomakehurst.wiremock
+                .client.WireMock.matching(".*")));
+        server.verify(0, getRequestedFor(urlPathEqualTo("/Patient")).withQueryParam("address-postalcode",
+                com.github.tomakehurst.wiremock.client.WireMock.matching(".*")));
+        for (var r : server.findAll(getRequestedFor(urlPathEqualTo("/Patient")))) {
+            assertEquals(Set.of("name", "address"), Set.of(r.queryParameter("_elements").firstValue().split(",")));
+        }
+    }
+
+    /** A Basic of the checkpoint profile, PUT under an id made of the index (idempotent, H2). */
+    @Override
+    protected void verifyCheckpointKept(AuditCheckpoint checkpoint) {
+        server.verify(putRequestedFor(urlEqualTo("/Basic/wycps-checkpoint-" + checkpoint.index()))
+                .withHeader("Content-Type", equalTo("application/fhir+json"))
+                .withRequestBody(matchingJsonPath("$.resourceType", equalTo("Basic")))
+                .withRequestBody(matchingJsonPath("$.meta.profile[0]", equalTo(W + "StructureDefinition/audit-checkpoint")))
+                .withRequestBody(matchingJsonPath("$.identifier[0].value", equalTo(Long.toString(checkpoint.index()))))
+                .withRequestBody(matchingJsonPath("$.extension[0].valueString", equalTo(checkpoint.head()))));
     }
 
     @Override
@@ -157,13 +184,13 @@ class FhirContractTest extends HttpDialectContract {
                 "{\"resourceType\": \"OperationOutcome\"}",
                 "{\"resourceType\": \"Bundle\", \"type\": \"batch-response\", \"entry\": []}",
                 "{\"resourceType\": \"Bundle\", \"type\": \"searchset\", \"entry\": {}}",
-                bundle(PATIENT.replace("\"female\"", "\"other\""), ""),
+                bundle(PATIENT.replace("\"female\"", "\"woman\""), ""),
                 bundle(PATIENT.replace("\"birthDate\": \"2016-03-09\"", "\"birthDate\": \"2016-03\""), ""),
                 bundle(PATIENT.replace("KI-000042", "KI 42/.."), ""),
                 bundle(PATIENT.replace("KI-000042", "K".repeat(65)), ""),
                 bundle(PATIENT, FACTS.replace("\"neglect\"}]}],", "\"arson\"}]}],")),
-                bundle(PATIENT, FACTS.replace("\"status\": \"finished\"", "\"status\": \"planned\"")),
-                bundle(PATIENT, "{\"resource\": {\"resourceType\": \"Observation\", \"id\": \"o\"}}"))) {
+                bundle(PATIENT, FACTS.replace("\"status\": \"finished\"", "\"status\": \"done\"")),
+                bundle(PATIENT, "{\"resource\": {\"resourceType\": \"Observation\", \"id\": \"o\"}, \"search\": {\"mode\": \"match\"}}"))) {
             answers.put(broken, () -> answer(broken, "application/fhir+json"));
         }
         answers.put("a Bundle as plain JSON", () -> answer(bundle(PATIENT, ""), "application/json"));

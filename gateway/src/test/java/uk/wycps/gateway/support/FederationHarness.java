@@ -25,11 +25,17 @@ public final class FederationHarness {
     }
 
     public static Future<FederationHarness> start(Vertx vertx, AuditSink audit) {
+        return start(vertx, audit, java.util.function.UnaryOperator.identity());
+    }
+
+    /** A federation whose registers' connector settings are first passed through {@code adjust}. */
+    public static Future<FederationHarness> start(Vertx vertx, AuditSink audit,
+                                                  java.util.function.UnaryOperator<RegisterSettings> adjust) {
         return MockRegisters.start(vertx, MockOptions.defaults().withAuthorityDialects().withChildrenPerRegister(CHILDREN).withEphemeralPorts())
                 .compose(mocks -> {
                     List<RegisterSettings> registers = new ArrayList<>();
                     for (MockRegister r : mocks.registers()) {
-                        registers.add(r.connectorSettings());
+                        registers.add(adjust.apply(r.connectorSettings()));
                     }
                     return GatewayHarness.start(vertx, registers, audit).map(g -> new FederationHarness(mocks, g));
                 });
