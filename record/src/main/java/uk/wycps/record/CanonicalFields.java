@@ -3,9 +3,12 @@ package uk.wycps.record;
 import java.lang.reflect.RecordComponent;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The names of the canonical record's fields, as the policy classifies them (A5).
@@ -33,7 +36,23 @@ public final class CanonicalFields {
         ALL = Collections.unmodifiableSet(all);
     }
 
+    private static final Map<Class<?>, Map<String, RecordComponent>> COMPONENTS = new ConcurrentHashMap<>();
+
     private CanonicalFields() {
+    }
+
+    /**
+     * The components of a record type of the canonical model by name, in declaration order; what
+     * the configurable dialects check their mappings against and fill from.
+     */
+    public static Map<String, RecordComponent> components(Class<?> type) {
+        return COMPONENTS.computeIfAbsent(type, t -> {
+            Map<String, RecordComponent> m = new LinkedHashMap<>();
+            for (RecordComponent c : t.getRecordComponents()) {
+                m.put(c.getName(), c);
+            }
+            return Collections.unmodifiableMap(m);
+        });
     }
 
     /** Every classifiable field path, in record order. */

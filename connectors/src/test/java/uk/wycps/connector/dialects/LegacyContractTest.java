@@ -4,35 +4,36 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static uk.wycps.connector.dialects.ContractSupport.await;
-import static uk.wycps.connector.dialects.ContractSupport.failure;
-import static uk.wycps.connector.dialects.ContractSupport.request;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.RegisterFailure;
 import uk.wycps.connector.legacy.LegacyConnector;
 import uk.wycps.record.Address;
+import uk.wycps.record.AddressPeriod;
 import uk.wycps.record.CanonicalFields;
 import uk.wycps.record.ChildRecord;
 import uk.wycps.record.ConcernCategory;
+import uk.wycps.record.EnquiryHistoryEntry;
 import uk.wycps.record.Gender;
+import uk.wycps.record.Registration;
 import uk.wycps.record.Relationship;
 
 /** The {@code legacy-two-step} connector with Wakefield's mapping file against WireMock stubs. */
-class LegacyContractTest {
+class LegacyContractTest extends HttpDialectContract {
 
     static String child(String id) {
         return """
@@ -45,37 +46,91 @@ class LegacyContractTest {
                  "SCHEDULE_ONE": "Y"}], "LAC": "Y", "ETHNICITY": "Asian"}}""".formatted(id);
     }
 
-    private Vertx vertx;
-    private WireMockServer server;
-    private RegisterConnector connector;
-
-    @BeforeEach
-    void start() {
-        vertx = Vertx.vertx();
-        server = ContractSupport.wiremock();
-        connector = connector(ContractSupport.mapping("wakefield.json"));
+    @Override
+    protected RegisterConnector connector() {
+        return connector(ContractSupport.mapping("wakefield.json"));
     }
 
     private RegisterConnector connector(JsonObject options) {
         return new LegacyConnector(vertx, ContractSupport.settings("wakefield", "legacy-two-step", server, options));
     }
 
-    @AfterEach
-    void stop() throws Exception {
-        await(connector.close());
-        server.stop();
-        await(vertx.close());
-    }
-
     private void ids(String... ids) {
-        server.stubFor(get(urlPathEqualTo("/cpr/find")).willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json")
-                .withBody(new JsonObject().put("MATCHES", List.of(ids)).put("COUNT", ids.length).encode())));
+        answer(get(urlPathEqualTo("/cpr/find")), new JsonObject().put("MATCHES", List.of(ids)).put("COUNT", ids.length).encode(),
+                "application/json");
     }
 
     private void record(String id, String body, int delayMs) {
         server.stubFor(get(urlPathEqualTo("/cpr/child/" + id)).willReturn(aResponse().withStatus(200)
                 .withHeader("Content-Type", "application/json").withBody(body).withFixedDelay(delayMs)));
+    }
+
+    @Override
+    protected void registerHoldsTheKnownChild() {
+        ids("WA-000001");
+        record("WA-000001", child("WA-000001"), 0);
+    }
+
+    @Override
+    protected ChildRecord knownChild() {
+        return new ChildRecord("WA-000001", "Aisha", "Khan", List.of(), LocalDate.of(2016, 3, 9), Gender.FEMALE,
+                List.of("English"), new Address("1 Mill Lane", "Wakefield", "WF1 1AA", "wakefield"),
+                List.of(new AddressPeriod(new Address("2 Low Road", "Leeds", "LS1 1AA", "leeds"), LocalDate.of(2016, 3, 9),
+                        LocalDate.of(2020, 12, 31))),
+                null, List.of(ConcernCategory.NEGLECT),
+                new Registration("active", ConcernCategory.NEGLECT, LocalDate.of(2021, 2, 1), null), List.of(), List.of(),
+                List.of(), List.of(), List.of(new Relationship("Sara Khan", "mother", false, true)), true, "Asian", null, null);
+    }
+
+    /** No id: the register searched and found none. */
+    @Override
+    protected void registerHoldsNoCandidate() {
+        ids();
+    }
+
+    /** Each record is asked only for the register fields behind the allowed ones (A5). */
+    @Override
+    protected void verifyAskedOnlyFor(Set<String> fields) {
+        assertEquals(Set.of("givenName", "address", "relationships"), fields);
+        String asked = server.findAll(getRequestedFor(urlPathEqualTo("/cpr/child/WA-000001"))).get(0)
+                .queryParameter("FIELDS").firstValue();
+        assertEquals(Set.of("CHILD_NO", "FORENAME", "ADDR_LINE1", "ADDR_TOWN", "ADDR_POSTCODE", "ADDR_LA", "FAMILY"),
+                Set.of(asked.split(",")));
+    }
+
+    /** A listed record that cannot be fetched or read fails the search: never a partial list (F5). */
+    @Override
+    protected Map<String, Step> malformedAnswers() {
+        Map<String, Step> answers = new LinkedHashMap<>();
+        answers.put("a search answer without a list of ids", () -> answer(get(urlPathEqualTo("/cpr/find")), "{}",
+                "application/json"));
+        answers.put("a listed record the register does not have", () -> {
+            ids("WA-000001", "WA-000002");
+            record("WA-000001", child("WA-000001"), 0);
+            server.stubFor(get(urlPathEqualTo("/cpr/child/WA-000002")).willReturn(aResponse().withStatus(404)
+                    .withHeader("Content-Type", "application/json").withBody("{}")));
+        });
+        answers.put("a record for another id", () -> record("WA-000002", child("WA-000001"), 0));
+        answers.put("an unknown code", () -> record("WA-000002", child("WA-000002").replace("\"SEX\": \"F\"", "\"SEX\": \"Q\""), 0));
+        answers.put("a record that is not where the mapping says", () -> record("WA-000002", "{\"CHILD_NO\": \"WA-000002\"}", 0));
+        answers.put("an id that is not an id", () -> ids("WA-000001", "../admin"));
+        answers.put("more ids than the limit", () -> {
+            List<String> many = new ArrayList<>();
+            for (int i = 0; i <= 50; i++) {
+                many.add("WA-" + i);
+            }
+            ids(many.toArray(String[]::new));
+        });
+        return answers;
+    }
+
+    /** POSTed in Wakefield's names to its enquiry path. */
+    @Override
+    protected void verifyEnquiryRecorded(String recordId, EnquiryHistoryEntry entry) {
+        server.verify(postRequestedFor(urlEqualTo("/cpr/enquiry/" + recordId + "/" + entry.entryId()))
+                .withRequestBody(matchingJsonPath("$.ENTRY_ID", equalTo(entry.entryId())))
+                .withRequestBody(matchingJsonPath("$.BY", equalTo("w-9")))
+                .withRequestBody(matchingJsonPath("$.CONSENT", equalTo("obtained"))));
     }
 
     /** Verifies the two steps: ids by search, then each record, mapped from the legacy codes and yyyyMMdd dates. */
@@ -98,19 +153,6 @@ class LegacyContractTest {
         server.verify(getRequestedFor(urlPathEqualTo("/cpr/find")).withQueryParam("SURNAME", equalTo("Khan"))
                 .withQueryParam("FORENAME", equalTo("Aisha")).withQueryParam("DOB", equalTo("20160309"))
                 .withQueryParam("SEX", equalTo("F")).withQueryParam("MIDDLE", equalTo("Noor")));
-    }
-
-    /** Verifies that each record is asked only for the register fields behind the allowed ones, and nothing else leaves (A5). */
-    @Test
-    void asksEachRecordForTheAllowedFieldsOnly() throws Exception {
-        ids("WA-000001");
-        record("WA-000001", child("WA-000001"), 0);
-        ChildRecord r = await(connector.search(request(Set.of("givenName", "address"), 2000))).get(0);
-        server.verify(getRequestedFor(urlPathEqualTo("/cpr/child/WA-000001"))
-                .withQueryParam("FIELDS", equalTo("CHILD_NO,FORENAME,ADDR_LINE1,ADDR_TOWN,ADDR_POSTCODE,ADDR_LA")));
-        assertEquals(new ChildRecord("WA-000001", "Aisha", null, null, null, null, null,
-                new Address("1 Mill Lane", "Wakefield", "WF1 1AA", "wakefield"), null, null, null, null, null, null, null,
-                null, null, null, null, null, null), r);
     }
 
     /** Verifies that at most maxConcurrentCalls record calls run at once. */
@@ -147,38 +189,5 @@ class LegacyContractTest {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         assertEquals(RegisterFailure.Kind.TIMEOUT, f.kind());
         assertTrue(ms < 1000, "failed at the deadline, not after every call; took " + ms + " ms");
-    }
-
-    /** Verifies that a listed record that cannot be fetched or read fails the search: never a partial list (F5). */
-    @Test
-    void aMissingOrBrokenRecordFailsTheSearch() throws Exception {
-        ids("WA-000001", "WA-000002");
-        record("WA-000001", child("WA-000001"), 0);
-        server.stubFor(get(urlPathEqualTo("/cpr/child/WA-000002")).willReturn(aResponse().withStatus(404)
-                .withHeader("Content-Type", "application/json").withBody("{}")));
-        assertEquals(RegisterFailure.Kind.ERROR, failure(connector.search(request(Set.of("givenName"), 2000))).kind());
-        record("WA-000002", child("WA-000001"), 0);
-        assertEquals(RegisterFailure.Kind.ERROR, failure(connector.search(request(Set.of("givenName"), 2000))).kind(),
-                "a record for another id");
-        record("WA-000002", child("WA-000002").replace("\"SEX\": \"F\"", "\"SEX\": \"Q\""), 0);
-        assertEquals(RegisterFailure.Kind.ERROR, failure(connector.search(request(Set.of("givenName"), 2000))).kind(),
-                "an unknown code");
-        ids("WA-000001", "../admin");
-        assertEquals(RegisterFailure.Kind.ERROR, failure(connector.search(request(Set.of("givenName"), 2000))).kind(),
-                "an id that is not an id");
-        List<String> many = new ArrayList<>();
-        for (int i = 0; i <= 50; i++) {
-            many.add("WA-" + i);
-        }
-        ids(many.toArray(String[]::new));
-        assertEquals(RegisterFailure.Kind.ERROR, failure(connector.search(request(Set.of("givenName"), 2000))).kind(),
-                "more ids than the limit");
-    }
-
-    /** Verifies that no id means no record: the register searched and found none. */
-    @Test
-    void noIdsIsNoRecord() throws Exception {
-        ids();
-        assertEquals(List.of(), await(connector.search(request(Set.of("givenName"), 2000))));
     }
 }

@@ -8,7 +8,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static uk.wycps.connector.dialects.ContractSupport.await;
+import static uk.wycps.connector.dialects.DialectContract.await;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.vertx.core.Vertx;

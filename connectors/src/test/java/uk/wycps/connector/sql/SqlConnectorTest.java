@@ -5,37 +5,49 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.Deadline;
+import uk.wycps.connector.RecordIds;
 import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.RegisterFailure;
 import uk.wycps.connector.RegisterSettings;
-import uk.wycps.record.SearchCriteria;
 import uk.wycps.connector.SearchRequest;
+import uk.wycps.connector.dialects.DialectContract;
+import uk.wycps.connector.statistics.RegisterStatistics;
 import uk.wycps.record.Address;
 import uk.wycps.record.ChildRecord;
 import uk.wycps.record.ConcernCategory;
+import uk.wycps.record.EnquiryHistoryEntry;
 import uk.wycps.record.Gender;
 import uk.wycps.record.Registration;
+import uk.wycps.record.Relationship;
+import uk.wycps.record.SearchCriteria;
 
 /** The {@code sql-jdbc} connector against an embedded H2 database of its own. */
-public class SqlConnectorTest {
+public class SqlConnectorTest extends DialectContract {
+
+    private static final String LE_1 = "('LE-1', 'Aisha', 'Khan', DATE '2016-03-09', 'F', '1 Mill Lane', 'LS1 1AA', 'N', "
+            + "DATE '2021-02-01', 'Pakistani', JSON '[\"Urdu\",\"English\"]', "
+            + "JSON '[{\"name\":\"Sara Khan\",\"relationship\":\"mother\",\"concernIndicator\":false,\"scheduleOneIndicator\":true}]')";
+    private static final String LE_2 = "('LE-2', 'Sean', 'O''Brien', DATE '2015-01-02', 'Q', NULL, NULL, NULL, NULL, NULL, NULL, NULL)";
 
     public static String ethnicity(String value) {
         return value;
@@ -46,35 +58,48 @@ public class SqlConnectorTest {
         return 1;
     }
 
-    private Vertx vertx;
     private String url;
     private Connection admin;
 
-    @BeforeEach
-    void start() throws Exception {
-        vertx = Vertx.vertx();
+    @Override
+    protected void startRegister() throws Exception {
         url = "jdbc:h2:mem:sqltest_" + UUID.randomUUID().toString().replace("-", "");
         admin = DriverManager.getConnection(url + ";DB_CLOSE_DELAY=-1", "sa", "");
         try (Statement s = admin.createStatement()) {
-            s.execute("CREATE TABLE kid (id VARCHAR(16) PRIMARY KEY, forename VARCHAR(50), surname VARCHAR(50), dob DATE, "
-                    + "sex CHAR(1), street VARCHAR(50), pc VARCHAR(10), cat CHAR(1), reg_from DATE, eth VARCHAR(50), langs JSON)");
-            s.execute("INSERT INTO kid VALUES ('LE-1', 'Aisha', 'Khan', DATE '2016-03-09', 'F', '1 Mill Lane', 'LS1 1AA', 'N', "
-                    + "DATE '2021-02-01', 'Pakistani', JSON '[\"Urdu\",\"English\"]'), "
-                    + "('LE-2', 'Sean', 'O''Brien', DATE '2015-01-02', 'Q', NULL, NULL, NULL, NULL, NULL, NULL)");
+            s.execute("CREATE TABLE kid (id VARCHAR(100) PRIMARY KEY, forename VARCHAR(50), surname VARCHAR(50), dob DATE, "
+                    + "sex CHAR(1), street VARCHAR(50), pc VARCHAR(10), cat CHAR(1), reg_from DATE, eth VARCHAR(50), langs JSON, "
+                    + "family JSON)");
+            s.execute("INSERT INTO kid VALUES " + LE_1 + ", " + LE_2);
             s.execute("CREATE ALIAS ETH FOR \"" + SqlConnectorTest.class.getName() + ".ethnicity\"");
             s.execute("CREATE ALIAS SLOW FOR \"" + SqlConnectorTest.class.getName() + ".slow\"");
             s.execute("CREATE VIEW kid_view AS SELECT k.*, ETH(k.eth) AS ethnicity FROM kid k");
+            s.execute("CREATE TABLE enquiry (entry_id VARCHAR(128) PRIMARY KEY, record_id VARCHAR(100), subject VARCHAR(50), "
+                    + "at VARCHAR(40))");
+            s.execute("CREATE TABLE checkpoint (idx BIGINT PRIMARY KEY, head VARCHAR(200), at VARCHAR(40), key_id VARCHAR(200), "
+                    + "signature VARCHAR(2000))");
+            s.execute("CREATE TABLE stats (as_of DATE, tbl VARCHAR(60), rw VARCHAR(60), n BIGINT)");
             s.execute("CREATE USER reader PASSWORD 'r'");
             s.execute("GRANT SELECT ON kid_view TO reader");
+            s.execute("GRANT SELECT ON stats TO reader");
+            s.execute("CREATE USER writer PASSWORD 'w'");
+            s.execute("GRANT SELECT, INSERT ON enquiry TO writer");
+            s.execute("GRANT SELECT, INSERT ON checkpoint TO writer");
         }
     }
 
-    @AfterEach
-    void stop() throws Exception {
+    @Override
+    protected void stopRegister() throws Exception {
         try (Statement s = admin.createStatement()) {
             s.execute("SHUTDOWN");
         }
-        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    private void sql(String... statements) throws Exception {
+        try (Statement s = admin.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
     }
 
     private JsonObject options() {
@@ -87,10 +112,22 @@ public class SqlConnectorTest {
                         .put("dateOfBirth", "v.dob").put("gender", "v.sex").put("languages", "v.langs")
                         .put("address", new JsonObject().put("line1", "v.street").put("postcode", "v.pc"))
                         .put("registration", new JsonObject().put("category", "v.cat").put("start", "v.reg_from"))
+                        .put("relationships", "v.family")
                         .put("ethnicity", "v.ethnicity"))
                 .put("codes", new JsonObject()
                         .put("gender", new JsonObject().put("F", "female").put("M", "male").put("U", "unknown"))
-                        .put("concernCategory", new JsonObject().put("N", "neglect").put("P", "physical-abuse")));
+                        .put("concernCategory", new JsonObject().put("N", "neglect").put("P", "physical-abuse")))
+                .put("writerUser", "writer").put("writerPassword", "w")
+                .put("enquiryInsert", "INSERT INTO enquiry (entry_id, record_id, subject, at) VALUES (?, ?, ?, ?)")
+                .put("enquiryParameters", new JsonArray().add("entryId").add("recordId").add("subject").add("at"))
+                .put("checkpointInsert", "INSERT INTO checkpoint (idx, head, at, key_id, signature) VALUES (?, ?, ?, ?, ?)")
+                .put("checkpointSelect", "SELECT head, at, key_id, signature FROM checkpoint WHERE idx = ?")
+                .put("statisticsQuery", "SELECT tbl, rw, n FROM stats WHERE as_of = ?");
+    }
+
+    @Override
+    protected RegisterConnector connector() {
+        return connector(options());
     }
 
     private RegisterConnector connector(JsonObject options) {
@@ -98,28 +135,95 @@ public class SqlConnectorTest {
                 4, 16, 1 << 20, options));
     }
 
+    /** LE-1 is Aisha Khan, born on the day searched for. */
+    @Override
+    protected void registerHoldsTheKnownChild() {
+    }
+
+    /** Rows become canonical records, flat columns nested records, JSON columns lists; codes are mapped. */
+    @Override
+    protected ChildRecord knownChild() {
+        return new ChildRecord("LE-1", "Aisha", "Khan", null, LocalDate.of(2016, 3, 9), Gender.FEMALE,
+                List.of("Urdu", "English"), new Address("1 Mill Lane", null, "LS1 1AA", null), null, null, null,
+                new Registration(null, ConcernCategory.NEGLECT, LocalDate.of(2021, 2, 1), null), null, null, null, null,
+                List.of(new Relationship("Sara Khan", "mother", false, true)), null, "Pakistani", null, null);
+    }
+
+    @Override
+    protected void registerHoldsNoCandidate() throws Exception {
+        sql("DELETE FROM kid WHERE surname = 'Khan'");
+    }
+
+    /** A column is selected only when its field is asked for (A5): the register is not asked for more. */
+    @Override
+    protected void verifyAskedOnlyFor(Set<String> fields) {
+        assertEquals("SELECT v.id, v.forename, v.street, v.pc, v.family FROM kid_view v WHERE v.surname = ? "
+                + "AND (? IS NULL OR v.dob = ?)", ((SqlConnector) connector).sqlFor(RecordIds.withRecordId(fields)));
+    }
+
+    @Override
+    protected Map<String, Step> malformedAnswers() {
+        Map<String, Step> answers = new LinkedHashMap<>();
+        String reset = "MERGE INTO kid KEY (id) VALUES " + LE_1;
+        answers.put("a code outside the list", () -> sql(reset, "UPDATE kid SET sex = 'Q' WHERE id = 'LE-1'"));
+        answers.put("a blank record id", () -> sql("DELETE FROM kid WHERE surname = 'Khan'", reset,
+                "UPDATE kid SET id = ' ' WHERE id = 'LE-1'"));
+        answers.put("a record id longer than any register's", () -> sql("DELETE FROM kid WHERE surname = 'Khan'", reset,
+                "UPDATE kid SET id = '" + "L".repeat(65) + "' WHERE id = 'LE-1'"));
+        answers.put("a JSON column not in canonical shape", () -> sql("DELETE FROM kid WHERE surname = 'Khan'", reset,
+                "UPDATE kid SET langs = JSON '{\"x\": 1}' WHERE id = 'LE-1'"));
+        answers.put("more rows than maxRecords", () -> sql("DELETE FROM kid WHERE surname = 'Khan'",
+                "INSERT INTO kid (id, forename, surname, dob) SELECT 'LE-X' || X, 'Aisha', 'Khan', DATE '2016-03-09' "
+                        + "FROM SYSTEM_RANGE(1, 201)"));
+        return answers;
+    }
+
+    @Override
+    protected void registerKeepsHistory() {
+    }
+
+    @Override
+    protected void verifyEnquiryRecorded(String recordId, EnquiryHistoryEntry entry) throws Exception {
+        try (PreparedStatement ps = admin.prepareStatement("SELECT record_id, subject, at FROM enquiry WHERE entry_id = ?")) {
+            ps.setString(1, entry.entryId());
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "the entry is held");
+                assertEquals(List.of(recordId, entry.subject(), entry.at().toString()),
+                        List.of(rs.getString(1), rs.getString(2), rs.getString(3)));
+            }
+        }
+    }
+
+    @Override
+    protected void verifyCheckpointKept(AuditCheckpoint checkpoint) throws Exception {
+        try (PreparedStatement ps = admin.prepareStatement("SELECT head, at, key_id, signature FROM checkpoint WHERE idx = ?")) {
+            ps.setLong(1, checkpoint.index());
+            try (ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next(), "the checkpoint is held");
+                assertEquals(checkpoint, new AuditCheckpoint(checkpoint.index(), rs.getString(1), rs.getString(2),
+                        rs.getString(3), rs.getString(4)));
+            }
+        }
+    }
+
+    @Override
+    protected void registerComputes(RegisterStatistics statistics) throws Exception {
+        try (PreparedStatement ps = admin.prepareStatement("INSERT INTO stats VALUES (?, ?, ?, ?)")) {
+            for (Map.Entry<String, Map<String, Long>> table : statistics.tables().entrySet()) {
+                for (Map.Entry<String, Long> row : table.getValue().entrySet()) {
+                    ps.setObject(1, statistics.asOf());
+                    ps.setString(2, table.getKey());
+                    ps.setString(3, row.getKey());
+                    ps.setLong(4, row.getValue());
+                    ps.executeUpdate();
+                }
+            }
+        }
+    }
+
     private static SearchRequest request(String family, LocalDate dob, Set<String> fields, long deadlineMs) {
         return new SearchRequest(new SearchCriteria(null, family, null, null, dob, null, null), fields,
                 Deadline.afterMillis(deadlineMs), "e-1");
-    }
-
-    private static RegisterFailure failure(Future<?> f) throws Exception {
-        Throwable t = f.transform(ar -> Future.succeededFuture(ar.failed() ? ar.cause() : null)).await(10, TimeUnit.SECONDS);
-        assertTrue(t instanceof RegisterFailure, "expected a RegisterFailure, got " + t);
-        return (RegisterFailure) t;
-    }
-
-    /** Verifies that rows become canonical records, flat columns become nested records, codes are mapped. */
-    @Test
-    void mapsRowsToCanonicalRecords() throws Exception {
-        RegisterConnector c = connector(options());
-        List<ChildRecord> found = c.search(request("Khan", LocalDate.of(2016, 3, 9), Set.of("givenName", "familyName",
-                "dateOfBirth", "gender", "languages", "address", "registration"), 2000)).await(10, TimeUnit.SECONDS);
-        assertEquals(List.of(new ChildRecord("LE-1", "Aisha", "Khan", null, LocalDate.of(2016, 3, 9), Gender.FEMALE,
-                List.of("Urdu", "English"), new Address("1 Mill Lane", null, "LS1 1AA", null), null, null, null,
-                new Registration(null, ConcernCategory.NEGLECT, LocalDate.of(2021, 2, 1), null), null, null, null, null,
-                null, null, null, null, null)), found);
-        c.close();
     }
 
     /** Verifies that a column is selected only when its field is asked for (A5): the register is not asked for more. */

@@ -1,0 +1,65 @@
+package uk.wycps.connector.dialects;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.any;
+import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.putRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import uk.wycps.connector.AuditCheckpoint;
+import uk.wycps.connector.statistics.RegisterStatistics;
+import uk.wycps.record.RecordJson;
+
+/**
+ * The contract for a dialect spoken over HTTP, its register a WireMock server: what every HTTP
+ * dialect shares (statistics at {@code GET /statistics?asOf=}, checkpoints at
+ * {@code PUT /audit-checkpoints/{index}}) is said here once.
+ */
+public abstract class HttpDialectContract extends DialectContract {
+
+    protected WireMockServer server;
+
+    @Override
+    protected void startRegister() {
+        server = ContractSupport.wiremock();
+    }
+
+    @Override
+    protected void stopRegister() {
+        server.stop();
+    }
+
+    /** The content type the register answers a write with. */
+    protected String writeAnswerType() {
+        return "application/json";
+    }
+
+    /** Answers a search step ({@code GET} or {@code POST} at {@code stub}) with {@code body}. */
+    protected final void answer(com.github.tomakehurst.wiremock.client.MappingBuilder stub, String body, String contentType) {
+        server.stubFor(stub.willReturn(aResponse().withStatus(200).withHeader("Content-Type", contentType).withBody(body)));
+    }
+
+    @Override
+    protected void registerKeepsHistory() {
+        server.stubFor(any(urlPathMatching("/audit-checkpoints/.*")).atPriority(1).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", "application/json").withBody("{}")));
+        server.stubFor(any(anyUrl()).atPriority(5).willReturn(aResponse().withStatus(201)
+                .withHeader("Content-Type", writeAnswerType()).withBody("{}")));
+    }
+
+    @Override
+    protected void verifyCheckpointKept(AuditCheckpoint checkpoint) throws Exception {
+        server.verify(putRequestedFor(urlEqualTo("/audit-checkpoints/" + checkpoint.index()))
+                .withRequestBody(equalToJson(RecordJson.mapper().writeValueAsString(checkpoint))));
+    }
+
+    @Override
+    protected void registerComputes(RegisterStatistics statistics) throws Exception {
+        answer(get(urlEqualTo("/statistics?asOf=" + statistics.asOf())), RecordJson.mapper().writeValueAsString(statistics),
+                "application/json");
+    }
+}
