@@ -1,5 +1,6 @@
 package uk.wycps.connector.http;
 
+import uk.wycps.connector.proof.AnswerSignature;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -38,11 +39,29 @@ public final class BoundedHttpCall {
      * with {@code contentType}; fails with a {@link RegisterFailure} otherwise.
      */
     public Future<Buffer> exchange(RequestOptions options, Buffer body, Deadline deadline, String contentType) {
+        return start(options, body, deadline, contentType).promise.future();
+    }
+
+    /** An answer's body with the register's signature header, when it sent one. */
+    public record Signed(Buffer body, String signature) {
+    }
+
+    /**
+     * As {@link #exchange}, keeping the answer's {@link AnswerSignature#HEADER} (null when
+     * absent) for the caller to check against the body and what it sent.
+     */
+    public Future<Signed> signedExchange(RequestOptions options, Buffer body, Deadline deadline, String contentType) {
+        Exchange exchange = start(options, body, deadline, contentType);
+        return exchange.promise.future().map(b -> new Signed(b, exchange.signature));
+    }
+
+    private Exchange start(RequestOptions options, Buffer body, Deadline deadline, String contentType) {
         long budget = deadline.remainingMillis();
-        if (budget <= 0) {
-            return Future.failedFuture(RegisterFailure.timeout(0));
-        }
         Exchange exchange = new Exchange(budget, contentType);
+        if (budget <= 0) {
+            exchange.promise.fail(RegisterFailure.timeout(0));
+            return exchange;
+        }
         exchange.timer = vertx.setTimer(budget, id -> exchange.fail(RegisterFailure.timeout(budget)));
         options.setFollowRedirects(false);
         if (options.getConnectTimeout() <= 0 || options.getConnectTimeout() > budget) {
@@ -82,7 +101,7 @@ public final class BoundedHttpCall {
                 request.end(body);
             }
         });
-        return exchange.promise.future();
+        return exchange;
     }
 
     /** Plain words for a low-level failure: never a class name, message or stack trace. */
@@ -121,6 +140,7 @@ public final class BoundedHttpCall {
         /** Whether {@link #received} is our own buffer gathering several chunks, not the first chunk itself. */
         boolean gathering;
         boolean responded;
+        String signature;
 
         Exchange(long budget, String contentType) {
             this.budget = budget;
@@ -163,6 +183,7 @@ public final class BoundedHttpCall {
                 fail(RegisterFailure.error("answer larger than " + maxBytes + " bytes"));
                 return;
             }
+            signature = response.getHeader(AnswerSignature.HEADER);
             response.exceptionHandler(err -> fail(RegisterFailure.error("answer cut off: " + shortReason(err))));
             response.handler(chunk -> {
                 if (promise.future().isComplete()) {

@@ -38,6 +38,8 @@ import uk.wycps.connector.RegisterSettings;
  */
 public final class ConfigLoader {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConfigLoader.class);
+
     private static final Pattern AUTHORITY = Pattern.compile("[a-z][a-z0-9-]{1,39}");
     private static final Set<String> ALGORITHMS = Set.of("ES256", "RS256");
 
@@ -71,7 +73,7 @@ public final class ConfigLoader {
         root.onlyKeys(json, "http", "auth", "registers", "audit", "policy", "statistics");
         GatewayConfig.Http http = http(root.child("http"), json.getValue("http"));
         GatewayConfig.Auth auth = auth(root.child("auth"), json.getValue("auth"), base);
-        List<RegisterSettings> registers = registers(root.child("registers"), json.getValue("registers"));
+        List<RegisterSettings> registers = registers(root.child("registers"), json.getValue("registers"), base);
         GatewayConfig.Audit audit = audit(root.child("audit"), json.getValue("audit"), base);
         for (String authority : audit.retentionDays().keySet()) {
             if (registers.stream().noneMatch(r -> r.authority().equals(authority))) {
@@ -159,7 +161,7 @@ public final class ConfigLoader {
         return new GatewayConfig.Auth(issuer, audience, parsed, leeway);
     }
 
-    private List<RegisterSettings> registers(Place p, Object value) {
+    private List<RegisterSettings> registers(Place p, Object value, Path base) {
         if (!(value instanceof JsonArray array) || array.isEmpty()) {
             throw p.problem("at least one register is required");
         }
@@ -169,7 +171,7 @@ public final class ConfigLoader {
             Place r = p.index(i);
             JsonObject o = r.object(array.getValue(i));
             r.onlyKeys(o, "authority", "dialect", "baseUrl", "deadlineMs", "maxConnections", "maxWaitQueue",
-                    "maxResponseBytes", "options");
+                    "maxResponseBytes", "options", "tls", "insecure", "answerKeyFile");
             String authority = r.child("authority").string(o.getValue("authority"), true);
             if (!AUTHORITY.matcher(authority).matches()) {
                 throw r.child("authority").problem("must be a lower-case name like 'leeds'");
@@ -199,7 +201,54 @@ public final class ConfigLoader {
                     RegisterSettings.DEFAULT_MAX_WAIT_QUEUE, 0, 100_000);
             int maxResponseBytes = r.child("maxResponseBytes").integer(o.getValue("maxResponseBytes"),
                     RegisterSettings.DEFAULT_MAX_RESPONSE_BYTES, 1024, 64 * 1024 * 1024);
-            JsonObject options = o.containsKey("options") ? r.child("options").object(o.getValue("options")) : null;
+            JsonObject options = o.containsKey("options") ? r.child("options").object(o.getValue("options")).copy()
+                    : new JsonObject();
+            boolean insecure = o.containsKey("insecure") && r.child("insecure").bool(o.getValue("insecure"));
+            if ("http".equals(url.getScheme()) && !insecure) {
+                // A register reached in clear: only where the configuration says so, for that register.
+                throw r.child("baseUrl").problem("a plain http register needs \"insecure\": true (use https with tls)");
+            }
+            if (o.containsKey("tls")) {
+                Place t = r.child("tls");
+                JsonObject tls = t.object(o.getValue("tls"));
+                t.onlyKeys(tls, "caFile", "certFile", "keyFile", "reloadCheckMs");
+                if (!"https".equals(url.getScheme())) {
+                    throw t.problem("tls needs an https baseUrl");
+                }
+                JsonObject files = new JsonObject();
+                for (String key : List.of("caFile", "certFile", "keyFile")) {
+                    if (tls.containsKey(key)) {
+                        files.put(key, readable(t.child(key), base, tls.getValue(key)).toString());
+                    }
+                }
+                if (!files.containsKey("caFile")) {
+                    throw t.child("caFile").problem("missing: the CA that issues the register's certificate");
+                }
+                if (files.containsKey("certFile") != files.containsKey("keyFile")) {
+                    throw t.problem("certFile and keyFile go together");
+                }
+                files.put("reloadCheckMs", t.child("reloadCheckMs").integer(tls.getValue("reloadCheckMs"), 10_000, 100,
+                        3_600_000));
+                options.put("tls", files);
+            }
+            if (o.containsKey("answerKeyFile")) {
+                Path key = readable(r.child("answerKeyFile"), base, o.getValue("answerKeyFile"));
+                String pem;
+                try {
+                    pem = Files.readString(key, java.nio.charset.StandardCharsets.US_ASCII);
+                    uk.wycps.connector.proof.AnswerSignature.publicKey(pem);
+                } catch (IOException | IllegalArgumentException e) {
+                    throw r.child("answerKeyFile").problem("not an EC public key in PEM");
+                }
+                if (!"canonical-json".equals(dialect)) {
+                    throw r.child("answerKeyFile").problem("signed answers come from a register adapter (canonical-json)");
+                }
+                options.put(uk.wycps.connector.canonicaljson.CanonicalJsonConnector.ANSWER_KEY_OPTION, pem);
+            }
+            if (insecure && "http".equals(url.getScheme())) {
+                LOG.warn("register reached over plain HTTP (\"insecure\": true): authority={}; "
+                        + "use https with tls outside a test", authority);
+            }
             registers.add(new RegisterSettings(authority, dialect, url, Duration.ofMillis(deadline), maxConnections,
                     maxWaitQueue, maxResponseBytes, options));
         }
@@ -275,6 +324,13 @@ public final class ConfigLoader {
                 throw problem(value == null ? "missing" : "must be a non-empty string");
             }
             return s;
+        }
+
+        boolean bool(Object value) {
+            if (value instanceof Boolean b) {
+                return b;
+            }
+            throw problem("must be true or false");
         }
 
         int integer(Object value, int defaultValue, int min, int max) {

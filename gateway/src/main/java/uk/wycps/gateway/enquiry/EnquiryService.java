@@ -155,7 +155,8 @@ public final class EnquiryService {
             metrics.registerOutcome(outcome.authority(), outcome.status().name(), outcome.latencyMs());
             AccessDecision decision = decisions.get(outcome.authority());
             registerAudit.add(new AuditEntry.RegisterAnswer(outcome.authority(),
-                    decision.recordsVisible() ? outcome.status().name() : "WITHHELD(" + outcome.status().name() + ")"));
+                    decision.recordsVisible() ? outcome.status().name() : "WITHHELD(" + outcome.status().name() + ")",
+                    outcome.proof()));
             if (!decision.recordsVisible()) {
                 // A9: the same entry whether or not the register holds the child, or answered at all.
                 complete = false;
