@@ -39,9 +39,12 @@ public final class LocalAdapter {
     private LocalAdapter() {
     }
 
-    /** The PEM files of one adapter's mutual TLS and answer signing, in one folder. */
+    /**
+     * The PEM files of one adapter's mutual TLS and answer signing, in one folder; the two CAs
+     * (with their keys) stay in memory, to issue renewed certificates from, and are never written.
+     */
     public record Pki(Path registerCa, Path adapterCert, Path adapterKey, Path gatewayCa, Path gatewayCert,
-            Path gatewayKey, Path signingKey, Path answerKey) {
+            Path gatewayKey, Path signingKey, Path answerKey, X509Bundle registerCaBundle, X509Bundle gatewayCaBundle) {
     }
 
     /** Makes the CAs, certificates and signing key for an adapter reached as {@code localhost}. */
@@ -72,11 +75,12 @@ public final class LocalAdapter {
                 write(dir.resolve("gateway.pem"), gateway.getCertificatePEM()),
                 write(dir.resolve("gateway.key"), gateway.getPrivateKeyPEM()),
                 write(dir.resolve("answer-signing.key"), AnswerSignature.pem("PRIVATE KEY", signing.getPrivate().getEncoded())),
-                write(dir.resolve("answer-signing.pub"), AnswerSignature.pem("PUBLIC KEY", signing.getPublic().getEncoded())));
+                write(dir.resolve("answer-signing.pub"), AnswerSignature.pem("PUBLIC KEY", signing.getPublic().getEncoded())),
+                registerCa, gatewayCa);
     }
 
     /** Writes a PEM file readable by its owner alone, from its creation. */
-    static Path write(Path file, String pem) throws IOException {
+    public static Path write(Path file, String pem) throws IOException {
         Files.deleteIfExists(file);
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(file, pem, StandardCharsets.US_ASCII);
