@@ -1,5 +1,6 @@
 package uk.wycps.gateway;
 
+import uk.wycps.gateway.durable.PrivateFiles;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,6 +17,7 @@ import uk.wycps.gateway.audit.AuditKeys;
 import uk.wycps.gateway.audit.AuditSink;
 import uk.wycps.gateway.audit.FileAuditSink;
 import uk.wycps.gateway.config.GatewayConfig;
+import uk.wycps.gateway.config.PolicySchema;
 import uk.wycps.gateway.metrics.GatewayMetrics;
 import uk.wycps.gateway.outbox.OutboxMessage;
 import uk.wycps.gateway.outbox.RegisterOutbox;
@@ -78,12 +80,17 @@ public final class Gateway {
 
     private static AuditKeys.Signer signer(GatewayConfig.Audit settings) throws Exception {
         if (settings.signingKeyFile() != null) {
+            if (PrivateFiles.openToOthers(settings.signingKeyFile())) {
+                // O2: a signing key others can read (or replace) could forge checkpoints.
+                throw new IllegalStateException("audit.signingKeyFile " + settings.signingKeyFile()
+                        + " may be read or written by group or others: make it readable by its owner only (chmod 600)");
+            }
             AuditKeys.Signer signer = AuditKeys.signer(Files.readString(settings.signingKeyFile()),
                     Files.readString(settings.verificationKeyFile()));
-            Files.createDirectories(settings.directory());
+            PrivateFiles.createDirectories(settings.directory());
             // verify-audit reads the public key beside the log unless given another.
-            Files.copy(settings.verificationKeyFile(), settings.directory().resolve(AuditKeys.PUBLIC_FILE),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            PrivateFiles.writeString(settings.directory().resolve(AuditKeys.PUBLIC_FILE),
+                    Files.readString(settings.verificationKeyFile()));
             return signer;
         }
         return AuditKeys.loadOrCreate(settings.directory());
@@ -107,7 +114,8 @@ public final class Gateway {
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         AtomicInteger port = new AtomicInteger();
         GatewayMetrics metrics = new GatewayMetrics();
-        return vertx.deployVerticle(() -> new GatewayVerticle(config, policy, linker, audit, outbox, metrics, port),
+        SharedParts shared = new SharedParts(config, policy, linker, audit, outbox, metrics);
+        return vertx.deployVerticle(() -> new GatewayVerticle(shared, port),
                         new DeploymentOptions().setInstances(instances))
                 .map(id -> {
                     deployed.add(id);
@@ -128,9 +136,11 @@ public final class Gateway {
         for (RegisterSettings r : config.registers()) {
             authorities.add(r.authority());
         }
-        return config.policyFile() == null
-                ? PolicyLoader.loadDefault(CanonicalFields.all(), authorities)
-                : PolicyLoader.load(config.policyFile(), CanonicalFields.all(), authorities);
+        if (config.policyFile() == null) {
+            return PolicyLoader.loadDefault(CanonicalFields.all(), authorities);
+        }
+        PolicySchema.check(config.policyFile());
+        return PolicyLoader.load(config.policyFile(), CanonicalFields.all(), authorities);
     }
 
     /** The port the gateway listens on (the real one when configured with 0). */

@@ -49,13 +49,6 @@ public record PolicyDocument(
         Objects.requireNonNull(crossAuthority, "crossAuthority");
     }
 
-    /** The same document for another set of authorities (the walking skeleton's configuration). */
-    public PolicyDocument withAuthorities(Set<String> names) {
-        return new PolicyDocument(id, version, effectiveDate, protocol,
-                new Authorities(authorities.rule(), List.copyOf(names)),
-                roles, agencies, fields, purposes, consent, crossAuthority);
-    }
-
     /**
      * A rule's identity, cited by every {@link Reason} it produces.
      *

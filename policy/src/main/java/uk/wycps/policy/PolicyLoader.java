@@ -53,7 +53,6 @@ public final class PolicyLoader {
     /** The classpath resource of the default policy. */
     public static final String DEFAULT_RESOURCE = "/uk/wycps/policy/default-policy.yaml";
 
-    private static final Pattern AUTHORITY_NAME = Pattern.compile("[a-z][a-z0-9-]{0,39}");
     private static final Pattern RULE_ID = Pattern.compile("[a-z][a-z0-9-]{0,63}");
     private static final Pattern REQUIREMENT_ID = Pattern.compile("[A-Z][0-9]{1,2}");
     private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z.+-]{1,32}");
@@ -114,10 +113,7 @@ public final class PolicyLoader {
         return parse(source, bytes, canonicalFields);
     }
 
-    /**
-     * The default document; with {@code canonicalFields} null the fields are checked for form only
-     * (the walking skeleton's {@link DefaultPolicy#create(Set)}, which has no field list).
-     */
+    /** The default document, checked against {@code canonicalFields}. */
     static PolicyDocument defaultDocument(Set<String> canonicalFields) {
         try (InputStream in = PolicyLoader.class.getResourceAsStream(DEFAULT_RESOURCE)) {
             if (in == null) {
@@ -131,7 +127,7 @@ public final class PolicyLoader {
 
     /** Parses and validates a document read from {@code source}. */
     public static PolicyDocument parse(String source, byte[] content, Set<String> canonicalFields) {
-        return new Reader(source, canonicalFields).document(content);
+        return new Reader(source, Objects.requireNonNull(canonicalFields, "canonicalFields")).document(content);
     }
 
     private static void requireAuthorities(String source, PolicyDocument doc, Set<String> registerAuthorities) {
@@ -218,11 +214,9 @@ public final class PolicyLoader {
             Rule rule = rule(node.get("rule"), path + ".rule");
             List<String> names = new ArrayList<>();
             for (Indexed item : list(node, path, "names")) {
+                // The form of a name is the schema's (common.schema.json, shared with the gateway's
+                // configuration), checked by the gateway before this module reads the document.
                 String name = item.text(this);
-                if (!AUTHORITY_NAME.matcher(name).matches()) {
-                    throw fail(item.path, "'" + name + "' is not an authority name (lower-case letters, digits and '-',"
-                            + " e.g. 'leeds')");
-                }
                 noDuplicate(names, name, item.path, "authority");
                 names.add(name);
             }
@@ -279,12 +273,9 @@ public final class PolicyLoader {
                 Map.Entry<String, JsonNode> e = it.next();
                 String name = e.getKey();
                 String p = path + ".entries." + name;
-                if (canonicalFields != null && !canonicalFields.contains(name)) {
+                if (!canonicalFields.contains(name)) {
                     throw fail(p, "unknown field '" + name + "': not a field of the canonical record (known: "
                             + String.join(", ", canonicalFields) + ")");
-                }
-                if (canonicalFields == null && !name.matches("[a-z][A-Za-z0-9]*(\\[\\]\\.[a-z][A-Za-z0-9]*)?")) {
-                    throw fail(p, "'" + name + "' is not a field path (e.g. 'givenName' or 'relationships[].concernIndicator')");
                 }
                 int nested = name.indexOf(NESTED);
                 if (nested > 0 && !map.containsKey(name.substring(0, nested))) {
@@ -315,13 +306,11 @@ public final class PolicyLoader {
                 Restriction only = f.has("onlyFor") ? restriction(f.get("onlyFor"), p + ".onlyFor") : null;
                 map.put(name, new FieldEntry(tier, requirement, indicatorOnly, note, only));
             }
-            if (canonicalFields != null) {
-                List<String> missing = canonicalFields.stream().filter(c -> !map.containsKey(c)).toList();
-                if (!missing.isEmpty()) {
-                    throw fail(path + ".entries", "canonical field" + (missing.size() > 1 ? "s " : " ")
-                            + String.join(", ", missing) + (missing.size() > 1 ? " are" : " is")
-                            + " not classified: every field of the record needs a tier (A5)");
-                }
+            List<String> missing = canonicalFields.stream().filter(c -> !map.containsKey(c)).toList();
+            if (!missing.isEmpty()) {
+                throw fail(path + ".entries", "canonical field" + (missing.size() > 1 ? "s " : " ")
+                        + String.join(", ", missing) + (missing.size() > 1 ? " are" : " is")
+                        + " not classified: every field of the record needs a tier (A5)");
             }
             return new Section<>(rule, map);
         }

@@ -1,8 +1,9 @@
 package uk.wycps.policy;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -11,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import uk.wycps.policy.PolicyDocument.AgencyEntry;
-import uk.wycps.policy.PolicyDocument.Authorities;
 import uk.wycps.policy.PolicyDocument.ConsentRule;
 import uk.wycps.policy.PolicyDocument.CrossAuthorityRule;
 import uk.wycps.policy.PolicyDocument.FieldEntry;
@@ -52,34 +52,6 @@ public final class ProtocolPolicy implements SharingPolicy {
         this.document = Objects.requireNonNull(document, "document");
         this.fields = document.fields().entries();
         this.authorities = Set.copyOf(document.authorities().names());
-    }
-
-    /**
-     * The walking skeleton's constructor: the default document's purposes, consent and
-     * cross-authority rules over these field tiers, role tiers and authorities.
-     *
-     * @deprecated load a document with {@link PolicyLoader} instead.
-     */
-    @Deprecated
-    public ProtocolPolicy(String id, String version, Map<String, Tier> fieldTiers, Map<Role, Tier> roleTiers,
-            Set<String> authorities, String scheduleOneField) {
-        this(fromTables(id, version, fieldTiers, roleTiers, authorities, scheduleOneField));
-    }
-
-    private static PolicyDocument fromTables(String id, String version, Map<String, Tier> fieldTiers,
-            Map<Role, Tier> roleTiers, Set<String> authorities, String scheduleOneField) {
-        PolicyDocument base = PolicyLoader.defaultDocument(null);
-        Map<String, FieldEntry> fields = new LinkedHashMap<>();
-        Restriction scheduleOne = base.fields().entries().values().stream()
-                .map(FieldEntry::onlyFor).filter(Objects::nonNull).findFirst().orElseThrow();
-        fieldTiers.forEach((name, tier) -> fields.put(name,
-                new FieldEntry(tier, "M1", false, null, name.equals(scheduleOneField) ? scheduleOne : null)));
-        Map<Role, RoleEntry> roles = new EnumMap<>(Role.class);
-        roleTiers.forEach((role, tier) -> roles.put(role, new RoleEntry(tier, null)));
-        return new PolicyDocument(id, version, base.effectiveDate(), base.protocol(),
-                new Authorities(base.authorities().rule(), List.copyOf(authorities)),
-                new Section<>(base.roles().rule(), roles), base.agencies(),
-                new Section<>(base.fields().rule(), fields), base.purposes(), base.consent(), base.crossAuthority());
     }
 
     /** The document this policy enforces, for review and for the explain endpoint. */
@@ -145,16 +117,7 @@ public final class ProtocolPolicy implements SharingPolicy {
         Objects.requireNonNull(sourceAuthority, "sourceAuthority");
         DecisionKey key = new DecisionKey(caller.role(), caller.agency(), caller.authority(), caller.authorisations(),
                 declaration.purpose(), declaration.consent(), sourceAuthority);
-        AccessDecision known = decisions.get(key);
-        if (known != null) {
-            return known;
-        }
-        AccessDecision decision = decideAfresh(caller, declaration, sourceAuthority);
-        if (decisions.size() >= MAX_REMEMBERED) {
-            decisions.clear();
-        }
-        decisions.put(key, decision);
-        return decision;
+        return decisions.get(key, k -> decideAfresh(caller, declaration, sourceAuthority));
     }
 
     /**
@@ -167,8 +130,20 @@ public final class ProtocolPolicy implements SharingPolicy {
             ConsentBasis consent, String source) {
     }
 
-    private static final int MAX_REMEMBERED = 4096;
-    private final Map<DecisionKey, AccessDecision> decisions = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Far more than the kinds of caller times registers a federation has; past it the least
+     * used decisions go (they are cheap to reckon again), not all of them at once. Eviction runs
+     * on the calling thread: this library starts no thread of its own.
+     */
+    static final int MAX_REMEMBERED = 4096;
+    private final Cache<DecisionKey, AccessDecision> decisions = Caffeine.newBuilder()
+            .maximumSize(MAX_REMEMBERED).executor(Runnable::run).build();
+
+    /** How many decisions are remembered now (for tests of the bound). */
+    long rememberedDecisions() {
+        decisions.cleanUp();
+        return decisions.estimatedSize();
+    }
 
     private AccessDecision decideAfresh(Caller caller, Declaration declaration, String sourceAuthority) {
         List<Reason> reasons = new ArrayList<>();

@@ -1,7 +1,6 @@
 package uk.wycps.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,40 +105,5 @@ class DefaultPolicyDocumentTest {
             assertTrue(r.requirement().matches("[A-Z][0-9]{1,2}"), r.toString());
             assertNotNull(r.clause(), r.id() + " quotes no clause of the protocol");
         }
-    }
-
-    @Test
-    @SuppressWarnings("deprecation")
-    void skeletonEntryPointBehavesAsTheLoadedDefault() {
-        // DefaultPolicy.create is what the gateway called first: same decisions as the document
-        SharingPolicy skeleton = DefaultPolicy.create(ApiFieldTable.AUTHORITIES);
-        assertEquals(POLICY.id(), skeleton.id());
-        assertEquals(POLICY.version(), skeleton.version());
-        java.util.Random r = new java.util.Random(42);
-        for (int i = 0; i < 2_000; i++) {
-            Caller c = new Caller("s", Role.values()[r.nextInt(9)], Agency.values()[r.nextInt(5)],
-                    List.of("leeds", "bradford", "wakefield").get(r.nextInt(3)),
-                    r.nextBoolean() ? Set.of("cross-authority:leeds", "schedule-one") : Set.of());
-            Declaration d = new Declaration(Purpose.values()[r.nextInt(5)], "x",
-                    ConsentBasis.notSought(ConsentGround.AUTHORISED_REGISTER_CHECK));
-            String source = List.of("leeds", "bradford", "kirklees").get(r.nextInt(3));
-            assertEquals(POLICY.decide(c, d, source), skeleton.decide(c, d, source));
-            assertEquals(POLICY.permitEnquiry(c, d), skeleton.permitEnquiry(c, d));
-        }
-    }
-
-    @Test
-    void skeletonConstructorStillWorks() {
-        @SuppressWarnings("deprecation")
-        ProtocolPolicy p = new ProtocolPolicy("t", "0", java.util.Map.of("givenName", Tier.PERSONAL,
-                "ethnicity", Tier.SENSITIVE), java.util.Map.of(Role.CHILD_WORKER, Tier.PERSONAL), Set.of("leeds"),
-                "relationships[].scheduleOneIndicator");
-        AccessDecision d = p.decide(new Caller("s", Role.CHILD_WORKER, Agency.SOCIAL_SERVICES, "leeds", Set.of()),
-                new Declaration(Purpose.S47_ENQUIRY, "x", ConsentBasis.obtained("F1")), "leeds");
-        assertEquals(Set.of("givenName"), d.allowedFields());
-        assertEquals(Set.of("ethnicity"), d.withheldFields());
-        assertFalse(p.permitEnquiry(new Caller("s", Role.REFERRER, Agency.SOCIAL_SERVICES, "leeds", Set.of()),
-                new Declaration(Purpose.S47_ENQUIRY, "x", ConsentBasis.obtained("F1"))).permitted(),
-                "a role the tables leave out gets nothing (A8)");
     }
 }

@@ -33,7 +33,6 @@ class MalformedPolicyTest {
             duplicate-field.yaml             | line                                              | duplicate key 'familyName'
             duplicate-rule.yaml              | agencies.rule.id                                  | duplicate rule id 'role-maximum-tier': already used at roles.rule
             duplicate-authority.yaml         | authorities.names[5]                              | duplicate authority 'leeds'
-            bad-authority-name.yaml          | authorities.names[3]                              | 'Leeds' is not an authority name
             anonymised-field.yaml            | fields.entries.healthNotes.tier                   | cannot be ANONYMISED
             unknown-consent-ground.yaml      | consent.grounds[0]                                | unknown consent ground 'because-i-said-so'
             unknown-key.yaml                 | feilds                                            | unknown key 'feilds'

@@ -28,6 +28,7 @@ import uk.wycps.record.ConcernCategory;
 import uk.wycps.record.EnquiryHistoryEntry;
 import uk.wycps.record.Gender;
 import uk.wycps.record.RecordJson;
+import uk.wycps.connector.schema.Schemas;
 
 /**
  * A register's JSON, mapped to and from the canonical model by configuration alone (F3): which
@@ -62,7 +63,7 @@ public final class JsonMapping {
     }
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final Set<String> SPEC_KEYS = Set.of("path", "fields", "item", "codes");
+    private static final Schemas SCHEMA = Schemas.of(Schemas.MAPPING);
 
     private final ObjectNode recordSpec;
     private final ObjectNode criteriaSpec;
@@ -88,53 +89,52 @@ public final class JsonMapping {
     }
 
     /**
-     * Reads and checks a mapping from a register's options: {@code record} (required),
-     * {@code criteria} (required), {@code enquiry.body} (optional), {@code codes},
-     * {@code dateFormat} (default {@code yyyy-MM-dd}). Throws {@link IllegalArgumentException}
-     * naming the problem, so a wrong mapping stops start-up (O2).
+     * Reads and checks a mapping from a register's options: first against the mapping schema
+     * ({@code schemas/mapping.schema.json}: {@code record} and {@code criteria} required,
+     * {@code enquiry.body} optional, {@code codes}, {@code dateFormat} (default
+     * {@code yyyy-MM-dd})), then what a schema cannot say: every key is a canonical field, nested
+     * records and lists are given {@code fields} or {@code item}, code lists map to canonical
+     * codes. Throws {@link IllegalArgumentException} naming the problem and its JSON path, so a
+     * wrong mapping stops start-up (O2).
      */
     public static JsonMapping fromOptions(String authority, JsonObject options) {
         String where = "register '" + authority + "': ";
-        try {
-            ObjectNode record = object(options.getValue("record"), where + "options.record");
-            ObjectNode criteria = object(options.getValue("criteria"), where + "options.criteria");
-            JsonObject enquiry = options.getJsonObject("enquiry");
-            ObjectNode entry = enquiry == null || enquiry.getValue("body") == null ? null
-                    : object(enquiry.getValue("body"), where + "options.enquiry.body");
-            check(record, ChildRecord.class, where + "options.record");
-            check(criteria, SearchCriteria.class, where + "options.criteria");
-            if (entry != null) {
-                check(entry, EnquiryHistoryEntry.class, where + "options.enquiry.body");
-            }
-            if (!record.has("recordId")) {
-                throw new IllegalArgumentException(where + "options.record must map recordId");
-            }
-            if (!criteria.has("familyName")) {
-                throw new IllegalArgumentException(where + "options.criteria must map familyName");
-            }
-            Map<String, Map<String, JsonNode>> codes = new HashMap<>();
-            JsonObject lists = options.getJsonObject("codes", new JsonObject());
-            for (String list : lists.fieldNames()) {
-                JsonObject map = lists.getJsonObject(list);
-                Map<String, JsonNode> m = new LinkedHashMap<>();
-                for (String code : map.fieldNames()) {
-                    Object v = map.getValue(code);
-                    if (!(v instanceof String || v instanceof Boolean)) {
-                        throw new IllegalArgumentException(where + "code list " + list + " must map codes to strings or booleans");
-                    }
-                    m.put(code, v instanceof Boolean b ? JsonNodeFactory.instance.booleanNode(b) : JsonNodeFactory.instance.textNode((String) v));
-                }
-                codes.put(list, m);
-            }
-            checkCodes(codes.get("gender"), where, "gender", v -> Gender.fromCode(v));
-            checkCodes(codes.get("concernCategory"), where, "concernCategory", v -> ConcernCategory.fromCode(v));
-            String pattern = options.getString("dateFormat", "yyyy-MM-dd");
-            DateTimeFormatter format = DateTimeFormatter.ofPattern(pattern.replace("yyyy", "uuuu"))
-                    .withResolverStyle(ResolverStyle.STRICT);
-            return new JsonMapping(record, criteria, entry, codes, format);
-        } catch (ClassCastException e) {
-            throw new IllegalArgumentException(where + "options have a value of the wrong type");
+        SCHEMA.problem(options).ifPresent(p -> {
+            throw new IllegalArgumentException(where + "options at " + p);
+        });
+        ObjectNode record = tree(options.getJsonObject("record"));
+        ObjectNode criteria = tree(options.getJsonObject("criteria"));
+        JsonObject enquiry = options.getJsonObject("enquiry");
+        ObjectNode entry = enquiry == null || enquiry.getJsonObject("body") == null ? null : tree(enquiry.getJsonObject("body"));
+        check(record, ChildRecord.class, where + "options.record");
+        check(criteria, SearchCriteria.class, where + "options.criteria");
+        if (entry != null) {
+            check(entry, EnquiryHistoryEntry.class, where + "options.enquiry.body");
         }
+        if (!record.has("recordId")) {
+            throw new IllegalArgumentException(where + "options.record must map recordId");
+        }
+        if (!criteria.has("familyName")) {
+            throw new IllegalArgumentException(where + "options.criteria must map familyName");
+        }
+        Map<String, Map<String, JsonNode>> codes = new HashMap<>();
+        JsonObject lists = options.getJsonObject("codes", new JsonObject());
+        for (String list : lists.fieldNames()) {
+            Map<String, JsonNode> m = new LinkedHashMap<>();
+            lists.getJsonObject(list).forEach(e -> m.put(e.getKey(), e.getValue() instanceof Boolean b
+                    ? NODES.booleanNode(b) : NODES.textNode((String) e.getValue())));
+            codes.put(list, m);
+        }
+        checkCodes(codes.get("gender"), where, "gender", v -> Gender.fromCode(v));
+        checkCodes(codes.get("concernCategory"), where, "concernCategory", v -> ConcernCategory.fromCode(v));
+        String pattern = options.getString("dateFormat", "yyyy-MM-dd");
+        DateTimeFormatter format;
+        try {
+            format = DateTimeFormatter.ofPattern(pattern.replace("yyyy", "uuuu")).withResolverStyle(ResolverStyle.STRICT);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + "options.dateFormat is not a date pattern");
+        }
+        return new JsonMapping(record, criteria, entry, codes, format);
     }
 
     private static void checkCodes(Map<String, JsonNode> list, String where, String name,
@@ -151,14 +151,11 @@ public final class JsonMapping {
         }
     }
 
-    private static ObjectNode object(Object value, String where) {
-        if (!(value instanceof JsonObject json)) {
-            throw new IllegalArgumentException(where + " must be an object");
-        }
+    private static ObjectNode tree(JsonObject json) {
         try {
             return (ObjectNode) RecordJson.mapper().readTree(json.encode());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(where + " is not valid JSON");
+            throw new IllegalStateException("a JsonObject that does not encode", e);
         }
     }
 
@@ -174,36 +171,23 @@ public final class JsonMapping {
         });
     }
 
+    /** What the schema cannot see: whether the canonical field at this place is a record or a list of them. */
     private static void checkSpec(JsonNode spec, Type type, String where) {
         Class<?> raw = raw(type);
         Class<?> element = raw == List.class ? raw(((ParameterizedType) type).getActualTypeArguments()[0]) : null;
         if (spec.isTextual()) {
-            if (spec.asText().isBlank()) {
-                throw new IllegalArgumentException(where + " has an empty path");
-            }
             if (raw.isRecord() || (element != null && element.isRecord())) {
                 throw new IllegalArgumentException(where + " is an object: give {\"path\", \"fields\"} or {\"path\", \"item\"}");
             }
             return;
         }
-        if (!spec.isObject()) {
-            throw new IllegalArgumentException(where + " must be a path or an object");
-        }
-        spec.fieldNames().forEachRemaining(k -> {
-            if (!SPEC_KEYS.contains(k)) {
-                throw new IllegalArgumentException(where + " has an unknown key '" + k + "'");
-            }
-        });
-        if (spec.has("path") && (!spec.get("path").isTextual() || spec.get("path").asText().isBlank())) {
-            throw new IllegalArgumentException(where + ".path must be a non-empty string");
-        }
         if (raw.isRecord()) {
-            if (!spec.has("fields") || !spec.get("fields").isObject()) {
+            if (!spec.has("fields")) {
                 throw new IllegalArgumentException(where + " needs \"fields\"");
             }
             check((ObjectNode) spec.get("fields"), raw, where + ".fields");
         } else if (element != null && element.isRecord()) {
-            if (!spec.has("path") || !spec.has("item") || !spec.get("item").isObject()) {
+            if (!spec.has("path") || !spec.has("item")) {
                 throw new IllegalArgumentException(where + " needs \"path\" and \"item\"");
             }
             check((ObjectNode) spec.get("item"), element, where + ".item");

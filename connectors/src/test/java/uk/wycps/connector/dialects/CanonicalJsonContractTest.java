@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -89,9 +88,8 @@ class CanonicalJsonContractTest extends HttpDialectContract {
 
     @Override
     protected Map<String, Step> malformedAnswers() {
-        Map<String, Step> answers = new LinkedHashMap<>();
         String child = json(CHILD);
-        for (String broken : List.of(
+        Map<String, Step> answers = answersOf(List.of(
                 "{}",
                 "{\"records\": {}}",
                 "{\"records\": [{\"givenName\": \"NoId\"}]}",
@@ -102,14 +100,9 @@ class CanonicalJsonContractTest extends HttpDialectContract {
                 "{\"records\": [" + child.replace("\"2016-03-09\"", "\"09/03/2016\"") + "]}",
                 "{\"records\": [" + child.replace("\"neglect\"", "\"arson\"") + "]}",
                 "{\"records\": [" + child,
-                "[]")) {
-            answers.put(broken, () -> answer(broken));
-        }
-        StringBuilder many = new StringBuilder("{\"records\": [");
-        for (int i = 0; i <= CanonicalJsonConnector.MAX_RECORDS; i++) {
-            many.append(i == 0 ? "" : ",").append("{\"recordId\": \"BR-").append(i).append("\"}");
-        }
-        answers.put("more than 200 records", () -> answer(many + "]}"));
+                "[]"), this::answer);
+        answers.put("more than 200 records",
+                () -> answer(idsOnlyAnswer("records", "recordId", "BR-", CanonicalJsonConnector.MAX_RECORDS + 1)));
         return answers;
     }
 

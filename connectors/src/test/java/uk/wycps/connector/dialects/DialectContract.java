@@ -57,6 +57,12 @@ public abstract class DialectContract {
     protected static final RegisterStatistics STATISTICS = new RegisterStatistics(LocalDate.of(2026, 1, 31),
             Map.of("registrations-by-category", Map.of("neglect", 12L, "physical-abuse", 3L)));
 
+    /**
+     * A bound, not a measurement: generous, so that a loaded build machine does not turn a cold
+     * first exchange into a TIMEOUT. Dialect tests of the deadline itself set their own.
+     */
+    protected static final long DEADLINE_MS = 10_000;
+
     protected Vertx vertx;
     protected RegisterConnector connector;
 
@@ -123,14 +129,14 @@ public abstract class DialectContract {
     @Test
     void theKnownChildBecomesTheCanonicalRecord() throws Exception {
         registerHoldsTheKnownChild();
-        assertEquals(List.of(knownChild()), await(connector.search(request(CanonicalFields.all(), 2000))));
+        assertEquals(List.of(knownChild()), await(connector.search(request(CanonicalFields.all(), DEADLINE_MS))));
     }
 
     /** Verifies that the register is asked only for what the allowed fields need, and only those come back (A5). */
     @Test
     void theRegisterIsAskedOnlyForTheAllowedFields() throws Exception {
         registerHoldsTheKnownChild();
-        List<ChildRecord> found = await(connector.search(request(ASKED, 2000)));
+        List<ChildRecord> found = await(connector.search(request(ASKED, DEADLINE_MS)));
         verifyAskedOnlyFor(ASKED);
         assertEquals(List.of(FieldProjection.project(knownChild(), RecordIds.withRecordId(ASKED))), found);
     }
@@ -139,9 +145,9 @@ public abstract class DialectContract {
     @Test
     void fieldsNotAskedForNeverLeaveTheConnector() throws Exception {
         registerHoldsTheKnownChild();
-        ChildRecord r = await(connector.search(request(Set.of("givenName"), 2000))).get(0);
+        ChildRecord r = await(connector.search(request(Set.of("givenName"), DEADLINE_MS))).get(0);
         assertEquals(FieldProjection.project(knownChild(), Set.of("recordId", "givenName")), r);
-        ChildRecord s = await(connector.search(request(Set.of("relationships"), 2000))).get(0);
+        ChildRecord s = await(connector.search(request(Set.of("relationships"), DEADLINE_MS))).get(0);
         assertFalse(s.relationships().isEmpty(), "the known child has relationships");
         s.relationships().forEach(rel -> {
             assertNull(rel.scheduleOneIndicator(), "Schedule One only when asked (A6)");
@@ -153,7 +159,7 @@ public abstract class DialectContract {
     @Test
     void noCandidateIsAnEmptyAnswer() throws Exception {
         registerHoldsNoCandidate();
-        assertEquals(List.of(), await(connector.search(request(CanonicalFields.all(), 2000))));
+        assertEquals(List.of(), await(connector.search(request(CanonicalFields.all(), DEADLINE_MS))));
     }
 
     /** Verifies that every malformed answer is an ERROR, never an empty match (F5). */
@@ -161,7 +167,7 @@ public abstract class DialectContract {
     void everyMalformedAnswerIsAnErrorNeverAnEmptyMatch() throws Exception {
         for (Map.Entry<String, Step> answer : malformedAnswers().entrySet()) {
             answer.getValue().run();
-            assertEquals(RegisterFailure.Kind.ERROR, failure(connector.search(request(CanonicalFields.all(), 2000))).kind(),
+            assertEquals(RegisterFailure.Kind.ERROR, failure(connector.search(request(CanonicalFields.all(), DEADLINE_MS))).kind(),
                     answer.getKey());
         }
     }
@@ -170,7 +176,7 @@ public abstract class DialectContract {
     @Test
     void anEnquiryIsRecordedInTheRegistersTerms() throws Exception {
         registerKeepsHistory();
-        await(connector.recordEnquiry(knownChild().recordId(), ENTRY, Deadline.afterMillis(2000)));
+        await(connector.recordEnquiry(knownChild().recordId(), ENTRY, Deadline.afterMillis(DEADLINE_MS)));
         verifyEnquiryRecorded(knownChild().recordId(), ENTRY);
     }
 
@@ -178,7 +184,7 @@ public abstract class DialectContract {
     @Test
     void anAuditCheckpointIsKept() throws Exception {
         registerKeepsHistory();
-        await(connector.publishCheckpoint(CHECKPOINT, Deadline.afterMillis(2000)));
+        await(connector.publishCheckpoint(CHECKPOINT, Deadline.afterMillis(DEADLINE_MS)));
         verifyCheckpointKept(CHECKPOINT);
     }
 
@@ -186,7 +192,7 @@ public abstract class DialectContract {
     @Test
     void statisticsAreTheRegistersOwnForTheDateAsked() throws Exception {
         registerComputes(STATISTICS);
-        assertEquals(STATISTICS, await(connector.statistics(STATISTICS.asOf(), Deadline.afterMillis(2000))));
+        assertEquals(STATISTICS, await(connector.statistics(STATISTICS.asOf(), Deadline.afterMillis(DEADLINE_MS))));
     }
 
     // ---- helpers --------------------------------------------------------------------------------

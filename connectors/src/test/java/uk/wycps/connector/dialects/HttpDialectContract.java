@@ -10,6 +10,10 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.statistics.RegisterStatistics;
 import uk.wycps.record.RecordJson;
@@ -61,5 +65,21 @@ public abstract class HttpDialectContract extends DialectContract {
     protected void registerComputes(RegisterStatistics statistics) throws Exception {
         answer(get(urlEqualTo("/statistics?asOf=" + statistics.asOf())), RecordJson.mapper().writeValueAsString(statistics),
                 "application/json");
+    }
+
+    /** Each body an answer of its own, named by itself, answered by {@code answer}. */
+    protected static Map<String, Step> answersOf(List<String> bodies, Consumer<String> answer) {
+        Map<String, Step> answers = new LinkedHashMap<>();
+        bodies.forEach(body -> answers.put(body, () -> answer.accept(body)));
+        return answers;
+    }
+
+    /** {@code {"list": [{"idKey": "<prefix>0"}, ...]}} with {@code count} records: ids and nothing else. */
+    protected static String idsOnlyAnswer(String list, String idKey, String prefix, int count) {
+        StringBuilder many = new StringBuilder("{\"" + list + "\": [");
+        for (int i = 0; i < count; i++) {
+            many.append(i == 0 ? "" : ",").append("{\"").append(idKey).append("\": \"").append(prefix).append(i).append("\"}");
+        }
+        return many.append("]}").toString();
     }
 }

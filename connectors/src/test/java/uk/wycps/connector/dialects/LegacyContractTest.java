@@ -114,6 +114,11 @@ class LegacyContractTest extends HttpDialectContract {
         answers.put("an unknown code", () -> record("WA-000002", child("WA-000002").replace("\"SEX\": \"F\"", "\"SEX\": \"Q\""), 0));
         answers.put("a record that is not where the mapping says", () -> record("WA-000002", "{\"CHILD_NO\": \"WA-000002\"}", 0));
         answers.put("an id that is not an id", () -> ids("WA-000001", "../admin"));
+        // Never read as if the last value won, nor nested past the reader's limit (issue 14 item 7).
+        answers.put("a search answer repeating a key", () -> answer(get(urlPathEqualTo("/cpr/find")),
+                "{\"MATCHES\": [\"WA-000001\"], \"MATCHES\": [], \"COUNT\": 0}", "application/json"));
+        answers.put("a search answer nested too deeply", () -> answer(get(urlPathEqualTo("/cpr/find")),
+                "{\"MATCHES\": " + "[".repeat(40) + "]".repeat(40) + "}", "application/json"));
         answers.put("more ids than the limit", () -> {
             List<String> many = new ArrayList<>();
             for (int i = 0; i <= 50; i++) {
@@ -153,6 +158,20 @@ class LegacyContractTest extends HttpDialectContract {
         server.verify(getRequestedFor(urlPathEqualTo("/cpr/find")).withQueryParam("SURNAME", equalTo("Khan"))
                 .withQueryParam("FORENAME", equalTo("Aisha")).withQueryParam("DOB", equalTo("20160309"))
                 .withQueryParam("SEX", equalTo("F")).withQueryParam("MIDDLE", equalTo("Noor")));
+    }
+
+    /**
+     * Verifies that a search for record ids alone (a register withheld from the caller, A5, A9)
+     * makes no per-record call: a match then costs no more exchanges, nor time, than no match.
+     */
+    @Test
+    void asksNoRecordWhenOnlyIdsAreWanted() throws Exception {
+        ids("WA-000001", "WA-000002");
+        record("WA-000001", child("WA-000001"), 0);
+        List<ChildRecord> found = await(connector.search(request(Set.of(CanonicalFields.RECORD_ID), 2000)));
+        assertEquals(List.of(ChildRecord.idOnly("WA-000001"), ChildRecord.idOnly("WA-000002")), found);
+        server.verify(0, getRequestedFor(urlPathEqualTo("/cpr/child/WA-000001")));
+        server.verify(1, getRequestedFor(urlPathEqualTo("/cpr/find")));
     }
 
     /** Verifies that at most maxConcurrentCalls record calls run at once. */

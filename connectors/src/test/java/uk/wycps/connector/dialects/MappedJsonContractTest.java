@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -108,8 +107,7 @@ class MappedJsonContractTest extends HttpDialectContract {
 
     @Override
     protected Map<String, Step> malformedAnswers() {
-        Map<String, Step> answers = new LinkedHashMap<>();
-        for (String broken : List.of(
+        Map<String, Step> answers = answersOf(List.of(
                 "{}",
                 "{\"children\": {}}",
                 "{\"children\": [" + CHILD.replace("09/03/2016\", \"sex", "2016-03-09\", \"sex") + "]}",
@@ -120,14 +118,8 @@ class MappedJsonContractTest extends HttpDialectContract {
                 "{\"children\": [" + CHILD.replace("\"sex\": \"2\"", "\"sex\": \"7\"") + "]}",
                 "{\"children\": [" + CHILD.replace("\"CAT-E\"]", "\"CAT-X\"]") + "]}",
                 "{\"children\": [" + CHILD + "",
-                "[]")) {
-            answers.put(broken, () -> answer(broken));
-        }
-        StringBuilder many = new StringBuilder("{\"children\": [");
-        for (int i = 0; i <= 200; i++) {
-            many.append(i == 0 ? "" : ",").append("{\"child_ref\": \"CA-").append(i).append("\"}");
-        }
-        answers.put("more than 200 records", () -> answer(many + "]}"));
+                "[]"), this::answer);
+        answers.put("more than 200 records", () -> answer(idsOnlyAnswer("children", "child_ref", "CA-", 201)));
         return answers;
     }
 

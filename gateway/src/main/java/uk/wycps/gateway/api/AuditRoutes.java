@@ -11,15 +11,18 @@ import java.util.List;
 import java.util.regex.Pattern;
 import uk.wycps.gateway.audit.AuditQuery;
 import uk.wycps.gateway.audit.AuditSink;
+import uk.wycps.gateway.audit.AuditView;
 import uk.wycps.gateway.auth.TokenVerifier;
 import uk.wycps.policy.Caller;
 import uk.wycps.policy.Role;
+import uk.wycps.policy.SharingPolicy;
 
 /**
  * {@code GET /api/v1/audit}: a Child Protection Co-ordinator's view of the audit (H1, A9): the
  * entries concerning their own authority only, filterable by {@code from}, {@code to} (ISO
  * instants) and {@code recordId}, as JSON or, with {@code Accept: application/x-ndjson} or
- * {@code format=jsonl}, as JSON lines for export.
+ * {@code format=jsonl}, as JSON lines for export. Every entry is cut for its reader
+ * ({@link AuditView}): only what the reader could have been told in an answer (A9).
  */
 public final class AuditRoutes {
 
@@ -28,15 +31,20 @@ public final class AuditRoutes {
 
     private final TokenVerifier tokens;
     private final AuditSink audit;
+    private final SharingPolicy policy;
 
-    public AuditRoutes(TokenVerifier tokens, AuditSink audit) {
+    public AuditRoutes(TokenVerifier tokens, AuditSink audit, SharingPolicy policy) {
         this.tokens = tokens;
         this.audit = audit;
+        this.policy = policy;
     }
 
     public void handle(RoutingContext ctx) {
         tokens.verify(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))
-                .compose(caller -> audit.query(query(caller, ctx)))
+                .compose(caller -> {
+                    AuditView view = new AuditView(policy, caller);
+                    return audit.query(query(caller, ctx)).map(entries -> entries.stream().map(view::cut).toList());
+                })
                 .onSuccess(entries -> send(ctx, entries))
                 .onFailure(e -> {
                     if (e instanceof ApiException api) {

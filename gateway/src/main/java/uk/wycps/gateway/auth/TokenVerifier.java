@@ -1,5 +1,7 @@
 package uk.wycps.gateway.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -13,9 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import uk.wycps.gateway.api.ApiException;
 import uk.wycps.gateway.config.ConfigException;
@@ -46,9 +46,11 @@ public final class TokenVerifier {
      * Tokens already verified, by their exact text, until they expire: a practitioner's client
      * sends the same token with every enquiry, and an ECDSA verification costs more CPU than the
      * rest of the gateway's work on an enquiry. A changed byte is a different key and is verified
-     * afresh; expiry is checked on every use. Refusals are never cached.
+     * afresh; expiry is checked on every use. Refusals are never cached. Bounded: past
+     * {@link #MAX_CACHED} tokens the least used go, so a burst of new tokens does not throw away
+     * every practitioner's verification at once.
      */
-    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+    private final Cache<String, Verified> verified = Caffeine.newBuilder().maximumSize(MAX_CACHED).build();
     static final int MAX_CACHED = 10_000;
 
     private record Verified(Caller caller, long expiresAt, long notBefore) {
@@ -94,13 +96,13 @@ public final class TokenVerifier {
             return Future.failedFuture(ApiException.unauthorized("A bearer token is required."));
         }
         String token = authorization.substring(7).trim();
-        Verified known = verified.get(token);
+        Verified known = verified.getIfPresent(token);
         if (known != null) {
             long now = System.currentTimeMillis() / 1000;
             if (known.expiresAt + settings.leewaySeconds() >= now && known.notBefore - settings.leewaySeconds() <= now) {
                 return Future.succeededFuture(known.caller);
             }
-            verified.remove(token);
+            verified.invalidate(token);
             return Future.failedFuture(ApiException.unauthorized("The token has expired."));
         }
         String refusal = refuseBeforeVerification(token);
@@ -135,10 +137,6 @@ public final class TokenVerifier {
     }
 
     private void remember(String token, Caller caller, JsonObject claims) {
-        if (verified.size() >= MAX_CACHED) {
-            // Crude but bounded: tokens are cheap to verify again.
-            verified.clear();
-        }
         long nbf = claims.getValue("nbf") instanceof Number n ? n.longValue() : 0;
         verified.put(token, new Verified(caller, ((Number) claims.getValue("exp")).longValue(), nbf));
     }

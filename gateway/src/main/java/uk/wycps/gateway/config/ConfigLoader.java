@@ -15,33 +15,25 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import uk.wycps.connector.ConnectorRegistry;
 import uk.wycps.connector.RegisterSettings;
+import uk.wycps.connector.schema.Schemas;
+import uk.wycps.gateway.audit.FileAuditSink;
 
 /**
- * Reads and validates the gateway's JSON configuration file (O2). Every problem stops start-up
- * with a {@link ConfigException} naming the file, the place and the problem. Relative paths
- * inside the file are resolved against the file's folder.
- *
- * <pre>
- * {
- *   "http": {"host": "0.0.0.0", "port": 8080},
- *   "auth": {"issuer": "https://idp.example", "audience": "wycps-gateway",
- *            "keys": [{"algorithm": "ES256", "publicKeyFile": "issuer.pem"}]},
- *   "registers": [{"authority": "leeds", "dialect": "canonical-json", "baseUrl": "http://leeds:9104",
- *                  "deadlineMs": 2000, "maxConnections": 64, "maxWaitQueue": 256}],
- *   "audit": {"directory": "audit"},
- *   "policy": {"file": "policy.yaml"}
- * }
- * </pre>
+ * Reads the gateway's JSON configuration file and checks it (O2): first against its schema
+ * ({@code schemas/gateway-config.schema.json} in the connectors module, which lists every
+ * setting, its type and range), then the rules a schema cannot say (a file is readable, a key is
+ * a PEM public key, a dialect has a connector, an authority is configured once). Every problem
+ * stops start-up with a {@link ConfigException} naming the file, the JSON path and the problem.
+ * Relative paths inside the file are resolved against the file's folder. Defaults live with what
+ * they configure ({@link RegisterSettings}, {@link GatewayConfig}, {@link FileAuditSink}).
  */
 public final class ConfigLoader {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConfigLoader.class);
 
-    private static final Pattern AUTHORITY = Pattern.compile("[a-z][a-z0-9-]{1,39}");
-    private static final Set<String> ALGORITHMS = Set.of("ES256", "RS256");
+    private static final Schemas SCHEMA = Schemas.of(Schemas.GATEWAY_CONFIG);
 
     private final ConnectorRegistry connectors;
 
@@ -69,12 +61,14 @@ public final class ConfigLoader {
 
     /** Validates an already-read configuration; {@code source} names it in messages. */
     public GatewayConfig parse(JsonObject json, Path base, String source) {
+        SCHEMA.problem(json).ifPresent(problem -> {
+            throw new ConfigException(source + " at " + problem);
+        });
         Place root = new Place(source, "$");
-        root.onlyKeys(json, "http", "auth", "registers", "audit", "policy", "statistics");
-        GatewayConfig.Http http = http(root.child("http"), json.getValue("http"));
-        GatewayConfig.Auth auth = auth(root.child("auth"), json.getValue("auth"), base);
-        List<RegisterSettings> registers = registers(root.child("registers"), json.getValue("registers"), base);
-        GatewayConfig.Audit audit = audit(root.child("audit"), json.getValue("audit"), base);
+        GatewayConfig.Http http = http(json.getJsonObject("http", new JsonObject()));
+        GatewayConfig.Auth auth = auth(root.child("auth"), json.getJsonObject("auth"), base);
+        List<RegisterSettings> registers = registers(root.child("registers"), json.getJsonArray("registers"), base);
+        GatewayConfig.Audit audit = audit(root.child("audit"), json.getJsonObject("audit"), base);
         for (String authority : audit.retentionDays().keySet()) {
             if (registers.stream().noneMatch(r -> r.authority().equals(authority))) {
                 throw root.child("audit").child("retentionDays").child(authority)
@@ -82,212 +76,167 @@ public final class ConfigLoader {
             }
         }
         Path policy = null;
-        Object policyJson = json.getValue("policy");
+        JsonObject policyJson = json.getJsonObject("policy");
         if (policyJson != null) {
-            Place p = root.child("policy");
-            JsonObject o = p.object(policyJson);
-            p.onlyKeys(o, "file");
-            String f = p.child("file").string(o.getValue("file"), true);
-            policy = base.resolve(f);
-            if (!Files.isReadable(policy)) {
-                throw p.child("file").problem("policy file " + policy + " cannot be read");
-            }
+            policy = readable(root.child("policy").child("file"), base, policyJson.getString("file"));
         }
         GatewayConfig.Statistics statistics = GatewayConfig.Statistics.DEFAULTS;
-        if (json.getValue("statistics") != null) {
-            Place st = root.child("statistics");
-            JsonObject o = st.object(json.getValue("statistics"));
-            st.onlyKeys(o, "suppressionThreshold");
-            // Below 5 is not suppression the protocol's "anonymised" can rest on.
-            statistics = new GatewayConfig.Statistics(st.child("suppressionThreshold")
-                    .integer(o.getValue("suppressionThreshold"), 5, 5, 100));
+        JsonObject st = json.getJsonObject("statistics");
+        if (st != null) {
+            statistics = new GatewayConfig.Statistics(st.getInteger("suppressionThreshold",
+                    GatewayConfig.Statistics.DEFAULTS.suppressionThreshold()));
         }
         return new GatewayConfig(http, auth, registers, audit, policy, statistics);
     }
 
-    private GatewayConfig.Http http(Place p, Object value) {
-        JsonObject o = value == null ? new JsonObject() : p.object(value);
-        p.onlyKeys(o, "host", "port", "maxBodyBytes", "idleTimeoutSeconds");
-        String host = o.containsKey("host") ? p.child("host").string(o.getValue("host"), true) : "0.0.0.0";
-        int port = p.child("port").integer(o.getValue("port"), 8080, 0, 65535);
-        int maxBody = p.child("maxBodyBytes").integer(o.getValue("maxBodyBytes"),
-                GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, 1024, 1024 * 1024);
-        int idle = p.child("idleTimeoutSeconds").integer(o.getValue("idleTimeoutSeconds"),
-                GatewayConfig.Http.DEFAULT_IDLE_TIMEOUT_SECONDS, 1, 3600);
-        return new GatewayConfig.Http(host, port, maxBody, idle);
+    private static GatewayConfig.Http http(JsonObject o) {
+        return new GatewayConfig.Http(o.getString("host", GatewayConfig.Http.DEFAULT_HOST),
+                o.getInteger("port", GatewayConfig.Http.DEFAULT_PORT),
+                o.getInteger("maxBodyBytes", GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES),
+                o.getInteger("idleTimeoutSeconds", GatewayConfig.Http.DEFAULT_IDLE_TIMEOUT_SECONDS));
     }
 
-    private GatewayConfig.Auth auth(Place p, Object value, Path base) {
-        if (value == null) {
-            throw p.problem("missing: the gateway does not start without token verification keys");
-        }
-        JsonObject o = p.object(value);
-        p.onlyKeys(o, "issuer", "audience", "keys", "leewaySeconds");
-        String issuer = p.child("issuer").string(o.getValue("issuer"), true);
-        String audience = o.containsKey("audience")
-                ? p.child("audience").string(o.getValue("audience"), true) : GatewayConfig.Auth.DEFAULT_AUDIENCE;
-        int leeway = p.child("leewaySeconds").integer(o.getValue("leewaySeconds"), 30, 0, 300);
+    private GatewayConfig.Auth auth(Place p, JsonObject o, Path base) {
+        String issuer = o.getString("issuer");
+        String audience = o.getString("audience", GatewayConfig.Auth.DEFAULT_AUDIENCE);
+        int leeway = o.getInteger("leewaySeconds", GatewayConfig.Auth.DEFAULT_LEEWAY_SECONDS);
         Place keysPlace = p.child("keys");
-        Object keysValue = o.getValue("keys");
-        if (!(keysValue instanceof JsonArray keys) || keys.isEmpty()) {
+        JsonArray keys = o.getJsonArray("keys");
+        if (keys == null || keys.isEmpty()) {
             // An empty key set would put vertx-auth-jwt into its unsecured mode (see PITFALLS).
             throw keysPlace.problem("at least one verification key is required; with none, unsigned tokens would pass");
         }
         List<GatewayConfig.VerificationKey> parsed = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
             Place k = keysPlace.index(i);
-            JsonObject key = k.object(keys.getValue(i));
-            k.onlyKeys(key, "algorithm", "publicKeyFile", "publicKey");
-            String alg = k.child("algorithm").string(key.getValue("algorithm"), true);
-            if (!ALGORITHMS.contains(alg)) {
-                throw k.child("algorithm").problem("must be one of " + ALGORITHMS + " (asymmetric only), not " + alg);
-            }
+            JsonObject key = keys.getJsonObject(i);
             String pem;
             if (key.containsKey("publicKeyFile")) {
-                Path f = base.resolve(k.child("publicKeyFile").string(key.getValue("publicKeyFile"), true));
+                Path f = base.resolve(key.getString("publicKeyFile"));
                 try {
                     pem = Files.readString(f);
                 } catch (IOException e) {
                     throw k.child("publicKeyFile").problem("cannot read " + f);
                 }
             } else {
-                pem = k.child("publicKey").string(key.getValue("publicKey"), true);
+                pem = key.getString("publicKey");
             }
             if (!pem.contains("-----BEGIN PUBLIC KEY-----")) {
                 throw k.problem("the key must be a PEM public key (-----BEGIN PUBLIC KEY-----); never a private or shared secret");
             }
-            parsed.add(new GatewayConfig.VerificationKey(alg, pem));
+            parsed.add(new GatewayConfig.VerificationKey(key.getString("algorithm"), pem));
         }
         return new GatewayConfig.Auth(issuer, audience, parsed, leeway);
     }
 
-    private List<RegisterSettings> registers(Place p, Object value, Path base) {
-        if (!(value instanceof JsonArray array) || array.isEmpty()) {
-            throw p.problem("at least one register is required");
-        }
+    private List<RegisterSettings> registers(Place p, JsonArray array, Path base) {
         List<RegisterSettings> registers = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < array.size(); i++) {
             Place r = p.index(i);
-            JsonObject o = r.object(array.getValue(i));
-            r.onlyKeys(o, "authority", "dialect", "baseUrl", "deadlineMs", "maxConnections", "maxWaitQueue",
-                    "maxResponseBytes", "options", "tls", "insecure", "answerKeyFile");
-            String authority = r.child("authority").string(o.getValue("authority"), true);
-            if (!AUTHORITY.matcher(authority).matches()) {
-                throw r.child("authority").problem("must be a lower-case name like 'leeds'");
-            }
+            JsonObject o = array.getJsonObject(i);
+            String authority = o.getString("authority");
             if (!seen.add(authority)) {
                 throw r.child("authority").problem("register '" + authority + "' is configured twice");
             }
-            String dialect = r.child("dialect").string(o.getValue("dialect"), true);
+            String dialect = o.getString("dialect");
             if (!connectors.supports(dialect)) {
                 throw r.child("dialect").problem("no connector for dialect '" + dialect + "' (known: "
                         + connectors.dialects() + ")");
             }
             URI url;
             try {
-                url = new URI(r.child("baseUrl").string(o.getValue("baseUrl"), true));
+                url = new URI(o.getString("baseUrl"));
             } catch (URISyntaxException e) {
                 throw r.child("baseUrl").problem("not a URL");
             }
             if (url.getHost() == null || !("http".equals(url.getScheme()) || "https".equals(url.getScheme()))) {
                 throw r.child("baseUrl").problem("must be an http or https URL with a host");
             }
-            int deadline = r.child("deadlineMs").integer(o.getValue("deadlineMs"),
-                    (int) RegisterSettings.DEFAULT_DEADLINE.toMillis(), 10, 60_000);
-            int maxConnections = r.child("maxConnections").integer(o.getValue("maxConnections"),
-                    RegisterSettings.DEFAULT_MAX_CONNECTIONS, 1, 10_000);
-            int maxWaitQueue = r.child("maxWaitQueue").integer(o.getValue("maxWaitQueue"),
-                    RegisterSettings.DEFAULT_MAX_WAIT_QUEUE, 0, 100_000);
-            int maxResponseBytes = r.child("maxResponseBytes").integer(o.getValue("maxResponseBytes"),
-                    RegisterSettings.DEFAULT_MAX_RESPONSE_BYTES, 1024, 64 * 1024 * 1024);
-            JsonObject options = o.containsKey("options") ? r.child("options").object(o.getValue("options")).copy()
-                    : new JsonObject();
-            boolean insecure = o.containsKey("insecure") && r.child("insecure").bool(o.getValue("insecure"));
-            if ("http".equals(url.getScheme()) && !insecure) {
-                // A register reached in clear: only where the configuration says so, for that register.
-                throw r.child("baseUrl").problem("a plain http register needs \"insecure\": true (use https with tls)");
-            }
-            if (o.containsKey("tls")) {
-                Place t = r.child("tls");
-                JsonObject tls = t.object(o.getValue("tls"));
-                t.onlyKeys(tls, "caFile", "certFile", "keyFile", "reloadCheckMs");
-                if (!"https".equals(url.getScheme())) {
-                    throw t.problem("tls needs an https baseUrl");
-                }
-                JsonObject files = new JsonObject();
-                for (String key : List.of("caFile", "certFile", "keyFile")) {
-                    if (tls.containsKey(key)) {
-                        files.put(key, readable(t.child(key), base, tls.getValue(key)).toString());
-                    }
-                }
-                if (!files.containsKey("caFile")) {
-                    throw t.child("caFile").problem("missing: the CA that issues the register's certificate");
-                }
-                if (files.containsKey("certFile") != files.containsKey("keyFile")) {
-                    throw t.problem("certFile and keyFile go together");
-                }
-                files.put("reloadCheckMs", t.child("reloadCheckMs").integer(tls.getValue("reloadCheckMs"), 10_000, 100,
-                        3_600_000));
-                options.put("tls", files);
-            }
-            if (o.containsKey("answerKeyFile")) {
-                Path key = readable(r.child("answerKeyFile"), base, o.getValue("answerKeyFile"));
-                String pem;
-                try {
-                    pem = Files.readString(key, java.nio.charset.StandardCharsets.US_ASCII);
-                    uk.wycps.connector.proof.AnswerSignature.publicKey(pem);
-                } catch (IOException | IllegalArgumentException e) {
-                    throw r.child("answerKeyFile").problem("not an EC public key in PEM");
-                }
-                if (!"canonical-json".equals(dialect)) {
-                    throw r.child("answerKeyFile").problem("signed answers come from a register adapter (canonical-json)");
-                }
-                options.put(uk.wycps.connector.canonicaljson.CanonicalJsonConnector.ANSWER_KEY_OPTION, pem);
-            }
-            if (insecure && "http".equals(url.getScheme())) {
-                LOG.warn("register reached over plain HTTP (\"insecure\": true): authority={}; "
-                        + "use https with tls outside a test", authority);
-            }
-            registers.add(new RegisterSettings(authority, dialect, url, Duration.ofMillis(deadline), maxConnections,
-                    maxWaitQueue, maxResponseBytes, options));
+            registers.add(new RegisterSettings(authority, dialect, url,
+                    Duration.ofMillis(o.getInteger("deadlineMs", (int) RegisterSettings.DEFAULT_DEADLINE.toMillis())),
+                    o.getInteger("maxConnections", RegisterSettings.DEFAULT_MAX_CONNECTIONS),
+                    o.getInteger("maxWaitQueue", RegisterSettings.DEFAULT_MAX_WAIT_QUEUE),
+                    o.getInteger("maxResponseBytes", RegisterSettings.DEFAULT_MAX_RESPONSE_BYTES),
+                    transport(r, o, url, dialect, base)));
         }
         return registers;
     }
 
-    private GatewayConfig.Audit audit(Place p, Object value, Path base) {
-        if (value == null) {
-            throw p.problem("missing: every enquiry must be audited (H1)");
+    /**
+     * The register's options with how it is reached (issue 17): mutual TLS files (checked
+     * readable now) and the key that verifies its signed answers (read now, as PEM). A plain
+     * http register only where its entry says {@code "insecure": true}, with a warning.
+     */
+    private static JsonObject transport(Place r, JsonObject o, URI url, String dialect, Path base) {
+        JsonObject options = o.getJsonObject("options", new JsonObject()).copy();
+        boolean insecure = o.getBoolean("insecure", false);
+        if ("http".equals(url.getScheme())) {
+            if (!insecure) {
+                throw r.child("baseUrl").problem("a plain http register needs \"insecure\": true (use https with tls)");
+            }
+            LOG.warn("register reached over plain HTTP (\"insecure\": true): authority={}; use https with tls "
+                    + "outside a test", o.getString("authority"));
         }
-        JsonObject o = p.object(value);
-        p.onlyKeys(o, "directory", "signingKeyFile", "verificationKeyFile", "checkpointEvery", "retentionDays");
-        Path directory = base.resolve(p.child("directory").string(o.getValue("directory"), true));
+        JsonObject tls = o.getJsonObject("tls");
+        if (tls != null) {
+            Place t = r.child("tls");
+            if (!"https".equals(url.getScheme())) {
+                throw t.problem("tls needs an https baseUrl");
+            }
+            JsonObject files = new JsonObject();
+            for (String key : List.of("caFile", "certFile", "keyFile")) {
+                if (tls.containsKey(key)) {
+                    files.put(key, readable(t.child(key), base, tls.getString(key)).toString());
+                }
+            }
+            if (files.containsKey("certFile") != files.containsKey("keyFile")) {
+                throw t.problem("certFile and keyFile go together");
+            }
+            files.put("reloadCheckMs", tls.getInteger("reloadCheckMs", 10_000));
+            options.put("tls", files);
+        }
+        if (o.containsKey("answerKeyFile")) {
+            Path key = readable(r.child("answerKeyFile"), base, o.getString("answerKeyFile"));
+            String pem;
+            try {
+                pem = Files.readString(key, java.nio.charset.StandardCharsets.US_ASCII);
+                uk.wycps.connector.proof.AnswerSignature.publicKey(pem);
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                throw r.child("answerKeyFile").problem("not an EC public key in PEM");
+            }
+            if (!"canonical-json".equals(dialect)) {
+                throw r.child("answerKeyFile").problem("signed answers come from a register adapter (canonical-json)");
+            }
+            options.put(uk.wycps.connector.canonicaljson.CanonicalJsonConnector.ANSWER_KEY_OPTION, pem);
+        }
+        return options;
+    }
+
+    private static GatewayConfig.Audit audit(Place p, JsonObject o, Path base) {
+        Path directory = base.resolve(o.getString("directory"));
         Path signing = null;
         Path verification = null;
-        if (o.containsKey("signingKeyFile") || o.containsKey("verificationKeyFile")) {
-            signing = readable(p.child("signingKeyFile"), base, o.getValue("signingKeyFile"));
-            verification = readable(p.child("verificationKeyFile"), base, o.getValue("verificationKeyFile"));
+        if (o.containsKey("signingKeyFile")) {
+            signing = readable(p.child("signingKeyFile"), base, o.getString("signingKeyFile"));
+            verification = readable(p.child("verificationKeyFile"), base, o.getString("verificationKeyFile"));
         }
-        int every = p.child("checkpointEvery").integer(o.getValue("checkpointEvery"), 1000, 1, 1_000_000);
+        int every = o.getInteger("checkpointEvery", FileAuditSink.DEFAULT_CHECKPOINT_EVERY);
         Map<String, Integer> retention = new LinkedHashMap<>();
         int defaultRetention = GatewayConfig.Audit.DEFAULT_RETENTION_DAYS;
-        if (o.containsKey("retentionDays")) {
-            Place r = p.child("retentionDays");
-            JsonObject days = r.object(o.getValue("retentionDays"));
-            for (String key : days.fieldNames()) {
-                int d = r.child(key).integer(days.getValue(key), 0, 1, 100 * 365);
-                if ("default".equals(key)) {
-                    defaultRetention = d;
-                } else {
-                    retention.put(key, d);
-                }
+        JsonObject days = o.getJsonObject("retentionDays", new JsonObject());
+        for (String key : days.fieldNames()) {
+            if ("default".equals(key)) {
+                defaultRetention = days.getInteger(key);
+            } else {
+                retention.put(key, days.getInteger(key));
             }
         }
         return new GatewayConfig.Audit(directory, signing, verification, every, retention, defaultRetention);
     }
 
-    private static Path readable(Place p, Path base, Object value) {
-        Path f = base.resolve(p.string(value, true));
+    private static Path readable(Place p, Path base, String value) {
+        Path f = base.resolve(value);
         if (!Files.isReadable(f)) {
             throw p.problem("cannot read " + f);
         }
@@ -307,53 +256,6 @@ public final class ConfigLoader {
 
         ConfigException problem(String what) {
             return new ConfigException(source + " at " + path + ": " + what);
-        }
-
-        JsonObject object(Object value) {
-            if (value instanceof JsonObject o) {
-                return o;
-            }
-            throw problem("must be an object");
-        }
-
-        String string(Object value, boolean required) {
-            if (value == null && !required) {
-                return null;
-            }
-            if (!(value instanceof String s) || s.isBlank()) {
-                throw problem(value == null ? "missing" : "must be a non-empty string");
-            }
-            return s;
-        }
-
-        boolean bool(Object value) {
-            if (value instanceof Boolean b) {
-                return b;
-            }
-            throw problem("must be true or false");
-        }
-
-        int integer(Object value, int defaultValue, int min, int max) {
-            if (value == null) {
-                return defaultValue;
-            }
-            if (!(value instanceof Integer || value instanceof Long)) {
-                throw problem("must be a whole number");
-            }
-            long n = ((Number) value).longValue();
-            if (n < min || n > max) {
-                throw problem("must be between " + min + " and " + max + ", not " + n);
-            }
-            return (int) n;
-        }
-
-        void onlyKeys(JsonObject o, String... allowed) {
-            Set<String> known = Set.of(allowed);
-            for (String key : o.fieldNames()) {
-                if (!known.contains(key)) {
-                    throw child(key).problem("unknown setting (known here: " + String.join(", ", allowed) + ")");
-                }
-            }
         }
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import uk.wycps.connector.RegisterSettings;
+import uk.wycps.gateway.audit.FileAuditSink;
 
 /**
  * The gateway's validated configuration (O2), parsed once at start-up by {@link ConfigLoader}.
@@ -32,6 +33,8 @@ public record GatewayConfig(Http http, Auth auth, List<RegisterSettings> registe
 
     /** Where and how the API listens. */
     public record Http(String host, int port, int maxBodyBytes, int idleTimeoutSeconds) {
+        public static final String DEFAULT_HOST = "0.0.0.0";
+        public static final int DEFAULT_PORT = 8080;
         public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
         public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 30;
     }
@@ -39,6 +42,7 @@ public record GatewayConfig(Http http, Auth auth, List<RegisterSettings> registe
     /** Token checks (A1): the trusted issuer, the audience, and the issuer's public keys. */
     public record Auth(String issuer, String audience, List<VerificationKey> keys, int leewaySeconds) {
         public static final String DEFAULT_AUDIENCE = "wycps-gateway";
+        public static final int DEFAULT_LEEWAY_SECONDS = 30;
 
         public Auth {
             keys = List.copyOf(keys);
@@ -66,7 +70,7 @@ public record GatewayConfig(Http http, Auth auth, List<RegisterSettings> registe
 
         /** An audit directory with every default. */
         public static Audit in(Path directory) {
-            return new Audit(directory, null, null, 1000, Map.of(), DEFAULT_RETENTION_DAYS);
+            return new Audit(directory, null, null, FileAuditSink.DEFAULT_CHECKPOINT_EVERY, Map.of(), DEFAULT_RETENTION_DAYS);
         }
     }
 }

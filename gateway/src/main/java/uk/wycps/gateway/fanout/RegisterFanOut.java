@@ -5,7 +5,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.RegisterFailure;
 import uk.wycps.connector.SearchRequest;
@@ -24,18 +23,30 @@ public final class RegisterFanOut {
     static final long ENQUIRY_MARGIN_MS = 50;
 
     private final Vertx vertx;
-    private final Map<String, RegisterConnector> connectors;
+    private final Registers registers;
     private final RegisterGuards guards;
 
-    /** A fan-out whose guards are {@code guards} (shared by the gateway's event loops). */
-    public RegisterFanOut(Vertx vertx, Map<String, RegisterConnector> connectors, RegisterGuards guards) {
+    /** A fan-out to {@code registers} whose guards are {@code guards} (shared by the gateway's event loops). */
+    public RegisterFanOut(Vertx vertx, Registers registers, RegisterGuards guards) {
         this.vertx = vertx;
-        this.connectors = Map.copyOf(connectors);
+        this.registers = registers;
         this.guards = guards;
     }
 
-    /** One search of one register. */
-    public record Query(String authority, SearchRequest request) {
+    /** The registers searched, with their deadlines. */
+    public Registers registers() {
+        return registers;
+    }
+
+    /**
+     * One search of one register; {@code published} false keeps its latency out of the figures
+     * the gateway publishes (a register withheld from the caller, A9).
+     */
+    public record Query(String authority, SearchRequest request, boolean published) {
+
+        public Query(String authority, SearchRequest request) {
+            this(authority, request, true);
+        }
     }
 
     public Future<List<RegisterOutcome>> search(List<Query> queries) {
@@ -68,13 +79,13 @@ public final class RegisterFanOut {
     }
 
     private Future<RegisterOutcome> searchOne(Query q) {
-        RegisterConnector connector = connectors.get(q.authority());
+        RegisterConnector connector = registers.connector(q.authority());
         RegisterGuard guard = guards.get(q.authority());
         if (connector == null || guard == null) {
             return Future.succeededFuture(failed(q.authority(), RegisterStatus.ERROR, 0, "no connector configured"));
         }
         try {
-            return guard.search(vertx, connector, q.request());
+            return guard.search(vertx, connector, q.request(), q.published());
         } catch (RuntimeException e) {
             return Future.succeededFuture(failed(q.authority(), RegisterStatus.ERROR, 0, "guard failed"));
         }

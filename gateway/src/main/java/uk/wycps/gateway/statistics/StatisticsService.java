@@ -17,6 +17,7 @@ import uk.wycps.gateway.audit.AuditEntry;
 import uk.wycps.gateway.audit.AuditSink;
 import uk.wycps.gateway.fanout.RegisterFanOut;
 import uk.wycps.gateway.fanout.RegisterStatus;
+import uk.wycps.gateway.fanout.Registers;
 import uk.wycps.policy.Caller;
 import uk.wycps.policy.Role;
 import uk.wycps.policy.SharingPolicy;
@@ -36,16 +37,14 @@ public final class StatisticsService {
     /** No register has more children than this: a larger count is a broken answer. */
     static final long MAX_COUNT = 10_000_000L;
 
-    private final Map<String, RegisterConnector> connectors;
-    private final Map<String, Long> deadlinesMs;
+    private final Registers registers;
     private final SmallNumberSuppression suppression;
     private final AuditSink audit;
     private final SharingPolicy policy;
 
-    public StatisticsService(Map<String, RegisterConnector> connectors, Map<String, Long> deadlinesMs,
-            SmallNumberSuppression suppression, AuditSink audit, SharingPolicy policy) {
-        this.connectors = Map.copyOf(connectors);
-        this.deadlinesMs = Map.copyOf(deadlinesMs);
+    public StatisticsService(Registers registers, SmallNumberSuppression suppression, AuditSink audit,
+            SharingPolicy policy) {
+        this.registers = registers;
         this.suppression = suppression;
         this.audit = audit;
         this.policy = policy;
@@ -75,7 +74,7 @@ public final class StatisticsService {
                     "Statistics are given for planning, policy and resource management only (purpose=planning)."));
         }
         List<Future<RegisterPart>> parts = new ArrayList<>();
-        connectors.forEach((authority, connector) -> parts.add(ask(authority, connector, asOf)));
+        registers.authorities().forEach(authority -> parts.add(ask(authority, registers.connector(authority), asOf)));
         return Future.join(parts).compose(done -> {
             List<RegisterPart> registers = parts.stream().map(Future::result).toList();
             Answer answer = combine(requestId, asOf, registers);
@@ -99,7 +98,7 @@ public final class StatisticsService {
     }
 
     private Future<RegisterPart> ask(String authority, RegisterConnector connector, LocalDate asOf) {
-        Deadline deadline = Deadline.afterMillis(deadlinesMs.getOrDefault(authority, 2000L));
+        Deadline deadline = Deadline.afterMillis(registers.deadlineMs(authority, 0));
         return connector.statistics(asOf, deadline)
                 .map(stats -> {
                     String problem = validate(stats, asOf);
@@ -146,7 +145,7 @@ public final class StatisticsService {
                     counts[i][j] = answered.get(j).statistics().count(table, rows.get(i));
                 }
             }
-            tables.add(suppression.apply(table, rows, columns, counts));
+            tables.add(suppression.apply(table, rows, columns, counts).rounded(suppression.threshold()));
         }
         return new Answer(requestId, asOf, answered.size() == registers.size(), registers, tables,
                 suppression.threshold());

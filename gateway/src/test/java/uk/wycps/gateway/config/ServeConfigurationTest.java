@@ -147,4 +147,72 @@ class ServeConfigurationTest {
         assertEquals(2, result[0]);
         assertTrue(((String) result[1]).contains("not valid JSON"), (String) result[1]);
     }
+
+    /** Verifies that a value of the wrong shape stops start-up with the schema's message and the value's JSON path (O2). */
+    @Test
+    void aMisshapenConfigurationStopsStartUpNamingItsJsonPath() throws Exception {
+        JsonObject config = validConfig();
+        config.getJsonArray("registers").getJsonObject(0).put("maxConnections", "many");
+        Object[] result = serve(write(config));
+        assertEquals(2, result[0]);
+        assertTrue(((String) result[1]).contains("$.registers[0].maxConnections: "), (String) result[1]);
+        assertTrue(((String) result[1]).contains("integer"), (String) result[1]);
+    }
+
+    /** Verifies that a misshapen mapping of a mapped-json register stops start-up naming its JSON path in the configuration. */
+    @Test
+    void aMisshapenMappingStopsStartUpNamingItsJsonPath() throws Exception {
+        JsonObject mapping;
+        try (var in = ServeConfigurationTest.class.getResourceAsStream("/uk/wycps/connector/mappings/calderdale.json")) {
+            mapping = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        }
+        mapping.getJsonObject("record").getJsonObject("address").put("fields", "line_1");
+        JsonObject config = validConfig();
+        config.getJsonArray("registers").add(new JsonObject().put("authority", "calderdale").put("dialect", "mapped-json")
+                .put("baseUrl", "http://127.0.0.1:9105").put("options", mapping));
+        Object[] result = serve(write(config));
+        assertEquals(2, result[0]);
+        assertTrue(((String) result[1]).contains("$.registers[1].options.record.address.fields: "), (String) result[1]);
+    }
+
+    /** Verifies that a misshapen policy document stops start-up with the schema's message and the value's JSON path (O2). */
+    @Test
+    void aMisshapenPolicyStopsStartUpNamingItsJsonPath() throws Exception {
+        String policy;
+        try (var in = ServeConfigurationTest.class.getResourceAsStream("/uk/wycps/policy/default-policy.yaml")) {
+            policy = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Files.writeString(dir.resolve("policy.yaml"), policy.replaceFirst("maxTier: SENSITIVE", "maxTier: SECRET"));
+        JsonObject config = validConfig().put("policy", new JsonObject().put("file", "policy.yaml"));
+        Object[] result = serve(write(config));
+        assertEquals(2, result[0]);
+        assertTrue(((String) result[1]).contains("at $.roles.entries.cp-coordinator.maxTier: "), (String) result[1]);
+    }
+
+    /** Verifies that an authority name is checked by the one rule the configuration and the policy share. */
+    @Test
+    void aPolicyAuthorityNameOfTheWrongFormStopsStartUp() throws Exception {
+        try (var in = ServeConfigurationTest.class.getResourceAsStream("/malformed-policy/bad-authority-name.yaml")) {
+            Files.write(dir.resolve("policy.yaml"), in.readAllBytes());
+        }
+        JsonObject config = validConfig().put("policy", new JsonObject().put("file", "policy.yaml"));
+        Object[] result = serve(write(config));
+        assertEquals(2, result[0]);
+        assertTrue(((String) result[1]).contains("at $.authorities.names[3]: "), (String) result[1]);
+        JsonObject badRegister = validConfig();
+        badRegister.getJsonArray("registers").getJsonObject(0).put("authority", "Leeds");
+        result = serve(write(badRegister));
+        assertEquals(2, result[0]);
+        assertTrue(((String) result[1]).contains("$.registers[0].authority: "), (String) result[1]);
+    }
+
+    /** Verifies that the shipped default policy fits the policy schema an operator's copy is checked against. */
+    @Test
+    void theDefaultPolicyFitsItsSchema() throws Exception {
+        Path copy = dir.resolve("default-policy.yaml");
+        try (var in = ServeConfigurationTest.class.getResourceAsStream("/uk/wycps/policy/default-policy.yaml")) {
+            Files.write(copy, in.readAllBytes());
+        }
+        PolicySchema.check(copy);
+    }
 }

@@ -1,0 +1,17 @@
+package uk.wycps.gateway;
+
+import uk.wycps.gateway.audit.AuditSink;
+import uk.wycps.gateway.config.GatewayConfig;
+import uk.wycps.gateway.metrics.GatewayMetrics;
+import uk.wycps.gateway.outbox.RegisterOutbox;
+import uk.wycps.linkage.RecordLinker;
+import uk.wycps.policy.SharingPolicy;
+
+/**
+ * What every event loop of the gateway shares, made once at start-up ({@link Gateway}): the
+ * configuration, the policy, the linker, the audit, the outbox to the registers and the metrics.
+ * Each is thread-safe; what is per event loop (connections, servers) is made by {@link Wiring}.
+ */
+record SharedParts(GatewayConfig config, SharingPolicy policy, RecordLinker linker, AuditSink audit,
+        RegisterOutbox outbox, GatewayMetrics metrics) {
+}

@@ -1,0 +1,64 @@
+package uk.wycps.gateway;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.util.List;
+import java.util.Set;
+import uk.wycps.gateway.api.AuditRoutes;
+import uk.wycps.gateway.api.EnquiryRoutes;
+import uk.wycps.gateway.api.GatewayRouter;
+import uk.wycps.gateway.api.PolicyExplainRoutes;
+import uk.wycps.gateway.auth.TokenVerifier;
+import uk.wycps.gateway.config.GatewayConfig;
+import uk.wycps.gateway.enquiry.EnquiryParser;
+import uk.wycps.gateway.enquiry.EnquiryService;
+import uk.wycps.gateway.enquiry.EnquiryTrail;
+import uk.wycps.gateway.fanout.RegisterFanOut;
+import uk.wycps.gateway.fanout.RegisterGuards;
+import uk.wycps.gateway.fanout.Registers;
+import uk.wycps.gateway.health.HealthRoutes;
+import uk.wycps.gateway.statistics.SmallNumberSuppression;
+import uk.wycps.gateway.statistics.StatisticsRoutes;
+import uk.wycps.gateway.statistics.StatisticsService;
+
+/**
+ * The one place that builds what an event loop serves with: from the shared parts and this
+ * event loop's registers, the services and the routes in front of them. A new route or service
+ * is wired here.
+ */
+final class Wiring {
+
+    private Wiring() {
+    }
+
+    /** The API's routes over this event loop's {@code registers}, guarded by {@code guards}. */
+    static Router routes(Vertx vertx, SharedParts shared, Registers registers, RegisterGuards guards) {
+        GatewayConfig config = shared.config();
+        List<String> authorities = registers.authorities();
+        TokenVerifier tokens = TokenVerifier.create(vertx, config.auth(), Set.copyOf(authorities));
+        EnquiryParser parser = new EnquiryParser(authorities);
+        EnquiryService enquiries = new EnquiryService(vertx, shared.policy(), new RegisterFanOut(vertx, registers, guards),
+                shared.linker(), new EnquiryTrail(shared.audit(), shared.outbox(), shared.metrics()));
+        StatisticsService statistics = new StatisticsService(registers,
+                new SmallNumberSuppression(config.statistics().suppressionThreshold()), shared.audit(), shared.policy());
+        return GatewayRouter.create(vertx, config.http().maxBodyBytes(),
+                new EnquiryRoutes(tokens, parser, enquiries, shared.metrics()),
+                new PolicyExplainRoutes(tokens, parser, shared.policy()),
+                new AuditRoutes(tokens, shared.audit(), shared.policy()),
+                new StatisticsRoutes(tokens, statistics),
+                new HealthRoutes(authorities, guards),
+                shared.metrics());
+    }
+
+    /** The API listener's options: bounded headers and request line, no compression. */
+    static HttpServerOptions serverOptions(GatewayConfig.Http http) {
+        return new HttpServerOptions()
+                .setHost(http.host())
+                .setPort(http.port())
+                .setIdleTimeout(http.idleTimeoutSeconds())
+                .setMaxHeaderSize(8 * 1024)
+                .setMaxInitialLineLength(4096)
+                .setCompressionSupported(false);
+    }
+}
