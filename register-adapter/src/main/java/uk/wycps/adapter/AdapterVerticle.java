@@ -85,14 +85,25 @@ public final class AdapterVerticle extends VerticleBase {
 
     /** {@code boundPort} receives the port listened on (useful with port 0). */
     public AdapterVerticle(AdapterConfig config, AtomicInteger boundPort) {
+        this(config, null, boundPort);
+    }
+
+    /**
+     * An adapter in front of a connector already made (the dialect contract tests run through
+     * it); {@code null} makes one from {@code config.register()}, as a deployment does.
+     */
+    public AdapterVerticle(AdapterConfig config, RegisterConnector connector, AtomicInteger boundPort) {
         this.config = config;
         this.signingKey = AnswerSignature.privateKey(config.signingKeyPem());
         this.boundPort = boundPort;
+        this.connector = connector;
     }
 
     @Override
     public Future<?> start() {
-        connector = ConnectorRegistry.load().create(vertx, config.register());
+        if (connector == null) {
+            connector = ConnectorRegistry.load().create(vertx, config.register());
+        }
         Router router = Router.router(vertx);
         router.route().handler(this::checkClient);
         router.route().handler(BodyHandler.create(false).setBodyLimit(BODY_LIMIT));
@@ -210,9 +221,12 @@ public final class AdapterVerticle extends VerticleBase {
         // The ceiling first: the register is never asked for what this authority does not release.
         Set<String> fields = new HashSet<>(query.fields());
         fields.retainAll(config.release());
+        Set<String> asked = Set.copyOf(fields);
+        // Every record goes with its id, whatever else is asked (the gateway links and notifies by it).
+        fields.add(uk.wycps.record.CanonicalFields.RECORD_ID);
         String requestDigest = AnswerSignature.requestDigest("POST", ctx.request().uri(), ctx.body().buffer().getBytes());
         // The gateway's enquiry id does not cross (no caller detail is passed on): the adapter's own.
-        connector.search(new SearchRequest(query.criteria(), Set.copyOf(fields), deadline(),
+        connector.search(new SearchRequest(query.criteria(), asked, deadline(),
                         java.util.UUID.randomUUID().toString()))
                 .map(records -> {
                     List<ChildRecord> cut = new ArrayList<>(records.size());

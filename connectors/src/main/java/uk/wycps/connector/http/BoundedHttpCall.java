@@ -233,6 +233,10 @@ public final class BoundedHttpCall {
                 String after = retryAfter == null ? "" : ", it asks to retry after " + retryAfterText(retryAfter);
                 return new RegisterFailure(RegisterFailure.Kind.UNAVAILABLE, "register unavailable: HTTP 503" + after);
             }
+            if (status == 504) {
+                // A gateway in front of the register (a register adapter) whose register did not answer in time.
+                return new RegisterFailure(RegisterFailure.Kind.TIMEOUT, "register answered HTTP 504: no answer in time behind it");
+            }
             if (status >= 300 && status < 400) {
                 return RegisterFailure.error("redirect not followed: HTTP " + status);
             }
