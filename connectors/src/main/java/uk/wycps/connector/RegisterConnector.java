@@ -27,6 +27,15 @@ public interface RegisterConnector {
     Future<List<ChildRecord>> search(SearchRequest request);
 
     /**
+     * Searches as {@link #search} does, with the proof of the answer where the register signs
+     * its answers (a register adapter, issue 17). A dialect whose answers carry no signature
+     * need not override it.
+     */
+    default Future<RegisterAnswer> searchAnswer(SearchRequest request) {
+        return search(request).map(records -> new RegisterAnswer(records, null));
+    }
+
+    /**
      * Adds an entry to the register's history of enquiries (M6, H3). Idempotent on
      * {@link EnquiryHistoryEntry#entryId()}: sending an entry twice records it once.
      */

@@ -1,5 +1,11 @@
 package uk.wycps.gateway;
 
+import java.security.PublicKey;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import uk.wycps.connector.proof.AnswerSignature;
+import uk.wycps.gateway.adapter.LocalAdapter;
+import uk.wycps.gateway.audit.SignedAnswers;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -97,8 +103,14 @@ public final class GatewayMain implements Runnable {
             Vertx vertx = Vertx.vertx();
             MockFederation mocks = await(MockRegisters.start(vertx, MockOptions.defaults().withAuthorityDialects().withChildrenPerRegister(children)), 120);
             List<RegisterSettings> registers = new ArrayList<>();
+            Map<String, String> behindAdapter = new LinkedHashMap<>();
             for (MockRegister r : mocks.registers()) {
-                registers.add(r.connectorSettings());
+                if ("sql-jdbc".equals(r.dialect())) {
+                    // The real topology for the SQL register: its own adapter, mutual TLS, signed answers.
+                    registers.add(startAdapter(vertx, r, behindAdapter));
+                } else {
+                    registers.add(r.connectorSettings());
+                }
             }
             GatewayConfig config = new GatewayConfig(new GatewayConfig.Http("0.0.0.0", port,
                     GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, GatewayConfig.Http.DEFAULT_IDLE_TIMEOUT_SECONDS),
@@ -107,16 +119,46 @@ public final class GatewayMain implements Runnable {
                     .withContacts(DemoContacts.all());
             Gateway gateway = await(Gateway.start(vertx, config), 60);
             closeOnShutdown(gateway);
-            printWelcome(gateway.port(), gateway.managementPort(), mocks);
+            printWelcome(gateway.port(), gateway.managementPort(), mocks, behindAdapter);
             Thread.currentThread().join();
             return 0;
         }
 
-        private static void printWelcome(int port, int managementPort, MockFederation mocks) {
+        /**
+         * Puts the SQL register behind a register adapter on this machine, with certificates
+         * made now in a temporary folder (removed at exit), and returns how the gateway reaches it.
+         */
+        private static RegisterSettings startAdapter(Vertx vertx, MockRegister register, Map<String, String> shown)
+                throws Exception {
+            Path dir = Files.createTempDirectory("wycps-demo-adapter");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteQuietly(dir)));
+            LocalAdapter.Pki pki = LocalAdapter.issue(dir);
+            RegisterSettings sql = register.connectorSettings();
+            RegisterSettings behind = new RegisterSettings(sql.authority(), sql.dialect(), sql.baseUrl(),
+                    java.time.Duration.ofMillis(1500), sql.maxConnections(), sql.maxWaitQueue(), sql.maxResponseBytes(),
+                    sql.options());
+            int adapterPort = await(LocalAdapter.start(vertx, LocalAdapter.adapterConfig(pki, behind,
+                    uk.wycps.record.CanonicalFields.all())), 60);
+            shown.put(register.authority(), "https://localhost:" + adapterPort
+                    + " (its register adapter: mutual TLS, signed answers; the SQL register behind it)");
+            return LocalAdapter.gatewaySettings(register.authority(), adapterPort, pki);
+        }
+
+        private static void deleteQuietly(Path dir) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (java.io.IOException e) {
+                // a temporary folder: the system cleans it in the end
+            }
+        }
+
+        private static void printWelcome(int port, int managementPort, MockFederation mocks,
+                Map<String, String> behindAdapter) {
             SyntheticPopulation.CrossBoundaryExample child = mocks.population().crossBoundaryExample();
             StringBuilder registers = new StringBuilder();
             for (MockRegister r : mocks.registers()) {
-                registers.append("  ").append(r.authority()).append(" at ").append(r.baseUrl()).append('\n');
+                registers.append("  ").append(r.authority()).append(" at ")
+                        .append(behindAdapter.getOrDefault(r.authority(), r.baseUrl().toString())).append('\n');
             }
             System.out.println("""
                     WYCPS gateway (demo) listening on http://localhost:%d
@@ -234,6 +276,10 @@ public final class GatewayMain implements Runnable {
                 + "of a register answers.")
         Path witness;
 
+        @Option(names = "--answer-key", description = "AUTHORITY=FILE: a register adapter's public key (PEM), to "
+                + "verify the answers it signed (repeatable).")
+        Map<String, Path> answerKeys = new LinkedHashMap<>();
+
         @Override
         public Integer call() throws Exception {
             Path file = audit.resolve(FileAuditSink.FILE_NAME);
@@ -254,7 +300,21 @@ public final class GatewayMain implements Runnable {
             AuditVerifier.Result result = new AuditVerifier(AuditKeys.verifier(Files.readString(key)), witnesses)
                     .verify(file);
             System.out.println(result);
-            return result.intact() ? 0 : 1;
+            boolean answersOk = true;
+            if (!answerKeys.isEmpty()) {
+                Map<String, PublicKey> keys = new LinkedHashMap<>();
+                for (Map.Entry<String, Path> e : answerKeys.entrySet()) {
+                    keys.put(e.getKey(), AnswerSignature.publicKey(Files.readString(e.getValue())));
+                }
+                for (Map.Entry<String, SignedAnswers.Tally> t : SignedAnswers.verify(file, keys).entrySet()) {
+                    SignedAnswers.Tally tally = t.getValue();
+                    System.out.println(t.getKey() + ": " + tally.verified() + " signed answers verified"
+                            + (tally.failed() > 0 ? ", " + tally.failed() + " NOT VERIFIED" : "")
+                            + (tally.unchecked() > 0 ? ", " + tally.unchecked() + " unchecked (no key given)" : ""));
+                    answersOk &= tally.failed() == 0;
+                }
+            }
+            return result.intact() && answersOk ? 0 : 1;
         }
     }
 

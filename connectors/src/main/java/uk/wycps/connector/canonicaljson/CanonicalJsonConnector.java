@@ -1,5 +1,11 @@
 package uk.wycps.connector.canonicaljson;
 
+import io.vertx.core.http.RequestOptions;
+import java.security.PublicKey;
+import uk.wycps.connector.RegisterAnswer;
+import uk.wycps.connector.http.BoundedHttpCall;
+import uk.wycps.connector.proof.AnswerProof;
+import uk.wycps.connector.proof.AnswerSignature;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
@@ -55,8 +61,19 @@ public final class CanonicalJsonConnector extends HttpDialectConnector {
     private static final ObjectWriter ENTRY_WRITER = RecordJson.mapper().writerFor(EnquiryHistoryEntry.class);
     private static final ObjectWriter BATCH_WRITER = RecordJson.mapper().writerFor(HistoryBatch.class);
 
+    /**
+     * The option holding the PEM public key that verifies the register's signed answers (set
+     * from {@code registers[].answerKeyFile}); without it answers are taken unsigned.
+     */
+    public static final String ANSWER_KEY_OPTION = "answerKeyPem";
+
+    /** Verifies the register's answers; null when it does not sign them. */
+    private final PublicKey answerKey;
+
     public CanonicalJsonConnector(Vertx vertx, RegisterSettings settings) {
         super(vertx, settings);
+        String pem = settings.options().getString(ANSWER_KEY_OPTION);
+        this.answerKey = pem == null ? null : AnswerSignature.publicKey(pem);
     }
 
     /** What the register is sent. */
@@ -73,6 +90,11 @@ public final class CanonicalJsonConnector extends HttpDialectConnector {
 
     @Override
     public Future<List<ChildRecord>> search(SearchRequest request) {
+        return searchAnswer(request).map(RegisterAnswer::records);
+    }
+
+    @Override
+    public Future<RegisterAnswer> searchAnswer(SearchRequest request) {
         Buffer body;
         try {
             body = encode(request);
@@ -80,8 +102,37 @@ public final class CanonicalJsonConnector extends HttpDialectConnector {
             return Future.failedFuture(RegisterFailure.error("could not encode the query"));
         }
         Set<String> keep = RecordIds.withRecordId(request.fields());
-        return exchange(request(HttpMethod.POST, "/search"), body, request.deadline(), JSON)
-                .map(answer -> parse(answer, keep));
+        RequestOptions options = request(HttpMethod.POST, "/search");
+        if (answerKey == null) {
+            return exchange(options, body, request.deadline(), JSON)
+                    .map(answer -> new RegisterAnswer(parse(answer, keep), null));
+        }
+        String requestDigest = AnswerSignature.requestDigest("POST", options.getURI(), body.getBytes());
+        return signedExchange(options, body, request.deadline(), JSON)
+                .map(signed -> new RegisterAnswer(parse(signed.body(), keep), proof(signed, requestDigest)));
+    }
+
+    /**
+     * The proof of a signed answer: the signature verifies with the register's key, names this
+     * register, and covers exactly what was sent and what came back. Anything else is an answer
+     * that cannot be trusted, so the register was not checked (ERROR, never "no record").
+     */
+    private AnswerProof proof(BoundedHttpCall.Signed signed, String requestDigest) {
+        if (signed.signature() == null) {
+            throw RegisterFailure.error("answer is not signed");
+        }
+        AnswerSignature.Claims claims;
+        try {
+            claims = AnswerSignature.verify(answerKey, signed.signature());
+        } catch (AnswerSignature.InvalidSignature e) {
+            throw RegisterFailure.error("answer signature does not verify");
+        }
+        String bodyDigest = AnswerSignature.bodyDigest(signed.body().getBytes());
+        if (!authority().equals(claims.authority()) || !requestDigest.equals(claims.requestSha256())
+                || !bodyDigest.equals(claims.bodySha256())) {
+            throw RegisterFailure.error("answer signature does not cover this exchange");
+        }
+        return new AnswerProof(requestDigest, bodyDigest, signed.signature());
     }
 
     /**

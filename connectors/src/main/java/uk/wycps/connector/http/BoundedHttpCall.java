@@ -1,5 +1,6 @@
 package uk.wycps.connector.http;
 
+import uk.wycps.connector.proof.AnswerSignature;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -38,7 +39,7 @@ public final class BoundedHttpCall {
      * with {@code contentType}; fails with a {@link RegisterFailure} otherwise.
      */
     public Future<Buffer> exchange(RequestOptions options, Buffer body, Deadline deadline, String contentType) {
-        return exchange(options, body, "application/json", deadline, contentType);
+        return start(options, body, "application/json", deadline, contentType).promise.future();
     }
 
     /**
@@ -47,16 +48,29 @@ public final class BoundedHttpCall {
      * FHIR servers answer a write with the resource, an OperationOutcome or nothing).
      */
     public Future<Void> write(RequestOptions options, Buffer body, String bodyType, Deadline deadline) {
-        return exchange(options, body, bodyType, deadline, null).mapEmpty();
+        return start(options, body, bodyType, deadline, null).promise.future().mapEmpty();
     }
 
-    private Future<Buffer> exchange(RequestOptions options, Buffer body, String bodyType, Deadline deadline,
-                                    String contentType) {
+    /** An answer's body with the register's signature header, when it sent one. */
+    public record Signed(Buffer body, String signature) {
+    }
+
+    /**
+     * As {@link #exchange}, keeping the answer's {@link AnswerSignature#HEADER} (null when
+     * absent) for the caller to check against the body and what it sent.
+     */
+    public Future<Signed> signedExchange(RequestOptions options, Buffer body, Deadline deadline, String contentType) {
+        Exchange exchange = start(options, body, "application/json", deadline, contentType);
+        return exchange.promise.future().map(b -> new Signed(b, exchange.signature));
+    }
+
+    private Exchange start(RequestOptions options, Buffer body, String bodyType, Deadline deadline, String contentType) {
         long budget = deadline.remainingMillis();
-        if (budget <= 0) {
-            return Future.failedFuture(RegisterFailure.timeout(0));
-        }
         Exchange exchange = new Exchange(budget, contentType);
+        if (budget <= 0) {
+            exchange.promise.fail(RegisterFailure.timeout(0));
+            return exchange;
+        }
         exchange.timer = vertx.setTimer(budget, id -> exchange.fail(RegisterFailure.timeout(budget)));
         options.setFollowRedirects(false);
         if (options.getConnectTimeout() <= 0 || options.getConnectTimeout() > budget) {
@@ -96,7 +110,7 @@ public final class BoundedHttpCall {
                 request.end(body);
             }
         });
-        return exchange.promise.future();
+        return exchange;
     }
 
     /** Plain words for a low-level failure: never a class name, message or stack trace. */
@@ -135,6 +149,7 @@ public final class BoundedHttpCall {
         /** Whether {@link #received} is our own buffer gathering several chunks, not the first chunk itself. */
         boolean gathering;
         boolean responded;
+        String signature;
 
         Exchange(long budget, String contentType) {
             this.budget = budget;
@@ -177,6 +192,7 @@ public final class BoundedHttpCall {
                 fail(RegisterFailure.error("answer larger than " + maxBytes + " bytes"));
                 return;
             }
+            signature = response.getHeader(AnswerSignature.HEADER);
             response.exceptionHandler(err -> fail(RegisterFailure.error("answer cut off: " + shortReason(err))));
             response.handler(chunk -> {
                 if (promise.future().isComplete()) {
@@ -225,6 +241,10 @@ public final class BoundedHttpCall {
             if (status == 503) {
                 String after = retryAfter == null ? "" : ", it asks to retry after " + retryAfterText(retryAfter);
                 return new RegisterFailure(RegisterFailure.Kind.UNAVAILABLE, "register unavailable: HTTP 503" + after);
+            }
+            if (status == 504) {
+                // A gateway in front of the register (a register adapter) whose register did not answer in time.
+                return new RegisterFailure(RegisterFailure.Kind.TIMEOUT, "register answered HTTP 504: no answer in time behind it");
             }
             if (status >= 300 && status < 400) {
                 return RegisterFailure.error("redirect not followed: HTTP " + status);

@@ -36,12 +36,19 @@ public abstract class HttpDialectConnector implements RegisterConnector {
     private final HttpClientAgent client;
     private final BoundedHttpCall call;
     private final String basePath;
+    private final Vertx vertx;
+    /** The timer that looks for renewed certificates, or -1. */
+    private final long tlsWatch;
 
     protected HttpDialectConnector(Vertx vertx, RegisterSettings settings) {
         this.settings = settings;
         this.client = RegisterHttpClients.create(vertx, settings);
         this.call = new BoundedHttpCall(vertx, client, settings.maxResponseBytes());
         this.basePath = RegisterHttpClients.basePath(settings);
+        RegisterTls.Files tls = RegisterTls.of(settings);
+        this.vertx = vertx;
+        this.tlsWatch = tls == null ? -1 : RegisterTls.watch(vertx, client, tls,
+                settings.options().getJsonObject("tls").getLong("reloadCheckMs", RegisterTls.DEFAULT_RELOAD_CHECK_MS));
     }
 
     @Override
@@ -65,6 +72,12 @@ public abstract class HttpDialectConnector implements RegisterConnector {
      */
     protected final Future<Void> write(RequestOptions options, Buffer body, String bodyType, Deadline deadline) {
         return call.write(options, body, bodyType, deadline);
+    }
+
+    /** As {@link #exchange}, keeping the answer's signature header for the dialect to check. */
+    protected final Future<BoundedHttpCall.Signed> signedExchange(RequestOptions options, Buffer body, Deadline deadline,
+            String contentType) {
+        return call.signedExchange(options, body, deadline, contentType);
     }
 
     /** Sends {@code value} as JSON written by {@code writer}; only the answer's status matters. */
@@ -93,6 +106,9 @@ public abstract class HttpDialectConnector implements RegisterConnector {
 
     @Override
     public final Future<Void> close() {
+        if (tlsWatch >= 0) {
+            vertx.cancelTimer(tlsWatch);
+        }
         return client.close();
     }
 }

@@ -34,6 +34,13 @@ public final class RegisterHttpClients {
                 .setIdleTimeout(60)
                 .setMaxInitialLineLength(4096)
                 .setMaxHeaderSize(16 * 1024);
+        RegisterTls.Files tlsFiles = RegisterTls.of(settings);
+        if (tlsFiles != null) {
+            if (!tls) {
+                throw new IllegalArgumentException("register '" + settings.authority() + "': tls needs an https baseUrl");
+            }
+            RegisterTls.apply(options, tlsFiles);
+        }
         PoolOptions pool = new PoolOptions()
                 .setHttp1MaxSize(settings.maxConnections())
                 .setMaxWaitQueueSize(settings.maxWaitQueue());

@@ -1,5 +1,6 @@
 package uk.wycps.gateway.audit;
 
+import uk.wycps.connector.proof.AnswerProof;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -35,8 +36,15 @@ public record AuditEntry(
         notified = notified == null ? List.of() : List.copyOf(notified);
     }
 
-    /** How one register answered. */
-    public record RegisterAnswer(String authority, String status) {
+    /**
+     * How one register answered, and for a register that signs its answers (an adapter, issue
+     * 17) the proof of what it said: digests and signature, never the answer itself.
+     */
+    public record RegisterAnswer(String authority, String status, AnswerProof proof) {
+
+        public RegisterAnswer(String authority, String status) {
+            this(authority, status, null);
+        }
     }
 
     /**
@@ -86,7 +94,14 @@ public record AuditEntry(
             json.put("criteria", c);
         }
         JsonArray regs = new JsonArray();
-        registers.forEach(r -> regs.add(new JsonObject().put("authority", r.authority()).put("status", r.status())));
+        registers.forEach(r -> {
+            JsonObject reg = new JsonObject().put("authority", r.authority()).put("status", r.status());
+            if (r.proof() != null) {
+                reg.put("proof", new JsonObject().put("requestSha256", r.proof().requestSha256())
+                        .put("bodySha256", r.proof().bodySha256()).put("signature", r.proof().signature()));
+            }
+            regs.add(reg);
+        });
         JsonArray rel = new JsonArray();
         released.forEach(r -> rel.add(shielded(r, new JsonObject()
                 .put("authority", r.authority()).put("recordId", r.recordId()).put("tier", r.tier()))));

@@ -72,7 +72,7 @@ public final class ConfigLoader {
         GatewayConfig.Management management = management(json.getJsonObject("management"));
         GatewayConfig.Limits limits = limits(json.getJsonObject("limits"));
         GatewayConfig.Auth auth = auth(root.child("auth"), json.getJsonObject("auth"), base);
-        List<RegisterSettings> registers = registers(root.child("registers"), json.getJsonArray("registers"));
+        List<RegisterSettings> registers = registers(root.child("registers"), json.getJsonArray("registers"), base);
         GatewayConfig.Audit audit = audit(root.child("audit"), json.getJsonObject("audit"), base);
         for (String authority : audit.retentionDays().keySet()) {
             if (registers.stream().noneMatch(r -> r.authority().equals(authority))) {
@@ -191,7 +191,7 @@ public final class ConfigLoader {
         return uri;
     }
 
-    private List<RegisterSettings> registers(Place p, JsonArray array) {
+    private List<RegisterSettings> registers(Place p, JsonArray array, Path base) {
         List<RegisterSettings> registers = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < array.size(); i++) {
@@ -220,7 +220,7 @@ public final class ConfigLoader {
                     o.getInteger("maxConnections", RegisterSettings.DEFAULT_MAX_CONNECTIONS),
                     o.getInteger("maxWaitQueue", RegisterSettings.DEFAULT_MAX_WAIT_QUEUE),
                     o.getInteger("maxResponseBytes", RegisterSettings.DEFAULT_MAX_RESPONSE_BYTES),
-                    o.getJsonObject("options")));
+                    transport(r, o, url, dialect, base)));
         }
         return registers;
     }
@@ -262,6 +262,56 @@ public final class ConfigLoader {
                     new RegisterContact(team, contact.getString("officeHours"), contact.getString("outOfHours"), email));
         }
         return contacts;
+    }
+
+    /**
+     * The register's options with how it is reached (issue 17): mutual TLS files (checked
+     * readable now) and the key that verifies its signed answers (read now, as PEM). A plain
+     * http register only where its entry says {@code "insecure": true}, with a warning.
+     */
+    private static JsonObject transport(Place r, JsonObject o, URI url, String dialect, Path base) {
+        JsonObject options = o.getJsonObject("options", new JsonObject()).copy();
+        boolean insecure = o.getBoolean("insecure", false);
+        if ("http".equals(url.getScheme())) {
+            if (!insecure) {
+                throw r.child("baseUrl").problem("a plain http register needs \"insecure\": true (use https with tls)");
+            }
+            LOG.warn("register reached over plain HTTP (\"insecure\": true): authority={}; use https with tls "
+                    + "outside a test", o.getString("authority"));
+        }
+        JsonObject tls = o.getJsonObject("tls");
+        if (tls != null) {
+            Place t = r.child("tls");
+            if (!"https".equals(url.getScheme())) {
+                throw t.problem("tls needs an https baseUrl");
+            }
+            JsonObject files = new JsonObject();
+            for (String key : List.of("caFile", "certFile", "keyFile")) {
+                if (tls.containsKey(key)) {
+                    files.put(key, readable(t.child(key), base, tls.getString(key)).toString());
+                }
+            }
+            if (files.containsKey("certFile") != files.containsKey("keyFile")) {
+                throw t.problem("certFile and keyFile go together");
+            }
+            files.put("reloadCheckMs", tls.getInteger("reloadCheckMs", 10_000));
+            options.put("tls", files);
+        }
+        if (o.containsKey("answerKeyFile")) {
+            Path key = readable(r.child("answerKeyFile"), base, o.getString("answerKeyFile"));
+            String pem;
+            try {
+                pem = Files.readString(key, java.nio.charset.StandardCharsets.US_ASCII);
+                uk.wycps.connector.proof.AnswerSignature.publicKey(pem);
+            } catch (java.io.IOException | IllegalArgumentException e) {
+                throw r.child("answerKeyFile").problem("not an EC public key in PEM");
+            }
+            if (!"canonical-json".equals(dialect)) {
+                throw r.child("answerKeyFile").problem("signed answers come from a register adapter (canonical-json)");
+            }
+            options.put(uk.wycps.connector.canonicaljson.CanonicalJsonConnector.ANSWER_KEY_OPTION, pem);
+        }
+        return options;
     }
 
     private static GatewayConfig.Audit audit(Place p, JsonObject o, Path base) {

@@ -279,7 +279,7 @@ public final class EnquiryService {
                 continue;
             }
             metrics.registerOutcome(outcome.authority(), outcome.status().name(), outcome.latencyMs());
-            registerAudit.add(new AuditEntry.RegisterAnswer(authority, outcome.status().name()));
+            registerAudit.add(new AuditEntry.RegisterAnswer(authority, outcome.status().name(), outcome.proof()));
             if (!outcome.checked()) {
                 complete = false;
             }

@@ -19,9 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import uk.wycps.connector.RegisterAnswer;
 import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.RegisterFailure;
 import uk.wycps.connector.SearchRequest;
+import uk.wycps.connector.proof.AnswerProof;
 import uk.wycps.record.ChildRecord;
 
 /**
@@ -152,6 +154,8 @@ public final class RegisterGuard {
         final long budget;
         final boolean published;
         long guardTimer;
+        /** The signed answer's proof, once a register that signs has answered. */
+        AnswerProof proof;
 
         Call(Vertx vertx, RegisterConnector connector, SearchRequest request, long started, long budget,
                 boolean published) {
@@ -167,18 +171,19 @@ public final class RegisterGuard {
             if (settled.get()) {
                 return;
             }
-            Future<List<ChildRecord>> search;
+            Future<RegisterAnswer> search;
             try {
-                search = connector.search(request);
+                search = connector.searchAnswer(request);
             } catch (RuntimeException e) {
                 search = Future.failedFuture(e);
             }
             search.onComplete(ar -> onAttempt(n, ar));
         }
 
-        void onAttempt(int n, AsyncResult<List<ChildRecord>> ar) {
+        void onAttempt(int n, AsyncResult<RegisterAnswer> ar) {
             if (ar.succeeded()) {
-                settle(RegisterStatus.OK, ar.result(), null, null);
+                proof = ar.result().proof();
+                settle(RegisterStatus.OK, ar.result().records(), null, null);
                 return;
             }
             if (ar.cause() instanceof RegisterFailure f) {
@@ -238,7 +243,8 @@ public final class RegisterGuard {
                     noteState();
                 }
             }
-            promise.complete(new RegisterOutcome(authority, status, latency, records, reason));
+            promise.complete(new RegisterOutcome(authority, status, latency, records, reason,
+                    status == RegisterStatus.OK ? proof : null));
         }
     }
 

@@ -44,7 +44,7 @@ class ServeConfigurationTest {
                         .put("keys", new JsonArray().add(new JsonObject().put("algorithm", "ES256")
                                 .put("publicKey", PUBLIC_KEY))))
                 .put("registers", new JsonArray().add(new JsonObject().put("authority", "leeds")
-                        .put("dialect", "canonical-json").put("baseUrl", "http://127.0.0.1:9104")))
+                        .put("dialect", "canonical-json").put("baseUrl", "http://127.0.0.1:9104").put("insecure", true)))
                 .put("audit", new JsonObject().put("directory", "audit"));
     }
 

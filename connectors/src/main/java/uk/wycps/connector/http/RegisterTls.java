@@ -1,0 +1,122 @@
+package uk.wycps.connector.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.file.FileProps;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.ClientSSLOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import uk.wycps.connector.RegisterSettings;
+
+/**
+ * Mutual TLS to a register (issue 17, H1): the register's certificate must chain to the
+ * configured CA (and nothing else: the JVM's default trust store is not used) and name the host
+ * in the base URL; the gateway presents its own client certificate. Certificates are re-read
+ * when their files change, without a restart: new connections use the new ones, connections
+ * already open keep theirs until they close.
+ *
+ * <p>Configured per register as {@code "tls": {"caFile": ..., "certFile": ..., "keyFile": ...}}
+ * (PEM); {@code options.tls} of {@link RegisterSettings}.
+ */
+public final class RegisterTls {
+
+    /** TLS 1.2 and 1.3 only. */
+    public static final Set<String> PROTOCOLS = Set.of("TLSv1.2", "TLSv1.3");
+
+    /** How often the certificate files are looked at, by default. */
+    public static final long DEFAULT_RELOAD_CHECK_MS = 10_000;
+
+    /** The PEM files of one register's TLS; {@code certFile} and {@code keyFile} come together or not at all. */
+    public record Files(String caFile, String certFile, String keyFile) {
+
+        public Files {
+            if ((certFile == null) != (keyFile == null)) {
+                throw new IllegalArgumentException("tls.certFile and tls.keyFile go together");
+            }
+        }
+
+        List<String> all() {
+            List<String> paths = new ArrayList<>();
+            for (String p : new String[] {caFile, certFile, keyFile}) {
+                if (p != null) {
+                    paths.add(p);
+                }
+            }
+            return paths;
+        }
+    }
+
+    private RegisterTls() {
+    }
+
+    /** The register's TLS files, or null when none are configured. */
+    public static Files of(RegisterSettings settings) {
+        JsonObject tls = settings.options().getJsonObject("tls");
+        if (tls == null) {
+            return null;
+        }
+        return new Files(tls.getString("caFile"), tls.getString("certFile"), tls.getString("keyFile"));
+    }
+
+    /** Sets the client's trust, identity, host name check and protocols from {@code files}. */
+    static void apply(HttpClientOptions options, Files files) {
+        options.setSsl(true).setVerifyHost(true).setEnabledSecureTransportProtocols(PROTOCOLS);
+        if (files.caFile() != null) {
+            options.setTrustOptions(new PemTrustOptions().addCertPath(files.caFile()));
+        }
+        if (files.certFile() != null) {
+            options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(files.certFile()).setKeyPath(files.keyFile()));
+        }
+    }
+
+    /** The same settings as {@link #apply}, for {@code updateSSLOptions}. */
+    static ClientSSLOptions sslOptions(Files files) {
+        ClientSSLOptions options = new ClientSSLOptions().setHostnameVerificationAlgorithm("HTTPS")
+                .setEnabledSecureTransportProtocols(PROTOCOLS);
+        if (files.caFile() != null) {
+            options.setTrustOptions(new PemTrustOptions().addCertPath(files.caFile()));
+        }
+        if (files.certFile() != null) {
+            options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(files.certFile()).setKeyPath(files.keyFile()));
+        }
+        return options;
+    }
+
+    /**
+     * Looks at the files every {@code periodMs} (asynchronously: the event loop never waits on
+     * the disk) and gives the client the new certificates when one has changed. Returns the
+     * timer, to cancel on close.
+     */
+    static long watch(Vertx vertx, HttpClientAgent client, Files files, long periodMs) {
+        String[] seen = {null};
+        fingerprint(vertx, files).onSuccess(f -> seen[0] = f);
+        return vertx.setPeriodic(periodMs, periodMs, id -> fingerprint(vertx, files).onSuccess(now -> {
+            if (seen[0] != null && !seen[0].equals(now)) {
+                // Same paths, new contents: force, or the client keeps its cached options (PITFALLS).
+                client.updateSSLOptions(sslOptions(files), true);
+            }
+            seen[0] = now;
+        }));
+    }
+
+    private static Future<String> fingerprint(Vertx vertx, Files files) {
+        List<Future<FileProps>> props = new ArrayList<>();
+        for (String path : files.all()) {
+            props.add(vertx.fileSystem().props(path));
+        }
+        return Future.all(props).map(all -> {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < all.size(); i++) {
+                FileProps p = all.resultAt(i);
+                b.append(p.lastModifiedTime()).append('/').append(p.size()).append(';');
+            }
+            return b.toString();
+        });
+    }
+}

@@ -1,0 +1,101 @@
+package uk.wycps.adapter;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import uk.wycps.connector.proof.AnswerSignature;
+
+/**
+ * Verifies that an adapter's configuration is checked at start-up (issue 17): plain HTTP only
+ * when said, every answer signed, the release ceiling made only of canonical fields (and always
+ * the record id), and nothing unknown taken silently.
+ */
+class AdapterConfigTest {
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void signingKey() throws Exception {
+        KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+        ec.initialize(new ECGenParameterSpec("secp256r1"));
+        Files.writeString(dir.resolve("sign.key"), AnswerSignature.pem("PRIVATE KEY", ec.generateKeyPair().getPrivate()
+                .getEncoded()));
+        for (String f : new String[] {"adapter.pem", "adapter.key", "gateway-ca.pem"}) {
+            Files.writeString(dir.resolve(f), "PEM");
+        }
+    }
+
+    private JsonObject valid() {
+        return new JsonObject().put("authority", "leeds")
+                .put("listen", new JsonObject().put("port", 0))
+                .put("tls", new JsonObject().put("certFile", "adapter.pem").put("keyFile", "adapter.key")
+                        .put("clientCaFile", "gateway-ca.pem").put("clientSubject", "CN=wycps-gateway"))
+                .put("signingKeyFile", "sign.key")
+                .put("register", new JsonObject().put("dialect", "sql-jdbc").put("baseUrl", "jdbc:h2:mem:leeds")
+                        .put("deadlineMs", 1500))
+                .put("release", new JsonArray().add("givenName").add("familyName").add("dateOfBirth"));
+    }
+
+    private String refusal(JsonObject config) {
+        return assertThrows(IllegalArgumentException.class, () -> AdapterConfig.from(config, dir)).getMessage();
+    }
+
+    @Test
+    void aValidConfigurationReadsWithTheRecordIdAlwaysReleased() throws Exception {
+        AdapterConfig config = AdapterConfig.from(valid(), dir);
+        assertEquals("leeds", config.authority());
+        assertTrue(config.release().contains("recordId"));
+        assertFalse(config.release().contains("address"));
+        assertEquals("CN=wycps-gateway", config.tls().clientSubject());
+        assertEquals(1500, config.register().deadline().toMillis());
+        assertEquals(dir.resolve("gateway-ca.pem").toString(), config.tls().clientCaFile());
+    }
+
+    @Test
+    void plainHttpIsRefusedUnlessTheConfigurationSaysInsecure() throws Exception {
+        JsonObject config = valid();
+        config.remove("tls");
+        assertTrue(refusal(config).contains("tls is required"));
+        assertEquals(null, AdapterConfig.from(config.put("insecure", true), dir).tls());
+    }
+
+    @Test
+    void aFieldThatIsNotCanonicalIsRefusedNamingItsPlace() {
+        JsonObject config = valid();
+        config.getJsonArray("release").add("favouriteColour");
+        String message = refusal(config);
+        assertTrue(message.contains("release[3]") && message.contains("favouriteColour"), message);
+    }
+
+    @Test
+    void anEmptyCeilingIsRefused() {
+        assertTrue(refusal(valid().put("release", new JsonArray())).contains("release"));
+    }
+
+    @Test
+    void withoutASigningKeyTheAdapterDoesNotStart() {
+        JsonObject config = valid();
+        config.remove("signingKeyFile");
+        assertTrue(refusal(config).contains("signingKeyFile"));
+    }
+
+    @Test
+    void anUnknownKeyAndAMissingCertificateFileAreRefused() {
+        assertTrue(refusal(valid().put("releas", new JsonArray())).contains("releas"));
+        JsonObject config = valid();
+        config.getJsonObject("tls").put("certFile", "missing.pem");
+        assertTrue(refusal(config).contains("tls.certFile"));
+    }
+}
