@@ -19,6 +19,9 @@ import uk.wycps.gateway.api.PolicyExplainRoutes;
 import uk.wycps.gateway.audit.AuditSink;
 import uk.wycps.gateway.auth.TokenVerifier;
 import uk.wycps.gateway.config.GatewayConfig;
+import uk.wycps.gateway.console.ConsoleRoutes;
+import uk.wycps.gateway.console.ConsoleTemplates;
+import io.vertx.ext.web.Router;
 import uk.wycps.gateway.enquiry.EnquiryParser;
 import uk.wycps.gateway.enquiry.EnquiryService;
 import uk.wycps.gateway.fanout.RegisterFanOut;
@@ -88,13 +91,19 @@ final class GatewayVerticle extends VerticleBase {
                 .setMaxHeaderSize(8 * 1024)
                 .setMaxInitialLineLength(4096)
                 .setCompressionSupported(false);
-        HttpServer server = vertx.createHttpServer(options)
-                .requestHandler(GatewayRouter.create(vertx, http.maxBodyBytes(), enquiries, explain,
-                        new AuditRoutes(tokens, audit), new StatisticsRoutes(tokens, new StatisticsService(byAuthority,
-                                deadlines, new SmallNumberSuppression(config.statistics().suppressionThreshold()), audit,
-                                policy)),
-                        new HealthRoutes(authorities, guards), metrics));
-        return server.listen().onSuccess(s -> boundPort.compareAndSet(0, s.actualPort()));
+        AuditRoutes auditRoutes = new AuditRoutes(tokens, audit);
+        StatisticsService statistics = new StatisticsService(byAuthority, deadlines,
+                new SmallNumberSuppression(config.statistics().suppressionThreshold()), audit, policy);
+        return ConsoleTemplates.create(vertx).compose(templates -> {
+            Router router = GatewayRouter.create(vertx, http.maxBodyBytes(), enquiries, explain, auditRoutes,
+                    new StatisticsRoutes(tokens, statistics), new HealthRoutes(authorities, guards), metrics);
+            // The practitioner console: the same parser, service, audit and statistics as the API.
+            ConsoleRoutes.securityHeaders(router);
+            new ConsoleRoutes(vertx, config, templates, parser, service, auditRoutes, statistics, authorities)
+                    .mount(router, http.maxBodyBytes());
+            HttpServer server = vertx.createHttpServer(options).requestHandler(router);
+            return server.listen().onSuccess(s -> boundPort.compareAndSet(0, s.actualPort()));
+        });
     }
 
     @Override

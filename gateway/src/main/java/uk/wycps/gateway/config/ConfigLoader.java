@@ -32,7 +32,9 @@ import uk.wycps.connector.RegisterSettings;
  *   "registers": [{"authority": "leeds", "dialect": "canonical-json", "baseUrl": "http://leeds:9104",
  *                  "deadlineMs": 2000, "maxConnections": 64, "maxWaitQueue": 256}],
  *   "audit": {"directory": "audit"},
- *   "policy": {"file": "policy.yaml"}
+ *   "policy": {"file": "policy.yaml"},
+ *   "console": {"clientId": "wycps-console", "redirectUri": "https://gateway.example/sign-in/callback",
+ *               "clientSecretFile": "console-secret.txt"}
  * }
  * </pre>
  */
@@ -68,7 +70,7 @@ public final class ConfigLoader {
     /** Validates an already-read configuration; {@code source} names it in messages. */
     public GatewayConfig parse(JsonObject json, Path base, String source) {
         Place root = new Place(source, "$");
-        root.onlyKeys(json, "http", "auth", "registers", "audit", "policy", "statistics");
+        root.onlyKeys(json, "http", "auth", "registers", "audit", "policy", "statistics", "console");
         GatewayConfig.Http http = http(root.child("http"), json.getValue("http"));
         GatewayConfig.Auth auth = auth(root.child("auth"), json.getValue("auth"), base);
         List<RegisterSettings> registers = registers(root.child("registers"), json.getValue("registers"));
@@ -100,7 +102,39 @@ public final class ConfigLoader {
             statistics = new GatewayConfig.Statistics(st.child("suppressionThreshold")
                     .integer(o.getValue("suppressionThreshold"), 5, 5, 100));
         }
-        return new GatewayConfig(http, auth, registers, audit, policy, statistics);
+        GatewayConfig.Console console = console(root.child("console"), json.getValue("console"), base);
+        return new GatewayConfig(http, auth, registers, audit, policy, statistics, console);
+    }
+
+    /** The console's OpenID Connect client (API.md: console.clientId, console.redirectUri). */
+    private static GatewayConfig.Console console(Place p, Object value, Path base) {
+        if (value == null) {
+            return GatewayConfig.Console.OFF;
+        }
+        JsonObject o = p.object(value);
+        p.onlyKeys(o, "clientId", "redirectUri", "clientSecretFile", "idleTimeoutMinutes");
+        String clientId = p.child("clientId").string(o.getValue("clientId"), true);
+        String redirect = p.child("redirectUri").string(o.getValue("redirectUri"), true);
+        URI uri;
+        try {
+            uri = new URI(redirect);
+        } catch (URISyntaxException e) {
+            throw p.child("redirectUri").problem("not a URI");
+        }
+        if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null
+                || !"/sign-in/callback".equals(uri.getPath()) || uri.getQuery() != null || uri.getFragment() != null) {
+            throw p.child("redirectUri").problem("must be the console's http(s)://HOST[:PORT]/sign-in/callback");
+        }
+        Path secret = null;
+        if (o.getValue("clientSecretFile") != null) {
+            secret = base.resolve(p.child("clientSecretFile").string(o.getValue("clientSecretFile"), true));
+            if (!Files.isReadable(secret)) {
+                throw p.child("clientSecretFile").problem("file " + secret + " cannot be read");
+            }
+        }
+        int idle = p.child("idleTimeoutMinutes").integer(o.getValue("idleTimeoutMinutes"), 15, 1, 15);
+        return new GatewayConfig.Console(GatewayConfig.Console.Mode.OIDC, clientId, secret, redirect,
+                Duration.ofMinutes(idle), "https".equals(uri.getScheme()));
     }
 
     private GatewayConfig.Http http(Place p, Object value) {

@@ -10,19 +10,65 @@ import uk.wycps.connector.RegisterSettings;
  * The gateway's validated configuration (O2), parsed once at start-up by {@link ConfigLoader}.
  */
 public record GatewayConfig(Http http, Auth auth, List<RegisterSettings> registers, Audit audit, Path policyFile,
-        Statistics statistics) {
+        Statistics statistics, Console console) {
 
     public GatewayConfig {
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(statistics, "statistics");
+        Objects.requireNonNull(console, "console");
         registers = List.copyOf(registers);
+    }
+
+    /** A configuration without the console's sign-in (GET / then says so). */
+    public GatewayConfig(Http http, Auth auth, List<RegisterSettings> registers, Audit audit, Path policyFile,
+            Statistics statistics) {
+        this(http, auth, registers, audit, policyFile, statistics, Console.OFF);
+    }
+
+    /** This configuration with other console settings. */
+    public GatewayConfig withConsole(Console settings) {
+        return new GatewayConfig(http, auth, registers, audit, policyFile, statistics, settings);
     }
 
     /** A configuration with the default statistics settings. */
     public GatewayConfig(Http http, Auth auth, List<RegisterSettings> registers, Audit audit, Path policyFile) {
         this(http, auth, registers, audit, policyFile, Statistics.DEFAULTS);
+    }
+
+    /**
+     * The practitioner console's sign-in (issue 16): {@code DEMO} offers a persona picker (the
+     * demo command only); {@code OIDC} signs in with OpenID Connect against {@code auth.issuer}
+     * with {@code clientId} and {@code redirectUri} (the console's {@code /sign-in/callback});
+     * {@code OFF} serves a page saying that sign-in is not configured. {@code idleTimeout} ends a
+     * session nobody has used for that long; {@code secureCookie} marks the session cookie Secure
+     * (under TLS, or when the redirect address is https).
+     */
+    public record Console(Mode mode, String clientId, Path clientSecretFile, String redirectUri,
+            java.time.Duration idleTimeout, boolean secureCookie) {
+
+        public static final java.time.Duration DEFAULT_IDLE = java.time.Duration.ofMinutes(15);
+        public static final Console OFF = new Console(Mode.OFF, null, null, null, DEFAULT_IDLE, false);
+
+        public enum Mode { OFF, DEMO, OIDC }
+
+        public Console {
+            Objects.requireNonNull(mode, "mode");
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            if (mode == Mode.OIDC && (clientId == null || redirectUri == null)) {
+                throw new IllegalArgumentException("OpenID Connect sign-in needs clientId and redirectUri");
+            }
+        }
+
+        /** The demo command's persona picker. */
+        public static Console demo() {
+            return new Console(Mode.DEMO, null, null, null, DEFAULT_IDLE, false);
+        }
+
+        public Console withIdleTimeout(java.time.Duration idle) {
+            return new Console(mode, clientId, clientSecretFile, redirectUri, idle, secureCookie);
+        }
     }
 
     /** Small-number suppression for statistics (S1): counts below {@code threshold} are not shown. */

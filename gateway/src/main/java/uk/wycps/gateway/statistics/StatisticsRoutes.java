@@ -54,7 +54,8 @@ public final class StatisticsRoutes {
                 });
     }
 
-    private static LocalDate asOf(RoutingContext ctx) {
+    /** The date the figures are as of: the request's {@code asOf}, or the default. */
+    public static LocalDate asOf(RoutingContext ctx) {
         String v = ctx.request().getParam("asOf");
         if (v == null) {
             return LocalDate.now();
@@ -70,7 +71,8 @@ public final class StatisticsRoutes {
         return value == null ? "<" + threshold : value;
     }
 
-    static JsonObject json(StatisticsService.Answer answer) {
+    /** The answer as the API's JSON (the console renders the same). */
+    public static JsonObject json(StatisticsService.Answer answer) {
         JsonArray registers = new JsonArray();
         for (StatisticsService.RegisterPart p : answer.registers()) {
             JsonObject part = new JsonObject().put("authority", p.authority()).put("status", p.status().name());
@@ -110,7 +112,8 @@ public final class StatisticsRoutes {
                 .put("tables", tables);
     }
 
-    static Buffer csv(StatisticsService.Answer answer) {
+    /** The answer as the API's CSV (the console's download is the same). */
+    public static Buffer csv(StatisticsService.Answer answer) {
         StringBuilder out = new StringBuilder();
         int t = answer.threshold();
         if (!answer.complete()) {
