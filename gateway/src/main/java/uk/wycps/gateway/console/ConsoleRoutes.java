@@ -484,6 +484,7 @@ public final class ConsoleRoutes {
         m.put("csrf", ctx.session() == null ? "" : ConsoleSession.csrf(ctx));
         m.put("mode", settings.mode().name());
         m.put("govuk", "/govuk");
+        m.put("print", false);
         if (caller != null) {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("name", ConsoleSession.displayName(ctx));
@@ -504,7 +505,7 @@ public final class ConsoleRoutes {
                 return;
             }
             if (ar.failed()) {
-                LOG.error("console template {} failed: {}", template, ar.cause().getClass().getSimpleName());
+                LOG.error("console template {} failed: {}", template, ar.cause().getClass().getSimpleName() + " DEBUG " + ar.cause().getMessage());
                 ctx.fail(500);
                 return;
             }
