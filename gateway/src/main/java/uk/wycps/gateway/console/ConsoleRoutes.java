@@ -505,7 +505,7 @@ public final class ConsoleRoutes {
                 return;
             }
             if (ar.failed()) {
-                LOG.error("console template {} failed: {}", template, ar.cause().getClass().getSimpleName() + " DEBUG " + ar.cause().getMessage());
+                LOG.error("console template {} failed: {}", template, ar.cause().getClass().getSimpleName());
                 ctx.fail(500);
                 return;
             }

@@ -104,13 +104,14 @@ final class OidcSignIn {
             String nonce = ConsoleSession.random();
             pending.put(state, new JsonObject().put("verifier", verifier).put("nonce", nonce)
                     .put("at", System.currentTimeMillis()));
+            // redirect_uri and the PKCE challenge are given as plain parameters: vertx-auth-oauth2
+            // 5.0.7 left them out of the URL when set on OAuth2AuthorizationURL (the test's
+            // provider refused such a request).
             String url = auth.authorizeURL(new OAuth2AuthorizationURL()
-                    .setRedirectUri(settings.redirectUri())
                     .setScopes(List.of("openid", "profile"))
                     .setState(state)
-                    .setCodeChallenge(challenge(verifier))
-                    .setCodeChallengeMethod("S256")
-                    .setAdditionalParameters(Map.of("nonce", nonce)));
+                    .setAdditionalParameters(Map.of("nonce", nonce, "redirect_uri", settings.redirectUri(),
+                            "code_challenge", challenge(verifier), "code_challenge_method", "S256")));
             return new Started(url, state);
         });
     }

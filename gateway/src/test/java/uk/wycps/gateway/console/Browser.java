@@ -68,6 +68,18 @@ final class Browser implements AutoCloseable {
         driver.get(url);
     }
 
+    /** Clicks what navigates (a link, a submit button) and waits for the next page. */
+    void clickAndWait(String css) {
+        WebElement html = driver.findElement(By.tagName("html"));
+        find(css).click();
+        waitForNewPage(html);
+    }
+
+    void waitForNewPage(WebElement old) {
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(30))
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(old));
+    }
+
     WebElement find(String css) {
         return driver.findElement(By.cssSelector(css));
     }
@@ -89,6 +101,10 @@ final class Browser implements AutoCloseable {
             violations.add(state + ": " + v.getId() + " (" + v.getHelp() + ")" + nodes);
         }
         assertTrue(results.getPasses().size() > 5, "axe ran on " + state);
+    }
+
+    void clearViolations() {
+        violations.clear();
     }
 
     List<String> violations() {

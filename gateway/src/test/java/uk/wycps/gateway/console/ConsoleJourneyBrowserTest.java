@@ -22,7 +22,6 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.interactions.Actions;
 import uk.wycps.mock.FaultMode;
 import uk.wycps.mock.FaultSettings;
 import uk.wycps.mock.SyntheticPopulation;
@@ -65,11 +64,12 @@ class ConsoleJourneyBrowserTest {
     private void signIn(String persona) throws Exception {
         browser.get(harness.base() + "/");
         if (!browser.all("#sign-out").isEmpty()) {
-            browser.find("#sign-out").click();
+            browser.clickAndWait("#sign-out");
         }
         assertEquals("Sign in", browser.text("#sign-in-heading"));
+        browser.axe("sign-in");
         browser.find("label[for='" + personaId(persona) + "']").click();
-        browser.find("#sign-in-button").click();
+        browser.clickAndWait("#sign-in-button");
         assertTrue(browser.text("#signed-in-as").contains(Personas.find(persona).title()), "signed in as " + persona);
     }
 
@@ -183,11 +183,11 @@ class ConsoleJourneyBrowserTest {
             // GIVEN the API's answer to this caller just before the page's
             JsonObject before = harness.apiAnswer(persona, body);
             // WHEN the persona asks through the console
-            browser.find("nav a[href='/enquiry']").click();
+            browser.clickAndWait("nav a[href='/enquiry']");
             browser.axe("empty form as " + id);
             fill(child.givenName(), child.familyName(), dob);
             browser.screenshot("console-form");
-            browser.find("#submit-enquiry").click();
+            browser.clickAndWait("#submit-enquiry");
             JsonObject after = harness.apiAnswer(persona, body);
             browser.axe("answer as " + id);
             browser.screenshot("console-answer-" + id);
@@ -209,7 +209,7 @@ class ConsoleJourneyBrowserTest {
                 assertTrue(browser.find("#not-checked-warning").isDisplayed());
             }
             // AND the print view carries the enquiry id, the date and the caller
-            browser.find("#print-link").click();
+            browser.clickAndWait("#print-link");
             String meta = browser.text("#print-meta");
             assertTrue(meta.contains(after.getString("enquiryId")) || meta.contains("Enquiry"), meta);
             assertTrue(meta.contains(persona.title()), meta);
@@ -222,12 +222,13 @@ class ConsoleJourneyBrowserTest {
     @Test
     @Order(2)
     void anIncompleteAnswerNeverShowsANotFoundHeadline() throws Exception {
+        browser.clearViolations();
         signIn("social-worker");
         harness.mocks.register("leeds").setFaults(FaultSettings.mode(FaultMode.ERROR));
         try {
             browser.get(harness.base() + "/enquiry");
             fill("Zebedee", "Nobodyknowsme", "2015-02-03");
-            browser.find("#submit-enquiry").click();
+            browser.clickAndWait("#submit-enquiry");
             assertNoNotFoundHeadline(browser.text("#headline"));
             assertTrue(browser.text("#not-checked").contains("Leeds"), "the unchecked register is named");
             browser.axe("incomplete answer");
@@ -238,7 +239,7 @@ class ConsoleJourneyBrowserTest {
         // and the same enquiry with every register answering may say "no record"
         browser.get(harness.base() + "/enquiry");
         fill("Zebedee", "Nobodyknowsme", "2015-02-03");
-        browser.find("#submit-enquiry").click();
+        browser.clickAndWait("#submit-enquiry");
         assertEquals("No record found in any register", browser.text("#headline"));
         assertEquals(List.of(), browser.violations());
     }
@@ -246,15 +247,16 @@ class ConsoleJourneyBrowserTest {
     @Test
     @Order(3)
     void aWithheldRegisterLooksTheSameWithAndWithoutAMatch() throws Exception {
+        browser.clearViolations();
         // The health visitor may see Bradford and Leeds only: the others are WITHHELD.
         signIn("health-visitor");
         browser.get(harness.base() + "/enquiry");
         fill(child.givenName(), child.familyName(), child.dateOfBirth().toString());
-        browser.find("#submit-enquiry").click();
+        browser.clickAndWait("#submit-enquiry");
         Map<String, String> withMatch = withheldRows();
         browser.get(harness.base() + "/enquiry");
         fill("Zebedee", "Nobodyknowsme", "2015-02-03");
-        browser.find("#submit-enquiry").click();
+        browser.clickAndWait("#submit-enquiry");
         Map<String, String> without = withheldRows();
         assertFalse(withMatch.isEmpty());
         assertEquals(withMatch, without, "a WITHHELD register's row is the same whether or not it holds the child");
@@ -263,11 +265,11 @@ class ConsoleJourneyBrowserTest {
         signIn("police-officer");
         browser.get(harness.base() + "/enquiry");
         fill(child.givenName(), child.familyName(), child.dateOfBirth().toString());
-        browser.find("#submit-enquiry").click();
+        browser.clickAndWait("#submit-enquiry");
         String a = answerText();
         browser.get(harness.base() + "/enquiry");
         fill("Zebedee", "Nobodyknowsme", "2015-02-03");
-        browser.find("#submit-enquiry").click();
+        browser.clickAndWait("#submit-enquiry");
         assertEquals(a, answerText());
         assertNoNotFoundHeadline(browser.text("#headline"));
     }
@@ -292,11 +294,12 @@ class ConsoleJourneyBrowserTest {
     @Test
     @Order(4)
     void errorsAreSummarisedAndPlacedOnTheFieldsAndMoreDetailPrefillsTheForm() throws Exception {
+        browser.clearViolations();
         signIn("social-worker");
         browser.get(harness.base() + "/enquiry");
         // No family name: the API's error on $.subject.familyName, on the family name box.
         fill(child.givenName(), null, child.dateOfBirth().toString());
-        browser.find("#submit-enquiry").click();
+        browser.clickAndWait("#submit-enquiry");
         assertTrue(browser.text(".govuk-error-summary").contains("Enter the child's family name"));
         assertTrue(browser.find("#familyName-error").isDisplayed());
         assertEquals("#familyName", browser.find(".govuk-error-summary a").getAttribute("hash"));
@@ -308,14 +311,14 @@ class ConsoleJourneyBrowserTest {
         type("dob-day", "3x");
         type("dob-month", "3");
         type("dob-year", "2016");
-        browser.find("#submit-enquiry").click();
+        browser.clickAndWait("#submit-enquiry");
         assertTrue(browser.find("#dob-day").getAttribute("class").contains("govuk-input--error"));
         browser.axe("date error");
         // Twins: more detail needed, with the form prefilled.
         ChildRecord[] twins = harness.twins();
         browser.get(harness.base() + "/enquiry");
         fill(null, twins[0].familyName(), twins[0].dateOfBirth().toString());
-        browser.find("#submit-enquiry").click();
+        browser.clickAndWait("#submit-enquiry");
         assertTrue(browser.text("#headline").startsWith("More detail needed"), browser.text("#headline"));
         assertTrue(browser.text("#more-detail").contains("Given name"));
         assertEquals(twins[0].familyName(), browser.find("#familyName").getAttribute("value"));
@@ -323,7 +326,7 @@ class ConsoleJourneyBrowserTest {
         browser.axe("more detail needed");
         browser.screenshot("console-more-detail");
         type("givenName", twins[0].givenName());
-        browser.find("#submit-enquiry").click();
+        browser.clickAndWait("#submit-enquiry");
         assertFalse(browser.text("#headline").startsWith("More detail"), browser.text("#headline"));
         assertEquals(List.of(), browser.violations());
     }
@@ -331,13 +334,14 @@ class ConsoleJourneyBrowserTest {
     @Test
     @Order(5)
     void theCoordinatorSeesTheAuditAndPlannersSeeStatisticsWithSuppressedCellsAndACsv() throws Exception {
+        browser.clearViolations();
         signIn("coordinator");
-        browser.find("#audit-link").click();
+        browser.clickAndWait("#audit-link");
         assertTrue(browser.all("[data-audit-entry]").size() > 0, "enquiries about Bradford's children are listed");
         browser.axe("audit view");
         browser.screenshot("console-audit");
         signIn("planner");
-        browser.find("#statistics-link").click();
+        browser.clickAndWait("#statistics-link");
         assertTrue(browser.all("table.govuk-table").size() > 0);
         assertTrue(browser.all("svg[role='img']").size() > 0, "a chart");
         assertTrue(browser.all(".console-suppressed").size() > 0, "suppressed cells are marked");
@@ -347,7 +351,7 @@ class ConsoleJourneyBrowserTest {
         // The planner may not make a named enquiry: the policy says so, on a page.
         browser.get(harness.base() + "/enquiry");
         fill(child.givenName(), child.familyName(), child.dateOfBirth().toString());
-        browser.find("#submit-enquiry").click();
+        browser.clickAndWait("#submit-enquiry");
         assertEquals("You cannot make this enquiry", browser.text("h1"));
         assertFalse(browser.find("main").getText().contains(child.familyName().toUpperCase(Locale.ROOT)));
         browser.axe("refused enquiry");
@@ -360,14 +364,14 @@ class ConsoleJourneyBrowserTest {
         browser.get(harness.base() + "/");
         if (!browser.all("#sign-out").isEmpty()) {
             tabTo("sign-out");
-            keys(Keys.ENTER);
+            enter();
         }
         tabTo("persona");
         keys(Keys.SPACE);
         tabTo("sign-in-button");
-        keys(Keys.ENTER);
+        enter();
         tabTo("start");
-        keys(Keys.ENTER);
+        enter();
         tabTo("givenName");
         keys(child.givenName());
         tabTo("familyName");
@@ -384,18 +388,25 @@ class ConsoleJourneyBrowserTest {
         tabTo("ground");
         keys(Keys.ARROW_DOWN, Keys.ARROW_DOWN, Keys.ARROW_DOWN); // authorised register check
         tabTo("submit-enquiry");
-        keys(Keys.ENTER);
+        enter();
         assertEquals("1 child found", browser.text("#headline"));
         tabTo("print-link");
-        keys(Keys.ENTER);
+        enter();
         assertTrue(browser.find("#print-meta").isDisplayed(), "the print view");
         tabTo("sign-out");
-        keys(Keys.ENTER);
+        enter();
         assertEquals("Sign in", browser.text("#sign-in-heading"));
     }
 
     private void keys(CharSequence... keys) {
-        new Actions(browser.driver).sendKeys(keys).perform();
+        browser.driver.switchTo().activeElement().sendKeys(keys);
+    }
+
+    /** Presses Enter on what has the focus, and waits for the page it leads to. */
+    private void enter() {
+        WebElement html = browser.driver.findElement(By.tagName("html"));
+        keys(Keys.ENTER);
+        browser.waitForNewPage(html);
     }
 
     /** Presses Tab until the element with {@code id} has the focus (fails if it never does). */
