@@ -90,7 +90,7 @@ public class HotPathBenchmark {
         record = population.record("bradford", 7);
         List<EnquiryAnswer.RegisterView> registers = new ArrayList<>();
         for (String a : AUTHORITIES) {
-            registers.add(new EnquiryAnswer.RegisterView(a, "OK", 7L, null));
+            registers.add(new EnquiryAnswer.RegisterView(a, "OK", 7L, null, null));
         }
         ChildRecord other = population.record("leeds", 7);
         try {
@@ -102,8 +102,8 @@ public class HotPathBenchmark {
         recordsReader = RecordJson.mapper().readerForListOf(ChildRecord.class);
         answer = new EnquiryAnswer("7b0c1d2e-0000-4000-8000-000000000000", true, EnquiryAnswer.FOUND, null, registers,
                 List.of(new EnquiryAnswer.PersonView("MATCH", 0.97, List.of(
-                        new EnquiryAnswer.RecordView("bradford", record.recordId(), "SENSITIVE", record, List.of()),
-                        new EnquiryAnswer.RecordView("leeds", other.recordId(), "SENSITIVE", other, List.of())),
+                        new EnquiryAnswer.RecordView("bradford", record.recordId(), "SENSITIVE", record, List.of(), null, null),
+                        new EnquiryAnswer.RecordView("leeds", other.recordId(), "SENSITIVE", other, List.of(), null, null)),
                         List.of(new EnquiryAnswer.ExplanationView("givenName", "exact", 3.2),
                                 new EnquiryAnswer.ExplanationView("familyName", "exact", 3.9),
                                 new EnquiryAnswer.ExplanationView("dateOfBirth", "exact", 4.1)))));

@@ -124,7 +124,7 @@ public class PairScoringBenchmark {
     private static ChildRecord record(String id, String given, String family, List<PersonName> aliases, LocalDate dob,
                                       Gender gender, Address address, List<AddressPeriod> history) {
         return new ChildRecord(id, given, family, aliases, dob, gender, null, address, history, null, null, null, null,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     /** One pair scored (prepared records): the figure the 200,000 pairs/s target is about. */

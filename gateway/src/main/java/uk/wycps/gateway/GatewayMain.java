@@ -24,6 +24,7 @@ import uk.wycps.gateway.audit.FileAuditSink;
 import uk.wycps.gateway.auth.DemoKeys;
 import uk.wycps.gateway.config.ConfigException;
 import uk.wycps.gateway.config.ConfigLoader;
+import uk.wycps.gateway.config.DemoContacts;
 import uk.wycps.gateway.config.GatewayConfig;
 import uk.wycps.mock.MockFederation;
 import uk.wycps.mock.MockOptions;
@@ -97,7 +98,7 @@ public final class GatewayMain implements Runnable {
             }
             GatewayConfig config = new GatewayConfig(new GatewayConfig.Http("0.0.0.0", port,
                     GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, GatewayConfig.Http.DEFAULT_IDLE_TIMEOUT_SECONDS),
-                    DemoKeys.demoAuth(), registers, GatewayConfig.Audit.in(audit), null)
+                    DemoKeys.demoAuth(), registers, GatewayConfig.Audit.in(audit), null).withContacts(DemoContacts.all())
                     .withConsole(GatewayConfig.Console.demo());
             Gateway gateway = await(Gateway.start(vertx, config), 60);
             closeOnShutdown(gateway);

@@ -79,7 +79,7 @@ final class GatewayVerticle extends VerticleBase {
         RegisterGuards guards = RegisterGuards.shared(vertx, context.deploymentID(), config.registers());
         TokenVerifier tokens = TokenVerifier.create(vertx, config.auth(), java.util.Set.copyOf(authorities));
         EnquiryService service = new EnquiryService(vertx, metrics, policy, new RegisterFanOut(vertx, byAuthority, guards), deadlines, linker,
-                audit, outbox);
+                audit, outbox, config.contacts());
         EnquiryParser parser = new EnquiryParser(authorities);
         EnquiryRoutes enquiries = new EnquiryRoutes(tokens, parser, service, metrics);
         PolicyExplainRoutes explain = new PolicyExplainRoutes(tokens, parser, policy);

@@ -95,7 +95,7 @@ class ComparisonsTest {
     static ChildRecord record(String given, String family, LocalDate dob, Gender gender, Address address,
                               List<AddressPeriod> history) {
         return new ChildRecord("id", given, family, null, dob, gender, null, address, history, null, null, null, null,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     private static String postcode(String a, List<String> aHistory, String b, List<String> bHistory) {

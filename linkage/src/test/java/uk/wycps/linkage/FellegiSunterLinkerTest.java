@@ -31,7 +31,7 @@ class FellegiSunterLinkerTest {
     static ChildRecord child(String id, String given, String family, LocalDate dob, Gender gender, Address address,
                              List<AddressPeriod> history, List<PersonName> aliases) {
         return new ChildRecord(id, given, family, aliases, dob, gender, null, address, history, null, null, null, null,
-                null, null, null, null, null, null, null, null);
+                null, null, null, null, null, null, null, null, null);
     }
 
     static SearchCriteria subject(String given, String family, LocalDate dob, Gender gender, String postcode) {

@@ -38,7 +38,8 @@ import uk.wycps.record.Relationship;
 final class FhirRoutes {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final Set<String> ELEMENTS = Set.of("id", "name", "birthDate", "gender", "communication", "address", "extension");
+    private static final Set<String> ELEMENTS = Set.of("id", "meta", "name", "birthDate", "gender", "communication", "address",
+            "extension");
 
     private final RegisterVerticle verticle;
     private final MockRegister register;
@@ -142,6 +143,12 @@ final class FhirRoutes {
         ObjectNode p = NODES.objectNode();
         p.put("resourceType", "Patient");
         p.put("id", r.recordId());
+        if (r.shieldedByOwner()) {
+            // A security label, kept whatever _elements asks for: subsetting must never lose it (A10).
+            p.putObject("meta").putArray("security").addObject()
+                    .put("system", Fhir.CS_SECURITY).put("code", Fhir.SECURITY_SHIELDED)
+                    .put("display", "shielded: location never leaves the owning authority");
+        }
         if (elements.contains("extension")) {
             ArrayNode ext = p.putArray("extension");
             if (r.ethnicity() != null) {

@@ -65,13 +65,41 @@ public final class GroundTruth {
         return population.personOf(authority, recordId);
     }
 
+    /** True when the register shields this record (A10). */
+    public boolean shielded(RecordRef ref) {
+        return population.shielded(ref.authority(), slot(ref));
+    }
+
+    /** Every shielded record of the population, in person order. */
+    public List<RecordRef> shieldedRecords() {
+        java.util.ArrayList<RecordRef> out = new java.util.ArrayList<>();
+        population.forEachPerson(p -> p.records().stream().filter(this::shielded).forEach(out::add));
+        return List.copyOf(out);
+    }
+
+    /** The persons one of whose records is shielded. */
+    public List<Person> shieldedPersons() {
+        return persons().stream().filter(p -> p.records().stream().anyMatch(this::shielded)).toList();
+    }
+
+    private int slot(RecordRef ref) {
+        int slot = population.slotOf(ref.authority(), ref.recordId());
+        if (slot < 0) {
+            throw new IllegalArgumentException("unknown record");
+        }
+        return slot;
+    }
+
     /** Visits every person without holding them all. */
     public void forEach(Consumer<Person> visitor) {
         population.forEachPerson(visitor);
     }
 
     /**
-     * Writes {@code {"seed":..,"childrenPerRegister":..,"persons":[{"personId":..,"records":[{"authority":..,"recordId":..}]}]}}.
+     * Writes {@code {"seed":..,"childrenPerRegister":..,"persons":[{"personId":..,"records":[{"authority":..,
+     * "recordId":..,"givenName":..,"familyName":..,"dateOfBirth":..,"shielded":true}]}]}}: each record
+     * with the name and date of birth the register holds (synthetic, for testers to enquire with),
+     * and {@code "shielded": true} only where the register shields it (A10).
      */
     public void writeJson(OutputStream out) throws IOException {
         try (JsonGenerator g = uk.wycps.record.RecordJson.mapper().getFactory().createGenerator(out, JsonEncoding.UTF8)) {
@@ -92,6 +120,16 @@ public final class GroundTruth {
                         g.writeStartObject();
                         g.writeStringField("authority", r.authority());
                         g.writeStringField("recordId", r.recordId());
+                        int slot = slot(r);
+                        SyntheticPopulation.Identity id = population.identity(r.authority(), slot);
+                        g.writeStringField("givenName", id.givenName());
+                        g.writeStringField("familyName", id.familyName());
+                        if (id.dateOfBirth() != null) {
+                            g.writeStringField("dateOfBirth", id.dateOfBirth().toString());
+                        }
+                        if (population.shielded(r.authority(), slot)) {
+                            g.writeBooleanField("shielded", true);
+                        }
                         g.writeEndObject();
                     }
                     g.writeEndArray();

@@ -197,6 +197,7 @@ final class MappedJsonRoutes {
         putIf(o, "ethnicity", r.ethnicity());
         putIf(o, "health_notes", r.healthNotes());
         putIf(o, "concern_details", r.concernDetails());
+        o.put("protected_location", r.shieldedByOwner());
         removeNulls(o);
         return o;
     }
@@ -339,6 +340,7 @@ final class MappedJsonRoutes {
         putIf(o, "ETHNICITY", r.ethnicity());
         putIf(o, "HEALTH", r.healthNotes());
         putIf(o, "CONCERN_DETAILS", r.concernDetails());
+        putIf(o, "SHIELDED", yn(r.shieldedByOwner()));
         return o;
     }
 

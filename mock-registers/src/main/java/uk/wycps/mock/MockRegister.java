@@ -364,6 +364,6 @@ public final class MockRegister {
         return new ChildRecord(r.recordId(), r.givenName(), r.familyName(), r.aliases(), r.dateOfBirth(), r.gender(),
                 r.languages(), r.address(), r.addressHistory(), r.legalStatus(), r.concernCategories(),
                 r.registration(), r.registrationHistory(), r.meetings(), history, r.referrals(), r.relationships(),
-                r.lookedAfterIndicator(), r.ethnicity(), r.healthNotes(), r.concernDetails());
+                r.lookedAfterIndicator(), r.ethnicity(), r.healthNotes(), r.concernDetails(), r.shielded());
     }
 }

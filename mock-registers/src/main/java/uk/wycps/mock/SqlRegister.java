@@ -99,7 +99,8 @@ public final class SqlRegister {
                       address_history JSON, legal_status VARCHAR(100), concern_categories JSON,
                       reg_status VARCHAR(10), reg_category CHAR(1), reg_start DATE, reg_end DATE,
                       registration_history JSON, meetings JSON, referrals JSON, relationships JSON,
-                      looked_after BOOLEAN, ethnicity VARCHAR(200), health_notes VARCHAR(2000), concern_details VARCHAR(2000))""");
+                      looked_after BOOLEAN, ethnicity VARCHAR(200), health_notes VARCHAR(2000), concern_details VARCHAR(2000),
+                      shielded BOOLEAN NOT NULL)""");
             s.execute("""
                     CREATE TABLE enquiry_history (
                       seq BIGINT GENERATED ALWAYS AS IDENTITY, entry_id VARCHAR(128) PRIMARY KEY,
@@ -129,7 +130,7 @@ public final class SqlRegister {
         var json = RecordJson.mapper();
         try (PreparedStatement ps = admin.prepareStatement("INSERT INTO child VALUES (?, ?, ?, ? FORMAT JSON, ?, ?, ? FORMAT JSON, "
                 + "?, ?, ?, ?, ? FORMAT JSON, ?, ? FORMAT JSON, ?, ?, ?, ?, ? FORMAT JSON, ? FORMAT JSON, ? FORMAT JSON, "
-                + "? FORMAT JSON, ?, ?, ?, ?)")) {
+                + "? FORMAT JSON, ?, ?, ?, ?, ?)")) {
             int batch = 0;
             for (ChildRecord r : records) {
                 int i = 1;
@@ -168,6 +169,7 @@ public final class SqlRegister {
                 ps.setString(i++, r.ethnicity());
                 ps.setString(i++, r.healthNotes());
                 ps.setString(i++, r.concernDetails());
+                ps.setBoolean(i++, r.shieldedByOwner());
                 ps.addBatch();
                 if (++batch % 1000 == 0) {
                     ps.executeBatch();

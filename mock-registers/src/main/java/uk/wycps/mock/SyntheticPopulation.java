@@ -148,6 +148,33 @@ public final class SyntheticPopulation {
         return records(authority).get(slot);
     }
 
+    /**
+     * Whether the record in a slot is shielded by its register (A10), without generating it.
+     *
+     * <p>About 1 child in {@value #SHIELDED_ONE_IN} is a child whose location must stay hidden;
+     * the register of the authority where the child lives now shields its record, and the
+     * registers it lived under before do not know (their records are not shielded: the gateway's
+     * person-level rule keeps their addresses in too). Besides that share, the first twice-moved
+     * child of Leeds is always shielded (at Bradford, where it lives now, with unshielded records
+     * at Leeds and Wakefield), so that every population has a shielded child held by three
+     * registers to test with.
+     */
+    public boolean shielded(String authority, int slot) {
+        Objects.checkIndex(slot, n);
+        int[] o = origin(authorityIndex(authority), slot);
+        return shielded(o[0], o[1], o[2]);
+    }
+
+    private boolean shielded(int a, int kk, int hop) {
+        int j = n - 1 - kk;
+        int lastHop = j < third ? 2 : j < second ? 1 : 0;
+        if (hop != lastHop) {
+            return false;
+        }
+        boolean fixed = a == AUTHORITIES.indexOf("leeds") && j == 0;
+        return fixed || Math.floorMod(mix(seed, a, kk, SALT_SHIELD), (long) SHIELDED_ONE_IN) == 0;
+    }
+
     /** The name, birth date and gender of a slot, without generating the rest of the record. */
     public Identity identity(String authority, int slot) {
         Objects.checkIndex(slot, n);
@@ -268,6 +295,9 @@ public final class SyntheticPopulation {
     private static final int SALT_FAMILY = 5;
     private static final int SALT_CHILD = 6;
     private static final int SALT_OWN = 7;
+    private static final int SALT_SHIELD = 8;
+    /** About 1 in this many children is shielded (A10). */
+    static final int SHIELDED_ONE_IN = 200;
 
     private enum Variant { IDENTICAL, OTHER_SPELLING, NICKNAME, HYPHEN_DROPPED, TYPO, DOB_SWAP, ALIAS_SURNAME }
 
@@ -693,7 +723,8 @@ public final class SyntheticPopulation {
         return new ChildRecord(
                 recordId(r, k), id.givenName(), id.familyName(), id.aliases(), id.dateOfBirth(), id.gender(),
                 c.languages(), current, history, legalStatus, categories, registration, previous, meetings,
-                null, referrals, relationships, c.lookedAfter(), c.ethnicity(), health, details.toString());
+                null, referrals, relationships, c.lookedAfter(), c.ethnicity(), health, details.toString(),
+                shielded(a, kk, hop) ? Boolean.TRUE : null);
     }
 
     private static Address address(Random rnd, Area area) {

@@ -169,7 +169,8 @@ class DialectRegistersTest {
         return new ChildRecord(r.recordId(), r.givenName(), r.familyName(), n(r.aliases()), r.dateOfBirth(), r.gender(),
                 n(r.languages()), r.address(), n(r.addressHistory()), r.legalStatus(), n(r.concernCategories()),
                 r.registration(), n(r.registrationHistory()), n(r.meetings()), n(r.enquiryHistory()), n(r.referrals()),
-                n(r.relationships()), r.lookedAfterIndicator(), r.ethnicity(), r.healthNotes(), r.concernDetails());
+                n(r.relationships()), r.lookedAfterIndicator(), r.ethnicity(), r.healthNotes(), r.concernDetails(),
+                r.shieldedByOwner() ? Boolean.TRUE : null);
     }
 
     private static <T> List<T> n(List<T> l) {

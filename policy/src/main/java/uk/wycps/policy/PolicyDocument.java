@@ -22,6 +22,7 @@ import java.util.Set;
  * @param purposes       what each known purpose permits (P1, P3); a purpose not listed gets nothing
  * @param consent        the consent bases accepted (P2)
  * @param crossAuthority the effective-tier rule across authorities (A4)
+ * @param shielding      what a shielded record, and a person joining one, release (A10)
  */
 public record PolicyDocument(
         String id,
@@ -34,7 +35,8 @@ public record PolicyDocument(
         Section<String, FieldEntry> fields,
         Section<Purpose, PurposeEntry> purposes,
         ConsentRule consent,
-        CrossAuthorityRule crossAuthority) {
+        CrossAuthorityRule crossAuthority,
+        ShieldingRule shielding) {
 
     public PolicyDocument {
         Objects.requireNonNull(id, "id");
@@ -47,13 +49,14 @@ public record PolicyDocument(
         Objects.requireNonNull(purposes, "purposes");
         Objects.requireNonNull(consent, "consent");
         Objects.requireNonNull(crossAuthority, "crossAuthority");
+        Objects.requireNonNull(shielding, "shielding");
     }
 
     /** The same document for another set of authorities (the walking skeleton's configuration). */
     public PolicyDocument withAuthorities(Set<String> names) {
         return new PolicyDocument(id, version, effectiveDate, protocol,
                 new Authorities(authorities.rule(), List.copyOf(names)),
-                roles, agencies, fields, purposes, consent, crossAuthority);
+                roles, agencies, fields, purposes, consent, crossAuthority, shielding);
     }
 
     /**
@@ -198,6 +201,37 @@ public record PolicyDocument(
                 }
             }
             return null;
+        }
+    }
+
+    /**
+     * Shielding (A10): a record its owning authority shields releases its {@code locationFields}
+     * only to a caller of that authority, of one of {@code agencies}, whose effective tier for it is
+     * one of {@code tiers}; whatever anyone else's tier and grants. A record linked in one person
+     * with a shielded record ({@code linkedRecords}) releases its location only to a caller of its
+     * own authority and of one of {@code agencies}, at the tier they would have by hand.
+     *
+     * @param rule           the shielding rule, cited when a shielded record's location is withheld
+     * @param locationFields the fields that place the child (the location field class)
+     * @param agencies       the agencies that make up the owning authority (a subset of the
+     *                       own-authority agencies of the cross-authority rule)
+     * @param tiers          the effective tiers inside the owning authority that see a shielded
+     *                       record's location
+     * @param linkedRecords  the person-level rule, cited for records linked with a shielded one
+     */
+    public record ShieldingRule(Rule rule, Set<String> locationFields, Set<Agency> agencies, Set<Tier> tiers,
+            Rule linkedRecords) {
+        public ShieldingRule {
+            Objects.requireNonNull(rule, "rule");
+            Objects.requireNonNull(linkedRecords, "linkedRecords");
+            locationFields = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(locationFields));
+            agencies = Set.copyOf(agencies);
+            tiers = Set.copyOf(tiers);
+        }
+
+        /** True when {@code caller} is of {@code source}'s own authority as this rule counts it. */
+        public boolean insideOwningAuthority(Caller caller, String source) {
+            return source.equals(caller.authority()) && agencies.contains(caller.agency());
         }
     }
 }

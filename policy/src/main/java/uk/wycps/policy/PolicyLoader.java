@@ -38,6 +38,7 @@ import uk.wycps.policy.PolicyDocument.RoleEntry;
 import uk.wycps.policy.PolicyDocument.Rule;
 import uk.wycps.policy.PolicyDocument.Scope;
 import uk.wycps.policy.PolicyDocument.Section;
+import uk.wycps.policy.PolicyDocument.ShieldingRule;
 
 /**
  * Reads and validates a policy document (YAML, or JSON) and makes it a {@link SharingPolicy}.
@@ -58,6 +59,16 @@ public final class PolicyLoader {
     private static final Pattern REQUIREMENT_ID = Pattern.compile("[A-Z][0-9]{1,2}");
     private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z.+-]{1,32}");
     private static final String NESTED = "[].";
+
+    /**
+     * The canonical record's fields that place the child ({@code CanonicalFields.location()} in
+     * the record module, which this module's main code does not depend on; a test keeps the two
+     * equal). A policy whose location class leaves one out is refused: shielding cannot be
+     * weakened by omission (A10).
+     */
+    public static final Set<String> RECORD_LOCATION_FIELDS = Set.of("address", "addressHistory");
+    /** The record's shielded mark: classified at the lowest field tier, so whoever sees a record sees the mark. */
+    public static final String SHIELDED_FIELD = "shielded";
 
     private PolicyLoader() {
     }
@@ -173,7 +184,7 @@ public final class PolicyLoader {
             }
             object(root, "(document)");
             keys(root, "", List.of("id", "version", "effectiveDate", "authorities", "roles", "agencies", "fields",
-                    "purposes", "consent", "crossAuthority"), List.of("protocol"));
+                    "purposes", "consent", "crossAuthority", "shielding"), List.of("protocol"));
             String id = text(root, "", "id");
             if (!RULE_ID.matcher(id).matches()) {
                 throw fail("id", "'" + id + "' is not a policy id (lower-case letters, digits and '-')");
@@ -206,8 +217,9 @@ public final class PolicyLoader {
                     this::purpose, List.of("permits"), List.of("rule"));
             ConsentRule consent = consent(root.get("consent"), "consent");
             CrossAuthorityRule cross = crossAuthority(root.get("crossAuthority"), "crossAuthority");
+            ShieldingRule shielding = shielding(root.get("shielding"), "shielding", fields, cross);
             return new PolicyDocument(id, version, effective, protocol, authorities, roles, agencies, fields,
-                    purposes, consent, cross);
+                    purposes, consent, cross, shielding);
         }
 
         // ---- sections ------------------------------------------------------------------------
@@ -400,6 +412,82 @@ public final class PolicyLoader {
                         + " and other authorities' staff anonymised information only, unless authorised (A4)");
             }
             return new CrossAuthorityRule(ownRule, ownAgencies, grantRule, grants, otherwiseRule, tier);
+        }
+
+        private ShieldingRule shielding(JsonNode node, String path, Section<String, FieldEntry> fields,
+                CrossAuthorityRule cross) {
+            object(node, path);
+            keys(node, path, List.of("rule", "locationFields", "owningAuthority", "linkedRecords"), List.of());
+            Rule rule = rule(node.get("rule"), path + ".rule");
+            Set<String> location = new LinkedHashSet<>();
+            List<String> seen = new ArrayList<>();
+            for (Indexed item : list(node, path, "locationFields")) {
+                String f = item.text(this);
+                noDuplicate(seen, f, item.path, "location field");
+                seen.add(f);
+                if (!fields.entries().containsKey(f)) {
+                    throw fail(item.path, "unknown field '" + f + "': a location field must be a classified field"
+                            + " of the record (classified: " + String.join(", ", fields.entries().keySet()) + ")");
+                }
+                if (f.equals(SHIELDED_FIELD)) {
+                    throw fail(item.path, "'" + SHIELDED_FIELD + "' is the mark itself, not a location field");
+                }
+                location.add(f);
+            }
+            if (canonicalFields != null) {
+                List<String> missing = RECORD_LOCATION_FIELDS.stream().filter(canonicalFields::contains)
+                        .filter(f -> !location.contains(f)).sorted().toList();
+                if (!missing.isEmpty()) {
+                    throw fail(path + ".locationFields", "leaves out " + String.join(", ", missing)
+                            + ", which place" + (missing.size() == 1 ? "s" : "") + " the child: a shielded record's"
+                            + " location never leaves its owning authority (A10)");
+                }
+                FieldEntry mark = fields.entries().get(SHIELDED_FIELD);
+                if (canonicalFields.contains(SHIELDED_FIELD) && mark != null && mark.tier() != Tier.PERSONAL) {
+                    throw fail("fields.entries." + SHIELDED_FIELD + ".tier", "is " + mark.tier() + ", but whoever"
+                            + " sees a record must see that it is shielded: the mark is PERSONAL (A10)");
+                }
+            }
+            if (location.isEmpty()) {
+                throw fail(path + ".locationFields", "lists no field: a shielded record would release its location"
+                        + " (A10)");
+            }
+            String owningPath = path + ".owningAuthority";
+            JsonNode owning = node.get("owningAuthority");
+            object(owning, owningPath);
+            keys(owning, owningPath, List.of("agencies", "tiers"), List.of());
+            Set<Agency> agencies = EnumSet.noneOf(Agency.class);
+            for (Indexed item : list(owning, owningPath, "agencies")) {
+                Agency a = agency(item);
+                if (!cross.ownAuthorityAgencies().contains(a)) {
+                    throw fail(item.path, "agency '" + a.code() + "' is not an own-authority agency of"
+                            + " crossAuthority.ownAuthority: only the owning authority's own staff may see a shielded"
+                            + " child's location (A10)");
+                }
+                agencies.add(a);
+            }
+            Set<Tier> tiers = EnumSet.noneOf(Tier.class);
+            List<String> seenTiers = new ArrayList<>();
+            for (Indexed item : list(owning, owningPath, "tiers")) {
+                String t = item.text(this);
+                noDuplicate(seenTiers, t, item.path, "tier");
+                seenTiers.add(t);
+                Tier tier;
+                try {
+                    tier = Tier.valueOf(t);
+                } catch (IllegalArgumentException e) {
+                    throw fail(item.path, "unknown tier '" + t + "' (known: PERSONAL, SENSITIVE)");
+                }
+                if (tier == Tier.ANONYMISED) {
+                    throw fail(item.path, "ANONYMISED callers see no record at all; name PERSONAL or SENSITIVE");
+                }
+                tiers.add(tier);
+            }
+            JsonNode linked = node.get("linkedRecords");
+            object(linked, path + ".linkedRecords");
+            keys(linked, path + ".linkedRecords", List.of("rule"), List.of());
+            Rule linkedRule = rule(linked.get("rule"), path + ".linkedRecords.rule");
+            return new ShieldingRule(rule, location, agencies, tiers, linkedRule);
         }
 
         // ---- pieces --------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import uk.wycps.policy.PolicyDocument.RoleEntry;
 import uk.wycps.policy.PolicyDocument.Rule;
 import uk.wycps.policy.PolicyDocument.Scope;
 import uk.wycps.policy.PolicyDocument.Section;
+import uk.wycps.policy.PolicyDocument.ShieldingRule;
 
 /**
  * The protocol's rules over a validated {@link PolicyDocument}.
@@ -79,7 +80,8 @@ public final class ProtocolPolicy implements SharingPolicy {
         return new PolicyDocument(id, version, base.effectiveDate(), base.protocol(),
                 new Authorities(base.authorities().rule(), List.copyOf(authorities)),
                 new Section<>(base.roles().rule(), roles), base.agencies(),
-                new Section<>(base.fields().rule(), fields), base.purposes(), base.consent(), base.crossAuthority());
+                new Section<>(base.fields().rule(), fields), base.purposes(), base.consent(), base.crossAuthority(),
+                base.shielding());
     }
 
     /** The document this policy enforces, for review and for the explain endpoint. */
@@ -210,7 +212,53 @@ public final class ProtocolPolicy implements SharingPolicy {
         }
         restricted.forEach((rule, names) -> reasons.add(reason(rule, "withheld: " + String.join(", ", names)
                 + " goes only to " + restrictionWords(fields.get(names.get(0)).onlyFor()))));
-        return new AccessDecision(sourceAuthority, tier, allowed, withheld, reasons);
+        return shielded(caller, sourceAuthority, tier, allowed, withheld, reasons);
+    }
+
+    /**
+     * The two further field sets of A10, decided now, before any register is asked: what a
+     * shielded record of {@code source} releases to this caller, and what a record of
+     * {@code source} linked with a shielded record releases. Grants never open a location here:
+     * only the owning authority's own staff do.
+     */
+    private AccessDecision shielded(Caller caller, String source, Tier tier, Set<String> allowed, Set<String> withheld,
+            List<Reason> reasons) {
+        ShieldingRule rule = document.shielding();
+        List<String> location = rule.locationFields().stream().filter(allowed::contains).toList();
+        if (location.isEmpty()) {
+            return new AccessDecision(source, tier, allowed, withheld, reasons);
+        }
+        boolean inside = rule.insideOwningAuthority(caller, source);
+        boolean namedTier = inside && rule.tiers().contains(tier);
+        Set<String> shielded = new LinkedHashSet<>(allowed);
+        Set<String> linked = new LinkedHashSet<>(allowed);
+        String fieldsWords = String.join(", ", location);
+        String owners = agencyWords(rule.agencies()) + " of " + source;
+        if (namedTier) {
+            reasons.add(reason(rule.rule(), "if a record of " + source + " is shielded, its location (" + fieldsWords
+                    + ") is still released: the caller is " + owners + ", its owning authority, at " + tier));
+        } else {
+            shielded.removeAll(location);
+            reasons.add(reason(rule.rule(), "if a record of " + source + " is shielded, its location (" + fieldsWords
+                    + ") is withheld whatever the tier and grants: it goes only to " + owners + " at "
+                    + tierWords(rule.tiers()) + "; contact goes through " + source));
+        }
+        if (inside) {
+            reasons.add(reason(rule.linkedRecords(), "if a record of " + source + " is linked with a shielded record,"
+                    + " its location is still released: the caller is " + owners + ", its own authority"));
+        } else {
+            linked.removeAll(location);
+            reasons.add(reason(rule.linkedRecords(), "if a record of " + source + " is linked with a shielded record,"
+                    + " its location (" + fieldsWords + ") is withheld: it goes only to " + owners));
+        }
+        return new AccessDecision(source, tier, allowed, withheld, reasons, shielded, linked);
+    }
+
+    private static String tierWords(Set<Tier> tiers) {
+        if (tiers.isEmpty()) {
+            return "no tier (nobody through the gateway)";
+        }
+        return String.join(" or ", EnumSet.copyOf(tiers).stream().map(Tier::name).toList());
     }
 
     private Tier effectiveTier(Caller caller, Declaration declaration, String source, List<Reason> reasons) {

@@ -16,7 +16,8 @@ final class ApiFieldTable {
 
     static final List<String> PERSONAL = List.of("recordId", "givenName", "familyName", "aliases", "dateOfBirth",
             "gender", "languages", "address", "addressHistory", "legalStatus", "concernCategories", "registration",
-            "registrationHistory", "meetings", "enquiryHistory", "referrals", "relationships", "lookedAfterIndicator");
+            "registrationHistory", "meetings", "enquiryHistory", "referrals", "relationships", "lookedAfterIndicator",
+            "shielded");
 
     static final List<String> SENSITIVE = List.of("ethnicity", "healthNotes", "concernDetails",
             "relationships[].concernIndicator", SCHEDULE_ONE);

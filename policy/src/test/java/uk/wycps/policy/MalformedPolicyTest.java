@@ -42,6 +42,11 @@ class MalformedPolicyTest {
             bad-requirement.yaml             | fields.entries.concernDetails.requirement         | 'm-two' is not a requirement id
             not-yaml.yaml                    | line                                              | not a readable YAML or JSON document
             empty.yaml                       | (document)                                        | is empty
+            shielding-missing.yaml           | shielding                                         | is missing
+            shielding-leaves-out-address-history.yaml | shielding.locationFields                  | leaves out addressHistory, which places the child
+            shielding-outside-agency.yaml    | shielding.owningAuthority.agencies[1]             | agency 'police' is not an own-authority agency
+            shielding-anonymised-tier.yaml   | shielding.owningAuthority.tiers[1]                | ANONYMISED callers see no record at all
+            shielded-mark-sensitive.yaml     | fields.entries.shielded.tier                      | whoever sees a record must see that it is shielded
             """)
     void malformedPolicyIsRefusedNamingFilePlaceAndProblem(String file, String place, String problem) throws Exception {
         // GIVEN a policy file with exactly one defect

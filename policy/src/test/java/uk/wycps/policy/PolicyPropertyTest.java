@@ -51,7 +51,7 @@ class PolicyPropertyTest {
     private static final SharingPolicy POLICY = PolicyLoader.loadDefault(CanonicalFields.all());
     private static final List<String> SOURCES = List.of("bradford", "calderdale", "kirklees", "leeds", "wakefield");
     private static final ChildRecord EMPTY = new ChildRecord(null, null, null, null, null, null, null, null, null,
-            null, null, null, null, null, null, null, null, null, null, null, null);
+            null, null, null, null, null, null, null, null, null, null, null, null, null);
 
     @Test
     void noDecisionLetsAnyFieldThroughAboveWhatTheProtocolAllows() {
@@ -238,7 +238,7 @@ class PolicyPropertyTest {
                         "register-check", "obtained")),
                 List.of(new Referral(dob.plusYears(1), "school", "neglect concerns")),
                 relationships, r.nextBoolean(), pick(r, List.of("White British", "Pakistani", "Polish")),
-                "health note " + r.nextInt(), "concern details " + r.nextInt());
+                "health note " + r.nextInt(), "concern details " + r.nextInt(), null);
     }
 
     private static String word(Random r) {

@@ -31,7 +31,8 @@ class PolicyScenarioTableTest {
     static final SharingPolicy POLICY = PolicyLoader.loadDefault(CanonicalFields.all());
 
     record Scenario(int number, String role, String agency, String home, String source, String grants,
-            String purpose, String consent, String enquiry, String tier, String fields, String clause) {
+            String purpose, String consent, String enquiry, String tier, String fields, String clause, String shielded,
+            String linked) {
         @Override
         public String toString() {
             return "#" + number + " " + role + "/" + agency + "@" + home + " -> " + source + " [" + grants + "] "
@@ -56,9 +57,9 @@ class PolicyScenarioTableTest {
             if (cells[0].startsWith("-")) {
                 continue;
             }
-            assertEquals(12, cells.length, "row " + line);
+            assertEquals(14, cells.length, "row " + line);
             rows.add(new Scenario(Integer.parseInt(cells[0]), cells[1], cells[2], cells[3], cells[4], cells[5],
-                    cells[6], cells[7], cells[8], cells[9], cells[10], cells[11]));
+                    cells[6], cells[7], cells[8], cells[9], cells[10], cells[11], cells[12], cells[13]));
         }
         return rows;
     }
@@ -94,6 +95,10 @@ class PolicyScenarioTableTest {
         assertTrue(rows.stream().anyMatch(s -> !s.home().equals(s.source())), "no other-authority row");
         assertTrue(rows.stream().anyMatch(s -> s.grants().contains("cross-authority:")), "no granted row");
         assertTrue(rows.stream().anyMatch(s -> s.grants().equals("-")), "no row without a grant");
+        for (String cell : List.of("location", "no location", "-")) {
+            assertTrue(rows.stream().anyMatch(s -> s.shielded().equals(cell)), "no row with shielded " + cell);
+            assertTrue(rows.stream().anyMatch(s -> s.linked().equals(cell)), "no row with linked " + cell);
+        }
         for (String group : List.of("none", "personal", "personal+sensitive", "all")) {
             assertTrue(rows.stream().anyMatch(s -> s.fields().equals(group)), "no row for field group " + group);
         }
@@ -122,6 +127,27 @@ class PolicyScenarioTableTest {
         assertEquals(!expected.isEmpty(), decision.recordsVisible(), "records visible: " + s);
         assertFalse(decision.reasons().isEmpty(), "no reason given: " + s);
         decision.reasons().forEach(r -> assertTrue(r.requirement().matches("[A-Z][0-9]{1,2}"), r.toString()));
+        // AND a shielded record, or one linked with a shielded record, releases location as the row says (A10)
+        assertEquals(shieldedGroup(expected, s.shielded()), decision.allowedFields(AccessDecision.Shielding.SHIELDED),
+                "shielded: " + s + " " + decision.reasons());
+        assertEquals(shieldedGroup(expected, s.linked()),
+                decision.allowedFields(AccessDecision.Shielding.LINKED_TO_SHIELDED), "linked: " + s);
+        Set<String> withheldIfShielded = new LinkedHashSet<>(CanonicalFields.all());
+        withheldIfShielded.removeAll(shieldedGroup(expected, s.shielded()));
+        assertEquals(withheldIfShielded, decision.withheldFields(AccessDecision.Shielding.SHIELDED),
+                "withheld if shielded: " + s);
+    }
+
+    /** The row's field group, less the location fields when the row says {@code no location}. */
+    static Set<String> shieldedGroup(Set<String> fields, String cell) {
+        Set<String> out = new LinkedHashSet<>(fields);
+        switch (cell) {
+            case "-" -> assertTrue(fields.isEmpty(), "'-' only where nothing is released");
+            case "location" -> assertTrue(fields.containsAll(Set.of("address", "addressHistory")), cell);
+            case "no location" -> out.removeAll(Set.of("address", "addressHistory"));
+            default -> throw new IllegalArgumentException("shielded cell '" + cell + "'");
+        }
+        return out;
     }
 
     static ConsentBasis consent(String code) {

@@ -11,6 +11,10 @@ import java.util.List;
  * <p>Every field may be {@code null}: a field is absent when the register does not hold it or
  * when it was not asked for (data minimisation, A5). There is deliberately no detail of the
  * Looked After history, only its indicator (A7).
+ *
+ * <p>{@code shielded} is set by the owning authority for a child whose location must stay hidden
+ * (a child in a refuge, in witness protection): its location fields ({@link CanonicalFields#location()})
+ * never leave that authority (A10). Null or false means not shielded.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ChildRecord(
@@ -34,7 +38,8 @@ public record ChildRecord(
         Boolean lookedAfterIndicator,
         String ethnicity,
         String healthNotes,
-        String concernDetails) {
+        String concernDetails,
+        Boolean shielded) {
 
     public ChildRecord {
         aliases = copy(aliases);
@@ -46,6 +51,19 @@ public record ChildRecord(
         enquiryHistory = copy(enquiryHistory);
         referrals = copy(referrals);
         relationships = copy(relationships);
+    }
+
+    /** True when the owning authority shields this record (A10). (Not {@code isShielded}: Jackson would write that as a property.) */
+    public boolean shieldedByOwner() {
+        return Boolean.TRUE.equals(shielded);
+    }
+
+    /** The same record, marked shielded (or not: {@code null}). */
+    public ChildRecord withShielded(Boolean value) {
+        return new ChildRecord(recordId, givenName, familyName, aliases, dateOfBirth, gender, languages, address,
+                addressHistory, legalStatus, concernCategories, registration, registrationHistory, meetings,
+                enquiryHistory, referrals, relationships, lookedAfterIndicator, ethnicity, healthNotes, concernDetails,
+                value);
     }
 
     private static <T> List<T> copy(List<T> list) {

@@ -40,7 +40,8 @@ public final class FieldProjection {
                 keep(allowed, "lookedAfterIndicator", record.lookedAfterIndicator()),
                 keep(allowed, "ethnicity", record.ethnicity()),
                 keep(allowed, "healthNotes", record.healthNotes()),
-                keep(allowed, "concernDetails", record.concernDetails()));
+                keep(allowed, "concernDetails", record.concernDetails()),
+                keep(allowed, CanonicalFields.SHIELDED, record.shielded()));
     }
 
     private static <T> T keep(Set<String> allowed, String field, T value) {

@@ -30,7 +30,7 @@ class FieldProjectionTest {
                         "leeds", "register-check", "obtained")),
                 List.of(new Referral(LocalDate.of(2023, 12, 1), "school", "bruising")),
                 List.of(new Relationship("Tariq Khan", "father", true, true)), Boolean.FALSE,
-                "Asian or Asian British - Pakistani", "asthma", "details");
+                "Asian or Asian British - Pakistani", "asthma", "details", Boolean.TRUE);
     }
 
     @Test

@@ -6,29 +6,25 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import java.io.IOException;
-import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.Deadline;
 import uk.wycps.connector.HistoryDelivery;
-import uk.wycps.connector.RegisterConnector;
+import uk.wycps.connector.RecordIds;
 import uk.wycps.connector.RegisterFailure;
 import uk.wycps.connector.RegisterSettings;
-import uk.wycps.record.SearchCriteria;
 import uk.wycps.connector.SearchRequest;
 import uk.wycps.connector.http.AnswerBodies;
-import uk.wycps.connector.http.BoundedHttpCall;
-import uk.wycps.connector.statistics.RegisterStatistics;
-import uk.wycps.connector.statistics.StatisticsClient;
-import uk.wycps.connector.http.RegisterHttpClients;
+import uk.wycps.connector.http.HttpDialectConnector;
+import uk.wycps.connector.http.HttpDialects;
 import uk.wycps.record.ChildRecord;
 import uk.wycps.record.EnquiryHistoryEntry;
 import uk.wycps.record.RecordJson;
+import uk.wycps.record.SearchCriteria;
 
 /**
  * Dialect {@code canonical-json}: JSON over HTTP in the canonical record's own names and codes.
@@ -44,29 +40,21 @@ import uk.wycps.record.RecordJson;
  *       chain, idempotently.</li>
  * </ul>
  */
-public final class CanonicalJsonConnector implements RegisterConnector {
+public final class CanonicalJsonConnector extends HttpDialectConnector {
 
     /** A register answering more candidates than this is not pre-filtering: refuse the answer. */
     public static final int MAX_RECORDS = 200;
+
+    /** The most entries sent in one exchange; a longer list goes as several. */
+    public static final int MAX_BATCH = 100;
 
     private static final ObjectReader ANSWER_READER = RecordJson.mapper().readerFor(SearchAnswer.class);
     private static final ObjectWriter QUERY_WRITER = RecordJson.mapper().writerFor(SearchQuery.class);
     private static final ObjectWriter ENTRY_WRITER = RecordJson.mapper().writerFor(EnquiryHistoryEntry.class);
     private static final ObjectWriter BATCH_WRITER = RecordJson.mapper().writerFor(HistoryBatch.class);
-    private static final ObjectWriter CHECKPOINT_WRITER = RecordJson.mapper().writerFor(AuditCheckpoint.class);
-
-    private final Vertx vertx;
-    private final RegisterSettings settings;
-    private final HttpClientAgent client;
-    private final BoundedHttpCall call;
-    private final String basePath;
 
     public CanonicalJsonConnector(Vertx vertx, RegisterSettings settings) {
-        this.vertx = vertx;
-        this.settings = settings;
-        this.client = RegisterHttpClients.create(vertx, settings);
-        this.call = new BoundedHttpCall(vertx, client, settings.maxResponseBytes());
-        this.basePath = RegisterHttpClients.basePath(settings);
+        super(vertx, settings);
     }
 
     /** What the register is sent. */
@@ -77,16 +65,8 @@ public final class CanonicalJsonConnector implements RegisterConnector {
     record HistoryBatch(List<HistoryDelivery> entries) {
     }
 
-    /** The most entries sent in one exchange; a longer list goes as several. */
-    public static final int MAX_BATCH = 100;
-
     /** What the register answers. */
     record SearchAnswer(List<ChildRecord> records) {
-    }
-
-    @Override
-    public String authority() {
-        return settings.authority();
     }
 
     @Override
@@ -97,8 +77,8 @@ public final class CanonicalJsonConnector implements RegisterConnector {
         } catch (JsonProcessingException e) {
             return Future.failedFuture(RegisterFailure.error("could not encode the query"));
         }
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(basePath + "/search");
-        return call.exchange(options, body, request.deadline(), "application/json").compose(this::parse);
+        return exchange(request(HttpMethod.POST, "/search"), body, request.deadline(), JSON)
+                .map(CanonicalJsonConnector::parse);
     }
 
     /**
@@ -118,38 +98,28 @@ public final class CanonicalJsonConnector implements RegisterConnector {
         return body.copy();
     }
 
-    private Future<List<ChildRecord>> parse(Buffer body) {
+    private static List<ChildRecord> parse(Buffer body) {
         SearchAnswer answer;
         try {
             answer = AnswerBodies.read(ANSWER_READER, body);
         } catch (IOException | RuntimeException e) {
-            return Future.failedFuture(RegisterFailure.error("answer is not a valid canonical-json answer"));
+            throw RegisterFailure.error("answer is not a valid canonical-json answer");
         }
         if (answer == null || answer.records() == null) {
-            return Future.failedFuture(RegisterFailure.error("answer has no records array"));
+            throw RegisterFailure.error("answer has no records array");
         }
         if (answer.records().size() > MAX_RECORDS) {
-            return Future.failedFuture(RegisterFailure.error("answer has more than " + MAX_RECORDS + " records"));
+            throw RegisterFailure.error("answer has more than " + MAX_RECORDS + " records");
         }
-        for (ChildRecord r : answer.records()) {
-            if (r == null || r.recordId() == null || r.recordId().isBlank()) {
-                return Future.failedFuture(RegisterFailure.error("answer has a record without recordId"));
-            }
-        }
-        return Future.succeededFuture(answer.records());
+        answer.records().forEach(RecordIds::require);
+        return answer.records();
     }
 
     @Override
     public Future<Void> recordEnquiry(String recordId, EnquiryHistoryEntry entry, Deadline deadline) {
-        Buffer body;
-        try {
-            body = Buffer.buffer(ENTRY_WRITER.writeValueAsBytes(entry));
-        } catch (JsonProcessingException e) {
-            return Future.failedFuture(RegisterFailure.error("could not encode the entry"));
-        }
-        String uri = basePath + "/records/" + urlSegment(recordId) + "/enquiries/" + urlSegment(entry.entryId());
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.PUT).setURI(uri);
-        return call.exchange(options, body, deadline, "application/json").mapEmpty();
+        String path = HttpDialects.fill("/records/{recordId}/enquiries/{entryId}",
+                Map.of("recordId", recordId, "entryId", entry.entryId()));
+        return send(HttpMethod.PUT, path, ENTRY_WRITER, entry, deadline, JSON);
     }
 
     @Override
@@ -161,47 +131,14 @@ public final class CanonicalJsonConnector implements RegisterConnector {
     public Future<Void> recordEnquiries(List<HistoryDelivery> deliveries, Deadline deadline) {
         Future<Void> chain = Future.succeededFuture();
         for (int from = 0; from < deliveries.size(); from += MAX_BATCH) {
-            List<HistoryDelivery> part = deliveries.subList(from, Math.min(deliveries.size(), from + MAX_BATCH));
-            chain = chain.compose(v -> recordBatch(part, deadline));
+            HistoryBatch part = new HistoryBatch(deliveries.subList(from, Math.min(deliveries.size(), from + MAX_BATCH)));
+            chain = chain.compose(v -> send(HttpMethod.POST, "/enquiries", BATCH_WRITER, part, deadline, JSON));
         }
         return chain;
     }
 
-    private Future<Void> recordBatch(List<HistoryDelivery> part, Deadline deadline) {
-        Buffer body;
-        try {
-            body = Buffer.buffer(BATCH_WRITER.writeValueAsBytes(new HistoryBatch(part)));
-        } catch (JsonProcessingException e) {
-            return Future.failedFuture(RegisterFailure.error("could not encode the entries"));
-        }
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(basePath + "/enquiries");
-        return call.exchange(options, body, deadline, "application/json").mapEmpty();
-    }
-
     @Override
     public Future<Void> publishCheckpoint(AuditCheckpoint checkpoint, Deadline deadline) {
-        Buffer body;
-        try {
-            body = Buffer.buffer(CHECKPOINT_WRITER.writeValueAsBytes(checkpoint));
-        } catch (JsonProcessingException e) {
-            return Future.failedFuture(RegisterFailure.error("could not encode the checkpoint"));
-        }
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.PUT)
-                .setURI(basePath + "/audit-checkpoints/" + checkpoint.index());
-        return call.exchange(options, body, deadline, "application/json").mapEmpty();
-    }
-
-    @Override
-    public Future<RegisterStatistics> statistics(LocalDate asOf, Deadline deadline) {
-        return StatisticsClient.fetch(call, basePath, asOf, deadline);
-    }
-
-    private static String urlSegment(String s) {
-        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
-    }
-
-    @Override
-    public Future<Void> close() {
-        return client.close();
+        return putCheckpoint("/audit-checkpoints/{index}", checkpoint, deadline);
     }
 }

@@ -1,22 +1,13 @@
 package uk.wycps.connector.canonicaljson;
 
-import io.vertx.core.Vertx;
-import uk.wycps.connector.RegisterConnector;
-import uk.wycps.connector.RegisterConnectorFactory;
-import uk.wycps.connector.RegisterSettings;
+import uk.wycps.connector.DialectFactory;
 
 /** Factory for the {@code canonical-json} dialect. */
-public final class CanonicalJsonConnectorFactory implements RegisterConnectorFactory {
+public final class CanonicalJsonConnectorFactory extends DialectFactory {
 
     public static final String DIALECT = "canonical-json";
 
-    @Override
-    public String dialect() {
-        return DIALECT;
-    }
-
-    @Override
-    public RegisterConnector create(Vertx vertx, RegisterSettings settings) {
-        return new CanonicalJsonConnector(vertx, settings);
+    public CanonicalJsonConnectorFactory() {
+        super(DIALECT, CanonicalJsonConnector::new);
     }
 }

@@ -27,6 +27,12 @@ public final class Fhir {
     public static final String CS_EPISODE = BASE + "CodeSystem/episode-type";
     /** The canonical concern categories: {@code neglect}, {@code physical-abuse}, ... */
     public static final String CS_CONCERN = BASE + "CodeSystem/concern-category";
+    /**
+     * Patient.meta.security: the security labels of this profile. {@code shielded}: the owning
+     * authority shields the record; its location never leaves that authority (A10).
+     */
+    public static final String CS_SECURITY = BASE + "CodeSystem/security-label";
+    public static final String SECURITY_SHIELDED = "shielded";
 
     public static final String FLAG_LOOKED_AFTER = "looked-after";
     public static final String FLAG_CONCERN = "concern-category";

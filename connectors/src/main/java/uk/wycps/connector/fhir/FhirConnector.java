@@ -1,16 +1,13 @@
 package uk.wycps.connector.fhir;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -22,21 +19,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import uk.wycps.connector.statistics.RegisterStatistics;
-import uk.wycps.connector.statistics.StatisticsClient;
 import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.Deadline;
-import uk.wycps.connector.RegisterConnector;
+import uk.wycps.connector.RecordIds;
 import uk.wycps.connector.RegisterFailure;
 import uk.wycps.connector.RegisterSettings;
-import uk.wycps.record.SearchCriteria;
 import uk.wycps.connector.SearchRequest;
-import uk.wycps.connector.http.BoundedHttpCall;
-import uk.wycps.connector.http.RegisterHttpClients;
-import uk.wycps.connector.mappedjson.HttpDialectSupport;
+import uk.wycps.connector.http.HttpDialectConnector;
+import uk.wycps.connector.http.HttpDialects;
 import uk.wycps.record.Address;
 import uk.wycps.record.AddressPeriod;
-import uk.wycps.record.CanonicalFields;
 import uk.wycps.record.ChildRecord;
 import uk.wycps.record.ConcernCategory;
 import uk.wycps.record.EnquiryHistoryEntry;
@@ -48,6 +40,7 @@ import uk.wycps.record.RecordJson;
 import uk.wycps.record.Referral;
 import uk.wycps.record.Registration;
 import uk.wycps.record.Relationship;
+import uk.wycps.record.SearchCriteria;
 
 /**
  * Dialect {@code fhir-r4}: HL7 FHIR R4 JSON ({@link Fhir} names the profile).
@@ -64,45 +57,27 @@ import uk.wycps.record.Relationship;
  * </ul>
  * Options: {@code maxPatients} (default 200).
  */
-public final class FhirConnector implements RegisterConnector {
+public final class FhirConnector extends HttpDialectConnector {
 
     public static final int DEFAULT_MAX_PATIENTS = 200;
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
+    /** FHIR's id grammar, within the length every dialect keeps. */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9\\-.]{1," + RecordIds.MAX_LENGTH + "}");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final ObjectWriter WRITER = RecordJson.mapper().writer();
 
-    private final RegisterSettings settings;
-    private final HttpClientAgent client;
-    private final BoundedHttpCall call;
-    private final String basePath;
     private final int maxPatients;
 
     public FhirConnector(Vertx vertx, RegisterSettings settings) {
-        this.settings = settings;
+        super(vertx, settings);
         this.maxPatients = settings.options().getInteger("maxPatients", DEFAULT_MAX_PATIENTS);
-        this.client = RegisterHttpClients.create(vertx, settings);
-        this.call = new BoundedHttpCall(vertx, client, settings.maxResponseBytes());
-        this.basePath = RegisterHttpClients.basePath(settings);
-    }
-
-    @Override
-    public String authority() {
-        return settings.authority();
     }
 
     @Override
     public Future<List<ChildRecord>> search(SearchRequest request) {
-        Set<String> keep = new LinkedHashSet<>(request.fields());
-        keep.add(CanonicalFields.RECORD_ID);
-        String uri = basePath + "/Patient?" + query(request.criteria(), keep);
-        return call.exchange(new RequestOptions().setMethod(HttpMethod.GET).setURI(uri)
+        Set<String> keep = RecordIds.withRecordId(request.fields());
+        return exchange(request(HttpMethod.GET, "/Patient?" + query(request.criteria(), keep))
                         .putHeader("Accept", Fhir.CONTENT_TYPE), null, request.deadline(), Fhir.CONTENT_TYPE)
-                .compose(b -> {
-                    try {
-                        return Future.succeededFuture(parse(HttpDialectSupport.parse(b, "FHIR"), keep));
-                    } catch (RegisterFailure f) {
-                        return Future.failedFuture(f);
-                    }
-                });
+                .map(b -> parse(HttpDialects.parse(b, "FHIR"), keep));
     }
 
     /** The search parameters, with {@code _elements} and {@code _revinclude} for the wanted fields only. */
@@ -143,6 +118,8 @@ public final class FhirConnector implements RegisterConnector {
                 case "languages" -> elements.add("communication");
                 case "address", "addressHistory" -> elements.add("address");
                 case "legalStatus", "ethnicity" -> elements.add("extension");
+                // The security label (A10); a server should keep meta whatever is asked, but ask anyway.
+                case "shielded" -> elements.add("meta");
                 default -> {
                 }
             }
@@ -178,7 +155,7 @@ public final class FhirConnector implements RegisterConnector {
         if (q.length() > 0) {
             q.append('&');
         }
-        q.append(name).append('=').append(HttpDialectSupport.query(value));
+        q.append(name).append('=').append(HttpDialects.query(value));
     }
 
     // ---- reading the Bundle -------------------------------------------------------------------
@@ -371,7 +348,33 @@ public final class FhirConnector implements RegisterConnector {
                 languages, current, history,
                 text(extension(patient, Fhir.EXT_LEGAL_STATUS).get("valueString")),
                 categories, registration, registrations, meetings, enquiries, referrals, relationships, lookedAfter,
-                text(extension(patient, Fhir.EXT_ETHNICITY).path("valueCodeableConcept").get("text")), health, details);
+                text(extension(patient, Fhir.EXT_ETHNICITY).path("valueCodeableConcept").get("text")), health, details, shielded(patient));
+    }
+
+    /**
+     * The shielded mark (A10): a {@code meta.security} label of this profile's code system, code
+     * {@code shielded}. A security label rather than an extension because labels are FHIR's place
+     * for handling rules on a whole resource, which servers and intermediaries already act on.
+     * Read whenever present, asked for or not: the gateway must never miss it.
+     */
+    static Boolean shielded(JsonNode patient) {
+        JsonNode meta = patient.get("meta");
+        if (meta == null || meta.isNull()) {
+            return null;
+        }
+        if (!meta.isObject()) {
+            throw RegisterFailure.error("a Patient's meta is not an object");
+        }
+        for (JsonNode label : array(meta, "security")) {
+            if (!label.isObject()) {
+                throw RegisterFailure.error("a security label is not a Coding");
+            }
+            if (Fhir.CS_SECURITY.equals(label.path("system").asText(null))
+                    && Fhir.SECURITY_SHIELDED.equals(label.path("code").asText(null))) {
+                return Boolean.TRUE;
+            }
+        }
+        return null;
     }
 
     private static JsonNode array(JsonNode node, String field) {
@@ -507,29 +510,12 @@ public final class FhirConnector implements RegisterConnector {
         if (!ID.matcher(entry.entryId()).matches()) {
             return Future.failedFuture(RegisterFailure.error("entry id is not a valid FHIR id"));
         }
-        Buffer body;
-        try {
-            body = Buffer.buffer(RecordJson.mapper().writeValueAsBytes(auditEvent(recordId, entry)));
-        } catch (JsonProcessingException e) {
-            return Future.failedFuture(RegisterFailure.error("could not encode the entry"));
-        }
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.PUT)
-                .setURI(basePath + "/AuditEvent/" + HttpDialectSupport.segment(entry.entryId()));
-        return call.exchange(options, body, deadline, Fhir.CONTENT_TYPE).mapEmpty();
-    }
-
-    @Override
-    public Future<RegisterStatistics> statistics(LocalDate asOf, Deadline deadline) {
-        return StatisticsClient.fetch(call, basePath, asOf, deadline);
+        return send(HttpMethod.PUT, "/AuditEvent/" + HttpDialects.segment(entry.entryId()),
+                WRITER, auditEvent(recordId, entry), deadline, Fhir.CONTENT_TYPE);
     }
 
     @Override
     public Future<Void> publishCheckpoint(AuditCheckpoint checkpoint, Deadline deadline) {
-        return HttpDialectSupport.publishCheckpoint(call, basePath, "/audit-checkpoints/{index}", checkpoint, deadline);
-    }
-
-    @Override
-    public Future<Void> close() {
-        return client.close();
+        return putCheckpoint("/audit-checkpoints/{index}", checkpoint, deadline);
     }
 }

@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -16,22 +14,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.time.LocalDate;
-import uk.wycps.connector.statistics.RegisterStatistics;
-import uk.wycps.connector.statistics.StatisticsClient;
-import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.Deadline;
-import uk.wycps.connector.RegisterConnector;
+import uk.wycps.connector.RecordIds;
 import uk.wycps.connector.RegisterFailure;
 import uk.wycps.connector.RegisterSettings;
 import uk.wycps.connector.SearchRequest;
-import uk.wycps.connector.http.BoundedHttpCall;
-import uk.wycps.connector.http.RegisterHttpClients;
-import uk.wycps.connector.mappedjson.HttpDialectSupport;
-import uk.wycps.connector.mappedjson.JsonMapping;
-import uk.wycps.connector.mappedjson.MappedJsonAccess;
+import uk.wycps.connector.http.HttpDialects;
+import uk.wycps.connector.mappedjson.MappedHttpConnector;
 import uk.wycps.record.ChildRecord;
-import uk.wycps.record.EnquiryHistoryEntry;
 
 /**
  * Dialect {@code legacy-two-step}: a register whose search answers record ids only, then one
@@ -49,80 +39,50 @@ import uk.wycps.record.EnquiryHistoryEntry;
  *   <li>{@code maxConcurrentCalls} (default 4), {@code enquiry}, {@code checkpoint}: as {@code mapped-json}.</li>
  * </ul>
  */
-public final class LegacyConnector implements RegisterConnector {
+public final class LegacyConnector extends MappedHttpConnector {
 
     public static final int DEFAULT_MAX_IDS = 50;
     public static final int DEFAULT_MAX_CONCURRENT_CALLS = 4;
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
+    /** What a record id may be in a URL path; its length cap is the one every dialect keeps. */
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.:-]{1," + RecordIds.MAX_LENGTH + "}");
 
-    private final RegisterSettings settings;
-    private final HttpClientAgent client;
-    private final BoundedHttpCall call;
-    private final String basePath;
-    private final JsonMapping mapping;
-    private final String searchPath;
-    private final String idsPath;
     private final int maxIds;
+    private final int maxConcurrentCalls;
+    private final String idsPath;
     private final String fetchPath;
     private final String fieldsParam;
     private final String recordPath;
-    private final int maxConcurrentCalls;
-    private final MappedJsonAccess.Writes writes;
 
     public LegacyConnector(Vertx vertx, RegisterSettings settings) {
-        this.settings = settings;
-        String a = settings.authority();
-        JsonObject options = settings.options();
-        this.mapping = JsonMapping.fromOptions(a, options);
-        JsonObject search = options.getJsonObject("search", new JsonObject());
-        this.searchPath = HttpDialectSupport.template(search, "path", null, a);
+        super(vertx, settings);
+        JsonObject search = section("search");
+        JsonObject fetch = section("fetch");
+        this.fetchPath = path(fetch);
+        if (!fetchPath.contains("{recordId}")) {
+            throw badOptions("fetch.path must contain {recordId}");
+        }
         this.idsPath = search.getString("idsPath", "ids");
         this.maxIds = search.getInteger("maxIds", DEFAULT_MAX_IDS);
-        JsonObject fetch = options.getJsonObject("fetch", new JsonObject());
-        this.fetchPath = HttpDialectSupport.template(fetch, "path", null, a);
-        if (!fetchPath.contains("{recordId}")) {
-            throw new IllegalArgumentException("register '" + a + "': fetch.path must contain {recordId}");
-        }
         this.fieldsParam = fetch.getString("fieldsParam");
         this.recordPath = fetch.getString("recordPath");
-        this.maxConcurrentCalls = options.getInteger("maxConcurrentCalls", DEFAULT_MAX_CONCURRENT_CALLS);
+        this.maxConcurrentCalls = settings.options().getInteger("maxConcurrentCalls", DEFAULT_MAX_CONCURRENT_CALLS);
         if (maxConcurrentCalls < 1 || maxIds < 1) {
-            throw new IllegalArgumentException("register '" + a + "': maxConcurrentCalls and search.maxIds must be positive");
+            throw badOptions("maxConcurrentCalls and search.maxIds must be positive");
         }
-        this.writes = MappedJsonAccess.Writes.fromOptions(options, a);
-        this.client = RegisterHttpClients.create(vertx, settings);
-        this.call = new BoundedHttpCall(vertx, client, settings.maxResponseBytes());
-        this.basePath = RegisterHttpClients.basePath(settings);
-    }
-
-    @Override
-    public String authority() {
-        return settings.authority();
     }
 
     @Override
     public Future<List<ChildRecord>> search(SearchRequest request) {
-        String uri = basePath + searchPath + "?" + queryString(mapping.fromCriteria(request.criteria()));
-        Set<String> keep = MappedJsonAccess.withRecordId(request.fields());
+        String path = searchPath + "?" + queryString(mapping.fromCriteria(request.criteria()));
+        Set<String> keep = RecordIds.withRecordId(request.fields());
         String fields = fieldsParam == null ? null : String.join(",", mapping.sourceFields(request.fields()));
-        return call.exchange(new RequestOptions().setMethod(HttpMethod.GET).setURI(uri), null, request.deadline(),
-                        "application/json")
-                .compose(b -> {
-                    List<String> ids;
-                    try {
-                        ids = ids(HttpDialectSupport.parse(b, "legacy"));
-                    } catch (RegisterFailure f) {
-                        return Future.failedFuture(f);
-                    }
-                    return fetchAll(ids, fields, keep, request.deadline());
-                });
+        return exchange(request(HttpMethod.GET, path), null, request.deadline(), JSON)
+                .map(b -> ids(HttpDialects.parse(b, "legacy")))
+                .compose(ids -> fetchAll(ids, fields, keep, request.deadline()));
     }
 
     private List<String> ids(JsonNode answer) {
-        JsonNode ids = answer;
-        for (String part : idsPath.split("\\.")) {
-            ids = ids != null && ids.isObject() ? ids.get(part) : null;
-        }
+        JsonNode ids = HttpDialects.at(answer, idsPath);
         if (ids == null || !ids.isArray()) {
             throw RegisterFailure.error("search answer has no list of ids");
         }
@@ -174,27 +134,16 @@ public final class LegacyConnector implements RegisterConnector {
     }
 
     private Future<ChildRecord> fetch(String id, String fields, Set<String> keep, Deadline deadline) {
-        String uri = basePath + HttpDialectSupport.fill(fetchPath, Map.of("recordId", id))
-                + (fields == null ? "" : "?" + HttpDialectSupport.query(fieldsParam) + "=" + HttpDialectSupport.query(fields));
-        return call.exchange(new RequestOptions().setMethod(HttpMethod.GET).setURI(uri), null, deadline, "application/json")
-                .compose(b -> {
-                    try {
-                        JsonNode answer = HttpDialectSupport.parse(b, "legacy");
-                        JsonNode record = answer;
-                        if (recordPath != null) {
-                            for (String part : recordPath.split("\\.")) {
-                                record = record != null && record.isObject() ? record.get(part) : null;
-                            }
-                        }
-                        ChildRecord r = MappedJsonAccess.map(mapping, record, keep);
-                        if (!id.equals(r.recordId())) {
-                            return Future.failedFuture(RegisterFailure.error("record answer is for another id"));
-                        }
-                        return Future.succeededFuture(r);
-                    } catch (RegisterFailure f) {
-                        return Future.failedFuture(f);
-                    }
-                });
+        String path = HttpDialects.fill(fetchPath, Map.of("recordId", id))
+                + (fields == null ? "" : "?" + HttpDialects.query(fieldsParam) + "=" + HttpDialects.query(fields));
+        return exchange(request(HttpMethod.GET, path), null, deadline, JSON).map(b -> {
+            JsonNode answer = HttpDialects.parse(b, "legacy");
+            ChildRecord r = map(recordPath == null ? answer : HttpDialects.at(answer, recordPath), keep);
+            if (!id.equals(r.recordId())) {
+                throw RegisterFailure.error("record answer is for another id");
+            }
+            return r;
+        });
     }
 
     /** The mapped criteria as a query string: plain values once, lists repeated, objects skipped. */
@@ -212,30 +161,10 @@ public final class LegacyConnector implements RegisterConnector {
                     if (q.length() > 0) {
                         q.append('&');
                     }
-                    q.append(HttpDialectSupport.query(e.getKey())).append('=').append(HttpDialectSupport.query(v.asText()));
+                    q.append(HttpDialects.query(e.getKey())).append('=').append(HttpDialects.query(v.asText()));
                 }
             }
         });
         return q.toString();
-    }
-
-    @Override
-    public Future<Void> recordEnquiry(String recordId, EnquiryHistoryEntry entry, Deadline deadline) {
-        return writes.recordEnquiry(call, basePath, mapping, recordId, entry, deadline);
-    }
-
-    @Override
-    public Future<RegisterStatistics> statistics(LocalDate asOf, Deadline deadline) {
-        return StatisticsClient.fetch(call, basePath, asOf, deadline);
-    }
-
-    @Override
-    public Future<Void> publishCheckpoint(AuditCheckpoint checkpoint, Deadline deadline) {
-        return writes.publishCheckpoint(call, basePath, checkpoint, deadline);
-    }
-
-    @Override
-    public Future<Void> close() {
-        return client.close();
     }
 }

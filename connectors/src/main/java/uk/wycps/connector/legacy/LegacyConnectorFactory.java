@@ -1,22 +1,13 @@
 package uk.wycps.connector.legacy;
 
-import io.vertx.core.Vertx;
-import uk.wycps.connector.RegisterConnector;
-import uk.wycps.connector.RegisterConnectorFactory;
-import uk.wycps.connector.RegisterSettings;
+import uk.wycps.connector.DialectFactory;
 
 /** Factory for the {@code legacy-two-step} dialect: ids first, then one call per record. */
-public final class LegacyConnectorFactory implements RegisterConnectorFactory {
+public final class LegacyConnectorFactory extends DialectFactory {
 
     public static final String DIALECT = "legacy-two-step";
 
-    @Override
-    public String dialect() {
-        return DIALECT;
-    }
-
-    @Override
-    public RegisterConnector create(Vertx vertx, RegisterSettings settings) {
-        return new LegacyConnector(vertx, settings);
+    public LegacyConnectorFactory() {
+        super(DIALECT, LegacyConnector::new);
     }
 }

@@ -1,5 +1,7 @@
 package uk.wycps.connector.mappedjson;
 
+import static uk.wycps.connector.http.HttpDialects.at;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import uk.wycps.record.SearchCriteria;
+import uk.wycps.record.CanonicalFields;
 import uk.wycps.record.ChildRecord;
 import uk.wycps.record.ConcernCategory;
 import uk.wycps.record.EnquiryHistoryEntry;
@@ -109,6 +112,12 @@ public final class JsonMapping {
             if (!criteria.has("familyName")) {
                 throw new IllegalArgumentException(where + "options.criteria must map familyName");
             }
+            if (!record.has(CanonicalFields.SHIELDED)
+                    && CanonicalFields.location().stream().anyMatch(record::has)) {
+                throw new IllegalArgumentException(where + "options.record maps a location field but not shielded:"
+                        + " the gateway could not tell a shielded child's record, whose location must never leave"
+                        + " its authority (A10)");
+            }
             Map<String, Map<String, JsonNode>> codes = new HashMap<>();
             JsonObject lists = options.getJsonObject("codes", new JsonObject());
             for (String list : lists.fieldNames()) {
@@ -161,7 +170,7 @@ public final class JsonMapping {
 
     /** Start-up check: every key names a component of {@code type}, every spec is well formed. */
     private static void check(ObjectNode spec, Class<?> type, String where) {
-        Map<String, RecordComponent> components = components(type);
+        Map<String, RecordComponent> components = CanonicalFields.components(type);
         spec.fields().forEachRemaining(e -> {
             RecordComponent c = components.get(e.getKey());
             if (c == null) {
@@ -225,7 +234,7 @@ public final class JsonMapping {
     }
 
     private ObjectNode toCanonical(JsonNode source, ObjectNode spec, Class<?> type) throws MappingException {
-        Map<String, RecordComponent> components = components(type);
+        Map<String, RecordComponent> components = CanonicalFields.components(type);
         ObjectNode out = NODES.objectNode();
         var it = spec.fields();
         while (it.hasNext()) {
@@ -332,7 +341,7 @@ public final class JsonMapping {
     }
 
     private ObjectNode fromCanonical(JsonNode canonical, ObjectNode spec, Class<?> type, ObjectNode out) {
-        Map<String, RecordComponent> components = components(type);
+        Map<String, RecordComponent> components = CanonicalFields.components(type);
         spec.fields().forEachRemaining(e -> {
             JsonNode value = canonical.get(e.getKey());
             if (value == null || value.isNull() || (value.isArray() && value.isEmpty())) {
@@ -421,17 +430,6 @@ public final class JsonMapping {
 
     // ---- helpers ------------------------------------------------------------------------------
 
-    private static JsonNode at(JsonNode node, String path) {
-        JsonNode n = node;
-        for (String part : path.split("\\.")) {
-            if (n == null || !n.isObject()) {
-                return null;
-            }
-            n = n.get(part);
-        }
-        return n;
-    }
-
     private static void put(ObjectNode out, String path, JsonNode value) {
         String[] parts = path.split("\\.");
         ObjectNode n = out;
@@ -445,17 +443,6 @@ public final class JsonMapping {
         n.set(parts[parts.length - 1], value);
     }
 
-    private static final Map<Class<?>, Map<String, RecordComponent>> COMPONENTS = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private static Map<String, RecordComponent> components(Class<?> type) {
-        return COMPONENTS.computeIfAbsent(type, t -> {
-            Map<String, RecordComponent> m = new LinkedHashMap<>();
-            for (RecordComponent c : t.getRecordComponents()) {
-                m.put(c.getName(), c);
-            }
-            return m;
-        });
-    }
 
     private static Class<?> raw(Type type) {
         return type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;

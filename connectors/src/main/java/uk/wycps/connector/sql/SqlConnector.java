@@ -36,6 +36,7 @@ import uk.wycps.connector.statistics.RegisterStatistics;
 import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.Deadline;
 import uk.wycps.connector.RegisterConnector;
+import uk.wycps.connector.RecordIds;
 import uk.wycps.connector.RegisterFailure;
 import uk.wycps.connector.RegisterSettings;
 import uk.wycps.record.SearchCriteria;
@@ -124,6 +125,12 @@ public final class SqlConnector implements RegisterConnector {
         if (columns == null || !columns.containsKey(CanonicalFields.RECORD_ID)) {
             throw new IllegalArgumentException(where + "options.columns must map recordId");
         }
+        if (!columns.containsKey(CanonicalFields.SHIELDED)
+                && CanonicalFields.location().stream().anyMatch(columns::containsKey)) {
+            throw new IllegalArgumentException(where + "options.columns maps a location field but not shielded: the"
+                    + " gateway could not tell a shielded child's record, whose location must never leave its"
+                    + " authority (A10)");
+        }
         checkColumns(columns, ChildRecord.class, where + "options.columns");
         JsonObject lists = o.getJsonObject("codes", new JsonObject());
         for (String list : lists.fieldNames()) {
@@ -174,8 +181,7 @@ public final class SqlConnector implements RegisterConnector {
 
     @Override
     public Future<List<ChildRecord>> search(SearchRequest request) {
-        Set<String> keep = new LinkedHashSet<>(request.fields());
-        keep.add(CanonicalFields.RECORD_ID);
+        Set<String> keep = RecordIds.withRecordId(request.fields());
         String sql = sqlFor(keep);
         List<Object> values = new ArrayList<>();
         for (String p : parameters) {
@@ -231,7 +237,7 @@ public final class SqlConnector implements RegisterConnector {
 
     private ChildRecord row(ResultSet rs, Set<String> keep) throws SQLException {
         ObjectNode node = NODES.objectNode();
-        Map<String, RecordComponent> components = components(ChildRecord.class);
+        Map<String, RecordComponent> components = CanonicalFields.components(ChildRecord.class);
         for (String field : CanonicalFields.topLevel()) {
             Object spec = columns.getValue(field);
             if (spec == null || !keep.contains(field)) {
@@ -248,17 +254,14 @@ public final class SqlConnector implements RegisterConnector {
         } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
             throw RegisterFailure.error("a row does not fit the canonical model");
         }
-        if (record.recordId() == null || record.recordId().isBlank() || record.recordId().length() > 64) {
-            throw RegisterFailure.error("a row has no valid recordId");
-        }
-        return record;
+        return RecordIds.require(record);
     }
 
     private JsonNode value(ResultSet rs, Object spec, RecordComponent component, String name) throws SQLException {
         Class<?> type = component.getType();
         if (spec instanceof JsonObject flat) {
             ObjectNode o = NODES.objectNode();
-            Map<String, RecordComponent> inner = components(type);
+            Map<String, RecordComponent> inner = CanonicalFields.components(type);
             for (String k : flat.fieldNames()) {
                 JsonNode v = value(rs, flat.getValue(k), inner.get(k), k);
                 if (v != null) {
@@ -617,7 +620,7 @@ public final class SqlConnector implements RegisterConnector {
     }
 
     private static void checkColumns(JsonObject spec, Class<?> type, String where) {
-        Map<String, RecordComponent> components = components(type);
+        Map<String, RecordComponent> components = CanonicalFields.components(type);
         for (String k : spec.fieldNames()) {
             RecordComponent c = components.get(k);
             if (c == null) {
@@ -633,17 +636,5 @@ public final class SqlConnector implements RegisterConnector {
                 throw new IllegalArgumentException(where + "." + k + " must be a column name");
             }
         }
-    }
-
-    private static final Map<Class<?>, Map<String, RecordComponent>> COMPONENTS = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private static Map<String, RecordComponent> components(Class<?> type) {
-        return COMPONENTS.computeIfAbsent(type, t -> {
-            Map<String, RecordComponent> m = new LinkedHashMap<>();
-            for (RecordComponent rc : t.getRecordComponents()) {
-                m.put(rc.getName(), rc);
-            }
-            return m;
-        });
     }
 }

@@ -143,7 +143,7 @@ class FhirContractTest {
                         "police", "leeds", "s47-enquiry", "obtained")),
                 List.of(new Referral(LocalDate.of(2021, 1, 15), "school", "neglect")),
                 List.of(new Relationship("Imran Khan", "step-father", true, true)),
-                true, "Mixed", null, "home conditions"), r);
+                true, "Mixed", null, "home conditions", null), r);
     }
 
     /** Verifies the search parameters, and that _elements and _revinclude ask only for what the allowed fields need (A5). */

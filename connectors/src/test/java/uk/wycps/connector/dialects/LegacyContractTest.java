@@ -110,7 +110,7 @@ class LegacyContractTest {
                 .withQueryParam("FIELDS", equalTo("CHILD_NO,FORENAME,ADDR_LINE1,ADDR_TOWN,ADDR_POSTCODE,ADDR_LA")));
         assertEquals(new ChildRecord("WA-000001", "Aisha", null, null, null, null, null,
                 new Address("1 Mill Lane", "Wakefield", "WF1 1AA", "wakefield"), null, null, null, null, null, null, null,
-                null, null, null, null, null, null), r);
+                null, null, null, null, null, null, null), r);
     }
 
     /** Verifies that at most maxConcurrentCalls record calls run at once. */

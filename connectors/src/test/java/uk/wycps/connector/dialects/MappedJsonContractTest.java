@@ -136,7 +136,7 @@ class MappedJsonContractTest {
         answer("{\"children\": [" + CHILD + "]}");
         ChildRecord r = await(connector.search(request(Set.of("givenName"), 2000))).get(0);
         assertEquals(new ChildRecord("CA-000042", "Aisha", null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null, null), r);
+                null, null, null, null, null, null, null, null, null, null), r);
         ChildRecord s = await(connector.search(request(Set.of("relationships"), 2000))).get(0);
         assertNull(s.relationships().get(0).scheduleOneIndicator(), "Schedule One only when asked (A6)");
         assertNull(s.relationships().get(0).concernIndicator());

@@ -93,7 +93,7 @@ class SixthAuthorityByConfigurationTest {
                     new Registration("active", ConcernCategory.EMOTIONAL_ABUSE, LocalDate.of(2024, 2, 1), null), null, null,
                     List.of(new EnquiryHistoryEntry("e-5", null, Instant.parse("2026-01-02T03:04:05Z"), null, null, "police",
                             null, null, null)),
-                    null, List.of(new Relationship("Jan Kowalski", "father", null, true)), false, null, null, null)), found);
+                    null, List.of(new Relationship("Jan Kowalski", "father", null, true)), false, null, null, null, null)), found);
 
             // AND its enquiry history and audit checkpoints reach it
             await(connector.recordEnquiry("YO-77", new EnquiryHistoryEntry("e-6", "q", Instant.parse("2026-02-02T00:00:00Z"),

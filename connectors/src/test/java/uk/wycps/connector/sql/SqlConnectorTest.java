@@ -1,6 +1,7 @@
 package uk.wycps.connector.sql;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,10 +58,11 @@ public class SqlConnectorTest {
         admin = DriverManager.getConnection(url + ";DB_CLOSE_DELAY=-1", "sa", "");
         try (Statement s = admin.createStatement()) {
             s.execute("CREATE TABLE kid (id VARCHAR(16) PRIMARY KEY, forename VARCHAR(50), surname VARCHAR(50), dob DATE, "
-                    + "sex CHAR(1), street VARCHAR(50), pc VARCHAR(10), cat CHAR(1), reg_from DATE, eth VARCHAR(50), langs JSON)");
+                    + "sex CHAR(1), street VARCHAR(50), pc VARCHAR(10), cat CHAR(1), reg_from DATE, eth VARCHAR(50), langs JSON, "
+                    + "hidden BOOLEAN)");
             s.execute("INSERT INTO kid VALUES ('LE-1', 'Aisha', 'Khan', DATE '2016-03-09', 'F', '1 Mill Lane', 'LS1 1AA', 'N', "
-                    + "DATE '2021-02-01', 'Pakistani', JSON '[\"Urdu\",\"English\"]'), "
-                    + "('LE-2', 'Sean', 'O''Brien', DATE '2015-01-02', 'Q', NULL, NULL, NULL, NULL, NULL, NULL)");
+                    + "DATE '2021-02-01', 'Pakistani', JSON '[\"Urdu\",\"English\"]', TRUE), "
+                    + "('LE-2', 'Sean', 'O''Brien', DATE '2015-01-02', 'Q', NULL, NULL, NULL, NULL, NULL, NULL, NULL)");
             s.execute("CREATE ALIAS ETH FOR \"" + SqlConnectorTest.class.getName() + ".ethnicity\"");
             s.execute("CREATE ALIAS SLOW FOR \"" + SqlConnectorTest.class.getName() + ".slow\"");
             s.execute("CREATE VIEW kid_view AS SELECT k.*, ETH(k.eth) AS ethnicity FROM kid k");
@@ -87,7 +89,7 @@ public class SqlConnectorTest {
                         .put("dateOfBirth", "v.dob").put("gender", "v.sex").put("languages", "v.langs")
                         .put("address", new JsonObject().put("line1", "v.street").put("postcode", "v.pc"))
                         .put("registration", new JsonObject().put("category", "v.cat").put("start", "v.reg_from"))
-                        .put("ethnicity", "v.ethnicity"))
+                        .put("ethnicity", "v.ethnicity").put("shielded", "v.hidden"))
                 .put("codes", new JsonObject()
                         .put("gender", new JsonObject().put("F", "female").put("M", "male").put("U", "unknown"))
                         .put("concernCategory", new JsonObject().put("N", "neglect").put("P", "physical-abuse")));
@@ -118,8 +120,24 @@ public class SqlConnectorTest {
         assertEquals(List.of(new ChildRecord("LE-1", "Aisha", "Khan", null, LocalDate.of(2016, 3, 9), Gender.FEMALE,
                 List.of("Urdu", "English"), new Address("1 Mill Lane", null, "LS1 1AA", null), null, null, null,
                 new Registration(null, ConcernCategory.NEGLECT, LocalDate.of(2021, 2, 1), null), null, null, null, null,
-                null, null, null, null, null)), found);
+                null, null, null, null, null, null)), found);
         c.close();
+    }
+
+    /** Verifies that the shielded column becomes the record's mark (A10), and that a mapping with an address but no mark is refused. */
+    @Test
+    void theShieldedColumnMarksTheRecordAndAMappingWithoutItIsRefused() throws Exception {
+        RegisterConnector c = connector(options());
+        assertTrue(c.search(request("Khan", null, Set.of("shielded", "address"), 2000)).await(10, TimeUnit.SECONDS)
+                .get(0).shieldedByOwner());
+        assertFalse(c.search(request("O'Brien", null, Set.of("shielded", "address"), 2000)).await(10, TimeUnit.SECONDS)
+                .get(0).shieldedByOwner());
+        c.close();
+        JsonObject unmarked = options();
+        unmarked.getJsonObject("columns").remove("shielded");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> connector(unmarked));
+        assertTrue(e.getMessage().contains("maps a location field but not shielded"), e.getMessage());
     }
 
     /** Verifies that a column is selected only when its field is asked for (A5): the register is not asked for more. */
@@ -130,7 +148,7 @@ public class SqlConnectorTest {
                 c.sqlFor(Set.of("recordId", "givenName", "address")));
         ChildRecord r = c.search(request("Khan", null, Set.of("givenName"), 2000)).await(10, TimeUnit.SECONDS).get(0);
         assertEquals(new ChildRecord("LE-1", "Aisha", null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null, null, null), r);
+                null, null, null, null, null, null, null, null, null), r);
         assertEquals("Pakistani", c.search(request("Khan", null, Set.of("ethnicity"), 2000)).await(10, TimeUnit.SECONDS)
                 .get(0).ethnicity());
         c.close();

@@ -54,6 +54,9 @@ public final class PolicyExplainRoutes {
                     .put("recordsVisible", permission.permitted() && d.recordsVisible())
                     .put("allowedFields", sorted(d.allowedFields()))
                     .put("withheldFields", sorted(d.withheldFields()))
+                    // A10: what a shielded record, and a record linked with one, would release.
+                    .put("ifShielded", fieldSets(d, AccessDecision.Shielding.SHIELDED))
+                    .put("ifLinkedToShielded", fieldSets(d, AccessDecision.Shielding.LINKED_TO_SHIELDED))
                     .put("reasons", reasons(d.reasons())));
         }
         JsonObject answer = new JsonObject()
@@ -69,6 +72,11 @@ public final class PolicyExplainRoutes {
             answer.put("refusal", new JsonObject().put("code", permission.code()).put("message", permission.message()));
         }
         return answer.put("registers", registers);
+    }
+
+    private static JsonObject fieldSets(AccessDecision d, AccessDecision.Shielding shielding) {
+        return new JsonObject().put("allowedFields", sorted(d.allowedFields(shielding)))
+                .put("withheldFields", sorted(d.withheldFields(shielding)));
     }
 
     private static JsonArray sorted(java.util.Collection<String> values) {

@@ -41,9 +41,14 @@ public record AuditEntry(
 
     /**
      * A record that went out, and at which tier; in {@code notified}, a record the caller could
-     * not see whose register was told of the enquiry (A9).
+     * not see whose register was told of the enquiry (A9). {@code shielded}: the record is one its
+     * owning authority shields (A10), so its owner's audit view marks the access.
      */
-    public record Released(String authority, String recordId, String tier) {
+    public record Released(String authority, String recordId, String tier, boolean shielded) {
+
+        public Released(String authority, String recordId, String tier) {
+            this(authority, recordId, tier, false);
+        }
     }
 
     public JsonObject toJson() {
@@ -83,10 +88,16 @@ public record AuditEntry(
         JsonArray regs = new JsonArray();
         registers.forEach(r -> regs.add(new JsonObject().put("authority", r.authority()).put("status", r.status())));
         JsonArray rel = new JsonArray();
-        released.forEach(r -> rel.add(new JsonObject()
-                .put("authority", r.authority()).put("recordId", r.recordId()).put("tier", r.tier())));
+        released.forEach(r -> rel.add(shielded(r, new JsonObject()
+                .put("authority", r.authority()).put("recordId", r.recordId()).put("tier", r.tier()))));
         JsonArray note = new JsonArray();
-        notified.forEach(r -> note.add(new JsonObject().put("authority", r.authority()).put("recordId", r.recordId())));
+        notified.forEach(r -> note.add(shielded(r, new JsonObject().put("authority", r.authority())
+                .put("recordId", r.recordId()))));
         return json.put("registers", regs).put("released", rel).put("notified", note).put("policy", policy);
+    }
+
+    /** The mark only where it is true, so that entries without shielding read as they always did. */
+    private static JsonObject shielded(Released r, JsonObject ref) {
+        return r.shielded() ? ref.put("shielded", true) : ref;
     }
 }

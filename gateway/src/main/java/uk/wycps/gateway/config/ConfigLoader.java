@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import uk.wycps.connector.ConnectorRegistry;
 import uk.wycps.connector.RegisterSettings;
 
@@ -39,6 +41,8 @@ import uk.wycps.connector.RegisterSettings;
  * </pre>
  */
 public final class ConfigLoader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
 
     private static final Pattern AUTHORITY = Pattern.compile("[a-z][a-z0-9-]{1,39}");
     private static final Set<String> ALGORITHMS = Set.of("ES256", "RS256");
@@ -103,7 +107,8 @@ public final class ConfigLoader {
                     .integer(o.getValue("suppressionThreshold"), 5, 5, 100));
         }
         GatewayConfig.Console console = console(root.child("console"), json.getValue("console"), base);
-        return new GatewayConfig(http, auth, registers, audit, policy, statistics, console);
+        return new GatewayConfig(http, auth, registers, audit, policy, statistics, contacts(root.child("registers"),
+                json.getJsonArray("registers")), console);
     }
 
     /** The console's OpenID Connect client (API.md: console.clientId, console.redirectUri). */
@@ -203,7 +208,7 @@ public final class ConfigLoader {
             Place r = p.index(i);
             JsonObject o = r.object(array.getValue(i));
             r.onlyKeys(o, "authority", "dialect", "baseUrl", "deadlineMs", "maxConnections", "maxWaitQueue",
-                    "maxResponseBytes", "options");
+                    "maxResponseBytes", "options", "contact");
             String authority = r.child("authority").string(o.getValue("authority"), true);
             if (!AUTHORITY.matcher(authority).matches()) {
                 throw r.child("authority").problem("must be a lower-case name like 'leeds'");
@@ -238,6 +243,47 @@ public final class ConfigLoader {
                     maxWaitQueue, maxResponseBytes, options));
         }
         return registers;
+    }
+
+    /** Printable text: no control or bidi characters (it goes into every answer). */
+    private static final Pattern CONTACT_TEXT = Pattern.compile("[\\p{L}\\p{N} '&(),./:;+-]{2,120}");
+    private static final Pattern TELEPHONE = Pattern.compile("\\+?[0-9][0-9 ()-]{5,23}");
+    private static final Pattern EMAIL = Pattern.compile("[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(\\.[A-Za-z0-9-]{1,63})+");
+
+    /**
+     * Each register's advice contact (F6), when configured: team, office-hours and out-of-hours
+     * telephone, secure email; all four, each well-formed. A register without one is allowed
+     * (the answer then carries no contact for it) and said so at start-up.
+     */
+    private Map<String, RegisterContact> contacts(Place p, JsonArray registers) {
+        Map<String, RegisterContact> contacts = new LinkedHashMap<>();
+        for (int i = 0; i < registers.size(); i++) {
+            JsonObject o = registers.getJsonObject(i);
+            if (!o.containsKey("contact")) {
+                LOG.warn("register {} has no contact: its answers will not say whom to call (F6)", o.getString("authority"));
+                continue;
+            }
+            Place c = p.index(i).child("contact");
+            JsonObject contact = c.object(o.getValue("contact"));
+            c.onlyKeys(contact, "team", "officeHours", "outOfHours", "email");
+            String team = c.child("team").string(contact.getValue("team"), true);
+            if (!CONTACT_TEXT.matcher(team).matches()) {
+                throw c.child("team").problem("must be 2 to 120 letters, digits, spaces and ordinary punctuation");
+            }
+            String office = c.child("officeHours").string(contact.getValue("officeHours"), true);
+            String outOfHours = c.child("outOfHours").string(contact.getValue("outOfHours"), true);
+            for (String[] phone : new String[][] {{"officeHours", office}, {"outOfHours", outOfHours}}) {
+                if (!TELEPHONE.matcher(phone[1]).matches()) {
+                    throw c.child(phone[0]).problem("must be a telephone number like '01632 960123'");
+                }
+            }
+            String email = c.child("email").string(contact.getValue("email"), true);
+            if (email.length() > 254 || !EMAIL.matcher(email).matches()) {
+                throw c.child("email").problem("must be an email address like 'cp-advice@leeds.example.org'");
+            }
+            contacts.put(o.getString("authority"), new RegisterContact(team, office, outOfHours, email));
+        }
+        return contacts;
     }
 
     private GatewayConfig.Audit audit(Place p, Object value, Path base) {

@@ -10,7 +10,7 @@ import uk.wycps.connector.RegisterSettings;
  * The gateway's validated configuration (O2), parsed once at start-up by {@link ConfigLoader}.
  */
 public record GatewayConfig(Http http, Auth auth, List<RegisterSettings> registers, Audit audit, Path policyFile,
-        Statistics statistics, Console console) {
+        Statistics statistics, Map<String, RegisterContact> contacts, Console console) {
 
     public GatewayConfig {
         Objects.requireNonNull(http, "http");
@@ -19,17 +19,29 @@ public record GatewayConfig(Http http, Auth auth, List<RegisterSettings> registe
         Objects.requireNonNull(statistics, "statistics");
         Objects.requireNonNull(console, "console");
         registers = List.copyOf(registers);
+        contacts = contacts == null ? Map.of() : Map.copyOf(contacts);
     }
 
-    /** A configuration without the console's sign-in (GET / then says so). */
+    /** A configuration with no advice contacts (answers then carry none) and no console sign-in. */
     public GatewayConfig(Http http, Auth auth, List<RegisterSettings> registers, Audit audit, Path policyFile,
             Statistics statistics) {
-        this(http, auth, registers, audit, policyFile, statistics, Console.OFF);
+        this(http, auth, registers, audit, policyFile, statistics, Map.of(), Console.OFF);
+    }
+
+    /** A configuration with advice contacts and no console sign-in (GET / then says so). */
+    public GatewayConfig(Http http, Auth auth, List<RegisterSettings> registers, Audit audit, Path policyFile,
+            Statistics statistics, Map<String, RegisterContact> contacts) {
+        this(http, auth, registers, audit, policyFile, statistics, contacts, Console.OFF);
+    }
+
+    /** The same configuration with these advice contacts, by authority (F6). */
+    public GatewayConfig withContacts(Map<String, RegisterContact> byAuthority) {
+        return new GatewayConfig(http, auth, registers, audit, policyFile, statistics, byAuthority, console);
     }
 
     /** This configuration with other console settings. */
     public GatewayConfig withConsole(Console settings) {
-        return new GatewayConfig(http, auth, registers, audit, policyFile, statistics, settings);
+        return new GatewayConfig(http, auth, registers, audit, policyFile, statistics, contacts, settings);
     }
 
     /** A configuration with the default statistics settings. */

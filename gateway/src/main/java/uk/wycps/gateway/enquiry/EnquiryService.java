@@ -15,6 +15,7 @@ import uk.wycps.connector.SearchRequest;
 import uk.wycps.gateway.api.ApiException;
 import uk.wycps.gateway.audit.AuditEntry;
 import uk.wycps.gateway.audit.AuditSink;
+import uk.wycps.gateway.config.RegisterContact;
 import uk.wycps.gateway.fanout.RegisterFanOut;
 import uk.wycps.gateway.fanout.RegisterOutcome;
 import uk.wycps.gateway.fanout.RegisterStatus;
@@ -34,6 +35,7 @@ import uk.wycps.record.CanonicalFields;
 import uk.wycps.record.ChildRecord;
 import uk.wycps.record.EnquiryHistoryEntry;
 import uk.wycps.record.FieldProjection;
+import uk.wycps.record.SearchCriteria;
 
 /**
  * One enquiry from a verified caller to its answer: policy decision per register, fan-out,
@@ -49,9 +51,10 @@ public final class EnquiryService {
     private final RecordLinker linker;
     private final AuditSink audit;
     private final RegisterOutbox outbox;
+    private final Map<String, RegisterContact> contacts;
 
     public EnquiryService(Vertx vertx, GatewayMetrics metrics, SharingPolicy policy, RegisterFanOut fanOut, Map<String, Long> deadlinesMs,
-            RecordLinker linker, AuditSink audit, RegisterOutbox outbox) {
+            RecordLinker linker, AuditSink audit, RegisterOutbox outbox, Map<String, RegisterContact> contacts) {
         this.vertx = vertx;
         this.metrics = metrics;
         this.policy = policy;
@@ -60,6 +63,7 @@ public final class EnquiryService {
         this.linker = linker;
         this.audit = audit;
         this.outbox = outbox;
+        this.contacts = Map.copyOf(contacts);
     }
 
     /**
@@ -83,8 +87,10 @@ public final class EnquiryService {
             AccessDecision decision = policy.decide(caller, enquiry.declaration(), authority);
             decisions.put(authority, decision);
             // A5: ask only for what the caller may receive. Where nothing may be received, ask
-            // for record ids alone, so that a matching register can be told (A9).
-            Set<String> fields = decision.recordsVisible() ? decision.allowedFields() : Set.of(CanonicalFields.RECORD_ID);
+            // for record ids alone, so that a matching register can be told (A9), and the
+            // shielded mark, so that the owner of a shielded child is told at once (A10); neither
+            // ever reaches the caller.
+            Set<String> fields = decision.recordsVisible() ? withMark(decision.allowedFields()) : WITHHELD_FIELDS;
             long deadline = deadlineFor(authority, requestedDeadlineMs);
             queries.add(new RegisterFanOut.Query(authority,
                     new SearchRequest(enquiry.subject(), fields, Deadline.afterMillis(deadline), enquiryId)));
@@ -101,6 +107,23 @@ public final class EnquiryService {
             return Future.all(audit.append(entry), outbox.enqueue(assembled.notifications))
                     .transform(ar -> ar.succeeded() ? Future.succeededFuture(assembled.answer) : unavailable());
         });
+    }
+
+    private static final Set<String> WITHHELD_FIELDS = Set.of(CanonicalFields.RECORD_ID, CanonicalFields.SHIELDED);
+
+    /**
+     * The fields to ask for, with the shielded mark whenever a location field is asked: the
+     * gateway must know a shielded record before it can keep its location in (A10). The policy
+     * classifies the mark at the lowest tier, so this adds nothing in practice; it stays so
+     * that no change of policy can ask for an address without the mark.
+     */
+    private static Set<String> withMark(Set<String> fields) {
+        if (fields.contains(CanonicalFields.SHIELDED) || CanonicalFields.location().stream().noneMatch(fields::contains)) {
+            return fields;
+        }
+        Set<String> with = new java.util.HashSet<>(fields);
+        with.add(CanonicalFields.SHIELDED);
+        return Set.copyOf(with);
     }
 
     private long deadlineFor(String authority, long requestedMs) {
@@ -123,10 +146,25 @@ public final class EnquiryService {
      * worker when a loose search left many, since linking grows with the square of them.
      */
     private Future<LinkageResult> link(Enquiry enquiry, List<SourcedRecord> candidates) {
+        SearchCriteria subject = subjectFor(enquiry.subject(), candidates);
         if (candidates.size() <= INLINE_LINKING_LIMIT) {
-            return Future.succeededFuture(linker.link(enquiry.subject(), candidates));
+            return Future.succeededFuture(linker.link(subject, candidates));
         }
-        return vertx.executeBlocking(() -> linker.link(enquiry.subject(), candidates), false);
+        return vertx.executeBlocking(() -> linker.link(subject, candidates), false);
+    }
+
+    /**
+     * The subject to score against. When any candidate is shielded, without the caller's
+     * postcode: a score, band or explanation that moved with the postcode the caller typed
+     * would tell them whether a shielded child (or a record linked with one) lives there (A10).
+     * Candidates still link with each other on their own addresses, inside the gateway.
+     */
+    static SearchCriteria subjectFor(SearchCriteria subject, List<SourcedRecord> candidates) {
+        if (subject.postcode() == null || candidates.stream().noneMatch(c -> c.record().shieldedByOwner())) {
+            return subject;
+        }
+        return new SearchCriteria(subject.givenName(), subject.familyName(), subject.otherGivenNames(),
+                subject.aliases(), subject.dateOfBirth(), subject.gender(), null);
     }
 
     /** Candidates above this many are linked on a worker thread. */
@@ -159,11 +197,14 @@ public final class EnquiryService {
             if (!decision.recordsVisible()) {
                 // A9: the same entry whether or not the register holds the child, or answered at all.
                 complete = false;
+                // F6: whom to call, the same with or without a match.
                 views.add(new EnquiryAnswer.RegisterView(outcome.authority(), RegisterStatus.WITHHELD.name(), null,
-                        Notices.withheld(outcome.authority())));
+                        Notices.withheld(outcome.authority()), contacts.get(outcome.authority())));
                 for (ChildRecord r : outcome.records()) {
-                    notifications.add(notification(enquiryId, caller, enquiry, at, outcome.authority(), r.recordId()));
-                    notified.add(new AuditEntry.Released(outcome.authority(), r.recordId(), "NOTIFIED"));
+                    notifications.add(notification(enquiryId, caller, enquiry, at, outcome.authority(), r.recordId(),
+                            r.shieldedByOwner()));
+                    notified.add(new AuditEntry.Released(outcome.authority(), r.recordId(), "NOTIFIED",
+                            r.shieldedByOwner()));
                 }
                 continue;
             }
@@ -171,10 +212,13 @@ public final class EnquiryService {
                 complete = false;
             }
             views.add(new EnquiryAnswer.RegisterView(outcome.authority(), outcome.status().name(), outcome.latencyMs(),
-                    Notices.forOutcome(outcome, deadlineFor(outcome.authority(), requestedDeadlineMs))));
+                    Notices.forOutcome(outcome, deadlineFor(outcome.authority(), requestedDeadlineMs)), null));
             for (ChildRecord r : outcome.records()) {
                 // The second line of A5: whatever the register sent, only allowed fields go on.
-                candidates.add(new SourcedRecord(outcome.authority(), FieldProjection.project(r, decision.allowedFields())));
+                // Location stays in for linking (and the mark with it); what a shielded record
+                // releases is cut once its person is known (assemble).
+                candidates.add(new SourcedRecord(outcome.authority(), FieldProjection.project(r,
+                        withMark(decision.allowedFields()))));
             }
         }
         return new Gathered(views, registerAudit, candidates, notifications, notified, complete);
@@ -186,19 +230,40 @@ public final class EnquiryService {
         boolean complete = gathered.complete;
         List<EnquiryAnswer.PersonView> persons = new ArrayList<>(linkage.persons().size());
         List<AuditEntry.Released> released = new ArrayList<>();
+        Set<String> holding = new java.util.HashSet<>();
+        // A10, the person-level rule, taken answer-wide: once the answer holds a shielded record,
+        // no record in it releases a location outside its own authority. Every candidate may be
+        // the child asked about; a record left unlinked (a typo, a changed name) would otherwise
+        // give away where the shielded child lived.
+        List<String> shieldedBy = linkage.persons().stream().flatMap(p -> p.records().stream())
+                .filter(r -> r.record().shieldedByOwner()).map(SourcedRecord::authority).distinct().sorted().toList();
         for (LinkedPerson person : linkage.persons()) {
             List<EnquiryAnswer.RecordView> records = new ArrayList<>(person.records().size());
             for (SourcedRecord sourced : person.records()) {
                 AccessDecision decision = decisions.get(sourced.authority());
-                String recordId = sourced.record().recordId();
-                records.add(new EnquiryAnswer.RecordView(sourced.authority(), recordId, decision.tier().name(),
-                        sourced.record(), decision.withheldFields().stream().sorted().toList()));
-                released.add(new AuditEntry.Released(sourced.authority(), recordId, decision.tier().name()));
-                notifications.add(notification(enquiryId, caller, enquiry, at, sourced.authority(), recordId));
+                ChildRecord record = sourced.record();
+                String recordId = record.recordId();
+                boolean shielded = record.shieldedByOwner();
+                AccessDecision.Shielding shielding = shielded ? AccessDecision.Shielding.SHIELDED
+                        : shieldedBy.isEmpty() ? AccessDecision.Shielding.NONE : AccessDecision.Shielding.LINKED_TO_SHIELDED;
+                Set<String> allowed = decision.allowedFields(shielding);
+                ChildRecord data = FieldProjection.project(record, allowed).withShielded(shielded ? Boolean.TRUE : null);
+                boolean locationWithheld = CanonicalFields.location().stream()
+                        .anyMatch(f -> decision.allowedFields().contains(f) && !allowed.contains(f));
+                records.add(new EnquiryAnswer.RecordView(sourced.authority(), recordId, decision.tier().name(), data,
+                        decision.withheldFields(shielding).stream().sorted().toList(), shielded ? Boolean.TRUE : null,
+                        Notices.shielding(sourced.authority(), shielded, locationWithheld, shieldedBy,
+                                contacts.get(sourced.authority()))));
+                released.add(new AuditEntry.Released(sourced.authority(), recordId, decision.tier().name(), shielded));
+                notifications.add(notification(enquiryId, caller, enquiry, at, sourced.authority(), recordId, shielded));
+                holding.add(sourced.authority());
             }
             List<EnquiryAnswer.ExplanationView> explanation = new ArrayList<>(person.explanation().size());
             for (FieldComparison c : person.explanation()) {
-                explanation.add(new EnquiryAnswer.ExplanationView(c.field(), c.level(), c.weight()));
+                // Where the answer holds a shielded record, no comparison of places is shown (A10).
+                if (shieldedBy.isEmpty() || !LOCATION_COMPARISONS.contains(c.field())) {
+                    explanation.add(new EnquiryAnswer.ExplanationView(c.field(), c.level(), c.weight()));
+                }
             }
             persons.add(new EnquiryAnswer.PersonView(person.band().name(), round(person.score()), records, explanation));
         }
@@ -215,7 +280,15 @@ public final class EnquiryService {
         } else {
             outcome = complete ? EnquiryAnswer.NONE_FOUND : EnquiryAnswer.NOT_ALL_CHECKED;
         }
-        EnquiryAnswer answer = new EnquiryAnswer(enquiryId, complete, outcome, moreDetail, gathered.views, persons);
+        // F6: whom to call at each register holding a record in the answer (WITHHELD ones carry it already).
+        List<EnquiryAnswer.RegisterView> views = new ArrayList<>(gathered.views.size());
+        for (EnquiryAnswer.RegisterView v : gathered.views) {
+            views.add(v.contact() == null && holding.contains(v.authority())
+                    ? new EnquiryAnswer.RegisterView(v.authority(), v.status(), v.latencyMs(), v.notice(),
+                            contacts.get(v.authority()))
+                    : v);
+        }
+        EnquiryAnswer answer = new EnquiryAnswer(enquiryId, complete, outcome, moreDetail, views, persons);
         return new Assembled(answer, gathered.registerAudit, released, gathered.notified, notifications);
     }
 
@@ -223,13 +296,18 @@ public final class EnquiryService {
         return Math.round(score * 1000.0) / 1000.0;
     }
 
+    /** The linkage explanation's comparisons of places (linkage's Field keys). */
+    private static final Set<String> LOCATION_COMPARISONS = Set.of("postcode", "address", "town");
+
     private OutboxMessage notification(String enquiryId, Caller caller, Enquiry enquiry,
-            Instant at, String authority, String recordId) {
+            Instant at, String authority, String recordId, boolean shielded) {
         EnquiryHistoryEntry entry = new EnquiryHistoryEntry(
                 entryId(enquiryId, authority, recordId), enquiryId, at, caller.subject(),
                 caller.role().code(), caller.agency().code(), caller.authority(),
                 enquiry.declaration().purpose().code(), enquiry.declaration().consent().summary());
-        return OutboxMessage.history(authority, recordId, entry);
+        // A10: the owner of a shielded record is told at once, not behind other history.
+        return shielded ? OutboxMessage.urgentHistory(authority, recordId, entry)
+                : OutboxMessage.history(authority, recordId, entry);
     }
 
     /** The same entry id for the same record of the same enquiry, so a resend is recorded once. */

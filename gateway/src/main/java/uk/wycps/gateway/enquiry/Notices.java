@@ -1,6 +1,8 @@
 package uk.wycps.gateway.enquiry;
 
+import java.util.List;
 import java.util.Locale;
+import uk.wycps.gateway.config.RegisterContact;
 import uk.wycps.gateway.fanout.RegisterOutcome;
 
 /**
@@ -44,6 +46,34 @@ final class Notices {
         return "Your access does not include " + name + " register's records, so it is not shown here. This is not a "
                 + "'no record' result: to find out, contact " + name + " Child Protection Co-ordinator. If " + name
                 + " holds a matching record, it is told of this enquiry.";
+    }
+
+    /**
+     * The notice on a record touched by shielding (A10), or null when shielding does not touch
+     * it: a shielded record says so, where its location went, and whom to contact; a record
+     * whose location is withheld because the answer holds a shielded record says that.
+     */
+    static String shielding(String authority, boolean shielded, boolean locationWithheld, List<String> shieldedBy,
+            RegisterContact contact) {
+        String name = displayName(authority);
+        if (shielded) {
+            return "This record is shielded by " + name + ": where the child lives is "
+                    + (locationWithheld ? "not released to you and " : "")
+                    + "never released outside " + name + ". Any contact with the child or family must go through "
+                    + name + howToCall(contact) + ".";
+        }
+        if (locationWithheld && !shieldedBy.isEmpty()) {
+            String owners = String.join(" and ", shieldedBy.stream().map(Notices::displayName).toList());
+            return "This answer holds a record shielded by " + owners + " that is or may be the same child, so this"
+                    + " record's address and address history are withheld outside " + name + ". Any contact with the"
+                    + " child or family must go through " + owners + ".";
+        }
+        return null;
+    }
+
+    private static String howToCall(RegisterContact contact) {
+        return contact == null ? "" : " (" + contact.team() + ": " + contact.officeHours() + " in office hours, "
+                + contact.outOfHours() + " out of hours, " + contact.email() + ")";
     }
 
     static String displayName(String authority) {

@@ -1,5 +1,6 @@
 package uk.wycps.gateway.outbox;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.vertx.core.json.JsonObject;
 import java.util.Objects;
@@ -10,10 +11,11 @@ import uk.wycps.record.RecordJson;
 /**
  * Something a register must be told, kept on disk until it acknowledges it: an entry for a
  * record's history of enquiries (H3, A9) or a checkpoint of the audit chain (H2). {@code id} is
- * what the register de-duplicates on.
+ * what the register de-duplicates on. {@code urgent}: an access to a shielded record (A10),
+ * sent ahead of everything else waiting for that register and without lingering.
  */
 public record OutboxMessage(String id, String authority, Kind kind, String recordId, EnquiryHistoryEntry entry,
-        AuditCheckpoint checkpoint) {
+        AuditCheckpoint checkpoint, @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean urgent) {
 
     public enum Kind {
         ENQUIRY_HISTORY, CHECKPOINT
@@ -25,8 +27,19 @@ public record OutboxMessage(String id, String authority, Kind kind, String recor
         Objects.requireNonNull(kind, "kind");
     }
 
+    /** A message that is not urgent. */
+    public OutboxMessage(String id, String authority, Kind kind, String recordId, EnquiryHistoryEntry entry,
+            AuditCheckpoint checkpoint) {
+        this(id, authority, kind, recordId, entry, checkpoint, false);
+    }
+
     public static OutboxMessage history(String authority, String recordId, EnquiryHistoryEntry entry) {
-        return new OutboxMessage(entry.entryId(), authority, Kind.ENQUIRY_HISTORY, recordId, entry, null);
+        return new OutboxMessage(entry.entryId(), authority, Kind.ENQUIRY_HISTORY, recordId, entry, null, false);
+    }
+
+    /** An access to a shielded record (A10): its owner is told at once, ahead of other history. */
+    public static OutboxMessage urgentHistory(String authority, String recordId, EnquiryHistoryEntry entry) {
+        return new OutboxMessage(entry.entryId(), authority, Kind.ENQUIRY_HISTORY, recordId, entry, null, true);
     }
 
     public static OutboxMessage checkpoint(String authority, AuditCheckpoint checkpoint) {
@@ -49,6 +62,6 @@ public record OutboxMessage(String id, String authority, Kind kind, String recor
         AuditCheckpoint checkpoint = json.containsKey("checkpoint")
                 ? fromJson(json.getJsonObject("checkpoint"), AuditCheckpoint.class) : null;
         return new OutboxMessage(json.getString("id"), json.getString("authority"), kind, json.getString("recordId"),
-                entry, checkpoint);
+                entry, checkpoint, json.getBoolean("urgent", false));
     }
 }

@@ -49,6 +49,10 @@ import uk.wycps.record.RecordJson;
  * Registers de-duplicate on the message id, so a message resent after a crash between the
  * register's answer and the journal's {@code acked} line is still recorded once.
  *
+ * <p>An urgent message (an access to a shielded record, A10) has a lane of its own within its
+ * register's: it goes in the register's next exchange, ahead of any backlog, and cuts a linger
+ * short. It still waits out a back-off (the register is failing) and a send already in flight.
+ *
  * <p>Runs on the context that opened it; journal writes run on its own worker thread.
  */
 public final class RegisterOutbox {
@@ -192,7 +196,7 @@ public final class RegisterOutbox {
         Promise<Map<String, Integer>> counts = Promise.promise();
         context.runOnContext(v -> {
             Map<String, Integer> out = new LinkedHashMap<>();
-            lanes.forEach((authority, lane) -> out.put(authority, lane.queue.size()));
+            lanes.forEach((authority, lane) -> out.put(authority, lane.queue.size() + lane.urgent.size()));
             counts.complete(out);
         });
         return counts.future();
@@ -214,7 +218,8 @@ public final class RegisterOutbox {
     }
 
     private void addPending(OutboxMessage m) {
-        lanes.computeIfAbsent(m.authority(), a -> new Lane()).queue.add(m);
+        Lane lane = lanes.computeIfAbsent(m.authority(), a -> new Lane());
+        (m.urgent() ? lane.urgent : lane.queue).add(m);
     }
 
     /**
@@ -225,8 +230,17 @@ public final class RegisterOutbox {
      */
     private void pump(String authority) {
         Lane lane = lanes.get(authority);
-        if (closed || lane == null || lane.busy || lane.waiting || lane.queue.isEmpty()) {
+        if (closed || lane == null || lane.busy || lane.isEmpty()) {
             return;
+        }
+        if (lane.waiting) {
+            if (!lane.lingering || lane.urgent.isEmpty()) {
+                return;
+            }
+            // An urgent message does not wait for a linger to end (A10).
+            vertx.cancelTimer(lane.timer);
+            lane.waiting = false;
+            lane.lingering = false;
         }
         RegisterConnector connector = connectors.get(authority);
         if (connector == null) {
@@ -235,6 +249,7 @@ public final class RegisterOutbox {
         }
         lane.busy = true;
         int batch = Math.max(1, Math.min(MAX_BATCH, connector.historyBatchSize()));
+        boolean urgent = !lane.urgent.isEmpty();
         List<OutboxMessage> sending = lane.head(batch);
         Deadline deadline = Deadline.after(SEND_DEADLINE);
         OutboxMessage first = sending.get(0);
@@ -248,28 +263,30 @@ public final class RegisterOutbox {
                     lane.busy = false;
                     if (ar.succeeded()) {
                         for (int i = 0; i < sending.size(); i++) {
-                            lane.queue.poll();
+                            (urgent ? lane.urgent : lane.queue).poll();
                         }
                         lane.failures = 0;
-                        if (lane.queue.isEmpty() || lane.queue.size() >= batch || lingerMs <= 0) {
+                        if (lane.isEmpty() || !lane.urgent.isEmpty() || lane.queue.size() >= batch || lingerMs <= 0) {
                             pump(authority);
                         } else {
-                            pumpLater(authority, lane, lingerMs);
+                            pumpLater(authority, lane, lingerMs, true);
                         }
                     } else {
                         lane.failures++;
                         long backoff = backoff(lane.failures);
                         LOG.info("outbox: register {} did not take {} message(s) from {} ({}); retry in {} ms", authority,
                                 sending.size(), first.id(), ar.cause().getMessage(), backoff);
-                        pumpLater(authority, lane, backoff);
+                        pumpLater(authority, lane, backoff, false);
                     }
                 }));
     }
 
-    private void pumpLater(String authority, Lane lane, long delayMs) {
+    private void pumpLater(String authority, Lane lane, long delayMs, boolean linger) {
         lane.waiting = true;
-        vertx.setTimer(delayMs, t -> {
+        lane.lingering = linger;
+        lane.timer = vertx.setTimer(delayMs, t -> {
             lane.waiting = false;
+            lane.lingering = false;
             pump(authority);
         });
     }
@@ -304,15 +321,24 @@ public final class RegisterOutbox {
                 .compose(v -> journal.close());
     }
 
-    /** One register's queue. Touched only on the outbox's context. */
+    /** One register's queues: urgent messages first, then the rest in order. Touched only on the outbox's context. */
     private static final class Lane {
+        final ArrayDeque<OutboxMessage> urgent = new ArrayDeque<>();
         final ArrayDeque<OutboxMessage> queue = new ArrayDeque<>();
         boolean busy;
         boolean waiting;
+        /** The wait is a linger (cut short by an urgent message), not a back-off. */
+        boolean lingering;
+        long timer;
         int failures;
 
-        /** What to send next: a checkpoint alone, or the run of history entries at the head. */
+        boolean isEmpty() {
+            return urgent.isEmpty() && queue.isEmpty();
+        }
+
+        /** What to send next: the urgent entries; else a checkpoint alone, or the run of history entries at the head. */
         List<OutboxMessage> head(int most) {
+            ArrayDeque<OutboxMessage> queue = urgent.isEmpty() ? this.queue : urgent;
             OutboxMessage first = queue.peek();
             if (first.kind() != OutboxMessage.Kind.ENQUIRY_HISTORY) {
                 return List.of(first);

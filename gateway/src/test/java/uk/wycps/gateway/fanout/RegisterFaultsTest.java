@@ -119,7 +119,7 @@ class RegisterFaultsTest {
                         .withStatus(200).withHeader("Content-Type", json).withBody("{\"results\":[" + CANARY_RECORD + "]}")), "ERROR", "not a valid canonical-json answer"),
                 fault("a record without recordId", WireMockRegisters.search().willReturn(aResponse()
                         .withStatus(200).withHeader("Content-Type", json)
-                        .withBody("{\"records\":[" + CANARY_RECORD + "]}")), "ERROR", "without recordId"),
+                        .withBody("{\"records\":[" + CANARY_RECORD + "]}")), "ERROR", "without a valid recordId"),
                 fault("more records than any pre-filter gives", WireMockRegisters.search().willReturn(aResponse()
                         .withStatus(200).withHeader("Content-Type", json).withBody(manyRecords)), "ERROR", "more than 200 records"),
                 fault("empty body", WireMockRegisters.search().willReturn(aResponse().withStatus(200)

@@ -15,6 +15,7 @@ import java.util.List;
 import uk.wycps.connector.RegisterSettings;
 import uk.wycps.gateway.Gateway;
 import uk.wycps.gateway.audit.AuditSink;
+import uk.wycps.gateway.config.DemoContacts;
 import uk.wycps.gateway.config.GatewayConfig;
 
 /**
@@ -46,7 +47,7 @@ public final class GatewayHarness {
         }
         GatewayConfig config = new GatewayConfig(new GatewayConfig.Http("127.0.0.1", 0,
                 GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, 5), issuer.auth(), registers, GatewayConfig.Audit.in(outbox),
-                null);
+                null).withContacts(DemoContacts.all());
         return Gateway.start(vertx, config, audit, outbox).map(g -> new GatewayHarness(vertx, issuer, g));
     }
 
@@ -58,7 +59,7 @@ public final class GatewayHarness {
             Path auditDir) {
         GatewayConfig config = new GatewayConfig(new GatewayConfig.Http("127.0.0.1", 0,
                 GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, 5), issuer.auth(), registers, GatewayConfig.Audit.in(auditDir),
-                null);
+                null).withContacts(DemoContacts.all());
         return Gateway.start(vertx, config).map(g -> new GatewayHarness(vertx, issuer, g));
     }
 

@@ -60,7 +60,7 @@ public final class FebrlReader {
                 Address address = new Address(street, blank(f[suburb]), blank(f[postcode]), null);
                 ChildRecord rec = new ChildRecord("R" + (n++), blank(f[given]), blank(f[surname]), null,
                         date(f[dob]), null, null, address, null, null, null, null, null, null, null, null, null,
-                        null, null, null, null);
+                        null, null, null, null, null);
                 rows.add(new Row(entity, rec));
             }
         }

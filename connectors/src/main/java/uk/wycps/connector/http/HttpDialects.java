@@ -1,33 +1,29 @@
-package uk.wycps.connector.mappedjson;
+package uk.wycps.connector.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
-import uk.wycps.connector.AuditCheckpoint;
-import uk.wycps.connector.Deadline;
 import uk.wycps.connector.RegisterFailure;
-import uk.wycps.connector.http.AnswerBodies;
-import uk.wycps.connector.http.BoundedHttpCall;
 import uk.wycps.record.RecordJson;
 
 /**
- * What the configurable HTTP dialects share: path templates filled with URL-encoded values,
- * the enquiry-history and audit-checkpoint exchanges, and reading an untrusted JSON body.
+ * What the HTTP dialects share besides the connection (which {@link HttpDialectConnector}
+ * holds): path templates checked at start-up and filled with URL-encoded values, reading an
+ * untrusted JSON body, and walking a dotted path in it.
  */
-public final class HttpDialectSupport {
+public final class HttpDialects {
 
     private static final Set<String> WRITE_METHODS = Set.of("PUT", "POST");
+    private static final ObjectReader TREE_READER = RecordJson.mapper().reader();
 
-    private HttpDialectSupport() {
+    private HttpDialects() {
     }
 
     /** A path template from the options, e.g. {@code /children/{recordId}}; checked at start-up. */
@@ -59,43 +55,42 @@ public final class HttpDialectSupport {
         return out;
     }
 
+    /** {@code s} encoded as one path segment. */
     public static String segment(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
+    /** {@code s} encoded as a query-string name or value. */
     public static String query(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
-    /** PUTs the canonical checkpoint to {@code path} (template with {@code {index}}). */
-    public static Future<Void> publishCheckpoint(BoundedHttpCall call, String basePath, String template,
-                                                 AuditCheckpoint checkpoint, Deadline deadline) {
-        Buffer body;
-        try {
-            body = Buffer.buffer(RecordJson.mapper().writeValueAsBytes(checkpoint));
-        } catch (JsonProcessingException e) {
-            return Future.failedFuture(RegisterFailure.error("could not encode the checkpoint"));
-        }
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.PUT)
-                .setURI(basePath + fill(template, Map.of("index", Long.toString(checkpoint.index()))));
-        return call.exchange(options, body, deadline, "application/json").mapEmpty();
-    }
-
-    private static final ObjectReader TREE_READER = RecordJson.mapper().reader();
-
     /** Parses an untrusted body with the strict, bounded mapper; a {@link RegisterFailure} if it is not JSON. */
-    public static JsonNode parse(Buffer body, String dialect) throws RegisterFailure {
+    public static JsonNode parse(Buffer body, String dialect) {
+        JsonNode node;
         try {
-            JsonNode node = AnswerBodies.readTree(TREE_READER, body);
-            if (node == null || node.isMissingNode()) {
-                throw RegisterFailure.error("answer is empty");
-            }
-            return node;
-        } catch (java.io.IOException | RuntimeException e) {
-            if (e instanceof RegisterFailure f) {
-                throw f;
-            }
+            node = AnswerBodies.readTree(TREE_READER, body);
+        } catch (IOException | RuntimeException e) {
             throw RegisterFailure.error("answer is not valid " + dialect + " JSON");
         }
+        if (node == null || node.isMissingNode()) {
+            throw RegisterFailure.error("answer is empty");
+        }
+        return node;
+    }
+
+    /**
+     * The node at a dotted path ({@code data.items}) below {@code node}, or null when a step is
+     * missing or not an object.
+     */
+    public static JsonNode at(JsonNode node, String dottedPath) {
+        JsonNode n = node;
+        for (String part : dottedPath.split("\\.")) {
+            if (n == null || !n.isObject()) {
+                return null;
+            }
+            n = n.get(part);
+        }
+        return n;
     }
 }

@@ -1,0 +1,90 @@
+package uk.wycps.connector.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.time.LocalDate;
+import java.util.Map;
+import uk.wycps.connector.AuditCheckpoint;
+import uk.wycps.connector.Deadline;
+import uk.wycps.connector.RegisterConnector;
+import uk.wycps.connector.RegisterFailure;
+import uk.wycps.connector.RegisterSettings;
+import uk.wycps.connector.statistics.RegisterStatistics;
+import uk.wycps.connector.statistics.StatisticsClient;
+import uk.wycps.record.RecordJson;
+
+/**
+ * The base of every dialect spoken over HTTP: one register's client (pool sized from the
+ * settings, no redirects), every exchange bounded in time and size by {@link BoundedHttpCall},
+ * paths below the base URL's path, the statistics exchange all HTTP dialects share, and
+ * {@link #close()}. A dialect adds only what is its own: how it asks and how it reads the answer.
+ */
+public abstract class HttpDialectConnector implements RegisterConnector {
+
+    /** The JSON content type most registers answer with. */
+    protected static final String JSON = "application/json";
+
+    private static final ObjectWriter CHECKPOINT_WRITER = RecordJson.mapper().writerFor(AuditCheckpoint.class);
+
+    protected final RegisterSettings settings;
+    private final HttpClientAgent client;
+    private final BoundedHttpCall call;
+    private final String basePath;
+
+    protected HttpDialectConnector(Vertx vertx, RegisterSettings settings) {
+        this.settings = settings;
+        this.client = RegisterHttpClients.create(vertx, settings);
+        this.call = new BoundedHttpCall(vertx, client, settings.maxResponseBytes());
+        this.basePath = RegisterHttpClients.basePath(settings);
+    }
+
+    @Override
+    public final String authority() {
+        return settings.authority();
+    }
+
+    /** A request for {@code path} (with any query) below the register's base path. */
+    protected final RequestOptions request(HttpMethod method, String path) {
+        return new RequestOptions().setMethod(method).setURI(basePath + path);
+    }
+
+    /** One bounded exchange; completes with the body of a 2xx answer of {@code contentType}. */
+    protected final Future<Buffer> exchange(RequestOptions options, Buffer body, Deadline deadline, String contentType) {
+        return call.exchange(options, body, deadline, contentType);
+    }
+
+    /** Sends {@code value} as JSON written by {@code writer}; only the answer's status matters. */
+    protected final Future<Void> send(HttpMethod method, String path, ObjectWriter writer, Object value,
+            Deadline deadline, String contentType) {
+        Buffer body;
+        try {
+            body = Buffer.buffer(writer.writeValueAsBytes(value));
+        } catch (JsonProcessingException e) {
+            return Future.failedFuture(RegisterFailure.error("could not encode the request"));
+        }
+        return call.exchange(request(method, path), body, deadline, contentType).mapEmpty();
+    }
+
+    /** PUTs the canonical checkpoint to {@code template} with {@code {index}} filled in. */
+    protected final Future<Void> putCheckpoint(String template, AuditCheckpoint checkpoint, Deadline deadline) {
+        String path = HttpDialects.fill(template, Map.of("index", Long.toString(checkpoint.index())));
+        return send(HttpMethod.PUT, path, CHECKPOINT_WRITER, checkpoint, deadline, JSON);
+    }
+
+    /** {@code GET {base}/statistics?asOf=}, the same for every HTTP dialect. */
+    @Override
+    public final Future<RegisterStatistics> statistics(LocalDate asOf, Deadline deadline) {
+        return StatisticsClient.fetch(call, basePath, asOf, deadline);
+    }
+
+    @Override
+    public final Future<Void> close() {
+        return client.close();
+    }
+}
