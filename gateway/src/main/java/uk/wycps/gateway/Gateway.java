@@ -1,5 +1,6 @@
 package uk.wycps.gateway;
 
+import uk.wycps.gateway.durable.PrivateFiles;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -78,12 +79,17 @@ public final class Gateway {
 
     private static AuditKeys.Signer signer(GatewayConfig.Audit settings) throws Exception {
         if (settings.signingKeyFile() != null) {
+            if (PrivateFiles.openToOthers(settings.signingKeyFile())) {
+                // O2: a signing key others can read (or replace) could forge checkpoints.
+                throw new IllegalStateException("audit.signingKeyFile " + settings.signingKeyFile()
+                        + " may be read or written by group or others: make it readable by its owner only (chmod 600)");
+            }
             AuditKeys.Signer signer = AuditKeys.signer(Files.readString(settings.signingKeyFile()),
                     Files.readString(settings.verificationKeyFile()));
-            Files.createDirectories(settings.directory());
+            PrivateFiles.createDirectories(settings.directory());
             // verify-audit reads the public key beside the log unless given another.
-            Files.copy(settings.verificationKeyFile(), settings.directory().resolve(AuditKeys.PUBLIC_FILE),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            PrivateFiles.writeString(settings.directory().resolve(AuditKeys.PUBLIC_FILE),
+                    Files.readString(settings.verificationKeyFile()));
             return signer;
         }
         return AuditKeys.loadOrCreate(settings.directory());

@@ -91,7 +91,7 @@ final class GatewayVerticle extends VerticleBase {
                 .setMaxHeaderSize(8 * 1024)
                 .setMaxInitialLineLength(4096)
                 .setCompressionSupported(false);
-        AuditRoutes auditRoutes = new AuditRoutes(tokens, audit);
+        AuditRoutes auditRoutes = new AuditRoutes(tokens, audit, policy);
         StatisticsService statistics = new StatisticsService(byAuthority, deadlines,
                 new SmallNumberSuppression(config.statistics().suppressionThreshold()), audit, policy);
         return ConsoleTemplates.create(vertx).compose(templates -> {

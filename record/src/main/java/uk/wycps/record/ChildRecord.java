@@ -70,6 +70,12 @@ public record ChildRecord(
         return list == null ? null : List.copyOf(list);
     }
 
+    /** A record of which only the id is known (all that was asked for). */
+    public static ChildRecord idOnly(String recordId) {
+        return new ChildRecord(recordId, null, null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, null, null, null);
+    }
+
     /** The postcode of the current address, or null. */
     public String postcode() {
         return address == null ? null : address.postcode();

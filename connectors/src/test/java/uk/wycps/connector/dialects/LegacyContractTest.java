@@ -113,6 +113,20 @@ class LegacyContractTest {
                 null, null, null, null, null, null, null), r);
     }
 
+    /**
+     * Verifies that a search for record ids alone (a register withheld from the caller, A5, A9)
+     * makes no per-record call: a match then costs no more exchanges, nor time, than no match.
+     */
+    @Test
+    void asksNoRecordWhenOnlyIdsAreWanted() throws Exception {
+        ids("WA-000001", "WA-000002");
+        record("WA-000001", child("WA-000001"), 0);
+        List<ChildRecord> found = await(connector.search(request(Set.of(CanonicalFields.RECORD_ID), 2000)));
+        assertEquals(List.of(ChildRecord.idOnly("WA-000001"), ChildRecord.idOnly("WA-000002")), found);
+        server.verify(0, getRequestedFor(urlPathEqualTo("/cpr/child/WA-000001")));
+        server.verify(1, getRequestedFor(urlPathEqualTo("/cpr/find")));
+    }
+
     /** Verifies that at most maxConcurrentCalls record calls run at once. */
     @Test
     void limitsConcurrentRecordCalls() throws Exception {
@@ -173,6 +187,22 @@ class LegacyContractTest {
         ids(many.toArray(String[]::new));
         assertEquals(RegisterFailure.Kind.ERROR, failure(connector.search(request(Set.of("givenName"), 2000))).kind(),
                 "more ids than the limit");
+    }
+
+    /**
+     * Verifies that a register answer repeating a key, or nested past the reader's limit, is
+     * ERROR, never read as if the last value won (issue 14 item 7).
+     */
+    @Test
+    void anAnswerRepeatingAKeyOrNestedTooDeeplyIsAnError() throws Exception {
+        server.stubFor(get(urlPathEqualTo("/cpr/find")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"MATCHES\": [\"WA-000001\"], \"MATCHES\": [], \"COUNT\": 0}")));
+        assertEquals(RegisterFailure.Kind.ERROR, failure(connector.search(request(Set.of("givenName"), 2000))).kind());
+        server.stubFor(get(urlPathEqualTo("/cpr/find")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody("{\"MATCHES\": " + "[".repeat(40) + "]".repeat(40) + "}")));
+        assertEquals(RegisterFailure.Kind.ERROR, failure(connector.search(request(Set.of("givenName"), 2000))).kind());
     }
 
     /** Verifies that no id means no record: the register searched and found none. */

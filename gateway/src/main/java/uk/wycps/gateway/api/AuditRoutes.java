@@ -12,15 +12,18 @@ import java.util.List;
 import java.util.regex.Pattern;
 import uk.wycps.gateway.audit.AuditQuery;
 import uk.wycps.gateway.audit.AuditSink;
+import uk.wycps.gateway.audit.AuditView;
 import uk.wycps.gateway.auth.TokenVerifier;
 import uk.wycps.policy.Caller;
 import uk.wycps.policy.Role;
+import uk.wycps.policy.SharingPolicy;
 
 /**
  * {@code GET /api/v1/audit}: a Child Protection Co-ordinator's view of the audit (H1, A9): the
  * entries concerning their own authority only, filterable by {@code from}, {@code to} (ISO
  * instants) and {@code recordId}, as JSON or, with {@code Accept: application/x-ndjson} or
- * {@code format=jsonl}, as JSON lines for export.
+ * {@code format=jsonl}, as JSON lines for export. Every entry is cut for its reader
+ * ({@link AuditView}): only what the reader could have been told in an answer (A9).
  */
 public final class AuditRoutes {
 
@@ -29,10 +32,12 @@ public final class AuditRoutes {
 
     private final TokenVerifier tokens;
     private final AuditSink audit;
+    private final SharingPolicy policy;
 
-    public AuditRoutes(TokenVerifier tokens, AuditSink audit) {
+    public AuditRoutes(TokenVerifier tokens, AuditSink audit, SharingPolicy policy) {
         this.tokens = tokens;
         this.audit = audit;
+        this.policy = policy;
     }
 
     public void handle(RoutingContext ctx) {
@@ -54,7 +59,9 @@ public final class AuditRoutes {
      */
     public Future<List<JsonObject>> entries(Caller caller, RoutingContext ctx) {
         try {
-            return audit.query(query(caller, ctx));
+            // Each entry cut for its reader (A9): the log keeps the whole entry.
+            AuditView view = new AuditView(policy, caller);
+            return audit.query(query(caller, ctx)).map(entries -> entries.stream().map(view::cut).toList());
         } catch (ApiException e) {
             return Future.failedFuture(e);
         }

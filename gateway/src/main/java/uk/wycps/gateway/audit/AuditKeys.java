@@ -1,10 +1,10 @@
 package uk.wycps.gateway.audit;
 
+import uk.wycps.gateway.durable.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -92,15 +92,11 @@ public final class AuditKeys {
         Path priv = directory.resolve(PRIVATE_FILE);
         Path pub = directory.resolve(PUBLIC_FILE);
         if (!Files.exists(priv)) {
-            Files.createDirectories(directory);
+            PrivateFiles.createDirectories(directory);
             KeyPair pair = generate();
-            Files.writeString(pub, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
-            Files.writeString(priv, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
-            try {
-                Files.setPosixFilePermissions(priv, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException ignored) {
-                // not a POSIX file system
-            }
+            PrivateFiles.writeString(pub, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+            // 0600 from its creation: never readable by another user, not even for a moment
+            PrivateFiles.writeString(priv, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
         }
         return signer(Files.readString(priv), Files.readString(pub));
     }

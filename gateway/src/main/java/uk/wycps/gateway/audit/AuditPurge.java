@@ -1,5 +1,6 @@
 package uk.wycps.gateway.audit;
 
+import uk.wycps.gateway.durable.PrivateFiles;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -41,7 +42,7 @@ public final class AuditPurge {
         if (!Files.exists(file)) {
             return 0;
         }
-        try (FileChannel lockChannel = FileChannel.open(directory.resolve(FileAuditSink.LOCK_FILE),
+        try (FileChannel lockChannel = PrivateFiles.open(directory.resolve(FileAuditSink.LOCK_FILE),
                 StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             FileLock lock;
             try {
@@ -66,7 +67,7 @@ public final class AuditPurge {
         long seq = 0;
         String prev = HashChain.GENESIS;
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
-                Writer out = Files.newBufferedWriter(rewritten, StandardCharsets.UTF_8)) {
+                Writer out = new java.io.BufferedWriter(PrivateFiles.newWriter(rewritten))) {
             for (String line; (line = in.readLine()) != null;) {
                 HashChain.ParsedLine p = HashChain.parse(line);
                 if (p == null) {

@@ -1,5 +1,6 @@
 package uk.wycps.gateway.audit;
 
+import uk.wycps.gateway.durable.PrivateFiles;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -73,7 +74,7 @@ public final class FileAuditSink implements AuditSink {
             Consumer<AuditCheckpoint> onCheckpoint) {
         FileAuditSink sink = new FileAuditSink(vertx, directory, signer, checkpointEvery, onCheckpoint);
         return sink.writer.executeBlocking(() -> {
-            Files.createDirectories(directory);
+            PrivateFiles.createDirectories(directory);
             sink.lock(directory);
             sink.resume();
             return sink;
@@ -81,7 +82,7 @@ public final class FileAuditSink implements AuditSink {
     }
 
     private void lock(Path directory) throws IOException {
-        lockChannel = FileChannel.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        lockChannel = PrivateFiles.open(directory.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
             lock = lockChannel.tryLock();
         } catch (java.nio.channels.OverlappingFileLockException e) {
@@ -169,8 +170,8 @@ public final class FileAuditSink implements AuditSink {
 
     private void write(String text) throws IOException {
         if (channel == null || !channel.isOpen()) {
-            Files.createDirectories(file.getParent());
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+            PrivateFiles.createDirectories(file.getParent());
+            channel = PrivateFiles.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND);
         }
         long sizeBefore = channel.size();

@@ -53,12 +53,28 @@ public final class GroupCommit<T> {
         Promise<Void> promise = Promise.promise();
         queue.add(new Pending<>(item, promise, context));
         if (draining.compareAndSet(false, true)) {
-            writer.executeBlocking(() -> {
-                drain();
-                return null;
-            }, false);
+            Future<Void> drained;
+            try {
+                drained = writer.executeBlocking(() -> {
+                    drain();
+                    return null;
+                }, false);
+            } catch (RuntimeException e) {
+                drained = Future.failedFuture(e);
+            }
+            // A writer that cannot run (closed) must not leave a submitter waiting for ever.
+            drained.onFailure(e -> failQueued());
         }
         return promise.future();
+    }
+
+    /** Fails everything queued, when the writer could not take the batch at all. */
+    private void failQueued() {
+        for (Pending<T> p; (p = queue.poll()) != null;) {
+            Pending<T> failed = p;
+            failed.context.runOnContext(v -> failed.promise.fail(failure.get()));
+        }
+        draining.set(false);
     }
 
     private void drain() {

@@ -1,17 +1,22 @@
 package uk.wycps.gateway.enquiry;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.text.Normalizer;
+import java.io.IOException;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import uk.wycps.record.RecordJson;
 import uk.wycps.record.SearchCriteria;
 import uk.wycps.gateway.api.ApiException;
 import uk.wycps.policy.ConsentBasis;
@@ -71,18 +76,35 @@ public final class EnquiryParser {
         return new Declaration(purpose(json), justification(json), consent(json));
     }
 
+    /**
+     * The body as a JSON object, read by the strict reader of {@link RecordJson}: nesting, string,
+     * number and name lengths bounded, a repeated key refused, malformed UTF-8 refused; each is a
+     * 400 that says which limit, never echoing the body.
+     */
     private static JsonObject object(Buffer body) {
-        JsonObject json;
+        Object value;
         try {
-            json = body.toJsonObject();
-        } catch (DecodeException | ClassCastException e) {
+            value = BODY_READER.readValue(body.getBytes());
+        } catch (StreamConstraintsException e) {
+            throw ApiException.badRequest("malformed-json", "The body nests deeper than " + RecordJson.MAX_NESTING_DEPTH
+                    + " levels or has a string, number or key longer than allowed.", "$");
+        } catch (JsonParseException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("Duplicate field")) {
+                throw ApiException.badRequest("malformed-json", "The body repeats a key within one object.", "$");
+            }
+            throw ApiException.badRequest("malformed-json", "The body is not well-formed JSON in UTF-8.", "$");
+        } catch (IOException e) {
             throw ApiException.badRequest("malformed-json", "The body is not a JSON object.", "$");
         }
-        if (json == null) {
+        if (!(value instanceof Map<?, ?> map)) {
             throw ApiException.badRequest("malformed-json", "The body is not a JSON object.", "$");
         }
-        return json;
+        @SuppressWarnings("unchecked")
+        Map<String, Object> fields = (Map<String, Object>) map;
+        return new JsonObject(fields);
     }
+
+    private static final ObjectReader BODY_READER = RecordJson.mapper().readerFor(Object.class);
 
     private SearchCriteria subject(JsonObject s) {
         onlyKeys(s, "$.subject", "givenName", "familyName", "otherGivenNames", "aliases", "dateOfBirth", "gender",

@@ -1,5 +1,6 @@
 package uk.wycps.gateway.enquiry;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Instant;
@@ -10,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import uk.wycps.connector.Deadline;
 import uk.wycps.connector.SearchRequest;
 import uk.wycps.gateway.api.ApiException;
@@ -43,6 +46,8 @@ import uk.wycps.record.SearchCriteria;
  */
 public final class EnquiryService {
 
+    private static final Logger LOG = LoggerFactory.getLogger(EnquiryService.class);
+
     private final Vertx vertx;
     private final GatewayMetrics metrics;
     private final SharingPolicy policy;
@@ -70,6 +75,11 @@ public final class EnquiryService {
      * Answers {@code enquiry}. Fails with an {@link ApiException}: 403 when the policy refuses
      * the enquiry (audited too), 503 when the audit cannot be written (nothing is returned).
      * {@code requestedDeadlineMs} (0 for none) may only shorten a register's deadline.
+     *
+     * <p>Registers whose records the caller may not see ({@code WITHHELD}) are searched only
+     * after the answer has left (A9): the answer cannot then wait longer, or fail, because one of
+     * them holds the child. Their outcome and the notifications of their matches are recorded in
+     * a second audit entry ({@link #WITHHELD_SEARCHED}) once known.
      */
     public Future<EnquiryAnswer> handle(Caller caller, Enquiry enquiry, String correlationId, long requestedDeadlineMs) {
         String enquiryId = UUID.randomUUID().toString();
@@ -83,32 +93,43 @@ public final class EnquiryService {
         }
         Map<String, AccessDecision> decisions = new LinkedHashMap<>();
         List<RegisterFanOut.Query> queries = new ArrayList<>(enquiry.registers().size());
+        List<String> withheld = new ArrayList<>();
         for (String authority : enquiry.registers()) {
             AccessDecision decision = policy.decide(caller, enquiry.declaration(), authority);
             decisions.put(authority, decision);
-            // A5: ask only for what the caller may receive. Where nothing may be received, ask
-            // for record ids alone, so that a matching register can be told (A9), and the
-            // shielded mark, so that the owner of a shielded child is told at once (A10); neither
-            // ever reaches the caller.
-            Set<String> fields = decision.recordsVisible() ? withMark(decision.allowedFields()) : WITHHELD_FIELDS;
+            if (!decision.recordsVisible()) {
+                withheld.add(authority);
+                continue;
+            }
+            // A5: ask only for what the caller may receive, and the shielded mark whenever a
+            // location field is asked (A10), which never reaches the caller by itself.
             long deadline = deadlineFor(authority, requestedDeadlineMs);
             queries.add(new RegisterFanOut.Query(authority,
-                    new SearchRequest(enquiry.subject(), fields, Deadline.afterMillis(deadline), enquiryId)));
+                    new SearchRequest(enquiry.subject(), withMark(decision.allowedFields()), Deadline.afterMillis(deadline),
+                            enquiryId)));
         }
-        return fanOut.search(queries).compose(outcomes -> {
-            Gathered gathered = gather(enquiryId, caller, enquiry, at, decisions, outcomes, requestedDeadlineMs);
+        Context context = vertx.getOrCreateContext();
+        Future<EnquiryAnswer> answered = fanOut.search(queries).compose(outcomes -> {
+            Gathered gathered = gather(enquiry, decisions, outcomes, requestedDeadlineMs);
             return link(enquiry, gathered.candidates)
                     .map(linkage -> assemble(enquiryId, caller, enquiry, at, decisions, gathered, linkage));
         }).compose(assembled -> {
             AuditEntry entry = entry(enquiryId, at, correlationId, caller, enquiry, AuditEntry.ANSWERED,
-                    assembled.registerAudit, assembled.released, assembled.notified);
-            // The answer leaves only once its audit entry and the registers' notifications are
-            // both durable (H1, H3); if either cannot be written, 503 and nothing.
+                    assembled.registerAudit, assembled.released, List.of());
+            // The answer leaves only once its audit entry and the notifications of the records it
+            // releases are both durable (H1, H3); if either cannot be written, 503 and nothing.
             return Future.all(audit.append(entry), outbox.enqueue(assembled.notifications))
                     .transform(ar -> ar.succeeded() ? Future.succeededFuture(assembled.answer) : unavailable());
         });
+        if (!withheld.isEmpty()) {
+            // A task of its own on the caller's event loop: it runs after the answer is written.
+            answered.onSuccess(answer -> context.runOnContext(v -> searchWithheld(enquiryId, at, correlationId, caller,
+                    enquiry, withheld, requestedDeadlineMs)));
+        }
+        return answered;
     }
 
+    /** What a withheld register is asked for: record ids, and the shielded mark (A9, A10); neither reaches the caller. */
     private static final Set<String> WITHHELD_FIELDS = Set.of(CanonicalFields.RECORD_ID, CanonicalFields.SHIELDED);
 
     /**
@@ -126,6 +147,56 @@ public final class EnquiryService {
         return Set.copyOf(with);
     }
 
+    /**
+     * Searches the registers withheld from the caller for record ids and the shielded mark only
+     * (A5; the mark so that the owner of a shielded child is told at once, A10), tells each that
+     * holds a match (A9, H3), and records what they answered and who was told in the audit. Runs
+     * after the answer has left; nothing here can reach the caller. Their latencies stay out of
+     * the published figures, which a caller could otherwise compare (A9).
+     */
+    private void searchWithheld(String enquiryId, Instant at, String correlationId, Caller caller, Enquiry enquiry,
+            List<String> withheld, long requestedDeadlineMs) {
+        List<RegisterFanOut.Query> queries = new ArrayList<>(withheld.size());
+        for (String authority : withheld) {
+            queries.add(new RegisterFanOut.Query(authority, new SearchRequest(enquiry.subject(),
+                    WITHHELD_FIELDS, Deadline.afterMillis(deadlineFor(authority, requestedDeadlineMs)),
+                    enquiryId), false));
+        }
+        fanOut.search(queries).compose(outcomes -> {
+            List<AuditEntry.RegisterAnswer> registers = new ArrayList<>(outcomes.size());
+            List<OutboxMessage> notifications = new ArrayList<>();
+            List<AuditEntry.Released> notified = new ArrayList<>();
+            for (RegisterOutcome outcome : outcomes) {
+                metrics.withheldSearch(outcome.authority(), outcome.status().name());
+                registers.add(new AuditEntry.RegisterAnswer(outcome.authority(),
+                        RegisterStatus.WITHHELD.name() + "(" + outcome.status().name() + ")"));
+                for (ChildRecord r : outcome.records()) {
+                    notifications.add(notification(enquiryId, caller, enquiry, at, outcome.authority(), r.recordId(),
+                            r.shieldedByOwner()));
+                    notified.add(new AuditEntry.Released(outcome.authority(), r.recordId(), "NOTIFIED",
+                            r.shieldedByOwner()));
+                }
+            }
+            Future<Void> queued = notifications.isEmpty() ? Future.succeededFuture() : outbox.enqueue(notifications);
+            return queued.transform(q -> {
+                if (q.failed()) {
+                    LOG.warn("withheld matches not queued for notification: enquiryId={}, registers={}", enquiryId,
+                            notified.size());
+                }
+                return audit.append(entry(enquiryId, at, correlationId, caller, enquiry,
+                        q.succeeded() ? WITHHELD_SEARCHED : WITHHELD_SEARCHED + ":notification-failed",
+                        registers, List.of(), notified));
+            });
+        }).onFailure(e -> LOG.warn("withheld searches not audited: enquiryId={}, cause={}", enquiryId,
+                e.getClass().getSimpleName()));
+    }
+
+    /**
+     * The result of the audit entry that records, after the answer, how the withheld registers
+     * answered and which of their records were notified.
+     */
+    public static final String WITHHELD_SEARCHED = "withheld-searched";
+
     private long deadlineFor(String authority, long requestedMs) {
         long configured = deadlinesMs.getOrDefault(authority, 2000L);
         return requestedMs > 0 ? Math.min(configured, requestedMs) : configured;
@@ -140,7 +211,6 @@ public final class EnquiryService {
                 "The enquiry could not be recorded, so no answer is given. Try again shortly.", null));
     }
 
-    /** What an enquiry's outcomes become: the answer, its audit and its notifications. */
     /**
      * Links on the event loop when the candidates are few (the usual case: microseconds), on a
      * worker when a loose search left many, since linking grows with the square of them.
@@ -172,61 +242,56 @@ public final class EnquiryService {
 
     /** Each register's part of the answer and audit, and the candidates to link. */
     private record Gathered(List<EnquiryAnswer.RegisterView> views, List<AuditEntry.RegisterAnswer> registerAudit,
-            List<SourcedRecord> candidates, List<OutboxMessage> notifications, List<AuditEntry.Released> notified,
-            boolean complete) {
+            List<SourcedRecord> candidates, boolean complete) {
     }
 
     /** What an enquiry's outcomes become: the answer, its audit and its notifications. */
     private record Assembled(EnquiryAnswer answer, List<AuditEntry.RegisterAnswer> registerAudit,
-            List<AuditEntry.Released> released, List<AuditEntry.Released> notified, List<OutboxMessage> notifications) {
+            List<AuditEntry.Released> released, List<OutboxMessage> notifications) {
     }
 
-    private Gathered gather(String enquiryId, Caller caller, Enquiry enquiry, Instant at,
-            Map<String, AccessDecision> decisions, List<RegisterOutcome> outcomes, long requestedDeadlineMs) {
-        List<EnquiryAnswer.RegisterView> views = new ArrayList<>(outcomes.size());
-        List<AuditEntry.RegisterAnswer> registerAudit = new ArrayList<>(outcomes.size());
+    private Gathered gather(Enquiry enquiry, Map<String, AccessDecision> decisions, List<RegisterOutcome> outcomes,
+            long requestedDeadlineMs) {
+        Map<String, RegisterOutcome> byAuthority = new LinkedHashMap<>();
+        outcomes.forEach(o -> byAuthority.put(o.authority(), o));
+        List<EnquiryAnswer.RegisterView> views = new ArrayList<>(decisions.size());
+        List<AuditEntry.RegisterAnswer> registerAudit = new ArrayList<>(decisions.size());
         List<SourcedRecord> candidates = new ArrayList<>();
-        List<OutboxMessage> notifications = new ArrayList<>();
-        List<AuditEntry.Released> notified = new ArrayList<>();
         boolean complete = true;
-        for (RegisterOutcome outcome : outcomes) {
-            metrics.registerOutcome(outcome.authority(), outcome.status().name(), outcome.latencyMs());
-            AccessDecision decision = decisions.get(outcome.authority());
-            registerAudit.add(new AuditEntry.RegisterAnswer(outcome.authority(),
-                    decision.recordsVisible() ? outcome.status().name() : "WITHHELD(" + outcome.status().name() + ")"));
-            if (!decision.recordsVisible()) {
-                // A9: the same entry whether or not the register holds the child, or answered at all.
+        for (Map.Entry<String, AccessDecision> e : decisions.entrySet()) {
+            String authority = e.getKey();
+            AccessDecision decision = e.getValue();
+            RegisterOutcome outcome = byAuthority.get(authority);
+            if (outcome == null) {
+                // A9: the same entry whether or not the register holds the child; it is searched
+                // after the answer. Never "no record" (F5): the answer is not complete.
                 complete = false;
+                registerAudit.add(new AuditEntry.RegisterAnswer(authority, RegisterStatus.WITHHELD.name()));
                 // F6: whom to call, the same with or without a match.
-                views.add(new EnquiryAnswer.RegisterView(outcome.authority(), RegisterStatus.WITHHELD.name(), null,
-                        Notices.withheld(outcome.authority()), contacts.get(outcome.authority())));
-                for (ChildRecord r : outcome.records()) {
-                    notifications.add(notification(enquiryId, caller, enquiry, at, outcome.authority(), r.recordId(),
-                            r.shieldedByOwner()));
-                    notified.add(new AuditEntry.Released(outcome.authority(), r.recordId(), "NOTIFIED",
-                            r.shieldedByOwner()));
-                }
+                views.add(new EnquiryAnswer.RegisterView(authority, RegisterStatus.WITHHELD.name(), null,
+                        Notices.withheld(authority), contacts.get(authority)));
                 continue;
             }
+            metrics.registerOutcome(outcome.authority(), outcome.status().name(), outcome.latencyMs());
+            registerAudit.add(new AuditEntry.RegisterAnswer(authority, outcome.status().name()));
             if (!outcome.checked()) {
                 complete = false;
             }
-            views.add(new EnquiryAnswer.RegisterView(outcome.authority(), outcome.status().name(), outcome.latencyMs(),
-                    Notices.forOutcome(outcome, deadlineFor(outcome.authority(), requestedDeadlineMs)), null));
+            views.add(new EnquiryAnswer.RegisterView(authority, outcome.status().name(), outcome.latencyMs(),
+                    Notices.forOutcome(outcome, deadlineFor(authority, requestedDeadlineMs)), null));
             for (ChildRecord r : outcome.records()) {
                 // The second line of A5: whatever the register sent, only allowed fields go on.
                 // Location stays in for linking (and the mark with it); what a shielded record
                 // releases is cut once its person is known (assemble).
-                candidates.add(new SourcedRecord(outcome.authority(), FieldProjection.project(r,
-                        withMark(decision.allowedFields()))));
+                candidates.add(new SourcedRecord(authority, FieldProjection.project(r, withMark(decision.allowedFields()))));
             }
         }
-        return new Gathered(views, registerAudit, candidates, notifications, notified, complete);
+        return new Gathered(views, registerAudit, candidates, complete);
     }
 
     private Assembled assemble(String enquiryId, Caller caller, Enquiry enquiry, Instant at,
             Map<String, AccessDecision> decisions, Gathered gathered, LinkageResult linkage) {
-        List<OutboxMessage> notifications = new ArrayList<>(gathered.notifications);
+        List<OutboxMessage> notifications = new ArrayList<>();
         boolean complete = gathered.complete;
         List<EnquiryAnswer.PersonView> persons = new ArrayList<>(linkage.persons().size());
         List<AuditEntry.Released> released = new ArrayList<>();
@@ -289,7 +354,7 @@ public final class EnquiryService {
                     : v);
         }
         EnquiryAnswer answer = new EnquiryAnswer(enquiryId, complete, outcome, moreDetail, views, persons);
-        return new Assembled(answer, gathered.registerAudit, released, gathered.notified, notifications);
+        return new Assembled(answer, gathered.registerAudit, released, notifications);
     }
 
     private static double round(double score) {

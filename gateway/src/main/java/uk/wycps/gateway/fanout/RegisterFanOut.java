@@ -34,8 +34,15 @@ public final class RegisterFanOut {
         this.guards = guards;
     }
 
-    /** One search of one register. */
-    public record Query(String authority, SearchRequest request) {
+    /**
+     * One search of one register; {@code published} false keeps its latency out of the figures
+     * the gateway publishes (a register withheld from the caller, A9).
+     */
+    public record Query(String authority, SearchRequest request, boolean published) {
+
+        public Query(String authority, SearchRequest request) {
+            this(authority, request, true);
+        }
     }
 
     public Future<List<RegisterOutcome>> search(List<Query> queries) {
@@ -74,7 +81,7 @@ public final class RegisterFanOut {
             return Future.succeededFuture(failed(q.authority(), RegisterStatus.ERROR, 0, "no connector configured"));
         }
         try {
-            return guard.search(vertx, connector, q.request());
+            return guard.search(vertx, connector, q.request(), q.published());
         } catch (RuntimeException e) {
             return Future.succeededFuture(failed(q.authority(), RegisterStatus.ERROR, 0, "guard failed"));
         }

@@ -111,6 +111,16 @@ public final class RegisterGuard {
      * connector does. Must be called on a Vert.x context (timers run there).
      */
     public Future<RegisterOutcome> search(Vertx vertx, RegisterConnector connector, SearchRequest request) {
+        return search(vertx, connector, request, true);
+    }
+
+    /**
+     * As {@link #search(Vertx, RegisterConnector, SearchRequest)}; when {@code published} is false
+     * the search's latency stays out of the latency window that health publishes (a search of a
+     * register withheld from the caller, whose time could tell a match, A9).
+     */
+    public Future<RegisterOutcome> search(Vertx vertx, RegisterConnector connector, SearchRequest request,
+            boolean published) {
         long started = System.nanoTime();
         long budget = request.deadline().remainingMillis();
         boolean permitted = breaker.tryAcquirePermission();
@@ -124,7 +134,7 @@ public final class RegisterGuard {
             return Future.succeededFuture(notCalled(RegisterStatus.REJECTED,
                     "bulkhead full: " + settings.maxConcurrent() + " searches of this register already running"));
         }
-        Call call = new Call(vertx, connector, request, started, budget);
+        Call call = new Call(vertx, connector, request, started, budget, published);
         call.guardTimer = vertx.setTimer(budget + GUARD_MARGIN_MS, id -> call.settle(RegisterStatus.TIMEOUT, List.of(),
                 "connector did not finish by its deadline", null));
         call.attempt(1);
@@ -140,9 +150,12 @@ public final class RegisterGuard {
         final SearchRequest request;
         final long started;
         final long budget;
+        final boolean published;
         long guardTimer;
 
-        Call(Vertx vertx, RegisterConnector connector, SearchRequest request, long started, long budget) {
+        Call(Vertx vertx, RegisterConnector connector, SearchRequest request, long started, long budget,
+                boolean published) {
+            this.published = published;
             this.vertx = vertx;
             this.connector = connector;
             this.request = request;
@@ -204,7 +217,9 @@ public final class RegisterGuard {
             // finds the bulkhead and the breaker already up to date.
             vertx.cancelTimer(guardTimer);
             bulkhead.onComplete();
-            latencies.add(latency);
+            if (published) {
+                latencies.add(latency);
+            }
             if (status == RegisterStatus.OK) {
                 lastSuccess.set(Instant.now());
                 breaker.onSuccess(latency, TimeUnit.MILLISECONDS);

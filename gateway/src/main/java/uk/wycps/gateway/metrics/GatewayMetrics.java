@@ -56,6 +56,15 @@ public final class GatewayMetrics {
 
 
 
+    /**
+     * A search of a register withheld from its caller, by status only: no latency, since its
+     * time could tell whether the register holds the child (A9).
+     */
+    public void withheldSearch(String authority, String status) {
+        Counter.builder("wycps_withheld_searches").description("Searches of registers withheld from the caller, by status")
+                .tag("authority", authority).tag("status", status).register(registry).increment();
+    }
+
     public PrometheusMeterRegistry registry() {
         return registry;
     }

@@ -1,5 +1,6 @@
 package uk.wycps.gateway.outbox;
 
+import uk.wycps.gateway.durable.PrivateFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.vertx.core.Context;
@@ -105,7 +106,7 @@ public final class RegisterOutbox {
         RegisterOutbox outbox = new RegisterOutbox(vertx, vertx.getOrCreateContext(), directory, connectors,
                 firstBackoff, linger);
         return outbox.journal.executeBlocking(() -> {
-            Files.createDirectories(directory);
+            PrivateFiles.createDirectories(directory);
             return outbox.replay();
         }).map(pending -> {
             pending.forEach(outbox::addPending);
@@ -147,7 +148,7 @@ public final class RegisterOutbox {
         Path compacted = file.resolveSibling(FILE_NAME + ".tmp");
         StringBuilder text = new StringBuilder();
         pending.values().forEach(m -> text.append(queuedLine(m)).append('\n'));
-        Files.writeString(compacted, text, StandardCharsets.UTF_8);
+        PrivateFiles.writeString(compacted, text);
         try (FileChannel c = FileChannel.open(compacted, StandardOpenOption.WRITE)) {
             c.force(true);
         }

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import uk.wycps.gateway.api.ApiException;
@@ -17,6 +18,7 @@ import uk.wycps.gateway.fanout.RegisterStatus;
 /**
  * {@code GET /api/v1/statistics?purpose=planning[&asOf=yyyy-MM-dd]}: the suppressed tables as
  * JSON, or as CSV with {@code Accept: text/csv}. A suppressed count is shown as {@code "<5"}.
+ * {@code asOf} is a published period end (a month end, the latest by default).
  */
 public final class StatisticsRoutes {
 
@@ -35,7 +37,8 @@ public final class StatisticsRoutes {
                     if (purpose == null) {
                         throw ApiException.badRequest("missing-field", "State the purpose: purpose=planning.", "purpose");
                     }
-                    return service.answer(caller, purpose, asOf(ctx), ctx.get(CorrelationId.KEY));
+                    return service.answer(caller, purpose, asOf(ctx.request().getParam("asOf"), LocalDate.now()),
+                            ctx.get(CorrelationId.KEY));
                 })
                 .onSuccess(answer -> {
                     String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
@@ -54,17 +57,42 @@ public final class StatisticsRoutes {
                 });
     }
 
-    /** The date the figures are as of: the request's {@code asOf}, or the default. */
+    /** The period asked for by the request's {@code asOf} (the console's too), or the latest. */
     public static LocalDate asOf(RoutingContext ctx) {
-        String v = ctx.request().getParam("asOf");
+        return asOf(ctx.request().getParam("asOf"), LocalDate.now());
+    }
+
+    /**
+     * The period end asked for (S1): only the last day of a month that has ended. Any day would
+     * let two adjacent days' tables be subtracted to find one child's registration; month ends
+     * only, with every figure rounded ({@link SuppressedTable#rounded}), leave no pair of
+     * allowed answers that differ by a count that would have been suppressed.
+     */
+    static LocalDate asOf(String v, LocalDate today) {
+        LocalDate latest = latestPeriodEnd(today);
         if (v == null) {
-            return LocalDate.now();
+            return latest;
         }
+        LocalDate asOf;
         try {
-            return LocalDate.parse(v);
+            asOf = LocalDate.parse(v);
         } catch (DateTimeParseException e) {
-            throw ApiException.badRequest("invalid-parameter", "asOf must be a date like 2026-01-01.", "asOf");
+            throw notAPeriodEnd(latest);
         }
+        if (!asOf.equals(YearMonth.from(asOf).atEndOfMonth()) || asOf.isAfter(latest)) {
+            throw notAPeriodEnd(latest);
+        }
+        return asOf;
+    }
+
+    /** The end of the last whole month before {@code today}: the latest published period. */
+    static LocalDate latestPeriodEnd(LocalDate today) {
+        return YearMonth.from(today).minusMonths(1).atEndOfMonth();
+    }
+
+    private static ApiException notAPeriodEnd(LocalDate latest) {
+        return ApiException.badRequest("invalid-parameter", "asOf must be the last day of a month that has ended "
+                + "(statistics are published for whole months only), e.g. " + latest + ".", "asOf");
     }
 
     private static Object shown(Long value, int threshold) {
@@ -108,7 +136,7 @@ public final class StatisticsRoutes {
                 .put("complete", answer.complete())
                 .put("registers", registers)
                 .put("suppression", new JsonObject().put("threshold", t).put("shownAs", "<" + t)
-                        .put("secondary", true))
+                        .put("secondary", true).put("roundedTo", t))
                 .put("tables", tables);
     }
 

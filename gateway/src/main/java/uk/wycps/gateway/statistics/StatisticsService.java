@@ -146,7 +146,7 @@ public final class StatisticsService {
                     counts[i][j] = answered.get(j).statistics().count(table, rows.get(i));
                 }
             }
-            tables.add(suppression.apply(table, rows, columns, counts));
+            tables.add(suppression.apply(table, rows, columns, counts).rounded(suppression.threshold()));
         }
         return new Answer(requestId, asOf, answered.size() == registers.size(), registers, tables,
                 suppression.threshold());

@@ -25,7 +25,7 @@ class StatisticsPartialAnswerTest {
     void aRegisterThatIsDownMakesTheTotalsIncompleteAndSaysSo(Vertx vertx, VertxTestContext ctx) {
         FederationHarness.start(vertx, new InMemoryAuditSink())
                 .compose(f -> f.mocks.register("kirklees").stop()
-                        .compose(v -> f.gateway.client.get("/api/v1/statistics?purpose=planning&asOf=2026-01-01")
+                        .compose(v -> f.gateway.client.get("/api/v1/statistics?purpose=planning&asOf=2025-12-31")
                                 .bearerTokenAuthentication(f.gateway.issuer.token("cp-coordinator", "social-services",
                                         "leeds")).send())
                         .compose(r -> f.close().map(r)))

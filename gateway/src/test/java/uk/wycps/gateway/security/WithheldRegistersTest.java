@@ -1,0 +1,189 @@
+package uk.wycps.gateway.security;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import uk.wycps.gateway.audit.AuditEntry;
+import uk.wycps.gateway.audit.InMemoryAuditSink;
+import uk.wycps.gateway.enquiry.EnquiryService;
+import uk.wycps.gateway.support.FederationHarness;
+import uk.wycps.gateway.support.GatewayHarness;
+import uk.wycps.gateway.support.LogCapture;
+import uk.wycps.gateway.support.NonInterference;
+import uk.wycps.mock.FaultMode;
+import uk.wycps.mock.FaultSettings;
+import uk.wycps.record.ChildRecord;
+
+/**
+ * Registers withheld from the caller are searched after the answer has left (A9, issue 14 item
+ * 2): the answer cannot wait on them or fail because of them, their searches stay out of the
+ * published latencies, and what they answered and who was told is audited afterwards. The
+ * caller's {@code complete}/{@code outcome} for them is what it always was (F5). Each test has
+ * its own federation (faults and a closed outbox are not shared).
+ */
+class WithheldRegistersTest {
+
+    private Vertx vertx;
+    private InMemoryAuditSink audit;
+    private FederationHarness federation;
+    private LogCapture logs;
+    private NonInterference quiet;
+    private ChildRecord bradfordOnly;
+
+    @BeforeEach
+    void start() throws Exception {
+        vertx = Vertx.vertx();
+        audit = new InMemoryAuditSink();
+        logs = LogCapture.start();
+        federation = await(FederationHarness.start(vertx, audit));
+        quiet = new NonInterference(federation, audit, logs);
+        bradfordOnly = NonInterference.childHeldOnlyBy(federation, "bradford");
+        quiet.quiet();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        logs.close();
+        federation.close().recover(e -> Future.succeededFuture()).toCompletionStage().toCompletableFuture()
+                .get(30, TimeUnit.SECONDS);
+        await(vertx.close());
+    }
+
+    private HttpResponse<Buffer> enquireAsLeeds() throws Exception {
+        return await(federation.gateway.enquire(federation.gateway.issuer.token("child-worker", "social-services", "leeds"),
+                GatewayHarness.enquiry(bradfordOnly.givenName(), bradfordOnly.familyName(),
+                        bradfordOnly.dateOfBirth().toString())));
+    }
+
+    private List<AuditEntry> followUps(String enquiryId) {
+        return audit.entries().stream().filter(e -> enquiryId.equals(e.enquiryId())
+                && e.result().startsWith(EnquiryService.WITHHELD_SEARCHED)).toList();
+    }
+
+    private static JsonObject register(JsonObject answer, String authority) {
+        return answer.getJsonArray("registers").stream().map(o -> (JsonObject) o)
+                .filter(r -> authority.equals(r.getString("authority"))).findFirst().orElseThrow();
+    }
+
+    /** F5 as it always was: a withheld register is never "no record", so the answer is not complete. */
+    private static void assertWithheldAsAlways(JsonObject answer) {
+        JsonObject bradford = register(answer, "bradford");
+        assertEquals("WITHHELD", bradford.getString("status"), answer.encodePrettily());
+        assertFalse(bradford.containsKey("latencyMs"), answer.encodePrettily());
+        assertFalse(answer.getBoolean("complete"));
+        assertEquals("not-all-checked", answer.getString("outcome"));
+        assertTrue(answer.getJsonArray("persons").isEmpty());
+    }
+
+    @Test
+    void theAnswerLeavesBeforeAWithheldRegisterAnswersAndItsMatchIsNotifiedAndAuditedAfterwards() throws Exception {
+        federation.mocks.register("bradford").setFaults(FaultSettings.latency(1500));
+        HttpResponse<Buffer> r = enquireAsLeeds();
+        assertEquals(200, r.statusCode(), r.bodyAsString());
+        JsonObject answer = r.bodyAsJsonObject();
+        String enquiryId = answer.getString("enquiryId");
+        assertWithheldAsAlways(answer);
+        AuditEntry answered = audit.entries().stream().filter(e -> enquiryId.equals(e.enquiryId())).findFirst()
+                .orElseThrow(() -> new AssertionError("H1: the answer's entry is durable before the answer leaves"));
+        assertEquals(AuditEntry.ANSWERED, answered.result());
+        assertTrue(answered.notified().isEmpty());
+        assertTrue(followUps(enquiryId).isEmpty(), "the withheld register had not answered when the answer left");
+
+        quiet.quiet();
+        List<AuditEntry> after = followUps(enquiryId);
+        assertEquals(1, after.size(), audit.entries().toString());
+        AuditEntry followUp = after.get(0);
+        assertEquals(EnquiryService.WITHHELD_SEARCHED, followUp.result());
+        assertTrue(followUp.registers().contains(new AuditEntry.RegisterAnswer("bradford", "WITHHELD(OK)")),
+                followUp.registers().toString());
+        assertTrue(followUp.notified().stream().anyMatch(n -> n.recordId().equals(bradfordOnly.recordId())));
+        assertTrue(federation.mocks.register("bradford").enquiryHistory(bradfordOnly.recordId()).stream()
+                .anyMatch(h -> enquiryId.equals(h.enquiryId())), "H3, A9: Bradford is told of the enquiry");
+    }
+
+    @Test
+    void aWithheldRegisterThatNeverAnswersLeavesTheAnswerWithheldAndIsAuditedAsNotChecked() throws Exception {
+        federation.mocks.register("bradford").setFaults(FaultSettings.mode(FaultMode.HANG));
+        HttpResponse<Buffer> r = enquireAsLeeds();
+        assertEquals(200, r.statusCode(), r.bodyAsString());
+        assertWithheldAsAlways(r.bodyAsJsonObject());
+        quiet.quiet();
+        AuditEntry followUp = followUps(r.bodyAsJsonObject().getString("enquiryId")).get(0);
+        assertTrue(followUp.registers().contains(new AuditEntry.RegisterAnswer("bradford", "WITHHELD(TIMEOUT)")),
+                followUp.registers().toString());
+        assertTrue(followUp.notified().stream().noneMatch(n -> n.authority().equals("bradford")),
+                followUp.notified().toString());
+    }
+
+    @Test
+    void aWithheldRegistersSearchesStayOutOfThePublishedLatencies() throws Exception {
+        JsonObject before = bradfordHealth();
+        String metricsBefore = await(federation.gateway.client.get("/metrics").send()).bodyAsString();
+        HttpResponse<Buffer> r = enquireAsLeeds();
+        assertEquals(200, r.statusCode());
+        quiet.quiet();
+        JsonObject after = bradfordHealth();
+        assertTrue(after.getInteger("callsInWindow") > before.getInteger("callsInWindow"),
+                "Bradford was searched: " + after.encode());
+        assertEquals(before.getJsonObject("latency").getInteger("samples"),
+                after.getJsonObject("latency").getInteger("samples"), "no latency sample of a withheld search");
+        String metrics = await(federation.gateway.client.get("/metrics").send()).bodyAsString();
+        String latency = "wycps_register_searches_seconds_count{authority=\"bradford\",status=\"OK\"}";
+        assertEquals(value(metricsBefore, latency), value(metrics, latency), "no Bradford latency published");
+        String withheld = "wycps_withheld_searches_total{authority=\"bradford\",status=\"OK\"}";
+        assertEquals(value(metricsBefore, withheld) + 1, value(metrics, withheld), "the withheld search is counted");
+    }
+
+    @Test
+    void anOutboxThatCannotTakeAWithheldMatchChangesNothingInTheAnswer() throws Exception {
+        HttpResponse<Buffer> healthy = enquireAsLeeds();
+        quiet.quiet();
+        await(federation.gateway.gateway.outbox().close());
+        HttpResponse<Buffer> failing = enquireAsLeeds();
+        assertEquals(200, failing.statusCode(), failing.bodyAsString());
+        assertEquals(mask(healthy.bodyAsJsonObject()), mask(failing.bodyAsJsonObject()));
+        String enquiryId = failing.bodyAsJsonObject().getString("enquiryId");
+        for (int i = 0; i < 100 && followUps(enquiryId).isEmpty(); i++) {
+            Thread.sleep(50);
+        }
+        assertEquals(EnquiryService.WITHHELD_SEARCHED + ":notification-failed", followUps(enquiryId).get(0).result(),
+                "the audit says that Bradford could not be told");
+    }
+
+    private static double value(String metrics, String series) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1));
+            }
+        }
+        return 0;
+    }
+
+    private static JsonObject mask(JsonObject answer) {
+        JsonObject copy = answer.copy();
+        copy.remove("enquiryId");
+        copy.getJsonArray("registers").forEach(o -> ((JsonObject) o).remove("latencyMs"));
+        return copy;
+    }
+
+    private JsonObject bradfordHealth() throws Exception {
+        JsonObject health = await(federation.gateway.client.get("/health/ready").send()).bodyAsJsonObject();
+        return health.getJsonArray("registers").stream().map(o -> (JsonObject) o)
+                .filter(r -> "bradford".equals(r.getString("authority"))).findFirst().orElseThrow();
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+}
