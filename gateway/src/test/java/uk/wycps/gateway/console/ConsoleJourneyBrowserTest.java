@@ -359,6 +359,50 @@ class ConsoleJourneyBrowserTest {
     }
 
     @Test
+    @Order(7)
+    void theOwnersContactAndAShieldedRecordAreShownAsTheApiGivesThem() throws Exception {
+        browser.clearViolations();
+        // A child the mock registers shield (A10), asked about by a social worker of Leeds.
+        uk.wycps.mock.GroundTruth.RecordRef ref = harness.mocks.groundTruth().shieldedRecords().get(0);
+        SyntheticPopulation population = harness.mocks.population();
+        SyntheticPopulation.Identity who = population.identity(ref.authority(), population.slotOf(ref.authority(),
+                ref.recordId()));
+        signIn("social-worker");
+        browser.get(harness.base() + "/enquiry");
+        fill(who.givenName(), who.familyName(), who.dateOfBirth().toString());
+        browser.clickAndWait("#submit-enquiry");
+        JsonObject api = harness.apiAnswer(Personas.find("social-worker"),
+                body(who.givenName(), who.familyName(), who.dateOfBirth().toString()));
+        int contacts = 0;
+        for (Object o : api.getJsonArray("registers")) {
+            JsonObject r = (JsonObject) o;
+            JsonObject contact = r.getJsonObject("contact");
+            if (contact != null) {
+                contacts++;
+                String row = browser.find("#registers tr[data-register='" + r.getString("authority") + "']").getText();
+                assertTrue(row.contains(contact.getString("team")), "the owner's contact is shown: " + row);
+            }
+        }
+        assertTrue(contacts > 0, "the API gave a contact for a register holding the child");
+        int shielded = 0;
+        for (Object p : api.getJsonArray("persons")) {
+            for (Object r : ((JsonObject) p).getJsonArray("records")) {
+                JsonObject rec = (JsonObject) r;
+                String card = browser.find("[data-record='" + rec.getString("authority") + "/" + rec.getString("recordId")
+                        + "']").getText();
+                assertEquals(Boolean.TRUE.equals(rec.getValue("shielded")), card.contains("Shielded"), card);
+                if (Boolean.TRUE.equals(rec.getValue("shielded"))) {
+                    shielded++;
+                }
+            }
+        }
+        assertTrue(shielded > 0, "the API marked the shielded record");
+        browser.axe("shielded record");
+        browser.screenshot("console-shielded");
+        assertEquals(List.of(), browser.violations());
+    }
+
+    @Test
     @Order(6)
     void theWholeJourneyCanBeDoneWithTheKeyboardAlone() throws Exception {
         browser.get(harness.base() + "/");

@@ -151,6 +151,26 @@ class ConsoleSecurityTest {
     }
 
     @Test
+    void theStatisticsDownloadIsTheApisCsvForTheSameCaller() throws Exception {
+        WebClientSession web = browserLike();
+        signIn(web, "planner");
+        HttpResponse<Buffer> csv = await(web.get("/statistics.csv").send());
+        assertEquals(200, csv.statusCode());
+        assertTrue(csv.getHeader("Content-Type").startsWith("text/csv"));
+        assertTrue(csv.getHeader("Content-Disposition").startsWith("attachment"));
+        Personas.Persona planner = Personas.find("planner");
+        String token = harness.issuer.token(planner.role(), planner.agency(), planner.authority());
+        HttpResponse<Buffer> api = await(harness.api.get("/api/v1/statistics?purpose=planning")
+                .bearerTokenAuthentication(token).putHeader("Accept", "text/csv").send());
+        assertEquals(200, api.statusCode());
+        assertEquals(api.bodyAsString(), csv.bodyAsString());
+        // and a role without statistics gets a page saying so, not figures
+        WebClientSession other = browserLike();
+        signIn(other, "police-officer");
+        assertEquals(403, await(other.get("/statistics.csv").send()).statusCode());
+    }
+
+    @Test
     void aSignedOutSessionGetsTheSignInPageAndNoData() throws Exception {
         WebClientSession web = browserLike();
         String csrf = signIn(web, "social-worker");
