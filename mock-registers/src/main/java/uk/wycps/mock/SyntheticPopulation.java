@@ -151,8 +151,9 @@ public final class SyntheticPopulation {
     /**
      * Whether the record in a slot is shielded by its register (A10), without generating it.
      *
-     * <p>About 1 child in {@value #SHIELDED_ONE_IN} is a child whose location must stay hidden;
-     * the register of the authority where the child lives now shields its record, and the
+     * <p>About 1 child in {@value #SHIELDED_ONE_IN} is a child whose location must stay hidden,
+     * with its brothers and sisters (a household is shielded together: they share a home); the
+     * register of the authority where the child lives now shields its record, and the
      * registers it lived under before do not know (their records are not shielded: the gateway's
      * person-level rule keeps their addresses in too). Besides that share, the first twice-moved
      * child of Leeds is always shielded (at Bradford, where it lives now, with unshielded records
@@ -172,7 +173,10 @@ public final class SyntheticPopulation {
             return false;
         }
         boolean fixed = a == AUTHORITIES.indexOf("leeds") && j == 0;
-        return fixed || Math.floorMod(mix(seed, a, kk, SALT_SHIELD), (long) SHIELDED_ONE_IN) == 0;
+        // Brothers and sisters share a home: a household is shielded together, or its address
+        // would come out through an unshielded sibling's record.
+        int head = siblingGroup(a, kk)[0];
+        return fixed || Math.floorMod(mix(seed, a, head, SALT_SHIELD), (long) SHIELDED_ONE_IN) == 0;
     }
 
     /** The name, birth date and gender of a slot, without generating the rest of the record. */

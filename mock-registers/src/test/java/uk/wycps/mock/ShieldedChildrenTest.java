@@ -75,6 +75,24 @@ class ShieldedChildrenTest {
     }
 
     @Test
+    void aShieldedChildsBrothersAndSistersAtTheSameHomeAreShieldedToo() {
+        SyntheticPopulation p = SyntheticPopulation.generate(MockOptions.DEFAULT_SEED, 2_000);
+        int households = 0;
+        for (String a : SyntheticPopulation.AUTHORITIES) {
+            List<ChildRecord> records = p.records(a);
+            Set<uk.wycps.record.Address> shieldedHomes = new java.util.HashSet<>();
+            records.stream().filter(ChildRecord::shieldedByOwner).forEach(r -> shieldedHomes.add(r.address()));
+            for (ChildRecord r : records) {
+                if (shieldedHomes.contains(r.address())) {
+                    assertTrue(r.shieldedByOwner(), a + " " + r.recordId() + " lives at a shielded home");
+                }
+            }
+            households += shieldedHomes.size();
+        }
+        assertTrue(households > 0);
+    }
+
+    @Test
     void theFirstTwiceMovedChildOfLeedsIsAlwaysShieldedAtBradford() {
         for (long seed : new long[] {1, 2, 3}) {
             SyntheticPopulation p = SyntheticPopulation.generate(seed, SyntheticPopulation.MIN_CHILDREN * 10);

@@ -78,11 +78,14 @@ public final class LegacyConnector extends MappedHttpConnector {
         String fields = fieldsParam == null ? null : String.join(",", mapping.sourceFields(request.fields()));
         return exchange(request(HttpMethod.GET, path), null, request.deadline(), JSON)
                 .map(b -> ids(HttpDialects.parse(b, "legacy")))
-                // Record ids are all that is wanted (a register withheld from the caller, A5, A9):
-                // no per-record call, so a match costs no more time than none.
-                .compose(ids -> idsOnly(request.fields())
-                        ? Future.succeededFuture(ids.stream().map(ChildRecord::idOnly).toList())
-                        : fetchAll(ids, fields, keep, request.deadline()));
+                .compose(ids -> {
+                    if (idsOnly(request.fields())) {
+                        // Record ids are all that is wanted (a register withheld from the caller,
+                        // A5, A9): no per-record call, so a match costs no more time than none.
+                        return Future.succeededFuture(ids.stream().map(ChildRecord::idOnly).toList());
+                    }
+                    return fetchAll(ids, fields, keep, request.deadline());
+                });
     }
 
     private static boolean idsOnly(Set<String> fields) {

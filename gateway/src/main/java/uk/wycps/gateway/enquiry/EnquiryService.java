@@ -101,8 +101,8 @@ public final class EnquiryService {
                 withheld.add(authority);
                 continue;
             }
-            // A5: ask only for what the caller may receive, and the shielded mark whenever a
-            // location field is asked (A10), which never reaches the caller by itself.
+            // A5: ask only for what the caller may receive; with the shielded mark whenever a
+            // location field is asked (A10).
             long deadline = deadlineFor(authority, requestedDeadlineMs);
             queries.add(new RegisterFanOut.Query(authority,
                     new SearchRequest(enquiry.subject(), withMark(decision.allowedFields()), Deadline.afterMillis(deadline),
@@ -129,9 +129,6 @@ public final class EnquiryService {
         return answered;
     }
 
-    /** What a withheld register is asked for: record ids, and the shielded mark (A9, A10); neither reaches the caller. */
-    private static final Set<String> WITHHELD_FIELDS = Set.of(CanonicalFields.RECORD_ID, CanonicalFields.SHIELDED);
-
     /**
      * The fields to ask for, with the shielded mark whenever a location field is asked: the
      * gateway must know a shielded record before it can keep its location in (A10). The policy
@@ -148,8 +145,7 @@ public final class EnquiryService {
     }
 
     /**
-     * Searches the registers withheld from the caller for record ids and the shielded mark only
-     * (A5; the mark so that the owner of a shielded child is told at once, A10), tells each that
+     * Searches the registers withheld from the caller for record ids only (A5), tells each that
      * holds a match (A9, H3), and records what they answered and who was told in the audit. Runs
      * after the answer has left; nothing here can reach the caller. Their latencies stay out of
      * the published figures, which a caller could otherwise compare (A9).
@@ -159,7 +155,7 @@ public final class EnquiryService {
         List<RegisterFanOut.Query> queries = new ArrayList<>(withheld.size());
         for (String authority : withheld) {
             queries.add(new RegisterFanOut.Query(authority, new SearchRequest(enquiry.subject(),
-                    WITHHELD_FIELDS, Deadline.afterMillis(deadlineFor(authority, requestedDeadlineMs)),
+                    Set.of(CanonicalFields.RECORD_ID), Deadline.afterMillis(deadlineFor(authority, requestedDeadlineMs)),
                     enquiryId), false));
         }
         fanOut.search(queries).compose(outcomes -> {
@@ -171,10 +167,10 @@ public final class EnquiryService {
                 registers.add(new AuditEntry.RegisterAnswer(outcome.authority(),
                         RegisterStatus.WITHHELD.name() + "(" + outcome.status().name() + ")"));
                 for (ChildRecord r : outcome.records()) {
+                    // Ids only were asked for: whether a withheld match is shielded is its register's to know.
                     notifications.add(notification(enquiryId, caller, enquiry, at, outcome.authority(), r.recordId(),
-                            r.shieldedByOwner()));
-                    notified.add(new AuditEntry.Released(outcome.authority(), r.recordId(), "NOTIFIED",
-                            r.shieldedByOwner()));
+                            false));
+                    notified.add(new AuditEntry.Released(outcome.authority(), r.recordId(), "NOTIFIED"));
                 }
             }
             Future<Void> queued = notifications.isEmpty() ? Future.succeededFuture() : outbox.enqueue(notifications);
@@ -266,8 +262,8 @@ public final class EnquiryService {
                 // A9: the same entry whether or not the register holds the child; it is searched
                 // after the answer. Never "no record" (F5): the answer is not complete.
                 complete = false;
-                registerAudit.add(new AuditEntry.RegisterAnswer(authority, RegisterStatus.WITHHELD.name()));
                 // F6: whom to call, the same with or without a match.
+                registerAudit.add(new AuditEntry.RegisterAnswer(authority, RegisterStatus.WITHHELD.name()));
                 views.add(new EnquiryAnswer.RegisterView(authority, RegisterStatus.WITHHELD.name(), null,
                         Notices.withheld(authority), contacts.get(authority)));
                 continue;
@@ -282,7 +278,7 @@ public final class EnquiryService {
             for (ChildRecord r : outcome.records()) {
                 // The second line of A5: whatever the register sent, only allowed fields go on.
                 // Location stays in for linking (and the mark with it); what a shielded record
-                // releases is cut once its person is known (assemble).
+                // releases is cut once the answer's records are known (assemble).
                 candidates.add(new SourcedRecord(authority, FieldProjection.project(r, withMark(decision.allowedFields()))));
             }
         }
