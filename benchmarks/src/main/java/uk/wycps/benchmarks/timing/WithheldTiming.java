@@ -34,21 +34,22 @@ import uk.wycps.record.ChildRecord;
  * The timing channel of A9, measured (issue 14 item 2): do a caller's answer times tell whether
  * a register withheld from them holds the child?
  *
- * <p>Two gateways, identical but for one register: in the first, register W holds the children
- * asked about ("match"); in the second, W is the same dialect with other synthetic data (another
- * seed) and holds none of them, not even as a candidate ("no match"). Every other register is
- * the same. A Leeds child worker (W withheld) sends the same enquiries, one at a time, to one
- * gateway or the other in a seeded random order; the answer times of the two are compared by
- * percentiles and a two-sample Kolmogorov-Smirnov test, and so are the times of the enquiry
- * that follows each (work left after an answer could slow the next). Runs: (A) W alone, (B)
- * Leeds and W, (P) a placebo, Leeds alone, where the two gateways differ in nothing asked (any
- * difference there is the two gateways', not W's), and (C) a control, Leeds and W asked by W's
- * own child worker, who may see W's records: there the two must differ, which shows the test
- * can tell them apart.
+ * <p>One gateway. Register W is reached through a switch in this program: each search of W goes
+ * either to W as the mock registers have it, which holds the children asked about ("match"), or
+ * to the same dialect with other synthetic data (another seed), which holds none of them, not
+ * even as a candidate ("no match"), following a seeded random schedule; everything else (the
+ * gateway, the subjects, every other register) is the same for both. A Leeds child worker (W
+ * withheld) sends the enquiries one at a time, back to back; the answer times of the two kinds
+ * are compared by percentiles and a two-sample Kolmogorov-Smirnov test, and so are the times of
+ * the enquiry that follows each (work left after an answer could slow the next). Runs: (A) W
+ * alone, (B) Leeds and W, (P) a placebo, as B but every search goes to the register that holds
+ * nobody, the labels alone random (what noise looks like here), and (C) a control, Leeds and W
+ * asked by W's own child worker, who may see W's records: there the two must differ, which
+ * shows the test can tell them apart when there is something to tell.
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar uk.wycps.benchmarks.timing.WithheldTiming
- * [ENQUIRIES_PER_KIND [REGISTER [SEED]]]} (defaults 2000, wakefield, 20261201). Gateways and mock
- * registers run in this JVM on loopback.
+ * [ENQUIRIES_PER_KIND [REGISTER [SEED]]]} (defaults 2000, wakefield, 20261201; REGISTER
+ * {@code wakefield} or {@code bradford}). Gateway and mock registers run in this JVM on loopback.
  */
 public final class WithheldTiming {
 
@@ -63,48 +64,101 @@ public final class WithheldTiming {
                 .withEphemeralPorts();
         MockFederation holding = await(MockRegisters.start(vertx, options));
         MockFederation other = await(MockRegisters.start(vertx, options.withSeed(MockOptions.DEFAULT_SEED + 1)));
-        InMemoryAuditSink matchAudit = InMemoryAuditSink.keepingLast(100_000);
-        InMemoryAuditSink noneAudit = InMemoryAuditSink.keepingLast(100_000);
-        // Each gateway on a Vert.x of its own: the same number of event loops each, none shared
-        // with the registers or with the other gateway.
-        Vertx matchVertx = Vertx.vertx();
-        Vertx noneVertx = Vertx.vertx();
-        Client match = new Client(await(start(matchVertx, holding, holding, register, matchAudit)).port());
-        Client none = new Client(await(start(noneVertx, holding, other, register, noneAudit)).port());
+        Switch to = new Switch(holding.register(register).baseUrl(), other.register(register).baseUrl());
+        int switchPort = await(to.start(vertx));
+        InMemoryAuditSink audit = InMemoryAuditSink.keepingLast(100_000);
+        // The gateway on a Vert.x of its own: no event loop shared with the registers or the switch.
+        Gateway gateway = await(start(Vertx.vertx(), holding, register, switchPort, audit));
+        Client client = new Client(gateway.port());
         String leeds = DemoKeys.mint(vertx, "timing-leeds", "child-worker", "social-services", "leeds", List.of(), 3600);
         String owner = DemoKeys.mint(vertx, "timing-owner", "child-worker", "social-services", register, List.of(), 3600);
 
-        List<JsonObject> subjects = subjects(holding, register, match, none, leeds, matchAudit, noneAudit);
-        System.out.printf(Locale.ROOT, "register %s, withheld from a Leeds child worker; %d children it alone holds in"
-                + " the first gateway and nobody holds in the second; %d enquiries to each; seed %d%n", register,
-                subjects.size(), n, seed);
+        List<JsonObject> subjects = subjects(holding, register, client, to, leeds, audit);
+        System.out.printf(Locale.ROOT, "register %s, withheld from a Leeds child worker; %d children it alone holds"
+                + " (no match: the same register with another seed's data, holding none of them); %d enquiries of"
+                + " each kind; seed %d; %d processors%n", register, subjects.size(), n, seed,
+                Runtime.getRuntime().availableProcessors());
 
         Random random = new Random(seed);
         List<String> alone = List.of(register);
         List<String> withLeeds = List.of("leeds", register);
-        run(match, none, leeds, with(subjects, withLeeds), 500, random); // warm-up
-        report("A. " + register + " alone, withheld", run(match, none, leeds, with(subjects, alone), n, random));
+        run(client, to, leeds, with(subjects, withLeeds), 500, random, false); // warm-up
+        report("A. " + register + " alone, withheld", run(client, to, leeds, with(subjects, alone), n, random, false));
         report("B. leeds and " + register + ", " + register + " withheld",
-                run(match, none, leeds, with(subjects, withLeeds), n, random));
-        report("P. placebo: leeds alone (the two gateways' registers asked are the same)",
-                run(match, none, leeds, with(subjects, List.of("leeds")), n, random));
-        run(match, none, owner, with(subjects, withLeeds), 500, random);
+                run(client, to, leeds, with(subjects, withLeeds), n, random, false));
+        report("P. placebo: as B, but every search goes to the register holding nobody",
+                run(client, to, leeds, with(subjects, withLeeds), n, random, true));
+        run(client, to, owner, with(subjects, withLeeds), 500, random, false);
         report("C. control: leeds and " + register + ", " + register + " visible to the caller",
-                run(match, none, owner, with(subjects, withLeeds), Math.min(n, 1000), random));
+                run(client, to, owner, with(subjects, withLeeds), Math.min(n, 1000), random, false));
         System.exit(0);
     }
 
-    /** A gateway over {@code base}'s registers, with {@code register} taken from {@code source}. */
-    private static Future<Gateway> start(Vertx vertx, MockFederation base, MockFederation source, String register,
+    /** The gateway over the mock registers, {@code register} reached through the switch. */
+    private static Future<Gateway> start(Vertx vertx, MockFederation mocks, String register, int switchPort,
             InMemoryAuditSink audit) throws Exception {
         List<RegisterSettings> settings = new ArrayList<>();
-        for (MockRegister r : base.registers()) {
-            settings.add((r.authority().equals(register) ? source.register(register) : r).connectorSettings());
+        for (MockRegister r : mocks.registers()) {
+            RegisterSettings s = r.connectorSettings();
+            if (r.authority().equals(register)) {
+                URI base = s.baseUrl();
+                s = new RegisterSettings(s.authority(), s.dialect(), new URI(base.getScheme(), null, base.getHost(),
+                        switchPort, base.getPath(), null, null), s.deadline(), s.maxConnections(), s.maxWaitQueue(),
+                        s.maxResponseBytes(), s.options());
+            }
+            settings.add(s);
         }
         GatewayConfig config = new GatewayConfig(new GatewayConfig.Http("127.0.0.1", 0,
                 GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, GatewayConfig.Http.DEFAULT_IDLE_TIMEOUT_SECONDS),
                 DemoKeys.demoAuth(), settings, GatewayConfig.Audit.in(Files.createTempDirectory("wycps-timing")), null);
         return Gateway.start(vertx, config, audit, Files.createTempDirectory("wycps-timing-outbox"));
+    }
+
+    /**
+     * Sends each search of the register to the one that holds the children or to the one that
+     * holds none of them, in the order queued (one search an enquiry, enquiries one at a time);
+     * anything else (an enquiry-history delivery for a match) to the one that holds them.
+     */
+    private static final class Switch {
+        private final URI holding;
+        private final URI holdingNone;
+        private final java.util.concurrent.ConcurrentLinkedQueue<Boolean> schedule =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+        private io.vertx.core.http.HttpClient client;
+
+        Switch(URI holding, URI holdingNone) {
+            this.holding = holding;
+            this.holdingNone = holdingNone;
+        }
+
+        /** The next search goes to the register that holds the child when {@code match}. */
+        void next(boolean match) {
+            schedule.add(match);
+        }
+
+        Future<Integer> start(Vertx vertx) {
+            client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAlive(true),
+                    new io.vertx.core.http.PoolOptions().setHttp1MaxSize(32));
+            return vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> {
+                boolean search = req.path().endsWith("/find") || req.path().endsWith("/search");
+                Boolean match = search ? schedule.poll() : Boolean.TRUE;
+                URI to = match == null || match ? holding : holdingNone;
+                io.vertx.core.http.RequestOptions options = new io.vertx.core.http.RequestOptions()
+                        .setMethod(req.method()).setHost(to.getHost()).setPort(to.getPort()).setURI(req.uri());
+                String type = req.getHeader("Content-Type");
+                if (type != null) {
+                    options.putHeader("Content-Type", type);
+                }
+                client.request(options).compose(r -> r.send(body)).compose(r -> r.body().map(b -> {
+                    req.response().setStatusCode(r.statusCode());
+                    String answerType = r.getHeader("Content-Type");
+                    if (answerType != null) {
+                        req.response().putHeader("Content-Type", answerType);
+                    }
+                    return req.response().end(b);
+                })).onFailure(e -> req.response().setStatusCode(502).end());
+            })).listen(0, "127.0.0.1").map(io.vertx.core.http.HttpServer::actualPort);
+        }
     }
 
     private static List<JsonObject> with(List<JsonObject> enquiries, List<String> registers) {
@@ -115,8 +169,8 @@ public final class WithheldTiming {
     private record Result(double[] match, double[] none, double[] afterMatch, double[] afterNone) {
     }
 
-    private static Result run(Client match, Client none, String token, List<JsonObject> subjects, int n, Random random)
-            throws Exception {
+    private static Result run(Client client, Switch to, String token, List<JsonObject> subjects, int n, Random random,
+            boolean placebo) throws Exception {
         List<Boolean> order = new ArrayList<>(2 * n);
         for (int i = 0; i < n; i++) {
             order.add(true);
@@ -130,8 +184,9 @@ public final class WithheldTiming {
         Boolean previous = null;
         for (boolean isMatch : order) {
             JsonObject body = subjects.get(random.nextInt(subjects.size()));
+            to.next(isMatch && !placebo);
             long t0 = System.nanoTime();
-            int status = (isMatch ? match : none).enquire(token, body).statusCode();
+            int status = client.enquire(token, body).statusCode();
             double micros = (System.nanoTime() - t0) / 1_000.0;
             if (status != 200) {
                 throw new IllegalStateException("enquiry answered " + status);
@@ -176,11 +231,12 @@ public final class WithheldTiming {
     }
 
     /**
-     * Children only {@code register} holds, with no candidate in Leeds, that the first gateway's
-     * {@code register} returns as a candidate and the second's does not (checked in each audit).
+     * Children only {@code register} holds, with no candidate in Leeds, that the register holding
+     * them returns as a candidate and the other does not (checked in the audit's record of the
+     * withheld searches).
      */
-    private static List<JsonObject> subjects(MockFederation holding, String register, Client match, Client none,
-            String leeds, InMemoryAuditSink matchAudit, InMemoryAuditSink noneAudit) throws Exception {
+    private static List<JsonObject> subjects(MockFederation holding, String register, Client client, Switch to,
+            String leeds, InMemoryAuditSink audit) throws Exception {
         List<JsonObject> out = new ArrayList<>();
         for (GroundTruth.Person p : holding.groundTruth().persons()) {
             if (out.size() == CHILDREN) {
@@ -199,13 +255,13 @@ public final class WithheldTiming {
                     .put("purpose", new JsonObject().put("code", "register-check").put("justification", "timing"))
                     .put("consent", new JsonObject().put("status", "not-sought").put("ground", "authorised-register-check"))
                     .put("registers", List.of("leeds", register));
-            JsonObject inMatch = new JsonObject(match.enquire(leeds, enquiry).body());
-            JsonObject inNone = new JsonObject(none.enquire(leeds, enquiry).body());
-            if (!inMatch.getJsonArray("persons").isEmpty() || !inNone.getJsonArray("persons").isEmpty()) {
-                continue;
-            }
-            if (notified(matchAudit, inMatch.getString("enquiryId")) > 0
-                    && notified(noneAudit, inNone.getString("enquiryId")) == 0) {
+            to.next(true);
+            JsonObject inMatch = new JsonObject(client.enquire(leeds, enquiry).body());
+            int matched = notified(audit, inMatch.getString("enquiryId"));
+            to.next(false);
+            JsonObject inNone = new JsonObject(client.enquire(leeds, enquiry).body());
+            int none = notified(audit, inNone.getString("enquiryId"));
+            if (inMatch.getJsonArray("persons").isEmpty() && matched > 0 && none == 0) {
                 out.add(enquiry);
             }
         }

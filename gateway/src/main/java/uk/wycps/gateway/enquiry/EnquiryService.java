@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.wycps.connector.Deadline;
@@ -122,9 +123,12 @@ public final class EnquiryService {
                     .transform(ar -> ar.succeeded() ? Future.succeededFuture(assembled.answer) : unavailable());
         });
         if (!withheld.isEmpty()) {
-            // A task of its own on the caller's event loop: it runs after the answer is written.
-            answered.onSuccess(answer -> context.runOnContext(v -> searchWithheld(enquiryId, at, correlationId, caller,
-                    enquiry, withheld, requestedDeadlineMs)));
+            // After the answer is written, and after a random delay: the work a match adds (an
+            // outbox write, a notification) then neither coincides with the answer's delivery
+            // nor follows it at a fixed interval that the caller's next request could probe.
+            answered.onSuccess(answer -> context.runOnContext(v -> vertx.setTimer(
+                    1 + ThreadLocalRandom.current().nextLong(WITHHELD_DELAY_MS), id -> searchWithheld(enquiryId, at,
+                            correlationId, caller, enquiry, withheld))));
         }
         return answered;
     }
@@ -151,12 +155,13 @@ public final class EnquiryService {
      * the published figures, which a caller could otherwise compare (A9).
      */
     private void searchWithheld(String enquiryId, Instant at, String correlationId, Caller caller, Enquiry enquiry,
-            List<String> withheld, long requestedDeadlineMs) {
+            List<String> withheld) {
         List<RegisterFanOut.Query> queries = new ArrayList<>(withheld.size());
         for (String authority : withheld) {
+            // The register's own deadline, not one the caller shortened: nobody waits on this
+            // search, and a caller must not be able to time it out so that no register is told.
             queries.add(new RegisterFanOut.Query(authority, new SearchRequest(enquiry.subject(),
-                    Set.of(CanonicalFields.RECORD_ID), Deadline.afterMillis(deadlineFor(authority, requestedDeadlineMs)),
-                    enquiryId), false));
+                    Set.of(CanonicalFields.RECORD_ID), Deadline.afterMillis(deadlineFor(authority, 0)), enquiryId), false));
         }
         fanOut.search(queries).compose(outcomes -> {
             List<AuditEntry.RegisterAnswer> registers = new ArrayList<>(outcomes.size());
@@ -192,6 +197,9 @@ public final class EnquiryService {
      * answered and which of their records were notified.
      */
     public static final String WITHHELD_SEARCHED = "withheld-searched";
+
+    /** The withheld searches start at a random moment within this many milliseconds of the answer. */
+    static final long WITHHELD_DELAY_MS = 50;
 
     private long deadlineFor(String authority, long requestedMs) {
         long configured = deadlinesMs.getOrDefault(authority, 2000L);

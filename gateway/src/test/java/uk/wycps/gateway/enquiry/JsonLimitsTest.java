@@ -1,10 +1,10 @@
 package uk.wycps.gateway.enquiry;
 
+import static uk.wycps.gateway.support.Answers.await;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static uk.wycps.gateway.support.ErrorBodies.assertError;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
@@ -99,7 +99,4 @@ class JsonLimitsTest {
         assertTrue(r.statusCode() == 200, r.bodyAsString());
     }
 
-    static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
 }

@@ -1,5 +1,6 @@
 package uk.wycps.gateway.security;
 
+import static uk.wycps.gateway.support.Answers.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -127,6 +128,22 @@ class WithheldRegistersTest {
     }
 
     @Test
+    void aCallerWhoShortensTheDeadlineCannotStopAWithheldRegisterBeingTold() throws Exception {
+        federation.mocks.register("bradford").setFaults(FaultSettings.latency(300));
+        HttpResponse<Buffer> r = await(federation.gateway.client.post("/api/v1/enquiries")
+                .bearerTokenAuthentication(federation.gateway.issuer.token("child-worker", "social-services", "leeds"))
+                .putHeader("X-Deadline-Ms", "20")
+                .sendJsonObject(GatewayHarness.enquiry(bradfordOnly.givenName(), bradfordOnly.familyName(),
+                        bradfordOnly.dateOfBirth().toString())));
+        assertEquals(200, r.statusCode(), r.bodyAsString());
+        quiet.quiet();
+        AuditEntry followUp = followUps(r.bodyAsJsonObject().getString("enquiryId")).get(0);
+        assertTrue(followUp.registers().contains(new AuditEntry.RegisterAnswer("bradford", "WITHHELD(OK)")),
+                "searched with Bradford's own deadline: " + followUp.registers());
+        assertTrue(followUp.notified().stream().anyMatch(n -> n.recordId().equals(bradfordOnly.recordId())));
+    }
+
+    @Test
     void aWithheldRegistersSearchesStayOutOfThePublishedLatencies() throws Exception {
         JsonObject before = bradfordHealth();
         String metricsBefore = await(federation.gateway.client.get("/metrics").send()).bodyAsString();
@@ -183,7 +200,4 @@ class WithheldRegistersTest {
                 .filter(r -> "bradford".equals(r.getString("authority"))).findFirst().orElseThrow();
     }
 
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
 }

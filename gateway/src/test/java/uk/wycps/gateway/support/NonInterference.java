@@ -1,6 +1,7 @@
 package uk.wycps.gateway.support;
 
-import io.vertx.core.Future;
+import static uk.wycps.gateway.support.Answers.await;
+
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import uk.wycps.gateway.audit.InMemoryAuditSink;
 import uk.wycps.mock.GroundTruth;
@@ -28,9 +28,10 @@ import uk.wycps.record.ChildRecord;
  * subject itself (the caller typed it: its echo in the audit is not a leak); anything else that
  * differs is a leak.
  *
- * <p>Each observation waits until the gateway is quiet (no register search in flight, the
- * outbox drained, the audit log no longer growing), so that work done after the answer left
- * (searches of withheld registers, notifications) is observed too.
+ * <p>Each observation waits until the gateway is quiet (every answer's withheld searches
+ * audited, no register search in flight, the outbox drained, the audit log no longer growing),
+ * so that work done after the answer left (searches of withheld registers, notifications) is
+ * observed too.
  */
 public final class NonInterference {
 
@@ -158,13 +159,27 @@ public final class NonInterference {
         for (int i = 0; i < 200 && stable < 4; i++) {
             Thread.sleep(50);
             int size = audit.entries().size();
-            boolean idle = size == lastSize && outboxEmpty() && noSearchInFlight();
+            boolean idle = size == lastSize && everyWithheldSearchAudited() && outboxEmpty() && noSearchInFlight();
             stable = idle ? stable + 1 : 0;
             lastSize = size;
         }
         if (stable < 4) {
             throw new AssertionError("the gateway did not become quiet");
         }
+    }
+
+    /** True when every answer that withheld a register has its second audit entry (A9: searched after the answer). */
+    private boolean everyWithheldSearchAudited() {
+        java.util.Set<String> waiting = new java.util.HashSet<>();
+        for (uk.wycps.gateway.audit.AuditEntry e : audit.entries()) {
+            if (uk.wycps.gateway.audit.AuditEntry.ANSWERED.equals(e.result())
+                    && e.registers().stream().anyMatch(r -> r.status().equals("WITHHELD"))) {
+                waiting.add(e.enquiryId());
+            } else if (e.result().startsWith(uk.wycps.gateway.enquiry.EnquiryService.WITHHELD_SEARCHED)) {
+                waiting.remove(e.enquiryId());
+            }
+        }
+        return waiting.isEmpty();
     }
 
     private boolean outboxEmpty() throws Exception {
@@ -250,7 +265,4 @@ public final class NonInterference {
         return NUMBER.matcher(out).replaceAll("<n>");
     }
 
-    private static <T> T await(Future<T> future) throws Exception {
-        return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
 }
