@@ -116,7 +116,8 @@ public final class GatewayMain implements Runnable {
                     GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, GatewayConfig.Http.DEFAULT_IDLE_TIMEOUT_SECONDS),
                     DemoKeys.demoAuth(), registers, GatewayConfig.Audit.in(audit), null)
                     .withManagement(new GatewayConfig.Management("127.0.0.1", managementPort))
-                    .withContacts(DemoContacts.all());
+                    .withContacts(DemoContacts.all())
+                    .withConsole(GatewayConfig.Console.demo());
             Gateway gateway = await(Gateway.start(vertx, config), 60);
             closeOnShutdown(gateway);
             printWelcome(gateway.port(), gateway.managementPort(), mocks, behindAdapter);
@@ -165,7 +166,13 @@ public final class GatewayMain implements Runnable {
                     Metrics and readiness (this machine only): http://127.0.0.1:%d/metrics, /health/ready
                     Mock registers (synthetic data only):
                     %s
-                    First enquiry: a child held in two authorities (%s and %s).
+
+                    The practitioner console: open http://localhost:%d/ in a browser and sign in
+                    as a demo persona (a social worker, a health visitor, a police officer, ...).
+                    First enquiry: a child held in two authorities (%s and %s):
+                      %s %s, born %s.
+
+                    Or from the command line, with a demo token:
 
                       TOKEN=$(java -jar gateway/target/gateway.jar token --role child-worker \\
                                 --agency social-services --authority leeds --authorise 'cross-authority:*')
@@ -175,8 +182,9 @@ public final class GatewayMain implements Runnable {
                              "purpose": {"code": "register-check", "justification": "Demo enquiry"},
                              "consent": {"status": "not-sought", "ground": "authorised-register-check"}}'
 
-                    Stop with Ctrl-C.""".formatted(port, managementPort, registers.toString().stripTrailing(),
-                    child.records().get(0).authority(), child.records().get(1).authority(), port,
+                    Stop with Ctrl-C.""".formatted(port, managementPort, registers.toString().stripTrailing(), port,
+                    child.records().get(0).authority(), child.records().get(1).authority(),
+                    child.givenName(), child.familyName(), child.dateOfBirth(), port,
                     child.givenName(), child.familyName(), child.dateOfBirth()));
         }
     }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
 import java.util.concurrent.atomic.AtomicInteger;
+import uk.wycps.gateway.console.ConsoleTemplates;
 import uk.wycps.gateway.fanout.RegisterGuards;
 import uk.wycps.gateway.fanout.Registers;
 import uk.wycps.gateway.tls.ServerTls;
@@ -35,17 +36,18 @@ final class GatewayVerticle extends VerticleBase {
         // One breaker and bulkhead per register for the whole deployment, not one per event loop.
         RegisterGuards guards = RegisterGuards.shared(vertx, context.deploymentID(), shared.config().registers());
         HttpServerOptions options = Wiring.serverOptions(shared.config().http());
-        return ServerTls.configure(vertx, shared.config().http().tls(), options)
+        return ConsoleTemplates.create(vertx)
+                .compose(templates -> ServerTls.configure(vertx, shared.config().http().tls(), options)
                 .compose(watcher -> {
                     tls = watcher;
                     return vertx.createHttpServer(options)
-                            .requestHandler(Wiring.routes(vertx, shared, registers, guards))
+                            .requestHandler(Wiring.routes(vertx, shared, registers, guards, templates))
                             .listen()
                             .onSuccess(s -> {
                                 boundPort.compareAndSet(0, s.actualPort());
                                 watcher.watch(s);
                             });
-                })
+                }))
                 .compose(s -> vertx.createHttpServer(Wiring.managementOptions(shared.config()))
                         .requestHandler(Wiring.management(vertx, shared, registers, guards))
                         .listen())

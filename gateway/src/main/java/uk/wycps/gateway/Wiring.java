@@ -11,6 +11,8 @@ import uk.wycps.gateway.api.GatewayRouter;
 import uk.wycps.gateway.api.PolicyExplainRoutes;
 import uk.wycps.gateway.auth.TokenVerifier;
 import uk.wycps.gateway.config.GatewayConfig;
+import uk.wycps.gateway.console.ConsoleRoutes;
+import io.vertx.ext.web.common.template.TemplateEngine;
 import uk.wycps.gateway.enquiry.EnquiryParser;
 import uk.wycps.gateway.enquiry.EnquiryService;
 import uk.wycps.gateway.enquiry.EnquiryTrail;
@@ -32,8 +34,13 @@ final class Wiring {
     private Wiring() {
     }
 
-    /** The API's routes over this event loop's {@code registers}, guarded by {@code guards}. */
-    static Router routes(Vertx vertx, SharedParts shared, Registers registers, RegisterGuards guards) {
+    /**
+     * The API's routes, and the practitioner console's beside them, over this event loop's
+     * {@code registers}, guarded by {@code guards}. The console uses the same parser, enquiry
+     * service, audit view and statistics as the API: what it shows is what the API would answer.
+     */
+    static Router routes(Vertx vertx, SharedParts shared, Registers registers, RegisterGuards guards,
+            TemplateEngine templates) {
         GatewayConfig config = shared.config();
         List<String> authorities = registers.authorities();
         TokenVerifier tokens = TokenVerifier.create(shared.issuerKeys(), config.auth(), Set.copyOf(authorities));
@@ -42,13 +49,18 @@ final class Wiring {
                 shared.linker(), new EnquiryTrail(shared.audit(), shared.outbox(), shared.metrics()), config.contacts());
         StatisticsService statistics = new StatisticsService(registers,
                 new SmallNumberSuppression(config.statistics().suppressionThreshold()), shared.audit(), shared.policy());
-        return GatewayRouter.create(vertx, config.http().maxBodyBytes(),
+        AuditRoutes audit = new AuditRoutes(tokens, shared.audit(), shared.policy());
+        Router router = GatewayRouter.create(vertx, config.http().maxBodyBytes(),
                 new EnquiryRoutes(tokens, parser, enquiries, shared.metrics(), shared.admission()),
                 new PolicyExplainRoutes(tokens, parser, shared.policy()),
-                new AuditRoutes(tokens, shared.audit(), shared.policy()),
+                audit,
                 new StatisticsRoutes(tokens, statistics),
                 new HealthRoutes(authorities, guards),
                 shared.metrics(), shared.admission());
+        ConsoleRoutes.securityHeaders(router);
+        new ConsoleRoutes(vertx, config, templates, parser, enquiries, audit, statistics, authorities)
+                .mount(router, config.http().maxBodyBytes());
+        return router;
     }
 
     /** The management listener's routes: health and metrics, kept off the API's port. */

@@ -86,6 +86,11 @@ public final class EnquiryRoutes {
                 });
     }
 
+    /** An answer as the API sends it (the console renders exactly this). */
+    public static Buffer encode(EnquiryAnswer answer) throws IOException {
+        return JsonBodies.encode(ANSWER_WRITER, answer);
+    }
+
     private static long requestedDeadline(RoutingContext ctx) {
         String value = ctx.request().getHeader(DEADLINE_HEADER);
         if (value == null) {

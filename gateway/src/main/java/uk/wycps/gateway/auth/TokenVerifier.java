@@ -35,8 +35,6 @@ import uk.wycps.policy.Role;
  */
 public final class TokenVerifier {
 
-    private static final Pattern GRANT = Pattern.compile("cross-authority:([a-z][a-z0-9-]{1,39}|\\*)|schedule-one");
-
     private static final Set<String> TYPES = Set.of("jwt", "at+jwt", "application/jwt", "application/at+jwt");
 
     private final IssuerKeys keys;
@@ -167,39 +165,7 @@ public final class TokenVerifier {
         if (!(claims.getValue("sub") instanceof String sub) || sub.isBlank()) {
             return unauthorized("The token must name its subject.");
         }
-        if (!(claims.getValue("role") instanceof String roleCode) || !(claims.getValue("agency") instanceof String agencyCode)) {
-            return unauthorized("The token must carry role and agency.");
-        }
-        Role role = Role.fromCode(roleCode).orElse(null);
-        Agency agency = Agency.fromCode(agencyCode).orElse(null);
-        if (role == null || agency == null) {
-            // Deny by default (A8): a role or agency the protocol does not know gets nothing.
-            return Future.failedFuture(ApiException.forbidden("unknown-role-or-agency",
-                    "The token's role or agency is not one the protocol knows."));
-        }
-        Object authorityClaim = claims.getValue("authority");
-        String authority = null;
-        if (authorityClaim != null) {
-            if (!(authorityClaim instanceof String a) || !authorities.contains(a)) {
-                return Future.failedFuture(ApiException.forbidden("unknown-authority",
-                        "The token's authority is not part of this federation."));
-            }
-            authority = a;
-        }
-        Object grants = claims.getValue("authorisations");
-        Set<String> authorisations = new LinkedHashSet<>();
-        if (grants != null) {
-            if (!(grants instanceof JsonArray array)) {
-                return unauthorized("The token's authorisations must be a list.");
-            }
-            for (Object g : array) {
-                // Grants the gateway does not know are ignored: they grant nothing (A8).
-                if (g instanceof String s && GRANT.matcher(s).matches()) {
-                    authorisations.add(s);
-                }
-            }
-        }
-        return Future.succeededFuture(new Caller(sub, role, agency, authority, authorisations));
+        return CallerClaims.caller(sub, claims, authorities);
     }
 
     private boolean audienceMatches(Object aud) {

@@ -91,8 +91,32 @@ public final class ConfigLoader {
             statistics = new GatewayConfig.Statistics(st.getInteger("suppressionThreshold",
                     GatewayConfig.Statistics.DEFAULTS.suppressionThreshold()));
         }
+        GatewayConfig.Console console = console(root.child("console"), json.getJsonObject("console"), base);
         return new GatewayConfig(http, auth, registers, audit, policy, statistics, management, limits,
-                contacts(root.child("registers"), json.getJsonArray("registers")));
+                contacts(root.child("registers"), json.getJsonArray("registers")), console);
+    }
+
+    /** The console's OpenID Connect client (API.md: console.clientId, console.redirectUri); shapes in the schema. */
+    private static GatewayConfig.Console console(Place p, JsonObject o, Path base) {
+        if (o == null) {
+            return GatewayConfig.Console.OFF;
+        }
+        String redirect = o.getString("redirectUri");
+        URI uri;
+        try {
+            uri = new URI(redirect);
+        } catch (URISyntaxException e) {
+            throw p.child("redirectUri").problem("not a URI");
+        }
+        if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null
+                || !"/sign-in/callback".equals(uri.getPath()) || uri.getQuery() != null || uri.getFragment() != null) {
+            throw p.child("redirectUri").problem("must be the console's http(s)://HOST[:PORT]/sign-in/callback");
+        }
+        Path secret = o.containsKey("clientSecretFile")
+                ? readable(p.child("clientSecretFile"), base, o.getString("clientSecretFile")) : null;
+        int idle = o.getInteger("idleTimeoutMinutes", (int) GatewayConfig.Console.DEFAULT_IDLE.toMinutes());
+        return new GatewayConfig.Console(GatewayConfig.Console.Mode.OIDC, o.getString("clientId"), secret, redirect,
+                Duration.ofMinutes(idle), "https".equals(uri.getScheme()));
     }
 
     private static GatewayConfig.Http http(Place p, JsonObject o, Path base) {

@@ -12,7 +12,8 @@ import uk.wycps.gateway.audit.FileAuditSink;
  * The gateway's validated configuration (O2), parsed once at start-up by {@link ConfigLoader}.
  */
 public record GatewayConfig(Http http, Auth auth, List<RegisterSettings> registers, Audit audit, Path policyFile,
-        Statistics statistics, Management management, Limits limits, Map<String, RegisterContact> contacts) {
+        Statistics statistics, Management management, Limits limits, Map<String, RegisterContact> contacts,
+        Console console) {
 
     public GatewayConfig {
         Objects.requireNonNull(http, "http");
@@ -21,44 +22,56 @@ public record GatewayConfig(Http http, Auth auth, List<RegisterSettings> registe
         Objects.requireNonNull(statistics, "statistics");
         Objects.requireNonNull(management, "management");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(console, "console");
         registers = List.copyOf(registers);
         contacts = contacts == null ? Map.of() : Map.copyOf(contacts);
     }
 
-    /** A configuration with the default statistics, management listener and limits, and no advice contacts. */
+    /** A configuration with the default statistics, management listener and limits, no advice contacts and no console sign-in. */
     public GatewayConfig(Http http, Auth auth, List<RegisterSettings> registers, Audit audit, Path policyFile) {
         this(http, auth, registers, audit, policyFile, Statistics.DEFAULTS);
     }
 
-    /** A configuration with the default management listener and limits, and no advice contacts (answers then carry none). */
+    /**
+     * A configuration with the default management listener and limits, no advice contacts
+     * (answers then carry none) and no console sign-in (GET / then says so).
+     */
     public GatewayConfig(Http http, Auth auth, List<RegisterSettings> registers, Audit audit, Path policyFile,
             Statistics statistics) {
-        this(http, auth, registers, audit, policyFile, statistics, Management.DEFAULTS, Limits.DEFAULTS, Map.of());
+        this(http, auth, registers, audit, policyFile, statistics, Management.DEFAULTS, Limits.DEFAULTS, Map.of(),
+                Console.OFF);
     }
 
     /** The same configuration with these advice contacts, by authority (F6). */
     public GatewayConfig withContacts(Map<String, RegisterContact> byAuthority) {
-        return new GatewayConfig(http, auth, registers, audit, policyFile, statistics, management, limits, byAuthority);
+        return new GatewayConfig(http, auth, registers, audit, policyFile, statistics, management, limits, byAuthority,
+                console);
+    }
+
+    /** This configuration with other console settings. */
+    public GatewayConfig withConsole(Console settings) {
+        return new GatewayConfig(http, auth, registers, audit, policyFile, statistics, management, limits, contacts,
+                settings);
     }
 
     /** This configuration with other admission limits. */
     public GatewayConfig withLimits(Limits other) {
-        return new GatewayConfig(http, auth, registers, audit, policyFile, statistics, management, other, contacts);
+        return new GatewayConfig(http, auth, registers, audit, policyFile, statistics, management, other, contacts, console);
     }
 
     /** This configuration with another management listener. */
     public GatewayConfig withManagement(Management other) {
-        return new GatewayConfig(http, auth, registers, audit, policyFile, statistics, other, limits, contacts);
+        return new GatewayConfig(http, auth, registers, audit, policyFile, statistics, other, limits, contacts, console);
     }
 
     /** This configuration with other token checks. */
     public GatewayConfig withAuth(Auth other) {
-        return new GatewayConfig(http, other, registers, audit, policyFile, statistics, management, limits, contacts);
+        return new GatewayConfig(http, other, registers, audit, policyFile, statistics, management, limits, contacts, console);
     }
 
     /** This configuration with other listener settings. */
     public GatewayConfig withHttp(Http other) {
-        return new GatewayConfig(other, auth, registers, audit, policyFile, statistics, management, limits, contacts);
+        return new GatewayConfig(other, auth, registers, audit, policyFile, statistics, management, limits, contacts, console);
     }
 
     /**
@@ -91,6 +104,40 @@ public record GatewayConfig(Http http, Auth auth, List<RegisterSettings> registe
             if (perMinute < 1 || burst < 1) {
                 throw new IllegalArgumentException("a rate needs perMinute and burst of at least 1");
             }
+        }
+    }
+
+    /**
+     * The practitioner console's sign-in (issue 16): {@code DEMO} offers a persona picker (the
+     * demo command only); {@code OIDC} signs in with OpenID Connect against {@code auth.issuer}
+     * with {@code clientId} and {@code redirectUri} (the console's {@code /sign-in/callback});
+     * {@code OFF} serves a page saying that sign-in is not configured. {@code idleTimeout} ends a
+     * session nobody has used for that long; {@code secureCookie} marks the session cookie Secure
+     * (under TLS, or when the redirect address is https).
+     */
+    public record Console(Mode mode, String clientId, Path clientSecretFile, String redirectUri,
+            java.time.Duration idleTimeout, boolean secureCookie) {
+
+        public static final java.time.Duration DEFAULT_IDLE = java.time.Duration.ofMinutes(15);
+        public static final Console OFF = new Console(Mode.OFF, null, null, null, DEFAULT_IDLE, false);
+
+        public enum Mode { OFF, DEMO, OIDC }
+
+        public Console {
+            Objects.requireNonNull(mode, "mode");
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            if (mode == Mode.OIDC && (clientId == null || redirectUri == null)) {
+                throw new IllegalArgumentException("OpenID Connect sign-in needs clientId and redirectUri");
+            }
+        }
+
+        /** The demo command's persona picker. */
+        public static Console demo() {
+            return new Console(Mode.DEMO, null, null, null, DEFAULT_IDLE, false);
+        }
+
+        public Console withIdleTimeout(java.time.Duration idle) {
+            return new Console(mode, clientId, clientSecretFile, redirectUri, idle, secureCookie);
         }
     }
 

@@ -57,6 +57,11 @@ public final class StatisticsRoutes {
                 });
     }
 
+    /** The period asked for by the request's {@code asOf} (the console's too), or the latest. */
+    public static LocalDate asOf(RoutingContext ctx) {
+        return asOf(ctx.request().getParam("asOf"), LocalDate.now());
+    }
+
     /**
      * The period end asked for (S1): only the last day of a month that has ended. Any day would
      * let two adjacent days' tables be subtracted to find one child's registration; month ends
@@ -94,7 +99,8 @@ public final class StatisticsRoutes {
         return value == null ? "<" + threshold : value;
     }
 
-    static JsonObject json(StatisticsService.Answer answer) {
+    /** The answer as the API's JSON (the console renders the same). */
+    public static JsonObject json(StatisticsService.Answer answer) {
         JsonArray registers = new JsonArray();
         for (StatisticsService.RegisterPart p : answer.registers()) {
             JsonObject part = new JsonObject().put("authority", p.authority()).put("status", p.status().name());
@@ -134,7 +140,8 @@ public final class StatisticsRoutes {
                 .put("tables", tables);
     }
 
-    static Buffer csv(StatisticsService.Answer answer) {
+    /** The answer as the API's CSV (the console's download is the same). */
+    public static Buffer csv(StatisticsService.Answer answer) {
         StringBuilder out = new StringBuilder();
         int t = answer.threshold();
         if (!answer.complete()) {

@@ -1,0 +1,467 @@
+package uk.wycps.gateway.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import uk.wycps.mock.FaultMode;
+import uk.wycps.mock.FaultSettings;
+import uk.wycps.mock.SyntheticPopulation;
+import uk.wycps.record.ChildRecord;
+
+/**
+ * The console in a real Chromium (issue 16; F5, A4-A9, P1, P2, H1, S1): personas sign in and
+ * complete the journey; the page shows exactly the fields the API gives the same caller; an
+ * incomplete answer never reads "not found"; a WITHHELD register looks the same with and without
+ * a match; axe-core finds no WCAG 2.2 A/AA violation on any page or state; the journey works
+ * with the keyboard alone. One browser for the class.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleJourneyBrowserTest {
+
+    private ConsoleHarness harness;
+    private Browser browser;
+    private SyntheticPopulation.CrossBoundaryExample child;
+
+    @BeforeAll
+    void start() throws Exception {
+        harness = ConsoleHarness.startDemo();
+        browser = Browser.start(true);
+        child = harness.mocks.population().crossBoundaryExample();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    // ---- helpers ----------------------------------------------------------------------------
+
+    private void signIn(String persona) throws Exception {
+        browser.get(harness.base() + "/");
+        if (!browser.all("#sign-out").isEmpty()) {
+            browser.clickAndWait("#sign-out");
+        }
+        assertEquals("Sign in", browser.text("#sign-in-heading"));
+        browser.axe("sign-in");
+        browser.find("label[for='" + personaId(persona) + "']").click();
+        browser.clickAndWait("#sign-in-button");
+        assertTrue(browser.text("#signed-in-as").contains(Personas.find(persona).title()), "signed in as " + persona);
+    }
+
+    private static String personaId(String persona) {
+        return Personas.ALL.get(0).id().equals(persona) ? "persona" : "persona-" + persona;
+    }
+
+    private void type(String id, String value) {
+        WebElement e = browser.find("#" + id);
+        e.clear();
+        if (value != null) {
+            e.sendKeys(value);
+        }
+    }
+
+    private void choose(String name, String value) {
+        List<WebElement> radios = browser.all("input[name='" + name + "'][value='" + value + "']");
+        browser.find("label[for='" + radios.get(0).getAttribute("id") + "']").click();
+    }
+
+    /** Fills the enquiry form as a practitioner would (register check, consent not sought). */
+    private void fill(String given, String family, String dateOfBirth) {
+        type("givenName", given);
+        type("familyName", family);
+        if (dateOfBirth != null) {
+            String[] p = dateOfBirth.split("-");
+            type("dob-day", String.valueOf(Integer.parseInt(p[2])));
+            type("dob-month", String.valueOf(Integer.parseInt(p[1])));
+            type("dob-year", p[0]);
+        } else {
+            type("dob-day", null);
+            type("dob-month", null);
+            type("dob-year", null);
+        }
+        choose("purpose", "register-check");
+        type("justification", "Referral from school nurse");
+        choose("consent", "not-sought");
+        choose("ground", "authorised-register-check");
+    }
+
+    private static JsonObject body(String given, String family, String dateOfBirth) {
+        JsonObject subject = new JsonObject().put("familyName", family);
+        if (given != null) {
+            subject.put("givenName", given);
+        }
+        if (dateOfBirth != null) {
+            subject.put("dateOfBirth", dateOfBirth);
+        }
+        return new JsonObject().put("subject", subject)
+                .put("purpose", new JsonObject().put("code", "register-check").put("justification",
+                        "Referral from school nurse"))
+                .put("consent", new JsonObject().put("status", "not-sought").put("ground", "authorised-register-check"));
+    }
+
+    /** authority/recordId to the fields the page shows for that record. */
+    private Map<String, Set<String>> pageFields() {
+        Map<String, Set<String>> fields = new TreeMap<>();
+        for (WebElement card : browser.all("[data-record]")) {
+            Set<String> names = new HashSet<>();
+            card.findElements(By.cssSelector("[data-field]")).forEach(f -> names.add(f.getAttribute("data-field")));
+            fields.put(card.getAttribute("data-record"), names);
+        }
+        return fields;
+    }
+
+    private static Map<String, Set<String>> apiFields(JsonObject answer) {
+        Map<String, Set<String>> fields = new TreeMap<>();
+        for (Object p : answer.getJsonArray("persons", new JsonArray())) {
+            for (Object r : ((JsonObject) p).getJsonArray("records")) {
+                JsonObject rec = (JsonObject) r;
+                fields.put(rec.getString("authority") + "/" + rec.getString("recordId"),
+                        new HashSet<>(rec.getJsonObject("data").fieldNames()));
+            }
+        }
+        return fields;
+    }
+
+    private Map<String, String> pageStatuses() {
+        Map<String, String> statuses = new TreeMap<>();
+        for (WebElement row : browser.all("#registers tr[data-register]")) {
+            String text = row.findElement(By.cssSelector("td")).getText();
+            statuses.put(row.getAttribute("data-register"), text.substring(text.indexOf('(') + 1, text.indexOf(')')));
+        }
+        return statuses;
+    }
+
+    private static Map<String, String> apiStatuses(JsonObject answer) {
+        Map<String, String> statuses = new TreeMap<>();
+        answer.getJsonArray("registers").forEach(o -> statuses.put(((JsonObject) o).getString("authority"),
+                ((JsonObject) o).getString("status")));
+        return statuses;
+    }
+
+    private static void assertNoNotFoundHeadline(String headline) {
+        String h = headline.toLowerCase(Locale.ROOT);
+        assertFalse(h.contains("no record") || h.contains("not found") || h.contains("none found")
+                || h.contains("no match"), "an incomplete answer must not read as 'no record': " + headline);
+    }
+
+    // ---- tests ------------------------------------------------------------------------------
+
+    @Test
+    @Order(1)
+    void fourPersonasCompleteTheJourneyAndSeeExactlyTheFieldsTheApiGivesThem() throws Exception {
+        String dob = child.dateOfBirth().toString();
+        JsonObject body = body(child.givenName(), child.familyName(), dob);
+        for (String id : List.of("social-worker", "health-visitor", "school-lead", "police-officer", "coordinator")) {
+            Personas.Persona persona = Personas.find(id);
+            signIn(id);
+            browser.axe("home as " + id);
+            // GIVEN the API's answer to this caller just before the page's
+            JsonObject before = harness.apiAnswer(persona, body);
+            // WHEN the persona asks through the console
+            browser.clickAndWait("nav a[href='/enquiry']");
+            browser.axe("empty form as " + id);
+            fill(child.givenName(), child.familyName(), dob);
+            browser.screenshot("console-form");
+            browser.clickAndWait("#submit-enquiry");
+            JsonObject after = harness.apiAnswer(persona, body);
+            browser.axe("answer as " + id);
+            browser.screenshot("console-answer-" + id);
+            // THEN each register's status is the API's
+            assertEquals(apiStatuses(after), pageStatuses(), id);
+            // AND the records and their fields are the API's, none more: a field on the page is in
+            // the API's answer given just after, and every field of the one given just before is
+            // on the page (the enquiry itself may add an enquiry-history entry in between)
+            Map<String, Set<String>> page = pageFields();
+            Map<String, Set<String>> api = apiFields(after);
+            assertEquals(api.keySet(), page.keySet(), id + ": the same records");
+            apiFields(before).forEach((record, fields) -> assertTrue(page.get(record).containsAll(fields),
+                    id + ": every field the API gives is shown for " + record));
+            page.forEach((record, fields) -> assertTrue(api.get(record).containsAll(fields),
+                    id + ": nothing beyond the API's fields for " + record + ": " + fields + " vs " + api.get(record)));
+            boolean complete = after.getBoolean("complete");
+            if (!complete) {
+                assertNoNotFoundHeadline(browser.text("#headline"));
+                assertTrue(browser.find("#not-checked-warning").isDisplayed());
+            }
+            // AND the print view carries the enquiry id, the date and the caller
+            browser.clickAndWait("#print-link");
+            String meta = browser.text("#print-meta");
+            assertTrue(meta.contains(after.getString("enquiryId")) || meta.contains("Enquiry"), meta);
+            assertTrue(meta.contains(persona.title()), meta);
+            browser.axe("print view as " + id);
+            browser.screenshot("console-print-" + id);
+        }
+        assertEquals(List.of(), browser.violations());
+    }
+
+    @Test
+    @Order(2)
+    void anIncompleteAnswerNeverShowsANotFoundHeadline() throws Exception {
+        browser.clearViolations();
+        signIn("social-worker");
+        harness.mocks.register("leeds").setFaults(FaultSettings.mode(FaultMode.ERROR));
+        try {
+            browser.get(harness.base() + "/enquiry");
+            fill("Zebedee", "Nobodyknowsme", "2015-02-03");
+            browser.clickAndWait("#submit-enquiry");
+            assertNoNotFoundHeadline(browser.text("#headline"));
+            assertTrue(browser.text("#not-checked").contains("Leeds"), "the unchecked register is named");
+            browser.axe("incomplete answer");
+            browser.screenshot("console-not-all-checked");
+        } finally {
+            harness.mocks.register("leeds").clearFaults();
+        }
+        // and the same enquiry with every register answering may say "no record"
+        browser.get(harness.base() + "/enquiry");
+        fill("Zebedee", "Nobodyknowsme", "2015-02-03");
+        browser.clickAndWait("#submit-enquiry");
+        assertEquals("No record found in any register", browser.text("#headline"));
+        assertEquals(List.of(), browser.violations());
+    }
+
+    @Test
+    @Order(3)
+    void aWithheldRegisterLooksTheSameWithAndWithoutAMatch() throws Exception {
+        browser.clearViolations();
+        // The health visitor may see Bradford and Leeds only: the others are WITHHELD.
+        signIn("health-visitor");
+        browser.get(harness.base() + "/enquiry");
+        fill(child.givenName(), child.familyName(), child.dateOfBirth().toString());
+        browser.clickAndWait("#submit-enquiry");
+        Map<String, String> withMatch = withheldRows();
+        browser.get(harness.base() + "/enquiry");
+        fill("Zebedee", "Nobodyknowsme", "2015-02-03");
+        browser.clickAndWait("#submit-enquiry");
+        Map<String, String> without = withheldRows();
+        assertFalse(withMatch.isEmpty());
+        assertEquals(withMatch, without, "a WITHHELD register's row is the same whether or not it holds the child");
+        // A police officer without grants sees every register WITHHELD: the whole answer is the
+        // same page for a child held in two registers and for nobody.
+        signIn("police-officer");
+        browser.get(harness.base() + "/enquiry");
+        fill(child.givenName(), child.familyName(), child.dateOfBirth().toString());
+        browser.clickAndWait("#submit-enquiry");
+        String a = answerText();
+        browser.get(harness.base() + "/enquiry");
+        fill("Zebedee", "Nobodyknowsme", "2015-02-03");
+        browser.clickAndWait("#submit-enquiry");
+        assertEquals(a, answerText());
+        assertNoNotFoundHeadline(browser.text("#headline"));
+    }
+
+    private Map<String, String> withheldRows() {
+        Map<String, String> rows = new TreeMap<>();
+        for (WebElement row : browser.all("#registers tr[data-register]")) {
+            String html = row.getAttribute("outerHTML");
+            if (html.contains("WITHHELD")) {
+                rows.put(row.getAttribute("data-register"), html);
+            }
+        }
+        return rows;
+    }
+
+    /** The answer's words, without what differs between any two answers (its id and times). */
+    private String answerText() {
+        return browser.find("main").getText().replaceAll("Enquiry [0-9a-f-]{36}, asked .*?Printed [^.]*\\.", "")
+                .replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "ID");
+    }
+
+    @Test
+    @Order(4)
+    void errorsAreSummarisedAndPlacedOnTheFieldsAndMoreDetailPrefillsTheForm() throws Exception {
+        browser.clearViolations();
+        signIn("social-worker");
+        browser.get(harness.base() + "/enquiry");
+        // No family name: the API's error on $.subject.familyName, on the family name box.
+        fill(child.givenName(), null, child.dateOfBirth().toString());
+        browser.clickAndWait("#submit-enquiry");
+        assertTrue(browser.text(".govuk-error-summary").contains("Enter the child's family name"));
+        assertTrue(browser.find("#familyName-error").isDisplayed());
+        assertEquals("#familyName", browser.find(".govuk-error-summary a").getAttribute("hash"));
+        assertEquals(child.givenName(), browser.find("#givenName").getAttribute("value"), "what was typed is kept");
+        browser.axe("form with errors");
+        browser.screenshot("console-errors");
+        // A day that is not a number: an error on the day box.
+        fill(child.givenName(), child.familyName(), null);
+        type("dob-day", "3x");
+        type("dob-month", "3");
+        type("dob-year", "2016");
+        browser.clickAndWait("#submit-enquiry");
+        assertTrue(browser.find("#dob-day").getAttribute("class").contains("govuk-input--error"));
+        browser.axe("date error");
+        // Twins: more detail needed, with the form prefilled.
+        ChildRecord[] twins = harness.twins();
+        browser.get(harness.base() + "/enquiry");
+        fill(null, twins[0].familyName(), twins[0].dateOfBirth().toString());
+        browser.clickAndWait("#submit-enquiry");
+        assertTrue(browser.text("#headline").startsWith("More detail needed"), browser.text("#headline"));
+        assertTrue(browser.text("#more-detail").contains("Given name"));
+        assertEquals(twins[0].familyName(), browser.find("#familyName").getAttribute("value"));
+        assertTrue(browser.find("#purpose-register-check").isSelected(), "the purpose is kept");
+        browser.axe("more detail needed");
+        browser.screenshot("console-more-detail");
+        type("givenName", twins[0].givenName());
+        browser.clickAndWait("#submit-enquiry");
+        assertFalse(browser.text("#headline").startsWith("More detail"), browser.text("#headline"));
+        assertEquals(List.of(), browser.violations());
+    }
+
+    @Test
+    @Order(5)
+    void theCoordinatorSeesTheAuditAndPlannersSeeStatisticsWithSuppressedCellsAndACsv() throws Exception {
+        browser.clearViolations();
+        signIn("coordinator");
+        browser.clickAndWait("#audit-link");
+        assertTrue(browser.all("[data-audit-entry]").size() > 0, "enquiries about Bradford's children are listed");
+        browser.axe("audit view");
+        browser.screenshot("console-audit");
+        signIn("planner");
+        browser.clickAndWait("#statistics-link");
+        assertTrue(browser.all("table.govuk-table").size() > 0);
+        assertTrue(browser.all("svg[role='img']").size() > 0, "a chart");
+        assertTrue(browser.all(".console-suppressed").size() > 0, "suppressed cells are marked");
+        assertEquals("/statistics.csv", browser.find("#csv-download").getAttribute("pathname"));
+        browser.axe("statistics");
+        browser.screenshot("console-statistics");
+        // The planner may not make a named enquiry: the policy says so, on a page.
+        browser.get(harness.base() + "/enquiry");
+        fill(child.givenName(), child.familyName(), child.dateOfBirth().toString());
+        browser.clickAndWait("#submit-enquiry");
+        assertEquals("You cannot make this enquiry", browser.text("h1"));
+        assertFalse(browser.find("main").getText().contains(child.familyName().toUpperCase(Locale.ROOT)));
+        browser.axe("refused enquiry");
+        assertEquals(List.of(), browser.violations());
+    }
+
+    @Test
+    @Order(7)
+    void theOwnersContactAndAShieldedRecordAreShownAsTheApiGivesThem() throws Exception {
+        browser.clearViolations();
+        // A child the mock registers shield (A10), asked about by a social worker of Leeds.
+        uk.wycps.mock.GroundTruth.RecordRef ref = harness.mocks.groundTruth().shieldedRecords().get(0);
+        SyntheticPopulation population = harness.mocks.population();
+        SyntheticPopulation.Identity who = population.identity(ref.authority(), population.slotOf(ref.authority(),
+                ref.recordId()));
+        signIn("social-worker");
+        browser.get(harness.base() + "/enquiry");
+        fill(who.givenName(), who.familyName(), who.dateOfBirth().toString());
+        browser.clickAndWait("#submit-enquiry");
+        JsonObject api = harness.apiAnswer(Personas.find("social-worker"),
+                body(who.givenName(), who.familyName(), who.dateOfBirth().toString()));
+        int contacts = 0;
+        for (Object o : api.getJsonArray("registers")) {
+            JsonObject r = (JsonObject) o;
+            JsonObject contact = r.getJsonObject("contact");
+            if (contact != null) {
+                contacts++;
+                String row = browser.find("#registers tr[data-register='" + r.getString("authority") + "']").getText();
+                assertTrue(row.contains(contact.getString("team")), "the owner's contact is shown: " + row);
+            }
+        }
+        assertTrue(contacts > 0, "the API gave a contact for a register holding the child");
+        int shielded = 0;
+        for (Object p : api.getJsonArray("persons")) {
+            for (Object r : ((JsonObject) p).getJsonArray("records")) {
+                JsonObject rec = (JsonObject) r;
+                String card = browser.find("[data-record='" + rec.getString("authority") + "/" + rec.getString("recordId")
+                        + "']").getText();
+                assertEquals(Boolean.TRUE.equals(rec.getValue("shielded")), card.contains("Shielded"), card);
+                if (Boolean.TRUE.equals(rec.getValue("shielded"))) {
+                    shielded++;
+                }
+            }
+        }
+        assertTrue(shielded > 0, "the API marked the shielded record");
+        browser.axe("shielded record");
+        browser.screenshot("console-shielded");
+        assertEquals(List.of(), browser.violations());
+    }
+
+    @Test
+    @Order(6)
+    void theWholeJourneyCanBeDoneWithTheKeyboardAlone() throws Exception {
+        browser.get(harness.base() + "/");
+        if (!browser.all("#sign-out").isEmpty()) {
+            tabTo("sign-out");
+            enter();
+        }
+        tabTo("persona");
+        keys(Keys.SPACE);
+        tabTo("sign-in-button");
+        enter();
+        tabTo("start");
+        enter();
+        tabTo("givenName");
+        keys(child.givenName());
+        tabTo("familyName");
+        keys(child.familyName());
+        tabTo("dob-day");
+        keys(String.valueOf(child.dateOfBirth().getDayOfMonth()), Keys.TAB,
+                String.valueOf(child.dateOfBirth().getMonthValue()), Keys.TAB, String.valueOf(child.dateOfBirth().getYear()));
+        tabTo("purpose");
+        keys(Keys.ARROW_DOWN); // the second purpose: register check
+        tabTo("justification");
+        keys("Referral from school nurse");
+        tabTo("consent");
+        keys(Keys.ARROW_DOWN); // not sought
+        tabTo("ground");
+        keys(Keys.ARROW_DOWN, Keys.ARROW_DOWN, Keys.ARROW_DOWN); // authorised register check
+        tabTo("submit-enquiry");
+        enter();
+        assertEquals("1 child found", browser.text("#headline"));
+        tabTo("print-link");
+        enter();
+        assertTrue(browser.find("#print-meta").isDisplayed(), "the print view");
+        tabTo("sign-out");
+        enter();
+        assertEquals("Sign in", browser.text("#sign-in-heading"));
+    }
+
+    private void keys(CharSequence... keys) {
+        browser.driver.switchTo().activeElement().sendKeys(keys);
+    }
+
+    /** Presses Enter on what has the focus, and waits for the page it leads to. */
+    private void enter() {
+        WebElement html = browser.driver.findElement(By.tagName("html"));
+        keys(Keys.ENTER);
+        browser.waitForNewPage(html);
+    }
+
+    /** Presses Tab until the element with {@code id} has the focus (fails if it never does). */
+    private void tabTo(String id) {
+        for (int i = 0; i < 80; i++) {
+            Object focused = browser.driver.executeScript("return document.activeElement && document.activeElement.id");
+            if (id.equals(focused)) {
+                return;
+            }
+            keys(Keys.TAB);
+        }
+        throw new AssertionError("Tab never reached #" + id);
+    }
+}

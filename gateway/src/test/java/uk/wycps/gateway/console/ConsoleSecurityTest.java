@@ -1,0 +1,249 @@
+package uk.wycps.gateway.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static uk.wycps.gateway.console.ConsoleHarness.await;
+
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.ext.web.client.WebClientSession;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import uk.wycps.mock.SyntheticPopulation;
+
+/**
+ * The console's safety over real HTTP (issue 16, H5): a form without the session's token is
+ * refused; no page that shows a child may be cached; the CSP (without unsafe-inline) is on every
+ * response; a signed-out or idle session gets the sign-in page and no data; the session cookie is
+ * HttpOnly and SameSite=Strict; a console enquiry's audit entry is the API's.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsoleSecurityTest {
+
+    private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+    private static final Pattern ENQUIRY_ID = Pattern.compile("id=\"enquiry-id\">([0-9a-f-]{36})<");
+
+    private ConsoleHarness harness;
+    private SyntheticPopulation.CrossBoundaryExample child;
+
+    @BeforeAll
+    void start() throws Exception {
+        // Idle sessions end after 2 s here (15 minutes by default) so that expiry can be seen.
+        harness = ConsoleHarness.startDemo(Duration.ofSeconds(2));
+        child = harness.mocks.population().crossBoundaryExample();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (harness != null) {
+            harness.close();
+        }
+    }
+
+    private WebClientSession browserLike() {
+        return WebClientSession.create(WebClient.create(harness.vertx, new WebClientOptions()
+                .setDefaultHost("127.0.0.1").setDefaultPort(harness.gateway.port()).setFollowRedirects(false)));
+    }
+
+    private static String csrf(HttpResponse<Buffer> page) {
+        Matcher m = CSRF.matcher(page.bodyAsString());
+        assertTrue(m.find(), () -> "the page has a form token: " + page.statusCode() + " " + page.bodyAsString());
+        return m.group(1);
+    }
+
+    /** Signs in as a persona; returns the form token of the signed-in session. */
+    private String signIn(WebClientSession web, String persona) throws Exception {
+        HttpResponse<Buffer> signInPage = await(web.get("/").send());
+        HttpResponse<Buffer> signedIn = await(web.post("/sign-in/demo").sendForm(MultiMap.caseInsensitiveMultiMap()
+                .add("csrf", csrf(signInPage)).add("persona", persona)));
+        assertEquals(303, signedIn.statusCode());
+        return csrf(await(web.get("/enquiry").send()));
+    }
+
+    private MultiMap enquiryForm(String csrf) {
+        MultiMap form = MultiMap.caseInsensitiveMultiMap()
+                .add("givenName", child.givenName()).add("familyName", child.familyName())
+                .add("dob-day", String.valueOf(child.dateOfBirth().getDayOfMonth()))
+                .add("dob-month", String.valueOf(child.dateOfBirth().getMonthValue()))
+                .add("dob-year", String.valueOf(child.dateOfBirth().getYear()))
+                .add("purpose", "register-check").add("justification", "Referral from school nurse")
+                .add("consent", "not-sought").add("ground", "authorised-register-check");
+        if (csrf != null) {
+            form.add("csrf", csrf);
+        }
+        return form;
+    }
+
+    private static void assertCsp(HttpResponse<Buffer> r, String what) {
+        String csp = r.getHeader("Content-Security-Policy");
+        assertNotNull(csp, "CSP on " + what);
+        assertTrue(csp.contains("default-src 'self'") && csp.contains("script-src 'self'"), csp);
+        assertFalse(csp.contains("unsafe-inline") || csp.contains("unsafe-eval"), csp);
+    }
+
+    @Test
+    void aFormPostWithoutTheSessionsTokenIsRefusedAndRunsNoEnquiry() throws Exception {
+        WebClientSession web = browserLike();
+        String csrf = signIn(web, "social-worker");
+        int before = harness.audit.entries().size();
+        HttpResponse<Buffer> without = await(web.post("/enquiry").sendForm(enquiryForm(null)));
+        assertEquals(403, without.statusCode());
+        HttpResponse<Buffer> wrong = await(web.post("/enquiry").sendForm(enquiryForm(csrf + "x")));
+        assertEquals(403, wrong.statusCode());
+        assertFalse(without.bodyAsString().contains(child.familyName()) || wrong.bodyAsString().contains(child.familyName()));
+        assertEquals(before, harness.audit.entries().size(), "no enquiry was made");
+        // and with the token it is answered
+        assertEquals(200, await(web.post("/enquiry").sendForm(enquiryForm(csrf))).statusCode());
+    }
+
+    @Test
+    void noPageThatShowsAChildCanBeCachedAndEveryResponseCarriesTheCsp() throws Exception {
+        WebClientSession web = browserLike();
+        String csrf = signIn(web, "social-worker");
+        HttpResponse<Buffer> answer = await(web.post("/enquiry").sendForm(enquiryForm(csrf)));
+        assertEquals(200, answer.statusCode());
+        assertTrue(answer.bodyAsString().contains(child.familyName()), "the answer shows the child");
+        assertEquals("no-store", answer.getHeader("Cache-Control"));
+        Matcher id = ENQUIRY_ID.matcher(answer.bodyAsString());
+        assertTrue(id.find());
+        HttpResponse<Buffer> print = await(web.get("/answers/" + id.group(1) + "/print").send());
+        assertTrue(print.bodyAsString().contains(child.familyName()));
+        assertEquals("no-store", print.getHeader("Cache-Control"));
+        assertCsp(answer, "the answer");
+        assertCsp(print, "the print view");
+        for (String path : List.of("/", "/enquiry", "/audit", "/statistics", "/no-such-page",
+                "/govuk/govuk-frontend.min.css", "/console/static/console.js", "/api/v1/statistics")) {
+            HttpResponse<Buffer> r = await(web.get(path).send());
+            assertCsp(r, path);
+            if (r.getHeader("Content-Type") != null && r.getHeader("Content-Type").startsWith("text/html")) {
+                assertEquals("no-store", r.getHeader("Cache-Control"), path);
+            }
+        }
+        // GOV.UK Frontend's files are served from the webjar
+        assertEquals(200, await(web.get("/govuk/govuk-frontend.min.css").send()).statusCode());
+        assertEquals(200, await(web.get("/govuk/govuk-frontend.min.js").send()).statusCode());
+    }
+
+    @Test
+    void theSessionCookieIsHttpOnlyAndStrictAndSignInGivesANewSession() throws Exception {
+        WebClientSession web = browserLike();
+        HttpResponse<Buffer> page = await(web.get("/").send());
+        String before = page.cookies().stream().filter(c -> c.startsWith(ConsoleRoutes.SESSION_COOKIE + "="))
+                .findFirst().orElseThrow();
+        assertTrue(before.toLowerCase(java.util.Locale.ROOT).contains("httponly") && before.contains("SameSite=Strict"), before);
+        HttpResponse<Buffer> signedIn = await(web.post("/sign-in/demo").sendForm(MultiMap.caseInsensitiveMultiMap()
+                .add("csrf", csrf(page)).add("persona", "social-worker")));
+        String after = signedIn.cookies().stream().filter(c -> c.startsWith(ConsoleRoutes.SESSION_COOKIE + "="))
+                .findFirst().orElseThrow();
+        assertFalse(after.split(";")[0].equals(before.split(";")[0]), "a new session id on sign-in (no fixation)");
+    }
+
+    @Test
+    void theStatisticsDownloadIsTheApisCsvForTheSameCaller() throws Exception {
+        WebClientSession web = browserLike();
+        signIn(web, "planner");
+        HttpResponse<Buffer> csv = await(web.get("/statistics.csv").send());
+        assertEquals(200, csv.statusCode());
+        assertTrue(csv.getHeader("Content-Type").startsWith("text/csv"));
+        assertTrue(csv.getHeader("Content-Disposition").startsWith("attachment"));
+        Personas.Persona planner = Personas.find("planner");
+        String token = harness.issuer.token(planner.role(), planner.agency(), planner.authority());
+        HttpResponse<Buffer> api = await(harness.api.get("/api/v1/statistics?purpose=planning")
+                .bearerTokenAuthentication(token).putHeader("Accept", "text/csv").send());
+        assertEquals(200, api.statusCode());
+        assertEquals(api.bodyAsString(), csv.bodyAsString());
+        // and a role without statistics gets a page saying so, not figures
+        WebClientSession other = browserLike();
+        signIn(other, "police-officer");
+        assertEquals(403, await(other.get("/statistics.csv").send()).statusCode());
+    }
+
+    @Test
+    void aSignedOutSessionGetsTheSignInPageAndNoData() throws Exception {
+        WebClientSession web = browserLike();
+        String csrf = signIn(web, "social-worker");
+        HttpResponse<Buffer> answer = await(web.post("/enquiry").sendForm(enquiryForm(csrf)));
+        Matcher id = ENQUIRY_ID.matcher(answer.bodyAsString());
+        assertTrue(id.find());
+        assertEquals(303, await(web.post("/sign-out").sendForm(MultiMap.caseInsensitiveMultiMap().add("csrf", csrf)))
+                .statusCode());
+        assertSignInPageWithoutData(await(web.get("/answers/" + id.group(1) + "/print").send()));
+        assertSignInPageWithoutData(await(web.get("/enquiry").send()));
+        assertSignInPageWithoutData(await(web.post("/enquiry").sendForm(enquiryForm(csrf))));
+        assertSignInPageWithoutData(await(web.get("/audit").send()));
+    }
+
+    @Test
+    void anIdleSessionEndsAndThenGetsTheSignInPageAndNoData() throws Exception {
+        WebClientSession web = browserLike();
+        String csrf = signIn(web, "social-worker");
+        HttpResponse<Buffer> answer = await(web.post("/enquiry").sendForm(enquiryForm(csrf)));
+        Matcher id = ENQUIRY_ID.matcher(answer.bodyAsString());
+        assertTrue(id.find());
+        Thread.sleep(3000);
+        assertSignInPageWithoutData(await(web.get("/answers/" + id.group(1) + "/print").send()));
+    }
+
+    private void assertSignInPageWithoutData(HttpResponse<Buffer> r) {
+        assertEquals(401, r.statusCode());
+        String body = r.bodyAsString();
+        assertTrue(body.contains("id=\"sign-in-heading\""), "the sign-in page");
+        assertFalse(body.contains(child.familyName()) || body.contains(child.givenName()), "no data");
+    }
+
+    @Test
+    void aConsoleEnquirysAuditEntriesAreTheSameAsTheApis() throws Exception {
+        WebClientSession web = browserLike();
+        String csrf = signIn(web, "health-visitor");
+        HttpResponse<Buffer> page = await(web.post("/enquiry").sendForm(enquiryForm(csrf)));
+        Matcher id = ENQUIRY_ID.matcher(page.bodyAsString());
+        assertTrue(id.find());
+        Personas.Persona persona = Personas.find("health-visitor");
+        JsonObject body = new JsonObject()
+                .put("subject", new JsonObject().put("givenName", child.givenName()).put("familyName", child.familyName())
+                        .put("dateOfBirth", child.dateOfBirth().toString()))
+                .put("purpose", new JsonObject().put("code", "register-check").put("justification",
+                        "Referral from school nurse"))
+                .put("consent", new JsonObject().put("status", "not-sought").put("ground", "authorised-register-check"));
+        String apiId = harness.apiAnswer(persona, body).getString("enquiryId");
+        // The health visitor may not see three registers: each enquiry has its answered entry and,
+        // once those registers have been searched after the answer, a withheld-searched entry.
+        List<JsonObject> console = entries(id.group(1), 2);
+        List<JsonObject> api = entries(apiId, 2);
+        assertEquals(api, console);
+    }
+
+    /** The audit entries of one enquiry (waiting for {@code expected} of them), minus what must differ. */
+    private List<JsonObject> entries(String enquiryId, int expected) throws InterruptedException {
+        List<JsonObject> found = List.of();
+        for (int i = 0; i < 100 && found.size() < expected; i++) {
+            found = harness.audit.entries().stream().filter(e -> enquiryId.equals(e.enquiryId()))
+                    .map(e -> e.toJson().copy()).sorted(java.util.Comparator.comparing(e -> e.getString("result")))
+                    .toList();
+            if (found.size() < expected) {
+                Thread.sleep(100);
+            }
+        }
+        assertEquals(expected, found.size(), "audit entries of " + enquiryId);
+        // What differs is only what must: the enquiry's id, time, correlation id and who signed in.
+        for (JsonObject e : found) {
+            e.remove("enquiryId");
+            e.remove("at");
+            e.remove("correlationId");
+            e.getJsonObject("caller").remove("sub");
+        }
+        return found;
+    }
+}
