@@ -25,7 +25,7 @@ import uk.wycps.gateway.fanout.RegisterFanOut;
 import uk.wycps.gateway.fanout.RegisterGuards;
 import uk.wycps.gateway.health.HealthRoutes;
 import uk.wycps.gateway.metrics.GatewayMetrics;
-import uk.wycps.gateway.outbox.RegisterOutbox;
+import uk.wycps.gateway.outbox.Outbox;
 import uk.wycps.gateway.statistics.SmallNumberSuppression;
 import uk.wycps.gateway.statistics.StatisticsRoutes;
 import uk.wycps.gateway.statistics.StatisticsService;
@@ -45,12 +45,12 @@ final class GatewayVerticle extends VerticleBase {
     private final AuditSink audit;
     private final List<RegisterConnector> connectors = new ArrayList<>();
     private final AtomicInteger boundPort;
-    private final RegisterOutbox outbox;
+    private final Outbox outbox;
     private final GatewayMetrics metrics;
 
     /** {@code boundPort} receives the port the first instance listens on. */
     GatewayVerticle(GatewayConfig config, SharingPolicy policy, RecordLinker linker, AuditSink audit,
-            RegisterOutbox outbox, GatewayMetrics metrics, AtomicInteger boundPort) {
+            Outbox outbox, GatewayMetrics metrics, AtomicInteger boundPort) {
         this.outbox = outbox;
         this.metrics = metrics;
         this.boundPort = boundPort;

@@ -211,10 +211,20 @@ public final class ConfigLoader {
             throw p.problem("missing: every enquiry must be audited (H1)");
         }
         JsonObject o = p.object(value);
-        p.onlyKeys(o, "directory", "signingKeyFile", "verificationKeyFile", "checkpointEvery", "retentionDays");
-        Path directory = base.resolve(p.child("directory").string(o.getValue("directory"), true));
+        p.onlyKeys(o, "directory", "signingKeyFile", "verificationKeyFile", "checkpointEvery", "retentionDays",
+                "postgres");
+        GatewayConfig.Postgres postgres = o.containsKey("postgres") ? postgres(p.child("postgres"),
+                o.getValue("postgres"), base) : null;
+        // With PostgreSQL the directory is optional (the audit is in the database).
+        Path directory = postgres != null && !o.containsKey("directory") ? null
+                : base.resolve(p.child("directory").string(o.getValue("directory"), true));
         Path signing = null;
         Path verification = null;
+        if (postgres != null && !(o.containsKey("signingKeyFile") && o.containsKey("verificationKeyFile"))) {
+            // Every node signs checkpoints of the one shared chain: they need the same key, from a file.
+            throw p.problem("with audit.postgres, signingKeyFile and verificationKeyFile are required "
+                    + "(every node signs the shared chain with the same key)");
+        }
         if (o.containsKey("signingKeyFile") || o.containsKey("verificationKeyFile")) {
             signing = readable(p.child("signingKeyFile"), base, o.getValue("signingKeyFile"));
             verification = readable(p.child("verificationKeyFile"), base, o.getValue("verificationKeyFile"));
@@ -234,7 +244,42 @@ public final class ConfigLoader {
                 }
             }
         }
-        return new GatewayConfig.Audit(directory, signing, verification, every, retention, defaultRetention);
+        return new GatewayConfig.Audit(directory, signing, verification, every, retention, defaultRetention, postgres);
+    }
+
+    private GatewayConfig.Postgres postgres(Place p, Object value, Path base) {
+        JsonObject o = p.object(value);
+        p.onlyKeys(o, "uri", "user", "passwordFile", "node", "outboxLeaseSeconds");
+        String uri = p.child("uri").string(o.getValue("uri"), true);
+        if (!uri.startsWith("postgresql://") && !uri.startsWith("postgres://")) {
+            throw p.child("uri").problem("must be a postgresql://host:port/database URI");
+        }
+        try {
+            io.vertx.pgclient.PgConnectOptions.fromUri(uri);
+        } catch (RuntimeException e) {
+            throw p.child("uri").problem("not a PostgreSQL URI");
+        }
+        if (uri.substring(uri.indexOf("//") + 2).contains("@")) {
+            throw p.child("uri").problem("must not hold credentials: give user and passwordFile");
+        }
+        String user = p.child("user").string(o.getValue("user"), true);
+        Path passwordFile = readable(p.child("passwordFile"), base, o.getValue("passwordFile"));
+        String node = o.containsKey("node") ? p.child("node").string(o.getValue("node"), true) : defaultNode();
+        if (!node.matches("[A-Za-z0-9._-]{1,63}")) {
+            throw p.child("node").problem("must be 1-63 letters, digits, '.', '_' or '-'");
+        }
+        int lease = p.child("outboxLeaseSeconds").integer(o.getValue("outboxLeaseSeconds"),
+                GatewayConfig.Postgres.DEFAULT_LEASE_SECONDS, 2, 3600);
+        return new GatewayConfig.Postgres(uri, user, passwordFile, node, Duration.ofSeconds(lease));
+    }
+
+    private static String defaultNode() {
+        try {
+            String host = java.net.InetAddress.getLocalHost().getHostName();
+            return host.matches("[A-Za-z0-9._-]{1,63}") ? host : "node";
+        } catch (java.net.UnknownHostException e) {
+            return "node";
+        }
     }
 
     private static Path readable(Place p, Path base, Object value) {

@@ -20,7 +20,7 @@ import uk.wycps.gateway.fanout.RegisterOutcome;
 import uk.wycps.gateway.fanout.RegisterStatus;
 import uk.wycps.gateway.metrics.GatewayMetrics;
 import uk.wycps.gateway.outbox.OutboxMessage;
-import uk.wycps.gateway.outbox.RegisterOutbox;
+import uk.wycps.gateway.outbox.Outbox;
 import uk.wycps.linkage.FieldComparison;
 import uk.wycps.linkage.LinkageResult;
 import uk.wycps.linkage.LinkedPerson;
@@ -48,10 +48,10 @@ public final class EnquiryService {
     private final Map<String, Long> deadlinesMs;
     private final RecordLinker linker;
     private final AuditSink audit;
-    private final RegisterOutbox outbox;
+    private final Outbox outbox;
 
     public EnquiryService(Vertx vertx, GatewayMetrics metrics, SharingPolicy policy, RegisterFanOut fanOut, Map<String, Long> deadlinesMs,
-            RecordLinker linker, AuditSink audit, RegisterOutbox outbox) {
+            RecordLinker linker, AuditSink audit, Outbox outbox) {
         this.vertx = vertx;
         this.metrics = metrics;
         this.policy = policy;
@@ -98,7 +98,7 @@ public final class EnquiryService {
                     assembled.registerAudit, assembled.released, assembled.notified);
             // The answer leaves only once its audit entry and the registers' notifications are
             // both durable (H1, H3); if either cannot be written, 503 and nothing.
-            return Future.all(audit.append(entry), outbox.enqueue(assembled.notifications))
+            return audit.append(entry, assembled.notifications, outbox)
                     .transform(ar -> ar.succeeded() ? Future.succeededFuture(assembled.answer) : unavailable());
         });
     }
