@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.RegisterSettings;
+import uk.wycps.gateway.admission.AdmissionControl;
 import uk.wycps.gateway.audit.AuditKeys;
 import uk.wycps.gateway.audit.AuditSink;
 import uk.wycps.gateway.audit.FileAuditSink;
@@ -45,12 +46,18 @@ public final class Gateway {
     private final int port;
     private final AuditSink audit;
     private final Outbox outbox;
+    private final int managementPort;
+    private final AdmissionControl admission;
+    private final long sweeper;
     /** What to close after the outbox (the PostgreSQL pool); nothing for the file audit. */
     private final Supplier<Future<Void>> afterClose;
 
-    private Gateway(Vertx vertx, List<String> deployments, int port, AuditSink audit, Outbox outbox,
-            Supplier<Future<Void>> afterClose) {
+    private Gateway(Vertx vertx, List<String> deployments, int port, int managementPort, AuditSink audit,
+            Outbox outbox, AdmissionControl admission, long sweeper, Supplier<Future<Void>> afterClose) {
         this.vertx = vertx;
+        this.managementPort = managementPort;
+        this.admission = admission;
+        this.sweeper = sweeper;
         this.deployments = List.copyOf(deployments);
         this.port = port;
         this.audit = audit;
@@ -162,12 +169,16 @@ public final class Gateway {
         RecordLinker linker = FellegiSunterLinker.withDefaults();
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         AtomicInteger port = new AtomicInteger();
+        AtomicInteger managementPort = new AtomicInteger();
         GatewayMetrics metrics = new GatewayMetrics();
-        return vertx.deployVerticle(() -> new GatewayVerticle(config, policy, linker, audit, outbox, metrics, port),
-                        new DeploymentOptions().setInstances(instances))
+        AdmissionControl admission = AdmissionControl.local(config.limits());
+        return vertx.deployVerticle(() -> new GatewayVerticle(config, policy, linker, audit, outbox, metrics, admission,
+                        port, managementPort), new DeploymentOptions().setInstances(instances))
                 .map(id -> {
                     deployed.add(id);
-                    return new Gateway(vertx, deployed, port.get(), audit, outbox, afterClose);
+                    long sweeper = vertx.setPeriodic(60_000, t -> admission.sweep());
+                    return new Gateway(vertx, deployed, port.get(), managementPort.get(), audit, outbox, admission,
+                            sweeper, afterClose);
                 });
     }
 
@@ -194,6 +205,16 @@ public final class Gateway {
         return port;
     }
 
+    /** The port of the management listener ({@code /metrics}, {@code /health/ready}). */
+    public int managementPort() {
+        return managementPort;
+    }
+
+    /** The node's admission control (enquiries in flight, rate limits). */
+    public AdmissionControl admission() {
+        return admission;
+    }
+
     /** The outbox to the registers. */
     public Outbox outbox() {
         return outbox;
@@ -201,6 +222,7 @@ public final class Gateway {
 
     /** Stops serving, then closes the audit (writing a last checkpoint) and the outbox. */
     public Future<Void> close() {
+        vertx.cancelTimer(sweeper);
         List<String> serving = deployments.subList(1, deployments.size());
         return undeploy(vertx, serving)
                 .compose(v -> audit.close())

@@ -82,6 +82,10 @@ public final class GatewayMain implements Runnable {
         @Option(names = "--port", description = "Gateway port (default ${DEFAULT-VALUE}).", defaultValue = "8080")
         int port;
 
+        @Option(names = "--management-port", description = "Port of /metrics and /health/ready, on 127.0.0.1 only "
+                + "(default ${DEFAULT-VALUE}).", defaultValue = "9090")
+        int managementPort;
+
         @Option(names = "--audit", description = "Audit directory (default ${DEFAULT-VALUE}).", defaultValue = "audit")
         Path audit;
 
@@ -99,15 +103,16 @@ public final class GatewayMain implements Runnable {
             }
             GatewayConfig config = new GatewayConfig(new GatewayConfig.Http("0.0.0.0", port,
                     GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, GatewayConfig.Http.DEFAULT_IDLE_TIMEOUT_SECONDS),
-                    DemoKeys.demoAuth(), registers, GatewayConfig.Audit.in(audit), null);
+                    DemoKeys.demoAuth(), registers, GatewayConfig.Audit.in(audit), null)
+                    .withManagement(new GatewayConfig.Management("127.0.0.1", managementPort));
             Gateway gateway = await(Gateway.start(vertx, config), 60);
             closeOnShutdown(gateway);
-            printWelcome(gateway.port(), mocks);
+            printWelcome(gateway.port(), gateway.managementPort(), mocks);
             Thread.currentThread().join();
             return 0;
         }
 
-        private static void printWelcome(int port, MockFederation mocks) {
+        private static void printWelcome(int port, int managementPort, MockFederation mocks) {
             SyntheticPopulation.CrossBoundaryExample child = mocks.population().crossBoundaryExample();
             StringBuilder registers = new StringBuilder();
             for (MockRegister r : mocks.registers()) {
@@ -115,6 +120,7 @@ public final class GatewayMain implements Runnable {
             }
             System.out.println("""
                     WYCPS gateway (demo) listening on http://localhost:%d
+                    Metrics and readiness (this machine only): http://127.0.0.1:%d/metrics, /health/ready
                     Mock registers (synthetic data only):
                     %s
                     First enquiry: a child held in two authorities (%s and %s).
@@ -127,7 +133,7 @@ public final class GatewayMain implements Runnable {
                              "purpose": {"code": "register-check", "justification": "Demo enquiry"},
                              "consent": {"status": "not-sought", "ground": "authorised-register-check"}}'
 
-                    Stop with Ctrl-C.""".formatted(port, registers.toString().stripTrailing(),
+                    Stop with Ctrl-C.""".formatted(port, managementPort, registers.toString().stripTrailing(),
                     child.records().get(0).authority(), child.records().get(1).authority(), port,
                     child.givenName(), child.familyName(), child.dateOfBirth()));
         }
@@ -151,7 +157,9 @@ public final class GatewayMain implements Runnable {
             try {
                 Gateway gateway = await(Gateway.start(vertx, parsed), 60);
                 closeOnShutdown(gateway);
-                System.out.println("WYCPS gateway listening on port " + gateway.port());
+                System.out.println("WYCPS gateway listening on port " + gateway.port()
+                        + (parsed.http().tls() != null ? " (TLS)" : "") + "; metrics and readiness on "
+                        + parsed.management().host() + ":" + gateway.managementPort());
             } catch (Exception e) {
                 boolean configuration = e instanceof ConfigException || e instanceof PolicyException;
                 System.err.println((configuration ? "Configuration error: " : "Start-up failed: ")

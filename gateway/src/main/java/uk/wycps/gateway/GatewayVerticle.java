@@ -12,6 +12,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import uk.wycps.connector.ConnectorRegistry;
 import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.RegisterSettings;
+import io.vertx.ext.web.Router;
+import uk.wycps.gateway.admission.AdmissionControl;
 import uk.wycps.gateway.api.AuditRoutes;
 import uk.wycps.gateway.api.EnquiryRoutes;
 import uk.wycps.gateway.api.GatewayRouter;
@@ -29,6 +31,7 @@ import uk.wycps.gateway.outbox.Outbox;
 import uk.wycps.gateway.statistics.SmallNumberSuppression;
 import uk.wycps.gateway.statistics.StatisticsRoutes;
 import uk.wycps.gateway.statistics.StatisticsService;
+import uk.wycps.gateway.tls.ServerTls;
 import uk.wycps.linkage.RecordLinker;
 import uk.wycps.policy.SharingPolicy;
 
@@ -47,10 +50,19 @@ final class GatewayVerticle extends VerticleBase {
     private final AtomicInteger boundPort;
     private final Outbox outbox;
     private final GatewayMetrics metrics;
+    private final AdmissionControl admission;
+    private final AtomicInteger managementPort;
+    private ServerTls tls;
 
-    /** {@code boundPort} receives the port the first instance listens on. */
+    /**
+     * {@code boundPort} and {@code managementPort} receive the ports the first instance listens on;
+     * {@code admission} is the node's, shared by every instance.
+     */
     GatewayVerticle(GatewayConfig config, SharingPolicy policy, RecordLinker linker, AuditSink audit,
-            Outbox outbox, GatewayMetrics metrics, AtomicInteger boundPort) {
+            Outbox outbox, GatewayMetrics metrics, AdmissionControl admission, AtomicInteger boundPort,
+            AtomicInteger managementPort) {
+        this.admission = admission;
+        this.managementPort = managementPort;
         this.outbox = outbox;
         this.metrics = metrics;
         this.boundPort = boundPort;
@@ -78,7 +90,7 @@ final class GatewayVerticle extends VerticleBase {
         EnquiryService service = new EnquiryService(vertx, metrics, policy, new RegisterFanOut(vertx, byAuthority, guards), deadlines, linker,
                 audit, outbox);
         EnquiryParser parser = new EnquiryParser(authorities);
-        EnquiryRoutes enquiries = new EnquiryRoutes(tokens, parser, service, metrics);
+        EnquiryRoutes enquiries = new EnquiryRoutes(tokens, parser, service, metrics, admission);
         PolicyExplainRoutes explain = new PolicyExplainRoutes(tokens, parser, policy);
         GatewayConfig.Http http = config.http();
         HttpServerOptions options = new HttpServerOptions()
@@ -88,17 +100,36 @@ final class GatewayVerticle extends VerticleBase {
                 .setMaxHeaderSize(8 * 1024)
                 .setMaxInitialLineLength(4096)
                 .setCompressionSupported(false);
-        HttpServer server = vertx.createHttpServer(options)
-                .requestHandler(GatewayRouter.create(vertx, http.maxBodyBytes(), enquiries, explain,
-                        new AuditRoutes(tokens, audit), new StatisticsRoutes(tokens, new StatisticsService(byAuthority,
-                                deadlines, new SmallNumberSuppression(config.statistics().suppressionThreshold()), audit,
-                                policy)),
-                        new HealthRoutes(authorities, guards), metrics));
-        return server.listen().onSuccess(s -> boundPort.compareAndSet(0, s.actualPort()));
+        HealthRoutes health = new HealthRoutes(authorities, guards);
+        Router api = GatewayRouter.create(vertx, http.maxBodyBytes(), enquiries, explain,
+                new AuditRoutes(tokens, audit), new StatisticsRoutes(tokens, new StatisticsService(byAuthority,
+                        deadlines, new SmallNumberSuppression(config.statistics().suppressionThreshold()), audit,
+                        policy)),
+                health, metrics, admission);
+        GatewayConfig.Management management = config.management();
+        HttpServer managementServer = vertx.createHttpServer(new HttpServerOptions()
+                        .setHost(management.host()).setPort(management.port())
+                        .setIdleTimeout(http.idleTimeoutSeconds()).setMaxHeaderSize(8 * 1024)
+                        .setHttp2ClearTextEnabled(false))
+                .requestHandler(GatewayRouter.management(vertx, health, metrics));
+        return ServerTls.configure(vertx, http.tls(), options)
+                .compose(watcher -> {
+                    tls = watcher;
+                    HttpServer server = vertx.createHttpServer(options).requestHandler(api);
+                    return server.listen().onSuccess(s -> {
+                        boundPort.compareAndSet(0, s.actualPort());
+                        watcher.watch(s);
+                    });
+                })
+                .compose(s -> managementServer.listen())
+                .onSuccess(s -> managementPort.compareAndSet(0, s.actualPort()));
     }
 
     @Override
     public Future<?> stop() {
+        if (tls != null) {
+            tls.stop();
+        }
         List<Future<Void>> closing = new ArrayList<>();
         connectors.forEach(c -> closing.add(c.close()));
         RegisterGuards.release(vertx, context.deploymentID());

@@ -83,7 +83,11 @@ public final class SutMain {
                 Files.createDirectories(work);
                 GatewayConfig config = new GatewayConfig(new GatewayConfig.Http("127.0.0.1", 0,
                         GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, GatewayConfig.Http.DEFAULT_IDLE_TIMEOUT_SECONDS),
-                        DemoKeys.demoAuth(), settings, GatewayConfig.Audit.in(work), policy);
+                        DemoKeys.demoAuth(), settings, GatewayConfig.Audit.in(work), policy)
+                        .withManagement(new GatewayConfig.Management("127.0.0.1", 0))
+                        // The suite measures the fan-out: fifty callers at up to thousands a second
+                        // would be refused by the per-caller and per-agency buckets.
+                        .withLimits(GatewayConfig.Limits.OFF);
                 Future<Gateway> gateway = mode.equals("gateway-file")
                         ? Gateway.start(vertx, config)
                         : Gateway.start(vertx, config, InMemoryAuditSink.keepingLast(1_000), work);

@@ -1,12 +1,14 @@
 package uk.wycps.gateway.api;
 
 import com.fasterxml.jackson.databind.ObjectWriter;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import uk.wycps.gateway.admission.AdmissionControl;
 import uk.wycps.gateway.auth.TokenVerifier;
 import uk.wycps.gateway.enquiry.EnquiryAnswer;
 import uk.wycps.gateway.enquiry.EnquiryParser;
@@ -25,9 +27,12 @@ public final class EnquiryRoutes {
     private final EnquiryParser parser;
     private final EnquiryService service;
     private final GatewayMetrics metrics;
+    private final AdmissionControl admission;
 
-    public EnquiryRoutes(TokenVerifier tokens, EnquiryParser parser, EnquiryService service, GatewayMetrics metrics) {
+    public EnquiryRoutes(TokenVerifier tokens, EnquiryParser parser, EnquiryService service, GatewayMetrics metrics,
+            AdmissionControl admission) {
         this.metrics = metrics;
+        this.admission = admission;
         this.tokens = tokens;
         this.parser = parser;
         this.service = service;
@@ -37,8 +42,17 @@ public final class EnquiryRoutes {
         String correlationId = ctx.get(CorrelationId.KEY);
         long started = System.nanoTime();
         tokens.verify(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))
-                .compose(caller -> service.handle(caller, parser.parse(JsonBodies.require(ctx)), correlationId,
-                        requestedDeadline(ctx)))
+                // Admitted (or refused with 429) before the body is read or any register asked.
+                .compose(caller -> admission.admit(caller).compose(permit -> {
+                    Future<EnquiryAnswer> answer;
+                    try {
+                        answer = service.handle(caller, parser.parse(JsonBodies.require(ctx)), correlationId,
+                                requestedDeadline(ctx));
+                    } catch (RuntimeException e) {
+                        answer = Future.failedFuture(e);
+                    }
+                    return answer.onComplete(done -> permit.release());
+                }))
                 .onSuccess(answer -> {
                     Buffer json;
                     try {

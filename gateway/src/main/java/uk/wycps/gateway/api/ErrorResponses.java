@@ -15,6 +15,9 @@ public final class ErrorResponses {
     }
 
     public static void send(RoutingContext ctx, ApiException e) {
+        if (e instanceof RateLimitedException limited && !ctx.response().ended()) {
+            ctx.response().putHeader("Retry-After", Long.toString(limited.retryAfterSeconds()));
+        }
         send(ctx, e.status(), e.code(), e.getMessage(), e.field());
     }
 

@@ -3,6 +3,7 @@ package uk.wycps.gateway.api;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import uk.wycps.gateway.admission.AdmissionControl;
 import uk.wycps.gateway.health.HealthRoutes;
 import uk.wycps.gateway.metrics.GatewayMetrics;
 
@@ -12,14 +13,40 @@ public final class GatewayRouter {
     private GatewayRouter() {
     }
 
-    public static Router create(Vertx vertx, int maxBodyBytes, EnquiryRoutes enquiries, PolicyExplainRoutes explain,
-            AuditRoutes audit, uk.wycps.gateway.statistics.StatisticsRoutes statistics,
-            HealthRoutes health, GatewayMetrics metrics) {
+    /** The routes for operators, served on the management listener: metrics and readiness (O3). */
+    public static Router management(Vertx vertx, HealthRoutes health, GatewayMetrics metrics) {
         Router router = Router.router(vertx);
-        router.route().handler(CorrelationId::handle);
         router.get("/health/live").handler(health::live);
         router.get("/health/ready").handler(health::ready);
         router.get("/metrics").handler(metrics::scrape);
+        router.route().last().handler(ctx -> ctx.fail(404));
+        router.route().failureHandler(ErrorResponses::handleFailure);
+        return router;
+    }
+
+    public static Router create(Vertx vertx, int maxBodyBytes, EnquiryRoutes enquiries, PolicyExplainRoutes explain,
+            AuditRoutes audit, uk.wycps.gateway.statistics.StatisticsRoutes statistics,
+            HealthRoutes health, GatewayMetrics metrics, AdmissionControl admission) {
+        Router router = Router.router(vertx);
+        router.route().handler(CorrelationId::handle);
+        router.get("/health/live").handler(health::live);
+        // Before any token is verified: an address that keeps sending bad tokens is refused
+        // without a signature check; each 401 it gets takes from its allowance.
+        router.route("/api/*").handler(ctx -> {
+            String address = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().host();
+            RateLimitedException limited = admission.checkAddress(address);
+            if (limited != null) {
+                metrics.refused(limited.status(), limited.code());
+                ErrorResponses.send(ctx, limited);
+                return;
+            }
+            ctx.addHeadersEndHandler(v -> {
+                if (ctx.response().getStatusCode() == 401) {
+                    admission.failedAuthentication(address);
+                }
+            });
+            ctx.next();
+        });
         router.post("/api/v1/enquiries")
                 // An explicit, small limit: the default is 10 MB (see PITFALLS); over it is 413.
                 .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))

@@ -26,9 +26,13 @@ import uk.wycps.connector.RegisterSettings;
  *
  * <pre>
  * {
- *   "http": {"host": "0.0.0.0", "port": 8080},
+ *   "http": {"host": "0.0.0.0", "port": 8443, "tls": {"certFile": "gateway.crt", "keyFile": "gateway.key"}},
+ *   "management": {"host": "127.0.0.1", "port": 9090},
  *   "auth": {"issuer": "https://idp.example", "audience": "wycps-gateway",
+ *            "jwksUri": "https://idp.example/jwks", "maxTokenLifetimeSeconds": 3600,
  *            "keys": [{"algorithm": "ES256", "publicKeyFile": "issuer.pem"}]},
+ *   "limits": {"maxInFlight": 512, "perCaller": {"perMinute": 60, "burst": 20},
+ *              "perAgency": {"perMinute": 3000, "burst": 500}},
  *   "registers": [{"authority": "leeds", "dialect": "canonical-json", "baseUrl": "http://leeds:9104",
  *                  "deadlineMs": 2000, "maxConnections": 64, "maxWaitQueue": 256}],
  *   "audit": {"directory": "audit"},
@@ -68,8 +72,10 @@ public final class ConfigLoader {
     /** Validates an already-read configuration; {@code source} names it in messages. */
     public GatewayConfig parse(JsonObject json, Path base, String source) {
         Place root = new Place(source, "$");
-        root.onlyKeys(json, "http", "auth", "registers", "audit", "policy", "statistics");
-        GatewayConfig.Http http = http(root.child("http"), json.getValue("http"));
+        root.onlyKeys(json, "http", "auth", "registers", "audit", "policy", "statistics", "management", "limits");
+        GatewayConfig.Http http = http(root.child("http"), json.getValue("http"), base);
+        GatewayConfig.Management management = management(root.child("management"), json.getValue("management"));
+        GatewayConfig.Limits limits = limits(root.child("limits"), json.getValue("limits"));
         GatewayConfig.Auth auth = auth(root.child("auth"), json.getValue("auth"), base);
         List<RegisterSettings> registers = registers(root.child("registers"), json.getValue("registers"));
         GatewayConfig.Audit audit = audit(root.child("audit"), json.getValue("audit"), base);
@@ -100,19 +106,62 @@ public final class ConfigLoader {
             statistics = new GatewayConfig.Statistics(st.child("suppressionThreshold")
                     .integer(o.getValue("suppressionThreshold"), 5, 5, 100));
         }
-        return new GatewayConfig(http, auth, registers, audit, policy, statistics);
+        return new GatewayConfig(http, auth, registers, audit, policy, statistics, management, limits);
     }
 
-    private GatewayConfig.Http http(Place p, Object value) {
+    private GatewayConfig.Http http(Place p, Object value, Path base) {
         JsonObject o = value == null ? new JsonObject() : p.object(value);
-        p.onlyKeys(o, "host", "port", "maxBodyBytes", "idleTimeoutSeconds");
+        p.onlyKeys(o, "host", "port", "maxBodyBytes", "idleTimeoutSeconds", "tls");
         String host = o.containsKey("host") ? p.child("host").string(o.getValue("host"), true) : "0.0.0.0";
         int port = p.child("port").integer(o.getValue("port"), 8080, 0, 65535);
         int maxBody = p.child("maxBodyBytes").integer(o.getValue("maxBodyBytes"),
                 GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, 1024, 1024 * 1024);
         int idle = p.child("idleTimeoutSeconds").integer(o.getValue("idleTimeoutSeconds"),
                 GatewayConfig.Http.DEFAULT_IDLE_TIMEOUT_SECONDS, 1, 3600);
-        return new GatewayConfig.Http(host, port, maxBody, idle);
+        GatewayConfig.Tls tls = null;
+        if (o.getValue("tls") != null) {
+            Place t = p.child("tls");
+            JsonObject to = t.object(o.getValue("tls"));
+            t.onlyKeys(to, "certFile", "keyFile");
+            tls = new GatewayConfig.Tls(readable(t.child("certFile"), base, to.getValue("certFile")),
+                    readable(t.child("keyFile"), base, to.getValue("keyFile")));
+        }
+        return new GatewayConfig.Http(host, port, maxBody, idle, tls);
+    }
+
+    private static GatewayConfig.Management management(Place p, Object value) {
+        if (value == null) {
+            return GatewayConfig.Management.DEFAULTS;
+        }
+        JsonObject o = p.object(value);
+        p.onlyKeys(o, "host", "port");
+        String host = o.containsKey("host") ? p.child("host").string(o.getValue("host"), true)
+                : GatewayConfig.Management.DEFAULTS.host();
+        int port = p.child("port").integer(o.getValue("port"), GatewayConfig.Management.DEFAULTS.port(), 0, 65535);
+        return new GatewayConfig.Management(host, port);
+    }
+
+    private static GatewayConfig.Limits limits(Place p, Object value) {
+        GatewayConfig.Limits d = GatewayConfig.Limits.DEFAULTS;
+        if (value == null) {
+            return d;
+        }
+        JsonObject o = p.object(value);
+        p.onlyKeys(o, "maxInFlight", "perCaller", "perAgency", "failedAuthPerAddress");
+        int inFlight = p.child("maxInFlight").integer(o.getValue("maxInFlight"), d.maxInFlight(), 1, 1_000_000);
+        return new GatewayConfig.Limits(inFlight, rate(p.child("perCaller"), o.getValue("perCaller"), d.perCaller()),
+                rate(p.child("perAgency"), o.getValue("perAgency"), d.perAgency()),
+                rate(p.child("failedAuthPerAddress"), o.getValue("failedAuthPerAddress"), d.failedAuthPerAddress()));
+    }
+
+    private static GatewayConfig.Rate rate(Place p, Object value, GatewayConfig.Rate defaults) {
+        if (value == null) {
+            return defaults;
+        }
+        JsonObject o = p.object(value);
+        p.onlyKeys(o, "perMinute", "burst");
+        return new GatewayConfig.Rate(p.child("perMinute").integer(o.getValue("perMinute"), defaults.perMinute(), 1,
+                10_000_000), p.child("burst").integer(o.getValue("burst"), defaults.burst(), 1, 1_000_000));
     }
 
     private GatewayConfig.Auth auth(Place p, Object value, Path base) {
@@ -120,13 +169,28 @@ public final class ConfigLoader {
             throw p.problem("missing: the gateway does not start without token verification keys");
         }
         JsonObject o = p.object(value);
-        p.onlyKeys(o, "issuer", "audience", "keys", "leewaySeconds");
+        p.onlyKeys(o, "issuer", "audience", "keys", "leewaySeconds", "jwksUri", "maxTokenLifetimeSeconds");
         String issuer = p.child("issuer").string(o.getValue("issuer"), true);
         String audience = o.containsKey("audience")
                 ? p.child("audience").string(o.getValue("audience"), true) : GatewayConfig.Auth.DEFAULT_AUDIENCE;
         int leeway = p.child("leewaySeconds").integer(o.getValue("leewaySeconds"), 30, 0, 300);
+        int lifetime = p.child("maxTokenLifetimeSeconds").integer(o.getValue("maxTokenLifetimeSeconds"),
+                GatewayConfig.Auth.DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, 60, 24 * 3600);
+        URI jwksUri = null;
+        if (o.getValue("jwksUri") != null) {
+            jwksUri = keySource(p.child("jwksUri"), p.child("jwksUri").string(o.getValue("jwksUri"), true));
+        }
         Place keysPlace = p.child("keys");
         Object keysValue = o.getValue("keys");
+        boolean discover = false;
+        if (keysValue == null && jwksUri == null) {
+            // Neither PEM keys nor a key set: the issuer's OpenID discovery document names the key set.
+            keySource(p.child("issuer"), issuer);
+            discover = true;
+        }
+        if (keysValue == null) {
+            return new GatewayConfig.Auth(issuer, audience, List.of(), leeway, jwksUri, discover, lifetime);
+        }
         if (!(keysValue instanceof JsonArray keys) || keys.isEmpty()) {
             // An empty key set would put vertx-auth-jwt into its unsecured mode (see PITFALLS).
             throw keysPlace.problem("at least one verification key is required; with none, unsigned tokens would pass");
@@ -156,7 +220,27 @@ public final class ConfigLoader {
             }
             parsed.add(new GatewayConfig.VerificationKey(alg, pem));
         }
-        return new GatewayConfig.Auth(issuer, audience, parsed, leeway);
+        return new GatewayConfig.Auth(issuer, audience, parsed, leeway, jwksUri, false, lifetime);
+    }
+
+    /**
+     * A URL keys are fetched from: https, or http only to this machine (a test's identity
+     * provider): keys fetched in clear over a network could be swapped on the way.
+     */
+    private static URI keySource(Place p, String text) {
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw p.problem("not a URL");
+        }
+        boolean loopback = uri.getHost() != null && (uri.getHost().equals("localhost") || uri.getHost().startsWith("127.")
+                || uri.getHost().equals("[::1]"));
+        if (uri.getHost() == null || !("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()) && loopback)) {
+            throw p.problem("give auth.keys, or an https URL to fetch the identity provider's keys from "
+                    + "(auth.jwksUri, or an issuer that publishes OpenID discovery)");
+        }
+        return uri;
     }
 
     private List<RegisterSettings> registers(Place p, Object value) {

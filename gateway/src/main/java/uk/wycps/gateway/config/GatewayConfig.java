@@ -1,5 +1,6 @@
 package uk.wycps.gateway.config;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -10,19 +11,75 @@ import uk.wycps.connector.RegisterSettings;
  * The gateway's validated configuration (O2), parsed once at start-up by {@link ConfigLoader}.
  */
 public record GatewayConfig(Http http, Auth auth, List<RegisterSettings> registers, Audit audit, Path policyFile,
-        Statistics statistics) {
+        Statistics statistics, Management management, Limits limits) {
 
     public GatewayConfig {
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(audit, "audit");
         Objects.requireNonNull(statistics, "statistics");
+        Objects.requireNonNull(management, "management");
+        Objects.requireNonNull(limits, "limits");
         registers = List.copyOf(registers);
     }
 
-    /** A configuration with the default statistics settings. */
+    /** A configuration with the default statistics, management listener and limits. */
     public GatewayConfig(Http http, Auth auth, List<RegisterSettings> registers, Audit audit, Path policyFile) {
         this(http, auth, registers, audit, policyFile, Statistics.DEFAULTS);
+    }
+
+    /** A configuration with the default management listener and limits. */
+    public GatewayConfig(Http http, Auth auth, List<RegisterSettings> registers, Audit audit, Path policyFile,
+            Statistics statistics) {
+        this(http, auth, registers, audit, policyFile, statistics, Management.DEFAULTS, Limits.DEFAULTS);
+    }
+
+    /** This configuration with other admission limits. */
+    public GatewayConfig withLimits(Limits other) {
+        return new GatewayConfig(http, auth, registers, audit, policyFile, statistics, management, other);
+    }
+
+    /** This configuration with another management listener. */
+    public GatewayConfig withManagement(Management other) {
+        return new GatewayConfig(http, auth, registers, audit, policyFile, statistics, other, limits);
+    }
+
+    /** This configuration with other listener settings. */
+    public GatewayConfig withHttp(Http other) {
+        return new GatewayConfig(other, auth, registers, audit, policyFile, statistics, management, limits);
+    }
+
+    /**
+     * The listener for operators (O3): {@code /metrics} and {@code /health/ready}, which say how
+     * each register is doing, are not for the network the API faces. Port 0 picks a free port.
+     */
+    public record Management(String host, int port) {
+        public static final Management DEFAULTS = new Management("127.0.0.1", 9090);
+
+        public Management {
+            Objects.requireNonNull(host, "host");
+        }
+    }
+
+    /**
+     * Admission control (A1, O2): at most {@code maxInFlight} enquiries at once on this node; a
+     * token bucket per caller (token subject) and per agency (authority and agency); and, before
+     * any signature is checked, a bucket per client address that each refused token empties.
+     * A null rate is no limit of that kind; {@code maxInFlight} 0 is none.
+     */
+    public record Limits(int maxInFlight, Rate perCaller, Rate perAgency, Rate failedAuthPerAddress) {
+        public static final Limits DEFAULTS = new Limits(512, new Rate(60, 20), new Rate(3000, 500), new Rate(30, 10));
+        /** No limit at all (tests and benchmarks of other things). */
+        public static final Limits OFF = new Limits(0, null, null, null);
+    }
+
+    /** A token bucket: {@code burst} at once, refilled at {@code perMinute}. */
+    public record Rate(int perMinute, int burst) {
+        public Rate {
+            if (perMinute < 1 || burst < 1) {
+                throw new IllegalArgumentException("a rate needs perMinute and burst of at least 1");
+            }
+        }
     }
 
     /** Small-number suppression for statistics (S1): counts below {@code threshold} are not shown. */
@@ -31,17 +88,57 @@ public record GatewayConfig(Http http, Auth auth, List<RegisterSettings> registe
     }
 
     /** Where and how the API listens. */
-    public record Http(String host, int port, int maxBodyBytes, int idleTimeoutSeconds) {
+    public record Http(String host, int port, int maxBodyBytes, int idleTimeoutSeconds, Tls tls) {
         public static final int DEFAULT_MAX_BODY_BYTES = 16 * 1024;
         public static final int DEFAULT_IDLE_TIMEOUT_SECONDS = 30;
+
+        /** Cleartext HTTP (the demo, tests and a gateway behind a TLS-terminating proxy). */
+        public Http(String host, int port, int maxBodyBytes, int idleTimeoutSeconds) {
+            this(host, port, maxBodyBytes, idleTimeoutSeconds, null);
+        }
     }
 
-    /** Token checks (A1): the trusted issuer, the audience, and the issuer's public keys. */
-    public record Auth(String issuer, String audience, List<VerificationKey> keys, int leewaySeconds) {
+    /**
+     * The API's certificate chain and private key, PEM files (A1, H1). Only TLS 1.2 and 1.3; the
+     * files are watched and a changed pair is served to new connections without a restart.
+     */
+    public record Tls(Path certFile, Path keyFile, java.time.Duration checkEvery) {
+        public static final java.time.Duration DEFAULT_CHECK_EVERY = java.time.Duration.ofSeconds(10);
+
+        public Tls {
+            Objects.requireNonNull(certFile, "certFile");
+            Objects.requireNonNull(keyFile, "keyFile");
+            Objects.requireNonNull(checkEvery, "checkEvery");
+        }
+
+        /** The files checked for a change every 10 s. */
+        public Tls(Path certFile, Path keyFile) {
+            this(certFile, keyFile, DEFAULT_CHECK_EVERY);
+        }
+    }
+
+    /**
+     * Token checks (A1): the trusted issuer, the audience, the issuer's public keys (PEM, and/or
+     * a key set fetched from {@code jwksUri}, or found by OpenID discovery from the issuer when
+     * {@code discover}), and the longest lifetime ({@code exp - iat}) a token may claim.
+     */
+    public record Auth(String issuer, String audience, List<VerificationKey> keys, int leewaySeconds, URI jwksUri,
+            boolean discover, int maxTokenLifetimeSeconds) {
         public static final String DEFAULT_AUDIENCE = "wycps-gateway";
+        public static final int DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 3600;
 
         public Auth {
             keys = List.copyOf(keys);
+        }
+
+        /** PEM keys only, the default lifetime bound. */
+        public Auth(String issuer, String audience, List<VerificationKey> keys, int leewaySeconds) {
+            this(issuer, audience, keys, leewaySeconds, null, false, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS);
+        }
+
+        /** True when keys come from the identity provider (a key set URL or discovery). */
+        public boolean remoteKeys() {
+            return jwksUri != null || discover;
         }
     }
 

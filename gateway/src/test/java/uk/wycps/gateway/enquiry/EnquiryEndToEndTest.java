@@ -205,7 +205,7 @@ class EnquiryEndToEndTest {
         String token = federation.gateway.issuer.token("child-worker", "social-services", "bradford",
                 "cross-authority:*");
         federation.gateway.enquire(token, childEnquiry())
-                .compose(r -> federation.gateway.client.get("/metrics").send())
+                .compose(r -> federation.gateway.management.get("/metrics").send())
                 .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
                     // O3: Prometheus text; H5: codes and ids only
                     assertEquals(200, r.statusCode());

@@ -92,7 +92,7 @@ class BreakerAndBulkheadTest {
                     assertEquals(2, registers.server("leeds").findAll(postRequestedFor(urlEqualTo("/search"))).size());
                 })))
                 // AND /health/ready shows the open circuit
-                .compose(r -> gateway.client.get("/health/ready").send())
+                .compose(r -> gateway.management.get("/health/ready").send())
                 .onComplete(ctx.succeeding(health -> ctx.verify(() -> {
                     JsonObject body = health.bodyAsJsonObject();
                     assertEquals(200, health.statusCode());

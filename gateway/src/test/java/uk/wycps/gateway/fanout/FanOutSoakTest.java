@@ -104,14 +104,16 @@ class FanOutSoakTest {
             String token = gateway.issuer.token("child-worker", "social-services", "bradford", "cross-authority:*");
             WebClient client = WebClient.create(callers, new WebClientOptions().setDefaultHost("127.0.0.1")
                     .setDefaultPort(gateway.gateway.port()));
+            WebClient ops = WebClient.create(callers, new WebClientOptions().setDefaultHost("127.0.0.1")
+                    .setDefaultPort(gateway.gateway.managementPort()));
             JsonObject enquiry = GatewayHarness.enquiry(WireMockRegisters.GIVEN, WireMockRegisters.FAMILY,
                     WireMockRegisters.DOB);
             // (warm-up: the first, cold calls may time out and open a breaker; run until all are closed)
             runLoad(callers, client, token, enquiry, WARM_UP_MS, new Stats(hiccups));
-            for (int i = 0; i < 20 && !allClosed(client); i++) {
+            for (int i = 0; i < 20 && !allClosed(ops); i++) {
                 runLoad(callers, client, token, enquiry, 250, new Stats(hiccups));
             }
-            assertTrue(allClosed(client), "breakers closed after the warm-up");
+            assertTrue(allClosed(ops), "breakers closed after the warm-up");
             blocked.clear();
 
             // AND Leeds alternating every 1.5 s: healthy, HTTP 500, healthy, too slow (900 ms)
@@ -129,7 +131,7 @@ class FanOutSoakTest {
                 }
             }, PHASE_MS, PHASE_MS, TimeUnit.MILLISECONDS);
             Set<String> circuitsSeen = ConcurrentHashMap.newKeySet();
-            long poller = callers.setPeriodic(100, id -> client.get("/health/ready").send().onSuccess(r ->
+            long poller = callers.setPeriodic(100, id -> ops.get("/health/ready").send().onSuccess(r ->
                     circuitsSeen.add(BreakerAndBulkheadTest.byAuthority(r.bodyAsJsonObject().getJsonArray("registers"),
                             "leeds").getString("circuit"))));
 
@@ -138,7 +140,7 @@ class FanOutSoakTest {
             runLoad(callers, client, token, enquiry, LOAD_MS, stats);
             callers.cancelTimer(poller);
             flapper.shutdownNow();
-            JsonObject ready = await(client.get("/health/ready").send()).bodyAsJsonObject();
+            JsonObject ready = await(ops.get("/health/ready").send()).bodyAsJsonObject();
             JsonObject leeds = BreakerAndBulkheadTest.byAuthority(ready.getJsonArray("registers"), "leeds");
             System.out.println("ready after the soak: " + ready.encodePrettily());
             System.out.printf("soak: JVM stalls: longest %d ms; over the bound only through a stall: %s%n",
@@ -170,8 +172,8 @@ class FanOutSoakTest {
         }
     }
 
-    private static boolean allClosed(WebClient client) throws Exception {
-        JsonArray regs = await(client.get("/health/ready").send()).bodyAsJsonObject().getJsonArray("registers");
+    private static boolean allClosed(WebClient ops) throws Exception {
+        JsonArray regs = await(ops.get("/health/ready").send()).bodyAsJsonObject().getJsonArray("registers");
         for (int i = 0; i < regs.size(); i++) {
             if (!"CLOSED".equals(regs.getJsonObject(i).getString("circuit"))) {
                 return false;

@@ -57,6 +57,36 @@ class HealthRoutesTest {
         })));
     }
 
+    /**
+     * Verifies that readiness (which names each register's state) and the metrics are served on
+     * the management listener only, and liveness on both listeners (O3, issue 14).
+     */
+    @Test
+    void readinessAndMetricsLiveOnTheManagementListenerOnlyAndLivenessOnBoth(VertxTestContext ctx) {
+        gateway.client.get("/health/ready").send()
+                .compose(ready -> gateway.client.get("/metrics").send().map(metrics -> {
+                    // THEN the API's port does not serve them
+                    ctx.verify(() -> {
+                        assertEquals(404, ready.statusCode());
+                        assertEquals(404, metrics.statusCode());
+                    });
+                    return metrics;
+                }))
+                .compose(v -> gateway.management.get("/metrics").send())
+                .compose(metrics -> {
+                    ctx.verify(() -> {
+                        assertEquals(200, metrics.statusCode());
+                        assertTrue(metrics.bodyAsString().contains("jvm_memory_used_bytes"));
+                    });
+                    return gateway.management.get("/health/live").send();
+                })
+                .onComplete(ctx.succeeding(live -> ctx.verify(() -> {
+                    assertEquals(200, live.statusCode());
+                    assertEquals("UP", live.bodyAsJsonObject().getString("status"));
+                    ctx.completeNow();
+                })));
+    }
+
     @Test
     void readyShowsEachRegistersCircuitLastSuccessAndRecentLatency(VertxTestContext ctx) {
         String token = gateway.issuer.token("child-worker", "social-services", "bradford", "cross-authority:*");
@@ -65,7 +95,7 @@ class HealthRoutesTest {
         gateway.enquire(token, GatewayHarness.enquiry(WireMockRegisters.GIVEN, WireMockRegisters.FAMILY,
                         WireMockRegisters.DOB))
                 // WHEN readiness is asked
-                .compose(r -> gateway.client.get("/health/ready").send())
+                .compose(r -> gateway.management.get("/health/ready").send())
                 .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
                     // THEN UP, and for each register: closed circuit, a last success, latency figures
                     assertEquals(200, r.statusCode());

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import uk.wycps.connector.RegisterSettings;
 import uk.wycps.gateway.Gateway;
 import uk.wycps.gateway.audit.AuditSink;
@@ -27,6 +28,8 @@ public final class GatewayHarness {
     public final TestIssuer issuer;
     public final Gateway gateway;
     public final WebClient client;
+    /** A client of the management listener ({@code /metrics}, {@code /health/ready}). */
+    public final WebClient management;
 
     private GatewayHarness(Vertx vertx, TestIssuer issuer, Gateway gateway) {
         this.vertx = vertx;
@@ -34,10 +37,31 @@ public final class GatewayHarness {
         this.gateway = gateway;
         this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
                 .setDefaultPort(gateway.port()));
+        this.management = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+                .setDefaultPort(gateway.managementPort()));
+    }
+
+    /**
+     * The settings every harness starts from: ephemeral ports, and no admission limits (the tests
+     * of other things send bursts from one caller; AdmissionControlTest sets its own).
+     */
+    private static GatewayConfig forTests(GatewayConfig config) {
+        return config.withManagement(new GatewayConfig.Management("127.0.0.1", 0)).withLimits(GatewayConfig.Limits.OFF);
     }
 
     public static Future<GatewayHarness> start(Vertx vertx, List<RegisterSettings> registers, AuditSink audit) {
-        TestIssuer issuer = new TestIssuer(vertx);
+        return start(vertx, registers, audit, UnaryOperator.identity());
+    }
+
+    /** A gateway whose test settings {@code adjust} changes (limits, TLS, auth). */
+    public static Future<GatewayHarness> start(Vertx vertx, List<RegisterSettings> registers, AuditSink audit,
+            UnaryOperator<GatewayConfig> adjust) {
+        return start(vertx, new TestIssuer(vertx), registers, audit, adjust);
+    }
+
+    /** As above, trusting {@code issuer}. */
+    public static Future<GatewayHarness> start(Vertx vertx, TestIssuer issuer, List<RegisterSettings> registers,
+            AuditSink audit, UnaryOperator<GatewayConfig> adjust) {
         Path outbox;
         try {
             outbox = Files.createTempDirectory("wycps-outbox");
@@ -47,7 +71,13 @@ public final class GatewayHarness {
         GatewayConfig config = new GatewayConfig(new GatewayConfig.Http("127.0.0.1", 0,
                 GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, 5), issuer.auth(), registers, GatewayConfig.Audit.in(outbox),
                 null);
-        return Gateway.start(vertx, config, audit, outbox).map(g -> new GatewayHarness(vertx, issuer, g));
+        GatewayConfig adjusted;
+        try {
+            adjusted = adjust.apply(forTests(config));
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+        return Gateway.start(vertx, adjusted, audit, outbox).map(g -> new GatewayHarness(vertx, issuer, g));
     }
 
     /**
@@ -59,7 +89,7 @@ public final class GatewayHarness {
         GatewayConfig config = new GatewayConfig(new GatewayConfig.Http("127.0.0.1", 0,
                 GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, 5), issuer.auth(), registers, GatewayConfig.Audit.in(auditDir),
                 null);
-        return Gateway.start(vertx, config).map(g -> new GatewayHarness(vertx, issuer, g));
+        return Gateway.start(vertx, forTests(config)).map(g -> new GatewayHarness(vertx, issuer, g));
     }
 
     /** {@code POST /api/v1/enquiries} with a bearer token (none when null). */
@@ -88,6 +118,7 @@ public final class GatewayHarness {
 
     public Future<Void> close() {
         client.close();
+        management.close();
         return gateway.close();
     }
 }

@@ -63,6 +63,20 @@ public final class TestIssuer {
         return sign(claims, ISSUER, AUDIENCE, 600);
     }
 
+    /** A valid token for a caller named {@code subject}. */
+    public String tokenAs(String subject, String role, String agency, String authority, String... authorisations) {
+        JsonObject claims = new JsonObject().put("role", role).put("agency", agency);
+        if (authority != null) {
+            claims.put("authority", authority);
+        }
+        if (authorisations.length > 0) {
+            claims.put("authorisations", new JsonArray(List.of(authorisations)));
+        }
+        long now = System.currentTimeMillis() / 1000;
+        return signer.generateToken(claims.put("iat", now).put("exp", now + 600), new JWTOptions().setAlgorithm("ES256")
+                .setSubject(subject).setIssuer(ISSUER).setAudience(List.of(AUDIENCE)).setNoTimestamp(true));
+    }
+
     /** A token with the given claims, signed with the right key. */
     public String sign(JsonObject claims, String issuer, String audience, int ttlSeconds) {
         long now = System.currentTimeMillis() / 1000;

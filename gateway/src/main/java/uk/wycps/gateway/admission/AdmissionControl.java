@@ -1,0 +1,138 @@
+package uk.wycps.gateway.admission;
+
+import io.vertx.core.Future;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicInteger;
+import uk.wycps.gateway.api.RateLimitedException;
+import uk.wycps.gateway.config.GatewayConfig;
+import uk.wycps.policy.Caller;
+
+/**
+ * Who may start an enquiry now, decided before any register is asked (A1, O2). Three limits:
+ * enquiries in flight on this node; a token bucket per caller (token subject) and per agency
+ * (authority and agency); and, checked before any signature, a bucket per client address that
+ * each refused token takes from, so a flood of forged tokens costs the gateway no signature
+ * checks once its address is spent. One instance serves every event loop of the node.
+ */
+public final class AdmissionControl {
+
+    private final GatewayConfig.Limits limits;
+    private final RateLimiter perCaller;
+    private final RateLimiter perAgency;
+    private final LocalRateLimiter failedAuth;
+    private final AtomicInteger inFlight = new AtomicInteger();
+
+    public AdmissionControl(GatewayConfig.Limits limits, RateLimiter perCaller, RateLimiter perAgency) {
+        this.limits = limits;
+        this.perCaller = perCaller;
+        this.perAgency = perAgency;
+        this.failedAuth = limits.failedAuthPerAddress() == null ? null
+                : new LocalRateLimiter(limits.failedAuthPerAddress());
+    }
+
+    /** Limits kept in this node's memory. */
+    public static AdmissionControl local(GatewayConfig.Limits limits) {
+        return new AdmissionControl(limits,
+                limits.perCaller() == null ? null : new LocalRateLimiter(limits.perCaller()),
+                limits.perAgency() == null ? null : new LocalRateLimiter(limits.perAgency()));
+    }
+
+    /** A permit for one enquiry: release it once the enquiry is answered or fails. */
+    public interface Permit {
+        void release();
+    }
+
+    /**
+     * Admits {@code caller}'s enquiry or fails with a {@link RateLimitedException}. The in-flight
+     * slot is taken last, so a caller refused by a rate holds none.
+     */
+    public Future<Permit> admit(Caller caller) {
+        return take(perCaller, "caller:" + caller.subject(), "too-many-requests",
+                "Too many enquiries from this caller; try again later.")
+                .compose(v -> take(perAgency, "agency:" + (caller.authority() == null ? "-" : caller.authority()) + '/'
+                        + caller.agency().code(), "too-many-requests-agency",
+                        "Too many enquiries from this agency; try again later."))
+                .compose(v -> {
+                    if (limits.maxInFlight() <= 0) {
+                        return Future.<Permit>succeededFuture(() -> { });
+                    }
+                    if (inFlight.incrementAndGet() > limits.maxInFlight()) {
+                        inFlight.decrementAndGet();
+                        return Future.failedFuture(new RateLimitedException("gateway-busy",
+                                "The gateway is at its limit of enquiries in flight; try again shortly.", 1));
+                    }
+                    AtomicInteger once = new AtomicInteger();
+                    return Future.<Permit>succeededFuture(() -> {
+                        if (once.getAndIncrement() == 0) {
+                            inFlight.decrementAndGet();
+                        }
+                    });
+                });
+    }
+
+    /**
+     * Before any token is verified: refused when this client address has spent its allowance of
+     * refused tokens. Null when the address may go on.
+     */
+    public RateLimitedException checkAddress(String remoteHost) {
+        if (failedAuth == null || remoteHost == null) {
+            return null;
+        }
+        RateLimiter.Verdict verdict = failedAuth.peek(addressKey(remoteHost));
+        return verdict.admitted() ? null : new RateLimitedException("too-many-failed-authentications",
+                "Too many requests with invalid tokens from this address; try again later.", verdict.retryAfterSeconds());
+    }
+
+    /** A token from this address was refused (401): it takes one from the address's bucket. */
+    public void failedAuthentication(String remoteHost) {
+        if (failedAuth != null && remoteHost != null) {
+            failedAuth.take(addressKey(remoteHost));
+        }
+    }
+
+    /** Enquiries admitted and not yet released. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** Drops buckets that have refilled; the gateway runs it every minute. */
+    public void sweep() {
+        if (failedAuth != null) {
+            failedAuth.sweep();
+        }
+        if (perCaller instanceof LocalRateLimiter l) {
+            l.sweep();
+        }
+        if (perAgency instanceof LocalRateLimiter l) {
+            l.sweep();
+        }
+    }
+
+    private static Future<Void> take(RateLimiter limiter, String key, String code, String message) {
+        if (limiter == null) {
+            return Future.succeededFuture();
+        }
+        return limiter.tryTake(key).compose(v -> v.admitted() ? Future.succeededFuture()
+                : Future.failedFuture(new RateLimitedException(code, message, v.retryAfterSeconds())));
+    }
+
+    /**
+     * The key of a client address: an IPv6 client holds a whole /64, so it counts as one; an
+     * IPv4 address counts alone. Literal addresses only: nothing is looked up.
+     */
+    static String addressKey(String host) {
+        if (host.indexOf(':') < 0) {
+            return host;
+        }
+        try {
+            byte[] bytes = InetAddress.getByName(host.startsWith("[") ? host.substring(1, host.length() - 1) : host)
+                    .getAddress();
+            return bytes.length == 16 ? HexFormat.of().formatHex(Arrays.copyOf(bytes, 8)) + "::/64" : host;
+        } catch (UnknownHostException e) {
+            return host;
+        }
+    }
+}

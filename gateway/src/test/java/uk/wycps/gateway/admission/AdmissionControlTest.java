@@ -1,0 +1,256 @@
+package uk.wycps.gateway.admission;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import uk.wycps.gateway.audit.InMemoryAuditSink;
+import uk.wycps.gateway.config.GatewayConfig;
+import uk.wycps.gateway.fanout.WireMockRegisters;
+import uk.wycps.gateway.support.GatewayHarness;
+
+/**
+ * Verifies admission control over HTTP (issue 14, A1, O2): a caller over its rate, an agency over
+ * its rate, a node at its bound of enquiries in flight, and an address sending bad tokens each get
+ * {@code 429} with {@code Retry-After} and the error body, and no register is asked for a refused
+ * enquiry, while other callers are served.
+ */
+@ExtendWith(VertxExtension.class)
+class AdmissionControlTest {
+
+    private static WireMockRegisters registers;
+    private GatewayHarness gateway;
+
+    @BeforeAll
+    static void startRegisters() {
+        registers = new WireMockRegisters(true);
+    }
+
+    @AfterAll
+    static void stopRegisters() {
+        registers.close();
+    }
+
+    @BeforeEach
+    void allHealthy() {
+        WireMockRegisters.AUTHORITIES.forEach(registers::healthy);
+    }
+
+    @AfterEach
+    void stopGateway(VertxTestContext ctx) {
+        if (gateway == null) {
+            ctx.completeNow();
+            return;
+        }
+        gateway.close().onComplete(ctx.succeedingThenComplete());
+    }
+
+    private Future<GatewayHarness> start(Vertx vertx, GatewayConfig.Limits limits) {
+        UnaryOperator<GatewayConfig> withLimits = c -> c.withLimits(limits);
+        return GatewayHarness.start(vertx, registers.settings(null, 2000, 1 << 20, 64, new JsonObject()),
+                new InMemoryAuditSink(), withLimits).onSuccess(g -> gateway = g);
+    }
+
+    private static JsonObject enquiry() {
+        return GatewayHarness.enquiry(WireMockRegisters.GIVEN, WireMockRegisters.FAMILY, WireMockRegisters.DOB);
+    }
+
+    /** Leeds is every Leeds caller's own register: asked once for each admitted enquiry. */
+    private static int leedsSearches() {
+        return registers.server("leeds").findAll(postRequestedFor(urlEqualTo("/search"))).size();
+    }
+
+    private static void assertRefused(HttpResponse<Buffer> r, String code) {
+        assertEquals(429, r.statusCode(), r.bodyAsString());
+        assertEquals(code, r.bodyAsJsonObject().getString("error"));
+        assertNotNull(r.bodyAsJsonObject().getString("message"));
+        String retryAfter = r.getHeader("Retry-After");
+        assertNotNull(retryAfter, "Retry-After");
+        assertTrue(Long.parseLong(retryAfter) >= 1, retryAfter);
+    }
+
+    /**
+     * Verifies that a burst from one caller at ten times its rate is refused past its bucket with
+     * 429 and Retry-After, that no register is asked for the refused enquiries, and that another
+     * caller of the same agency, sending at the same time, has every enquiry answered.
+     */
+    @Test
+    void aCallerBurstingAtTenTimesItsRateGets429WhileAnotherCallerIsServed(Vertx vertx, VertxTestContext ctx) {
+        // GIVEN 5 enquiries a minute (burst 5) per caller; the agency's bucket is wide
+        GatewayConfig.Limits limits = new GatewayConfig.Limits(0, new GatewayConfig.Rate(5, 5),
+                new GatewayConfig.Rate(10_000, 10_000), null);
+        start(vertx, limits).compose(g -> {
+            String flooder = g.issuer.tokenAs("worker-flood", "child-worker", "social-services", "leeds");
+            String other = g.issuer.tokenAs("worker-calm", "child-worker", "social-services", "leeds");
+            // WHEN the flooder sends 50 at once (ten times its burst) and the other caller 4, interleaved
+            List<Future<HttpResponse<Buffer>>> flood = new ArrayList<>();
+            List<Future<HttpResponse<Buffer>>> calm = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                flood.add(g.enquire(flooder, enquiry()));
+                if (i % 12 == 0) {
+                    calm.add(g.enquire(other, enquiry()));
+                }
+            }
+            return Future.join(Future.join(flood), Future.join(calm)).map(v -> List.of(flood, calm));
+        }).onComplete(ctx.succeeding(both -> ctx.verify(() -> {
+            int admitted = 0;
+            for (Future<HttpResponse<Buffer>> f : both.get(0)) {
+                HttpResponse<Buffer> r = f.result();
+                if (r.statusCode() == 200) {
+                    admitted++;
+                } else {
+                    assertRefused(r, "too-many-requests");
+                }
+            }
+            // THEN the flooder had its burst (the bucket refills one a 12 s: at most one more) ...
+            assertTrue(admitted >= 5 && admitted <= 6, "admitted " + admitted);
+            // ... the other caller every enquiry
+            for (Future<HttpResponse<Buffer>> f : both.get(1)) {
+                assertEquals(200, f.result().statusCode(), f.result().bodyAsString());
+            }
+            // AND the registers were asked for the admitted enquiries only
+            assertEquals(admitted + both.get(1).size(), leedsSearches());
+            ctx.completeNow();
+        })));
+    }
+
+    /** Verifies that an agency over its bucket is refused while another agency is served. */
+    @Test
+    void anAgencyOverItsRateGets429WhileAnotherAgencyIsServed(Vertx vertx, VertxTestContext ctx) {
+        // GIVEN 3 enquiries a minute per agency, callers without limit of their own
+        start(vertx, new GatewayConfig.Limits(0, null, new GatewayConfig.Rate(3, 3), null)).compose(g -> {
+            List<Future<HttpResponse<Buffer>>> social = new ArrayList<>();
+            // WHEN six Leeds social workers ask once each
+            for (int i = 0; i < 6; i++) {
+                social.add(g.enquire(g.issuer.tokenAs("worker-" + i, "child-worker", "social-services", "leeds"),
+                        enquiry()));
+            }
+            return Future.join(social).compose(v -> g.enquire(
+                            g.issuer.tokenAs("nurse-1", "referrer", "health", "leeds"), enquiry()))
+                    .map(health -> {
+                        List<HttpResponse<Buffer>> all = new ArrayList<>();
+                        social.forEach(f -> all.add(f.result()));
+                        all.add(health);
+                        return all;
+                    });
+        }).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+            // THEN three are answered and three refused as the agency's, and Leeds health is served
+            long ok = all.subList(0, 6).stream().filter(r -> r.statusCode() == 200).count();
+            assertEquals(3, ok);
+            all.subList(0, 6).stream().filter(r -> r.statusCode() != 200)
+                    .forEach(r -> assertRefused(r, "too-many-requests-agency"));
+            assertEquals(200, all.get(6).statusCode(), all.get(6).bodyAsString());
+            assertEquals(4, leedsSearches());
+            ctx.completeNow();
+        })));
+    }
+
+    /**
+     * Verifies that a node at its bound of enquiries in flight refuses the next at once with 429
+     * (asking no register), and admits again once one has been answered.
+     */
+    @Test
+    void aNodeAtItsBoundOfEnquiriesInFlightRefusesTheNextAndAdmitsAgainOnceOneIsAnswered(Vertx vertx,
+            VertxTestContext ctx) {
+        // GIVEN Leeds answers after 1.5 s (inside its 2 s deadline) and two enquiries may be in flight
+        registers.fault("leeds", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody(WireMockRegisters.healthyBody("leeds"))
+                .withFixedDelay(1500)));
+        start(vertx, new GatewayConfig.Limits(2, null, null, null)).compose(g -> {
+            String token = g.issuer.tokenAs("worker-1", "child-worker", "social-services", "leeds");
+            Future<HttpResponse<Buffer>> first = g.enquire(token, enquiry());
+            Future<HttpResponse<Buffer>> second = g.enquire(token, enquiry());
+            // WHEN a third arrives while both wait for Leeds (polled from the node's own count)
+            return waitForInFlight(vertx, g, 2)
+                    .compose(v -> g.enquire(token, enquiry()))
+                    .compose(third -> Future.join(first, second).map(v -> third))
+                    .compose(third -> {
+                        ctx.verify(() -> {
+                            // THEN it was refused, and Leeds was asked for the two admitted only
+                            assertRefused(third, "gateway-busy");
+                            assertEquals(200, first.result().statusCode());
+                            assertEquals(200, second.result().statusCode());
+                            assertEquals(2, leedsSearches());
+                        });
+                        // AND once they are answered, the next is admitted
+                        return g.enquire(token, enquiry());
+                    });
+        }).onComplete(ctx.succeeding(fourth -> ctx.verify(() -> {
+            assertEquals(200, fourth.statusCode(), fourth.bodyAsString());
+            assertEquals(0, gateway.gateway.admission().inFlight());
+            ctx.completeNow();
+        })));
+    }
+
+    private static Future<Void> waitForInFlight(Vertx vertx, GatewayHarness g, int n) {
+        if (g.gateway.admission().inFlight() >= n) {
+            return Future.succeededFuture();
+        }
+        return Future.<Void>future(p -> vertx.setTimer(5, t -> p.complete()))
+                .compose(v -> waitForInFlight(vertx, g, n));
+    }
+
+    /**
+     * Verifies that an address that has sent its allowance of bad tokens is refused with 429
+     * before any signature is checked: even a valid token from it is refused, and no register is
+     * asked; a bad signature costs the gateway a verification only while the allowance lasts.
+     */
+    @Test
+    void anAddressFloodingBadSignaturesIsRefusedBeforeAnySignatureCheck(Vertx vertx, VertxTestContext ctx) {
+        // GIVEN 3 refused tokens a minute allowed per address
+        start(vertx, new GatewayConfig.Limits(0, null, null, new GatewayConfig.Rate(3, 3))).compose(g -> {
+            String forged = g.issuer.tampered("child-worker", "social-services", "leeds");
+            List<HttpResponse<Buffer>> answers = new ArrayList<>();
+            // WHEN it sends five forged tokens one after another, then a valid one
+            Future<Void> chain = Future.succeededFuture();
+            for (int i = 0; i < 5; i++) {
+                chain = chain.compose(v -> g.enquire(forged, enquiry()).map(r -> {
+                    answers.add(r);
+                    return null;
+                }));
+            }
+            return chain.compose(v -> g.enquire(g.issuer.token("child-worker", "social-services", "leeds"), enquiry()))
+                    .map(valid -> {
+                        answers.add(valid);
+                        return answers;
+                    });
+        }).onComplete(ctx.succeeding(answers -> ctx.verify(() -> {
+            // THEN three 401s, then 429s with Retry-After, the valid token's included
+            for (int i = 0; i < 3; i++) {
+                assertEquals(401, answers.get(i).statusCode());
+            }
+            for (int i = 3; i < 6; i++) {
+                assertRefused(answers.get(i), "too-many-failed-authentications");
+            }
+            assertEquals(0, leedsSearches());
+            ctx.completeNow();
+        })));
+    }
+
+    /** Verifies IPv6 clients are counted by their /64, IPv4 clients by their address. */
+    @Test
+    void addressesAreKeyedByIpv4AddressOrIpv6Slash64() {
+        assertEquals("192.0.2.7", AdmissionControl.addressKey("192.0.2.7"));
+        assertEquals(AdmissionControl.addressKey("2001:db8:1:2::1"), AdmissionControl.addressKey("2001:db8:1:2:ffff::9"));
+        assertTrue(!AdmissionControl.addressKey("2001:db8:1:2::1").equals(AdmissionControl.addressKey("2001:db8:1:3::1")));
+    }
+}
