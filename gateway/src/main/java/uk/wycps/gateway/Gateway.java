@@ -18,6 +18,7 @@ import uk.wycps.gateway.audit.AuditSink;
 import uk.wycps.gateway.audit.FileAuditSink;
 import uk.wycps.gateway.config.GatewayConfig;
 import uk.wycps.gateway.metrics.GatewayMetrics;
+import uk.wycps.gateway.admission.PostgresRateLimiter;
 import uk.wycps.gateway.audit.PostgresAuditSink;
 import uk.wycps.gateway.durable.Postgres;
 import uk.wycps.gateway.outbox.Outbox;
@@ -119,7 +120,24 @@ public final class Gateway {
                         deployed.add(id);
                         AuditSink audit = PostgresAuditSink.open(vertx, pool, signer, settings.checkpointEvery(),
                                 authorities, pg.node());
-                        return startWith(vertx, config, audit, outboxVerticle.outbox(), deployed, closePool);
+                        // The rate buckets are shared by every node, like the audit (issue 20).
+                        GatewayConfig.Limits limits = config.limits();
+                        PostgresRateLimiter perCaller = limits.perCaller() == null ? null
+                                : new PostgresRateLimiter(pool, "caller:", limits.perCaller());
+                        PostgresRateLimiter perAgency = limits.perAgency() == null ? null
+                                : new PostgresRateLimiter(pool, "agency:", limits.perAgency());
+                        AdmissionControl admission = new AdmissionControl(limits, perCaller, perAgency);
+                        Runnable sweep = () -> {
+                            admission.sweep();
+                            if (perCaller != null) {
+                                perCaller.sweep();
+                            }
+                            if (perAgency != null) {
+                                perAgency.sweep();
+                            }
+                        };
+                        return startWith(vertx, config, audit, outboxVerticle.outbox(), deployed, admission, sweep,
+                                closePool);
                     })
                     .recover(e -> undeploy(vertx, deployed).compose(v -> pool.close())
                             .transform(v -> Future.failedFuture(e)));
@@ -160,6 +178,13 @@ public final class Gateway {
 
     private static Future<Gateway> startWith(Vertx vertx, GatewayConfig config, AuditSink audit, Outbox outbox,
             List<String> deployed, Supplier<Future<Void>> afterClose) {
+        AdmissionControl admission = AdmissionControl.local(config.limits());
+        return startWith(vertx, config, audit, outbox, deployed, admission, admission::sweep, afterClose);
+    }
+
+    /** {@code sweep} runs every minute: it drops the rate buckets that are full again. */
+    private static Future<Gateway> startWith(Vertx vertx, GatewayConfig config, AuditSink audit, Outbox outbox,
+            List<String> deployed, AdmissionControl admission, Runnable sweep, Supplier<Future<Void>> afterClose) {
         SharingPolicy policy;
         try {
             policy = loadPolicy(config);
@@ -171,12 +196,11 @@ public final class Gateway {
         AtomicInteger port = new AtomicInteger();
         AtomicInteger managementPort = new AtomicInteger();
         GatewayMetrics metrics = new GatewayMetrics();
-        AdmissionControl admission = AdmissionControl.local(config.limits());
         return vertx.deployVerticle(() -> new GatewayVerticle(config, policy, linker, audit, outbox, metrics, admission,
                         port, managementPort), new DeploymentOptions().setInstances(instances))
                 .map(id -> {
                     deployed.add(id);
-                    long sweeper = vertx.setPeriodic(60_000, t -> admission.sweep());
+                    long sweeper = vertx.setPeriodic(60_000, t -> sweep.run());
                     return new Gateway(vertx, deployed, port.get(), managementPort.get(), audit, outbox, admission,
                             sweeper, afterClose);
                 });

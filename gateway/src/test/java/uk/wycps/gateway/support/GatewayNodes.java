@@ -37,6 +37,9 @@ public final class GatewayNodes {
     private final List<RegisterSettings> registers;
     private final int checkpointEvery;
     private final int leaseSeconds;
+    private JsonObject limits = new JsonObject()
+            .put("perCaller", new JsonObject().put("perMinute", 1_000_000).put("burst", 1_000_000))
+            .put("perAgency", new JsonObject().put("perMinute", 1_000_000).put("burst", 1_000_000));
 
     public GatewayNodes(Path dir, TestPostgres pg, TestIssuer issuer, List<RegisterSettings> registers,
             int checkpointEvery, int leaseSeconds) throws IOException {
@@ -54,6 +57,12 @@ public final class GatewayNodes {
         return dir.resolve(AuditKeys.PUBLIC_FILE);
     }
 
+    /** The nodes' {@code limits} from now on (by default, high enough not to refuse a test's load). */
+    public GatewayNodes limits(JsonObject limits) {
+        this.limits = limits;
+        return this;
+    }
+
     /** Writes node {@code name}'s configuration file. */
     public Path config(String name) throws IOException {
         JsonArray regs = new JsonArray();
@@ -63,6 +72,8 @@ public final class GatewayNodes {
         }
         JsonObject config = new JsonObject()
                 .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+                .put("management", new JsonObject().put("host", "127.0.0.1").put("port", 0))
+                .put("limits", limits)
                 .put("auth", new JsonObject().put("issuer", TestIssuer.ISSUER).put("audience", TestIssuer.AUDIENCE)
                         .put("keys", new JsonArray().add(new JsonObject().put("algorithm", "ES256")
                                 .put("publicKey", issuer.publicKeyPem()))))
