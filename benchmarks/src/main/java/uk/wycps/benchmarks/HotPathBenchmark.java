@@ -77,7 +77,7 @@ public class HotPathBenchmark {
         vertx = Vertx.vertx();
         verifier = TokenVerifier.create(vertx, DemoKeys.demoAuth(), Set.copyOf(AUTHORITIES));
         authorization = "Bearer " + DemoKeys.mint(vertx, "bench-worker", "child-worker", "social-services", "leeds",
-                List.of("cross-authority:*"), 24 * 3600);
+                List.of("cross-authority:*"), 3600);
         policy = PolicyLoader.loadDefault(CanonicalFields.all(), Set.copyOf(AUTHORITIES));
         caller = new Caller("bench-worker", Role.CHILD_WORKER, Agency.SOCIAL_SERVICES, "leeds", Set.of("cross-authority:*"));
         declaration = new Declaration(Purpose.REGISTER_CHECK, "Referral from school nurse",

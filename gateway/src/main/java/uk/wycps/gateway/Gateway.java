@@ -14,6 +14,7 @@ import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.RegisterSettings;
 import uk.wycps.gateway.admission.AdmissionControl;
 import uk.wycps.gateway.audit.AuditKeys;
+import uk.wycps.gateway.auth.IssuerKeys;
 import uk.wycps.gateway.audit.AuditSink;
 import uk.wycps.gateway.audit.FileAuditSink;
 import uk.wycps.gateway.config.GatewayConfig;
@@ -50,12 +51,15 @@ public final class Gateway {
     private final int managementPort;
     private final AdmissionControl admission;
     private final long sweeper;
+    private final IssuerKeys issuerKeys;
     /** What to close after the outbox (the PostgreSQL pool); nothing for the file audit. */
     private final Supplier<Future<Void>> afterClose;
 
     private Gateway(Vertx vertx, List<String> deployments, int port, int managementPort, AuditSink audit,
-            Outbox outbox, AdmissionControl admission, long sweeper, Supplier<Future<Void>> afterClose) {
+            Outbox outbox, AdmissionControl admission, long sweeper, IssuerKeys issuerKeys,
+            Supplier<Future<Void>> afterClose) {
         this.vertx = vertx;
+        this.issuerKeys = issuerKeys;
         this.managementPort = managementPort;
         this.admission = admission;
         this.sweeper = sweeper;
@@ -196,14 +200,17 @@ public final class Gateway {
         AtomicInteger port = new AtomicInteger();
         AtomicInteger managementPort = new AtomicInteger();
         GatewayMetrics metrics = new GatewayMetrics();
-        return vertx.deployVerticle(() -> new GatewayVerticle(config, policy, linker, audit, outbox, metrics, admission,
-                        port, managementPort), new DeploymentOptions().setInstances(instances))
+        // One key set for the node, read before anything listens: no keys, no start.
+        return IssuerKeys.start(vertx, config.auth()).compose(keys -> vertx.deployVerticle(() -> new GatewayVerticle(
+                                config, policy, linker, audit, outbox, metrics, admission, keys, port, managementPort),
+                        new DeploymentOptions().setInstances(instances))
                 .map(id -> {
                     deployed.add(id);
                     long sweeper = vertx.setPeriodic(60_000, t -> sweep.run());
                     return new Gateway(vertx, deployed, port.get(), managementPort.get(), audit, outbox, admission,
-                            sweeper, afterClose);
-                });
+                            sweeper, keys, afterClose);
+                })
+                .recover(e -> keys.close().transform(v -> Future.failedFuture(e))));
     }
 
     private static Future<Void> undeploy(Vertx vertx, List<String> deployments) {
@@ -249,6 +256,7 @@ public final class Gateway {
         vertx.cancelTimer(sweeper);
         List<String> serving = deployments.subList(1, deployments.size());
         return undeploy(vertx, serving)
+                .compose(v -> issuerKeys.close())
                 .compose(v -> audit.close())
                 .compose(v -> vertx.undeploy(deployments.get(0)))
                 .compose(v -> afterClose.get());

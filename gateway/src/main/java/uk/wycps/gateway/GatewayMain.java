@@ -172,9 +172,16 @@ public final class GatewayMain implements Runnable {
         }
     }
 
-    /** Loads a production configuration; refuses the demo key (it exists only for {@code demo}). */
+    /**
+     * Loads a production configuration; refuses the demo key, compared as key material however
+     * its PEM is written, and the demo issuer (both exist only for {@code demo}). A key set
+     * fetched from the identity provider is screened for the demo key as it is read (IssuerKeys).
+     */
     static GatewayConfig loadForServe(Path file) {
         GatewayConfig config = new ConfigLoader(ConnectorRegistry.load()).load(file);
+        if (DemoKeys.ISSUER.equals(config.auth().issuer())) {
+            throw new ConfigException(file + " at $.auth.issuer: the demo issuer is trusted only by the demo command");
+        }
         for (GatewayConfig.VerificationKey key : config.auth().keys()) {
             if (DemoKeys.isDemoKey(key.pem())) {
                 throw new ConfigException(file + " at $.auth.keys: the demo key is trusted only by the demo command");

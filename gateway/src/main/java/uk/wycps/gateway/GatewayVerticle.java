@@ -19,6 +19,7 @@ import uk.wycps.gateway.api.EnquiryRoutes;
 import uk.wycps.gateway.api.GatewayRouter;
 import uk.wycps.gateway.api.PolicyExplainRoutes;
 import uk.wycps.gateway.audit.AuditSink;
+import uk.wycps.gateway.auth.IssuerKeys;
 import uk.wycps.gateway.auth.TokenVerifier;
 import uk.wycps.gateway.config.GatewayConfig;
 import uk.wycps.gateway.enquiry.EnquiryParser;
@@ -51,6 +52,7 @@ final class GatewayVerticle extends VerticleBase {
     private final Outbox outbox;
     private final GatewayMetrics metrics;
     private final AdmissionControl admission;
+    private final IssuerKeys issuerKeys;
     private final AtomicInteger managementPort;
     private ServerTls tls;
 
@@ -59,9 +61,10 @@ final class GatewayVerticle extends VerticleBase {
      * {@code admission} is the node's, shared by every instance.
      */
     GatewayVerticle(GatewayConfig config, SharingPolicy policy, RecordLinker linker, AuditSink audit,
-            Outbox outbox, GatewayMetrics metrics, AdmissionControl admission, AtomicInteger boundPort,
-            AtomicInteger managementPort) {
+            Outbox outbox, GatewayMetrics metrics, AdmissionControl admission, IssuerKeys issuerKeys,
+            AtomicInteger boundPort, AtomicInteger managementPort) {
         this.admission = admission;
+        this.issuerKeys = issuerKeys;
         this.managementPort = managementPort;
         this.outbox = outbox;
         this.metrics = metrics;
@@ -86,7 +89,7 @@ final class GatewayVerticle extends VerticleBase {
         List<String> authorities = List.copyOf(byAuthority.keySet());
         // One breaker and bulkhead per register for the whole deployment, not one per event loop.
         RegisterGuards guards = RegisterGuards.shared(vertx, context.deploymentID(), config.registers());
-        TokenVerifier tokens = TokenVerifier.create(vertx, config.auth(), java.util.Set.copyOf(authorities));
+        TokenVerifier tokens = TokenVerifier.create(issuerKeys, config.auth(), java.util.Set.copyOf(authorities));
         EnquiryService service = new EnquiryService(vertx, metrics, policy, new RegisterFanOut(vertx, byAuthority, guards), deadlines, linker,
                 audit, outbox);
         EnquiryParser parser = new EnquiryParser(authorities);

@@ -77,7 +77,7 @@ public final class Suite {
         loadCpus = pin ? "0" : null;
         for (int i = 0; i < Integer.getInteger("suite.tokens", 50); i++) {
             tokens.add(DemoKeys.mint(vertx, "bench-worker-" + i, "child-worker", "social-services", "leeds",
-                    List.of("cross-authority:*"), 24 * 3600));
+                    List.of("cross-authority:*"), 3600));
         }
         SyntheticPopulation population = SyntheticPopulation.generate(MockOptions.DEFAULT_SEED,
                 MockOptions.DEFAULT_CHILDREN);

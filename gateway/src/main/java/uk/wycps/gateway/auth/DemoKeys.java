@@ -11,6 +11,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import uk.wycps.gateway.config.GatewayConfig;
 
@@ -37,9 +43,40 @@ public final class DemoKeys {
                 List.of(new GatewayConfig.VerificationKey(ALGORITHM, verificationKeyPem())), 30);
     }
 
-    /** True when {@code pem} is the demo verification key (whatever its line breaks). */
+    /**
+     * True when {@code pem} holds the demo verification key's material, however it is written
+     * (line breaks, headers, another encoding of the same key): keys are compared, not text.
+     */
     public static boolean isDemoKey(String pem) {
-        return strip(pem).equals(strip(verificationKeyPem()));
+        PublicKey key = publicKey(pem);
+        return key != null && isDemoKey(key);
+    }
+
+    /** True when {@code key} is the demo verification key. */
+    public static boolean isDemoKey(PublicKey key) {
+        PublicKey demo = publicKey(verificationKeyPem());
+        return demo != null && key.getAlgorithm().equals(demo.getAlgorithm())
+                && Arrays.equals(key.getEncoded(), demo.getEncoded());
+    }
+
+    /** The public key in a PEM {@code PUBLIC KEY} block (EC or RSA); null when there is none. */
+    static PublicKey publicKey(String pem) {
+        String body = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
+        byte[] der;
+        try {
+            der = Base64.getDecoder().decode(body);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        for (String algorithm : new String[] {"EC", "RSA"}) {
+            try {
+                // Re-encoded by the factory, so two encodings of one key compare equal.
+                return KeyFactory.getInstance(algorithm).generatePublic(new X509EncodedKeySpec(der));
+            } catch (GeneralSecurityException e) {
+                // try the next algorithm
+            }
+        }
+        return null;
     }
 
     /** A token signed with the demo key. */
@@ -63,10 +100,6 @@ public final class DemoKeys {
                 .setAudience(List.of(GatewayConfig.Auth.DEFAULT_AUDIENCE))
                 .setSubject(subject)
                 .setNoTimestamp(true));
-    }
-
-    private static String strip(String pem) {
-        return pem.replaceAll("\\s", "");
     }
 
     private static String resource(String name) {

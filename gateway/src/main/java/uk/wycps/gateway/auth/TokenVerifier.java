@@ -32,15 +32,20 @@ import uk.wycps.policy.Role;
  * algorithm but the configured asymmetric ones (so neither {@code none} nor an HMAC token
  * "signed" with the public key can pass), and after verification it requires {@code iss},
  * {@code aud}, {@code sub}, {@code exp} and {@code iat} itself. It never starts without keys:
- * with an empty key set the library accepts unsigned tokens.
+ * with an empty key set the library accepts unsigned tokens. It also refuses a {@code typ} other
+ * than {@code JWT} or {@code at+jwt} (an ID token or a logout token is not an access token here),
+ * a token issued in the future, and one whose lifetime ({@code exp - iat}) is above
+ * {@code auth.maxTokenLifetimeSeconds}. The keys are {@link IssuerKeys}': a token naming a key id
+ * the provider's set lacks has the set read again (rate-limited) before it is verified.
  */
 public final class TokenVerifier {
 
     private static final Pattern GRANT = Pattern.compile("cross-authority:([a-z][a-z0-9-]{1,39}|\\*)|schedule-one");
 
-    private final JWTAuth jwt;
+    private static final Set<String> TYPES = Set.of("jwt", "at+jwt", "application/jwt", "application/at+jwt");
+
+    private final IssuerKeys keys;
     private final GatewayConfig.Auth settings;
-    private final Set<String> algorithms;
     private final Set<String> authorities;
     /**
      * Tokens already verified, by their exact text, until they expire: a practitioner's client
@@ -51,41 +56,27 @@ public final class TokenVerifier {
     private final Map<String, Verified> verified = new ConcurrentHashMap<>();
     static final int MAX_CACHED = 10_000;
 
-    private record Verified(Caller caller, long expiresAt, long notBefore) {
+    /** A verified token: its caller, its times, and the key set version it was verified with. */
+    private record Verified(Caller caller, long expiresAt, long notBefore, long keysVersion) {
     }
 
-    private TokenVerifier(JWTAuth jwt, GatewayConfig.Auth settings, Set<String> authorities) {
-        this.jwt = jwt;
+    private TokenVerifier(IssuerKeys keys, GatewayConfig.Auth settings, Set<String> authorities) {
+        this.keys = keys;
         this.settings = settings;
         this.authorities = Set.copyOf(authorities);
-        Set<String> algs = new LinkedHashSet<>();
-        settings.keys().forEach(k -> algs.add(k.algorithm()));
-        this.algorithms = Set.copyOf(algs);
     }
 
     /**
-     * A verifier trusting {@code settings}' keys; {@code authorities} are the federation's, the
-     * only values an {@code authority} claim may take.
+     * A verifier trusting {@code settings}' PEM keys only; {@code authorities} are the
+     * federation's, the only values an {@code authority} claim may take.
      */
     public static TokenVerifier create(Vertx vertx, GatewayConfig.Auth settings, Set<String> authorities) {
-        if (settings.keys().isEmpty()) {
-            throw new ConfigException("auth.keys: no verification key; refusing to start (unsigned tokens would pass)");
-        }
-        JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(new JWTOptions()
-                .setIssuer(settings.issuer())
-                .setAudience(List.of(settings.audience()))
-                .setLeeway(settings.leewaySeconds())
-                .setIgnoreExpiration(false));
-        for (GatewayConfig.VerificationKey key : settings.keys()) {
-            options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(key.algorithm()).setBuffer(key.pem()));
-        }
-        JWTAuth jwt;
-        try {
-            jwt = JWTAuth.create(vertx, options);
-        } catch (RuntimeException e) {
-            throw new ConfigException("auth.keys: a key cannot be used (" + e.getClass().getSimpleName() + ")");
-        }
-        return new TokenVerifier(jwt, settings, authorities);
+        return new TokenVerifier(IssuerKeys.fixed(vertx, settings), settings, authorities);
+    }
+
+    /** A verifier trusting {@code keys} (shared by every event loop of the node). */
+    public static TokenVerifier create(IssuerKeys keys, GatewayConfig.Auth settings, Set<String> authorities) {
+        return new TokenVerifier(keys, settings, authorities);
     }
 
     /** The caller for an {@code Authorization} header; fails with an {@link ApiException}. */
@@ -95,6 +86,11 @@ public final class TokenVerifier {
         }
         String token = authorization.substring(7).trim();
         Verified known = verified.get(token);
+        if (known != null && known.keysVersion != keys.current().version()) {
+            // The key set changed since: the key that verified it may be gone.
+            verified.remove(token);
+            known = null;
+        }
         if (known != null) {
             long now = System.currentTimeMillis() / 1000;
             if (known.expiresAt + settings.leewaySeconds() >= now && known.notBefore - settings.leewaySeconds() <= now) {
@@ -103,44 +99,52 @@ public final class TokenVerifier {
             verified.remove(token);
             return Future.failedFuture(ApiException.unauthorized("The token has expired."));
         }
-        String refusal = refuseBeforeVerification(token);
-        if (refusal != null) {
-            return Future.failedFuture(ApiException.unauthorized(refusal));
+        JsonObject header = header(token);
+        if (header == null) {
+            return unauthorized("The token is not a signed JWT.");
         }
-        return jwt.authenticate(new TokenCredentials(token))
-                .recover(e -> Future.failedFuture(ApiException.unauthorized("The token is not valid.")))
-                // The verified payload: the library moves exp and iat out of the principal.
-                .compose(user -> {
-                    JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
-                    return caller(claims).onSuccess(caller -> remember(token, caller, claims));
-                });
+        Object typ = header.getValue("typ");
+        if (typ != null && !(typ instanceof String t && TYPES.contains(t.toLowerCase(java.util.Locale.ROOT)))) {
+            return unauthorized("The token's type is not an access token's.");
+        }
+        Future<Void> keysReady = header.getValue("kid") instanceof String kid ? keys.unknownKid(kid)
+                : Future.succeededFuture();
+        return keysReady.compose(v -> {
+            IssuerKeys.Snapshot snapshot = keys.current();
+            Object alg = header.getValue("alg");
+            if (snapshot.empty() || !(alg instanceof String a) || !snapshot.algorithms().contains(a)) {
+                return unauthorized("The token's algorithm is not accepted.");
+            }
+            return snapshot.jwt().authenticate(new TokenCredentials(token))
+                    .recover(e -> Future.failedFuture(ApiException.unauthorized("The token is not valid.")))
+                    // The verified payload: the library moves exp and iat out of the principal.
+                    .compose(user -> {
+                        JsonObject claims = user.attributes().getJsonObject("accessToken", new JsonObject());
+                        return caller(claims).onSuccess(caller -> remember(token, caller, claims, snapshot.version()));
+                    });
+        });
     }
 
-    private String refuseBeforeVerification(String token) {
+    /** The token's header when it has three non-empty parts and a JSON header; null otherwise. */
+    private static JsonObject header(String token) {
         String[] parts = token.split("\\.", -1);
         if (parts.length != 3 || parts[0].isEmpty() || parts[1].isEmpty() || parts[2].isEmpty()) {
-            return "The token is not a signed JWT.";
+            return null;
         }
-        JsonObject header;
         try {
-            header = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
+            return new JsonObject(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
-            return "The token is not a signed JWT.";
+            return null;
         }
-        Object alg = header.getValue("alg");
-        if (!(alg instanceof String a) || !algorithms.contains(a)) {
-            return "The token's algorithm is not accepted.";
-        }
-        return null;
     }
 
-    private void remember(String token, Caller caller, JsonObject claims) {
+    private void remember(String token, Caller caller, JsonObject claims, long keysVersion) {
         if (verified.size() >= MAX_CACHED) {
             // Crude but bounded: tokens are cheap to verify again.
             verified.clear();
         }
         long nbf = claims.getValue("nbf") instanceof Number n ? n.longValue() : 0;
-        verified.put(token, new Verified(caller, ((Number) claims.getValue("exp")).longValue(), nbf));
+        verified.put(token, new Verified(caller, ((Number) claims.getValue("exp")).longValue(), nbf, keysVersion));
     }
 
     private Future<Caller> caller(JsonObject claims) {
@@ -151,8 +155,15 @@ public final class TokenVerifier {
         if (!audienceMatches(claims.getValue("aud"))) {
             return unauthorized("The token is not for this gateway.");
         }
-        if (!(claims.getValue("exp") instanceof Number exp) || !(claims.getValue("iat") instanceof Number)) {
+        if (!(claims.getValue("exp") instanceof Number exp) || !(claims.getValue("iat") instanceof Number iat)) {
             return unauthorized("The token must carry exp and iat.");
+        }
+        if (iat.longValue() - settings.leewaySeconds() > now) {
+            return unauthorized("The token was issued in the future.");
+        }
+        if (exp.longValue() - iat.longValue() > settings.maxTokenLifetimeSeconds()) {
+            // A long-lived token that leaks is a long-lived key to every register.
+            return unauthorized("The token's lifetime is longer than this gateway accepts.");
         }
         if (exp.longValue() + settings.leewaySeconds() < now) {
             return unauthorized("The token has expired.");

@@ -44,6 +44,11 @@ public record GatewayConfig(Http http, Auth auth, List<RegisterSettings> registe
         return new GatewayConfig(http, auth, registers, audit, policyFile, statistics, other, limits);
     }
 
+    /** This configuration with other token checks. */
+    public GatewayConfig withAuth(Auth other) {
+        return new GatewayConfig(http, other, registers, audit, policyFile, statistics, management, limits);
+    }
+
     /** This configuration with other listener settings. */
     public GatewayConfig withHttp(Http other) {
         return new GatewayConfig(other, auth, registers, audit, policyFile, statistics, management, limits);

@@ -95,6 +95,29 @@ class ServeConfigurationTest {
         assertTrue(((String) result[1]).contains("demo key"), (String) result[1]);
     }
 
+    /** Verifies the demo key is found by its material, not its text (issue 14). */
+    @Test
+    void serveRefusesTheDemoKeyHoweverItsPemIsWritten() throws Exception {
+        String body = DemoKeys.verificationKeyPem().replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        // the same key, in 76-character lines with CR LF and no final line break
+        String rewrapped = "-----BEGIN PUBLIC KEY-----\r\n" + java.util.Base64.getMimeEncoder()
+                .encodeToString(java.util.Base64.getDecoder().decode(body)) + "\r\n-----END PUBLIC KEY-----";
+        JsonObject config = validConfig();
+        config.getJsonObject("auth").getJsonArray("keys").getJsonObject(0).put("publicKey", rewrapped);
+        Object[] result = serve(write(config));
+        assertEquals(2, result[0]);
+        assertTrue(((String) result[1]).contains("demo key"), (String) result[1]);
+    }
+
+    @Test
+    void serveRefusesTheDemoIssuer() throws Exception {
+        JsonObject config = validConfig();
+        config.getJsonObject("auth").put("issuer", DemoKeys.ISSUER);
+        Object[] result = serve(write(config));
+        assertEquals(2, result[0]);
+        assertTrue(((String) result[1]).contains("demo issuer"), (String) result[1]);
+    }
+
     @Test
     void tokenVerifierCannotBeBuiltWithoutKeys() {
         Vertx vertx = Vertx.vertx();
@@ -125,7 +148,23 @@ class ServeConfigurationTest {
                         "$.registers"),
                 Arguments.of("no audit", (Consumer<JsonObject>) c -> c.remove("audit"), "$.audit"),
                 Arguments.of("port not a number", (Consumer<JsonObject>) c -> c.getJsonObject("http").put("port", "80"),
-                        "$.http.port"));
+                        "$.http.port"),
+                Arguments.of("key set fetched in clear over a network", (Consumer<JsonObject>) c -> c.getJsonObject("auth")
+                        .put("jwksUri", "http://idp.example/jwks"), "$.auth.jwksUri"),
+                Arguments.of("no keys and an issuer that is not a URL", (Consumer<JsonObject>) c -> c.getJsonObject("auth")
+                        .put("issuer", "idp").remove("keys"), "$.auth.issuer"),
+                Arguments.of("token lifetime out of range", (Consumer<JsonObject>) c -> c.getJsonObject("auth")
+                        .put("maxTokenLifetimeSeconds", 0), "$.auth.maxTokenLifetimeSeconds"),
+                Arguments.of("TLS certificate missing", (Consumer<JsonObject>) c -> c.getJsonObject("http")
+                        .put("tls", new JsonObject().put("certFile", "none.crt").put("keyFile", "none.key")),
+                        "$.http.tls.certFile"),
+                Arguments.of("management port out of range", (Consumer<JsonObject>) c -> c.put("management",
+                        new JsonObject().put("port", 70_000)), "$.management.port"),
+                Arguments.of("empty bucket", (Consumer<JsonObject>) c -> c.put("limits", new JsonObject()
+                        .put("perCaller", new JsonObject().put("perMinute", 10).put("burst", 0))),
+                        "$.limits.perCaller.burst"),
+                Arguments.of("unknown limit", (Consumer<JsonObject>) c -> c.put("limits", new JsonObject()
+                        .put("perDay", 1)), "$.limits.perDay"));
     }
 
     @ParameterizedTest(name = "{0}")
