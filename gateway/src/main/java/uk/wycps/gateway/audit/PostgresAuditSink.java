@@ -42,7 +42,8 @@ import uk.wycps.gateway.outbox.PostgresOutbox;
  * messages to every register; the answer leaves only after the commit (H1, H3). Entries that
  * arrive while a transaction is under way go together in the next one (group commit), so the
  * nodes' turns at the lock carry many entries each. An append that has not committed within
- * {@link #COMMIT_DEADLINE_MS} fails (503) rather than hold the caller while the database hangs.
+ * {@link #COMMIT_DEADLINE_MS} fails (503) rather than hold the caller while the database hangs;
+ * it may still commit after (the audit then over-records, never under-records).
  */
 public final class PostgresAuditSink implements AuditSink {
 
@@ -102,7 +103,11 @@ public final class PostgresAuditSink implements AuditSink {
         }
         Promise<Void> promise = Promise.promise();
         Context caller = vertx.getOrCreateContext();
-        queue.add(new Pending(entry, List.copyOf(notifications), promise, caller));
+        Pending pending = new Pending(entry, List.copyOf(notifications), promise, caller);
+        // Each append has its own deadline, whether its batch has started or still waits behind
+        // one the database is holding: the caller gets 503, never an answer held indefinitely.
+        pending.timer = vertx.setTimer(COMMIT_DEADLINE_MS, t -> pending.fail());
+        queue.add(pending);
         if (draining.compareAndSet(false, true)) {
             context.runOnContext(v -> drain());
         }
@@ -123,12 +128,21 @@ public final class PostgresAuditSink implements AuditSink {
             }
             return;
         }
+        SqlConnection[] held = new SqlConnection[1];
         long timer = vertx.setTimer(COMMIT_DEADLINE_MS, t -> {
-            LOG.warn("audit: a transaction of {} entries has not committed in {} ms; answering 503", batch.size(),
-                    COMMIT_DEADLINE_MS);
-            batch.forEach(p -> p.fail());
+            // A database that holds a transaction this long (a network partition, say) would hold
+            // every later batch behind it: close the connection, which ends the transaction.
+            LOG.warn("audit: a transaction of {} entries has not committed in {} ms; closing its connection",
+                    batch.size(), COMMIT_DEADLINE_MS);
+            batch.forEach(Pending::fail);
+            if (held[0] != null) {
+                held[0].close();
+            }
         });
-        pool.withTransaction(conn -> writeBatch(conn, batch)).onComplete(ar -> {
+        pool.withTransaction(conn -> {
+            held[0] = conn;
+            return writeBatch(conn, batch);
+        }).onComplete(ar -> {
             vertx.cancelTimer(timer);
             if (ar.succeeded()) {
                 batch.forEach(Pending::succeed);
@@ -300,6 +314,7 @@ public final class PostgresAuditSink implements AuditSink {
         final List<OutboxMessage> notifications;
         final Promise<Void> promise;
         final Context context;
+        volatile long timer = -1;
 
         Pending(AuditEntry entry, List<OutboxMessage> notifications, Promise<Void> promise, Context context) {
             this.entry = entry;
@@ -309,11 +324,17 @@ public final class PostgresAuditSink implements AuditSink {
         }
 
         void succeed() {
-            context.runOnContext(v -> promise.tryComplete());
+            context.runOnContext(v -> {
+                context.owner().cancelTimer(timer);
+                promise.tryComplete();
+            });
         }
 
         void fail() {
-            context.runOnContext(v -> promise.tryFail(new AuditUnavailableException()));
+            context.runOnContext(v -> {
+                context.owner().cancelTimer(timer);
+                promise.tryFail(new AuditUnavailableException());
+            });
         }
     }
 }

@@ -64,7 +64,7 @@ class NodeFailoverTest {
     void start() throws Exception {
         pg = TestPostgres.create(NodeFailoverTest.class);
         vertx = Vertx.vertx();
-        mocks = MockRegisters.start(vertx, MockOptions.defaults().withChildrenPerRegister(100).withEphemeralPorts())
+        mocks = MockRegisters.start(vertx, MockOptions.defaults().withChildrenPerRegister(50).withEphemeralPorts())
                 .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
@@ -93,10 +93,10 @@ class NodeFailoverTest {
         }
         // A short outbox lease, so that what the killed node had claimed is taken over in seconds.
         GatewayNodes nodes = new GatewayNodes(dir, pg, issuer, registers, 25, 2);
-        GatewayNodes.Node a = nodes.start("node-a");
-        running.add(a);
-        GatewayNodes.Node b = nodes.start("node-b");
-        running.add(b);
+        List<GatewayNodes.Node> started = nodes.start("node-a", "node-b");
+        running.addAll(started);
+        GatewayNodes.Node a = started.get(0);
+        GatewayNodes.Node b = started.get(1);
 
         SyntheticPopulation.CrossBoundaryExample child = mocks.population().crossBoundaryExample();
         JsonObject enquiry = GatewayHarness.enquiry(child.givenName(), child.familyName(), child.dateOfBirth().toString());
@@ -129,17 +129,17 @@ class NodeFailoverTest {
             thread.start();
             workers.add(thread);
         }
-        waitForAnswers(answered, 60);
+        waitForAnswers(answered, 30);
         // WHEN node A is killed with SIGKILL mid-load, and restarted
         a.kill();
         running.remove(a);
         int atKill = answered.size();
-        waitForAnswers(answered, atKill + 40);
+        waitForAnswers(answered, atKill + 20);
         GatewayNodes.Node restarted = nodes.start("node-a");
         running.add(restarted);
         nodeA.set(restarted);
         int atRestart = answered.size();
-        waitForAnswers(answered, atRestart + 60);
+        waitForAnswers(answered, atRestart + 30);
         loading.set(false);
         for (Thread t : workers) {
             t.join();
