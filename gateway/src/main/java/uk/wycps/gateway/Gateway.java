@@ -106,8 +106,7 @@ public final class Gateway {
             AuditKeys.Signer signer = AuditKeys.signer(Files.readString(settings.signingKeyFile()),
                     Files.readString(settings.verificationKeyFile()));
             var migrated = database.migrate();
-            LOG.info("audit database at schema version {} ({} migrations applied)", migrated.targetSchemaVersion,
-                    migrated.migrationsExecuted);
+            LOG.info("audit database schema up to date ({} migrations applied now)", migrated.migrationsExecuted);
             return new Object[] {database, signer};
         }).compose(opened -> {
             Postgres database = (Postgres) opened[0];
@@ -122,8 +121,10 @@ public final class Gateway {
             return vertx.deployVerticle(outboxVerticle)
                     .compose(id -> {
                         deployed.add(id);
-                        AuditSink audit = PostgresAuditSink.open(vertx, pool, signer, settings.checkpointEvery(),
-                                authorities, pg.node());
+                        return PostgresAuditSink.open(vertx, pool, signer, settings.checkpointEvery(), authorities,
+                                pg.node());
+                    })
+                    .compose(audit -> {
                         // The rate buckets are shared by every node, like the audit (issue 20).
                         GatewayConfig.Limits limits = config.limits();
                         PostgresRateLimiter perCaller = limits.perCaller() == null ? null

@@ -244,7 +244,14 @@ public final class GatewayMain implements Runnable {
                     System.err.println("--postgres needs --public-key: the gateways' audit verification key");
                     return 2;
                 }
-                try (java.sql.Connection db = postgres.database(null).jdbc()) {
+                Postgres database;
+                try {
+                    database = postgres.database(null);
+                } catch (ConfigException e) {
+                    System.err.println(e.getMessage());
+                    return 2;
+                }
+                try (java.sql.Connection db = database.jdbc()) {
                     AuditVerifier.Result result = PostgresAuditLog.verify(db,
                             AuditKeys.verifier(Files.readString(publicKey)), witnesses());
                     System.out.println(result);
@@ -296,8 +303,8 @@ public final class GatewayMain implements Runnable {
             String u = user != null ? user : configured != null ? configured.user() : null;
             Path p = passwordFile != null ? passwordFile : configured != null ? configured.passwordFile() : null;
             if (u == null || p == null) {
-                throw new CommandLine.ParameterException(new CommandLine(this),
-                        "--postgres needs --user and --password-file (or a --config with audit.postgres)");
+                throw new ConfigException("--postgres needs --user and --password-file (or a --config with "
+                        + "audit.postgres)");
             }
             return Postgres.of(uri, u, p);
         }
@@ -380,7 +387,13 @@ public final class GatewayMain implements Runnable {
                     Files.readString(settings.verificationKeyFile()));
             int shortest = settings.retentionDays().values().stream().mapToInt(Integer::intValue)
                     .reduce(settings.defaultRetentionDays(), Math::min);
-            Postgres database = postgres.database(settings.postgres());
+            Postgres database;
+            try {
+                database = postgres.database(settings.postgres());
+            } catch (ConfigException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
             database.migrate();
             try (java.sql.Connection db = database.jdbc()) {
                 long purged = PostgresAuditLog.purge(db,

@@ -81,9 +81,17 @@ public final class PostgresAuditSink implements AuditSink {
      * The sink over {@code pool} (schema already migrated); checkpoints go to every register
      * in {@code registers}; {@code node} is written beside each entry this node appends.
      */
-    public static PostgresAuditSink open(Vertx vertx, Pool pool, AuditKeys.Signer signer, int checkpointEvery,
+    public static Future<PostgresAuditSink> open(Vertx vertx, Pool pool, AuditKeys.Signer signer, int checkpointEvery,
             List<String> registers, String node) {
-        return new PostgresAuditSink(vertx, pool, signer, checkpointEvery, registers, node);
+        PostgresAuditSink sink = new PostgresAuditSink(vertx, pool, signer, checkpointEvery, registers, node);
+        // Reads the head once: the schema is there, and the first enquiry does not pay for the
+        // pool's first connection.
+        return pool.query("SELECT seq FROM audit_head WHERE id = 1").execute().map(rows -> {
+            if (rows.size() != 1) {
+                throw new IllegalStateException("the audit database has no chain head; run the migrations");
+            }
+            return sink;
+        });
     }
 
     @Override

@@ -29,7 +29,7 @@ public final class Postgres {
     /** Connections per node: the audit's group commit uses one at a time, the outbox a few. */
     static final int POOL_SIZE = 6;
     /** How long an enquiry waits for a connection before it gets 503 (H1: fail fast). */
-    static final int CONNECTION_TIMEOUT_SECONDS = 3;
+    static final int CONNECTION_TIMEOUT_SECONDS = 5;
 
     private final String uri;
     private final String user;

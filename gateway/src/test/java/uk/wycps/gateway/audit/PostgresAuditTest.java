@@ -27,7 +27,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import uk.wycps.gateway.durable.Postgres;
 import uk.wycps.gateway.outbox.OutboxMessage;
+import uk.wycps.gateway.support.GatewayNodes;
+import uk.wycps.gateway.support.TestIssuer;
 import uk.wycps.gateway.support.TestPostgres;
+import uk.wycps.connector.RegisterSettings;
+import java.net.URI;
 import uk.wycps.record.EnquiryHistoryEntry;
 
 /**
@@ -95,8 +99,9 @@ class PostgresAuditTest {
         AuditKeys.Signer signer = AuditKeys.loadOrCreate(keys);
         Pool a = database.pool(vertx);
         Pool b = database.pool(vertx);
-        PostgresAuditSink nodeA = PostgresAuditSink.open(vertx, a, signer, 10, List.of("leeds", "bradford"), "a");
-        PostgresAuditSink nodeB = PostgresAuditSink.open(vertx, b, signer, 10, List.of("leeds", "bradford"), "b");
+        List<String> registers = List.of("leeds", "bradford");
+        PostgresAuditSink nodeA = await(PostgresAuditSink.open(vertx, a, signer, 10, registers, "a"));
+        PostgresAuditSink nodeB = await(PostgresAuditSink.open(vertx, b, signer, 10, registers, "b"));
         try {
             // WHEN two nodes append 100 entries each, all at once
             List<Future<Void>> appends = new ArrayList<>();
@@ -122,7 +127,7 @@ class PostgresAuditTest {
     void anEntryAndItsNotificationsAreWrittenTogetherOrNotAtAll(Vertx vertx) throws Exception {
         AuditKeys.Signer signer = AuditKeys.loadOrCreate(keys);
         Pool pool = database.pool(vertx);
-        PostgresAuditSink sink = PostgresAuditSink.open(vertx, pool, signer, 1000, List.of("leeds"), "a");
+        PostgresAuditSink sink = await(PostgresAuditSink.open(vertx, pool, signer, 1000, List.of("leeds"), "a"));
         try {
             AuditEntry first = AuditEntries.answered(1);
             OutboxMessage note = OutboxMessage.history("leeds", "LE-000001", history("e-1", first));
@@ -156,7 +161,7 @@ class PostgresAuditTest {
     void anEntryChangedOrRemovedInTheDatabaseIsCaught(Vertx vertx) throws Exception {
         AuditKeys.Signer signer = AuditKeys.loadOrCreate(keys);
         Pool pool = database.pool(vertx);
-        PostgresAuditSink sink = PostgresAuditSink.open(vertx, pool, signer, 1000, List.of(), "a");
+        PostgresAuditSink sink = await(PostgresAuditSink.open(vertx, pool, signer, 1000, List.of(), "a"));
         try {
             for (int i = 0; i < 5; i++) {
                 await(sink.append(AuditEntries.answered(i)));
@@ -180,7 +185,7 @@ class PostgresAuditTest {
         AuditKeys.Signer signer = AuditKeys.loadOrCreate(keys);
         Instant now = Instant.now();
         Pool pool = database.pool(vertx);
-        PostgresAuditSink sink = PostgresAuditSink.open(vertx, pool, signer, 1000, List.of(), "a");
+        PostgresAuditSink sink = await(PostgresAuditSink.open(vertx, pool, signer, 1000, List.of(), "a"));
         try {
             for (int i = 0; i < 6; i++) {
                 // three entries ten years old, three from today
@@ -202,5 +207,40 @@ class PostgresAuditTest {
         assertTrue(result.intact(), result.toString());
         assertEquals(3, result.purged());
         assertEquals(4, result.entries(), "three kept and one after the purge: " + result);
+    }
+
+    @Test
+    void theCommandsPurgeAndVerifyTheDatabaseAndSayWhenItIsBroken(Vertx vertx) throws Exception {
+        // GIVEN a configuration of nodes on this database, and entries two of which are ten years old
+        GatewayNodes nodes = new GatewayNodes(keys, pg, new TestIssuer(vertx),
+                List.of(RegisterSettings.of("leeds", "canonical-json", URI.create("http://127.0.0.1:9"))), 1000, 30);
+        Path config = nodes.config("cli");
+        AuditKeys.Signer signer = AuditKeys.loadOrCreate(keys);
+        Pool pool = database.pool(vertx);
+        PostgresAuditSink sink = await(PostgresAuditSink.open(vertx, pool, signer, 1000, List.of(), "a"));
+        try {
+            for (int i = 0; i < 5; i++) {
+                await(sink.append(AuditEntries.answered(i, i < 2 ? Instant.now().minus(Duration.ofDays(3650))
+                        : Instant.now())));
+            }
+        } finally {
+            pool.close();
+        }
+        String[] verify = {"verify-audit", "--postgres", pg.uri, "--user", pg.user, "--password-file",
+                pg.passwordFile.toString(), "--public-key", nodes.publicKey().toString()};
+        // WHEN purge-audit runs with the configuration (its retention: 7 years by default)
+        assertEquals(0, cli("purge-audit", "--config", config.toString()));
+        // THEN the two old entries are emptied and verify-audit --postgres passes
+        assertEquals(2, count("SELECT count(*) FROM audit_entry WHERE entry IS NULL"));
+        assertEquals(0, cli(verify));
+        // AND once a row is changed it fails (exit 1); without the public key it refuses (exit 2)
+        sql("UPDATE audit_entry SET entry = replace(entry, 'Khan', 'Kahn') WHERE seq = 4");
+        assertEquals(1, cli(verify));
+        assertEquals(2, cli("verify-audit", "--postgres", pg.uri, "--user", pg.user, "--password-file",
+                pg.passwordFile.toString()));
+    }
+
+    private static int cli(String... args) {
+        return new picocli.CommandLine(new uk.wycps.gateway.GatewayMain()).execute(args);
     }
 }
