@@ -23,6 +23,7 @@ CREATE TABLE audit_entry (
     kind        text        NOT NULL CHECK (kind IN ('enquiry', 'checkpoint', 'purge')),
     entry       text,
     enquiry_id  text,
+    result      text,
     at          timestamptz,
     -- The authorities an entry concerns, and "authority:recordId" of the records it names, so
     -- that a co-ordinator's audit view is one indexed query.
@@ -31,8 +32,8 @@ CREATE TABLE audit_entry (
     node        text        NOT NULL,
     written_at  timestamptz NOT NULL DEFAULT now()
 );
--- Every enquiry has at most one entry, whichever node wrote it.
-CREATE UNIQUE INDEX audit_entry_enquiry ON audit_entry (enquiry_id) WHERE enquiry_id IS NOT NULL;
+-- Every enquiry has at most one entry of each result (say, its answer), whichever node wrote it.
+CREATE UNIQUE INDEX audit_entry_enquiry ON audit_entry (enquiry_id, result) WHERE enquiry_id IS NOT NULL;
 CREATE INDEX audit_entry_authorities ON audit_entry USING gin (authorities);
 CREATE INDEX audit_entry_at ON audit_entry (at) WHERE kind = 'enquiry';
 

@@ -51,8 +51,8 @@ public final class PostgresAuditSink implements AuditSink {
     private static final Logger LOG = LoggerFactory.getLogger(PostgresAuditSink.class);
 
     static final String LOCK_HEAD = "SELECT seq, hash, since_checkpoint FROM audit_head WHERE id = 1 FOR UPDATE";
-    static final String INSERT_ENTRY = "INSERT INTO audit_entry (seq, prev, hash, digest, kind, entry, enquiry_id, at,"
-            + " authorities, record_refs, node) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+    static final String INSERT_ENTRY = "INSERT INTO audit_entry (seq, prev, hash, digest, kind, entry, enquiry_id,"
+            + " result, at, authorities, record_refs, node) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
     static final String UPDATE_HEAD = "UPDATE audit_head SET seq = $1, hash = $2, since_checkpoint = $3 WHERE id = 1";
 
     private final Vertx vertx;
@@ -208,7 +208,8 @@ public final class PostgresAuditSink implements AuditSink {
         Tuple append(AuditEntry entry) {
             JsonObject json = entry.toJson();
             sinceCheckpoint++;
-            return row("enquiry", json.encode(), entry.enquiryId(), entry.at(), authorities(json), recordRefs(json));
+            return row("enquiry", json.encode(), entry.enquiryId(), entry.result(), entry.at(), authorities(json),
+                    recordRefs(json));
         }
 
         AuditCheckpoint checkpoint() {
@@ -217,16 +218,17 @@ public final class PostgresAuditSink implements AuditSink {
 
         Tuple appendCheckpoint(AuditCheckpoint checkpoint) {
             sinceCheckpoint = 0;
-            return row("checkpoint", Checkpoints.checkpointEntry(checkpoint), null, null, new String[0], new String[0]);
+            return row("checkpoint", Checkpoints.checkpointEntry(checkpoint), null, null, null, new String[0],
+                    new String[0]);
         }
 
-        private Tuple row(String kind, String text, String enquiryId, Instant at, String[] authorities,
-                String[] refs) {
+        private Tuple row(String kind, String text, String enquiryId, String result, Instant at,
+                String[] authorities, String[] refs) {
             seq++;
             String digest = HashChain.digest(text);
             String hash = HashChain.hash(seq, prev, digest);
             Tuple t = Tuple.tuple().addLong(seq).addString(prev).addString(hash).addString(digest).addString(kind)
-                    .addString(text).addString(enquiryId)
+                    .addString(text).addString(enquiryId).addString(result)
                     .addOffsetDateTime(at == null ? null : OffsetDateTime.ofInstant(at, ZoneOffset.UTC))
                     .addArrayOfString(authorities).addArrayOfString(refs).addString(node);
             prev = hash;

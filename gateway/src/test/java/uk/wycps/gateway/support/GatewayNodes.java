@@ -176,12 +176,12 @@ public final class GatewayNodes {
         }
     }
 
-    /** Audit entries per enquiry id, as the database holds them. */
+    /** Answered enquiries' audit entries per enquiry id, as the database holds them. */
     public Map<String, Integer> auditEntriesByEnquiry() throws Exception {
         Map<String, Integer> out = new HashMap<>();
         try (Connection c = pg.connect(); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT enquiry_id, count(*) FROM audit_entry WHERE kind = 'enquiry'"
-                        + " GROUP BY enquiry_id")) {
+                        + " AND result = 'answered' GROUP BY enquiry_id")) {
             while (rs.next()) {
                 out.put(rs.getString(1), rs.getInt(2));
             }
