@@ -21,8 +21,16 @@ import uk.wycps.gateway.audit.FileAuditSink;
 import uk.wycps.gateway.config.GatewayConfig;
 import uk.wycps.gateway.config.PolicySchema;
 import uk.wycps.gateway.metrics.GatewayMetrics;
+import uk.wycps.gateway.admission.PostgresRateLimiter;
+import uk.wycps.gateway.audit.PostgresAuditSink;
+import uk.wycps.gateway.durable.Postgres;
+import uk.wycps.gateway.outbox.Outbox;
 import uk.wycps.gateway.outbox.OutboxMessage;
+import uk.wycps.gateway.outbox.PostgresOutbox;
 import uk.wycps.gateway.outbox.RegisterOutbox;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import uk.wycps.linkage.FellegiSunterLinker;
 import uk.wycps.linkage.RecordLinker;
 import uk.wycps.policy.PolicyLoader;
@@ -35,18 +43,23 @@ import uk.wycps.record.CanonicalFields;
  */
 public final class Gateway {
 
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
     private final Vertx vertx;
     private final List<String> deployments;
     private final int port;
     private final AuditSink audit;
-    private final RegisterOutbox outbox;
+    private final Outbox outbox;
     private final int managementPort;
     private final AdmissionControl admission;
     private final long sweeper;
     private final IssuerKeys issuerKeys;
+    /** What to close after the outbox (the PostgreSQL pool); nothing for the file audit. */
+    private final Supplier<Future<Void>> afterClose;
 
     private Gateway(Vertx vertx, List<String> deployments, int port, int managementPort, AuditSink audit,
-            RegisterOutbox outbox, AdmissionControl admission, long sweeper, IssuerKeys issuerKeys) {
+            Outbox outbox, AdmissionControl admission, long sweeper, IssuerKeys issuerKeys,
+            Supplier<Future<Void>> afterClose) {
         this.vertx = vertx;
         this.issuerKeys = issuerKeys;
         this.managementPort = managementPort;
@@ -56,35 +69,97 @@ public final class Gateway {
         this.port = port;
         this.audit = audit;
         this.outbox = outbox;
+        this.afterClose = afterClose;
     }
 
     /** Starts with the file audit sink of the configuration, signing checkpoints with its key. */
     public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
         GatewayConfig.Audit settings = config.audit();
+        if (settings.postgres() != null) {
+            return startWithPostgres(vertx, config);
+        }
         return vertx.executeBlocking(() -> signer(settings)).compose(signer -> {
             List<String> deployed = new ArrayList<>();
-            OutboxVerticle outboxVerticle = new OutboxVerticle(config.registers(), settings.directory());
+            OutboxVerticle outboxVerticle = new OutboxVerticle(config.registers(),
+                    (v, connectors) -> RegisterOutbox.open(v, settings.directory(), connectors));
             return vertx.deployVerticle(outboxVerticle)
                     .compose(id -> {
                         deployed.add(id);
-                        RegisterOutbox outbox = outboxVerticle.outbox();
+                        Outbox outbox = outboxVerticle.outbox();
                         return FileAuditSink.open(vertx, settings.directory(), signer, settings.checkpointEvery(),
                                         checkpoint -> publish(outbox, config.registers(), checkpoint))
-                                .compose(audit -> startWith(vertx, config, audit, outbox, deployed)
+                                .compose(audit -> startWith(vertx, config, audit, outbox, deployed, Future::succeededFuture)
                                         .recover(e -> audit.close().transform(v -> Future.failedFuture(e))));
                     })
                     .recover(e -> undeploy(vertx, deployed).transform(v -> Future.failedFuture(e)));
         });
     }
 
+    /**
+     * {@code audit.postgres}: migrates the schema on a worker thread (a failed migration fails
+     * the start, before anything listens), then the outbox delivering from the shared table and
+     * the audit writing to the shared chain.
+     */
+    private static Future<Gateway> startWithPostgres(Vertx vertx, GatewayConfig config) {
+        GatewayConfig.Audit settings = config.audit();
+        GatewayConfig.Postgres pg = settings.postgres();
+        return vertx.executeBlocking(() -> {
+            Postgres database = Postgres.of(pg.uri(), pg.user(), pg.passwordFile());
+            AuditKeys.Signer signer = AuditKeys.signer(Files.readString(settings.signingKeyFile()),
+                    Files.readString(settings.verificationKeyFile()));
+            var migrated = database.migrate();
+            LOG.info("audit database schema up to date ({} migrations applied now)", migrated.migrationsExecuted);
+            return new Object[] {database, signer};
+        }).compose(opened -> {
+            Postgres database = (Postgres) opened[0];
+            AuditKeys.Signer signer = (AuditKeys.Signer) opened[1];
+            io.vertx.sqlclient.Pool pool = database.pool(vertx);
+            Supplier<Future<Void>> closePool = pool::close;
+            List<String> deployed = new ArrayList<>();
+            OutboxVerticle outboxVerticle = new OutboxVerticle(config.registers(),
+                    (v, connectors) -> PostgresOutbox.start(v, pool, database.connectOptions(), connectors, pg.node(),
+                            pg.outboxLease()));
+            List<String> authorities = config.registers().stream().map(RegisterSettings::authority).toList();
+            return vertx.deployVerticle(outboxVerticle)
+                    .compose(id -> {
+                        deployed.add(id);
+                        return PostgresAuditSink.open(vertx, pool, signer, settings.checkpointEvery(), authorities,
+                                pg.node());
+                    })
+                    .compose(audit -> {
+                        // The rate buckets are shared by every node, like the audit (issue 20).
+                        GatewayConfig.Limits limits = config.limits();
+                        PostgresRateLimiter perCaller = limits.perCaller() == null ? null
+                                : new PostgresRateLimiter(pool, "caller:", limits.perCaller());
+                        PostgresRateLimiter perAgency = limits.perAgency() == null ? null
+                                : new PostgresRateLimiter(pool, "agency:", limits.perAgency());
+                        AdmissionControl admission = new AdmissionControl(limits, perCaller, perAgency);
+                        Runnable sweep = () -> {
+                            admission.sweep();
+                            if (perCaller != null) {
+                                perCaller.sweep();
+                            }
+                            if (perAgency != null) {
+                                perAgency.sweep();
+                            }
+                        };
+                        return startWith(vertx, config, audit, outboxVerticle.outbox(), deployed, admission, sweep,
+                                closePool);
+                    })
+                    .recover(e -> undeploy(vertx, deployed).compose(v -> pool.close())
+                            .transform(v -> Future.failedFuture(e)));
+        });
+    }
+
     /** Starts with the given audit sink (tests and benchmarks); the outbox lives in {@code outboxDirectory}. */
     public static Future<Gateway> start(Vertx vertx, GatewayConfig config, AuditSink audit, Path outboxDirectory) {
         List<String> deployed = new ArrayList<>();
-        OutboxVerticle outboxVerticle = new OutboxVerticle(config.registers(), outboxDirectory);
+        OutboxVerticle outboxVerticle = new OutboxVerticle(config.registers(),
+                (v, connectors) -> RegisterOutbox.open(v, outboxDirectory, connectors));
         return vertx.deployVerticle(outboxVerticle)
                 .compose(id -> {
                     deployed.add(id);
-                    return startWith(vertx, config, audit, outboxVerticle.outbox(), deployed);
+                    return startWith(vertx, config, audit, outboxVerticle.outbox(), deployed, Future::succeededFuture);
                 })
                 .recover(e -> undeploy(vertx, deployed).transform(v -> Future.failedFuture(e)));
     }
@@ -107,14 +182,21 @@ public final class Gateway {
         return AuditKeys.loadOrCreate(settings.directory());
     }
 
-    private static void publish(RegisterOutbox outbox, List<RegisterSettings> registers, AuditCheckpoint checkpoint) {
+    private static void publish(Outbox outbox, List<RegisterSettings> registers, AuditCheckpoint checkpoint) {
         List<OutboxMessage> messages = new ArrayList<>();
         registers.forEach(r -> messages.add(OutboxMessage.checkpoint(r.authority(), checkpoint)));
         outbox.enqueue(messages);
     }
 
-    private static Future<Gateway> startWith(Vertx vertx, GatewayConfig config, AuditSink audit, RegisterOutbox outbox,
-            List<String> deployed) {
+    private static Future<Gateway> startWith(Vertx vertx, GatewayConfig config, AuditSink audit, Outbox outbox,
+            List<String> deployed, Supplier<Future<Void>> afterClose) {
+        AdmissionControl admission = AdmissionControl.local(config.limits());
+        return startWith(vertx, config, audit, outbox, deployed, admission, admission::sweep, afterClose);
+    }
+
+    /** {@code sweep} runs every minute: it drops the rate buckets that are full again. */
+    private static Future<Gateway> startWith(Vertx vertx, GatewayConfig config, AuditSink audit, Outbox outbox,
+            List<String> deployed, AdmissionControl admission, Runnable sweep, Supplier<Future<Void>> afterClose) {
         SharingPolicy policy;
         try {
             policy = loadPolicy(config);
@@ -126,7 +208,6 @@ public final class Gateway {
         AtomicInteger port = new AtomicInteger();
         AtomicInteger managementPort = new AtomicInteger();
         GatewayMetrics metrics = new GatewayMetrics();
-        AdmissionControl admission = AdmissionControl.local(config.limits());
         // One key set for the node, read before anything listens: no keys, no start.
         return IssuerKeys.start(vertx, config.auth()).compose(keys -> {
                     SharedParts shared = new SharedParts(config, policy, linker, audit, outbox, metrics, admission, keys);
@@ -134,9 +215,9 @@ public final class Gateway {
                                     new DeploymentOptions().setInstances(instances))
                             .map(id -> {
                                 deployed.add(id);
-                                long sweeper = vertx.setPeriodic(60_000, t -> admission.sweep());
+                                long sweeper = vertx.setPeriodic(60_000, t -> sweep.run());
                                 return new Gateway(vertx, deployed, port.get(), managementPort.get(), audit, outbox,
-                                        admission, sweeper, keys);
+                                        admission, sweeper, keys, afterClose);
                             })
                             .recover(e -> keys.close().transform(v -> Future.failedFuture(e)));
                 });
@@ -178,7 +259,7 @@ public final class Gateway {
     }
 
     /** The outbox to the registers. */
-    public RegisterOutbox outbox() {
+    public Outbox outbox() {
         return outbox;
     }
 
@@ -189,6 +270,7 @@ public final class Gateway {
         return undeploy(vertx, serving)
                 .compose(v -> issuerKeys.close())
                 .compose(v -> audit.close())
-                .compose(v -> vertx.undeploy(deployments.get(0)));
+                .compose(v -> vertx.undeploy(deployments.get(0)))
+                .compose(v -> afterClose.get());
     }
 }

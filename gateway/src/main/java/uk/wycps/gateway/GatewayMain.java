@@ -27,6 +27,8 @@ import uk.wycps.gateway.audit.AuditKeys;
 import uk.wycps.gateway.audit.AuditPurge;
 import uk.wycps.gateway.audit.AuditVerifier;
 import uk.wycps.gateway.audit.FileAuditSink;
+import uk.wycps.gateway.audit.PostgresAuditLog;
+import uk.wycps.gateway.durable.Postgres;
 import uk.wycps.gateway.auth.DemoKeys;
 import uk.wycps.gateway.config.ConfigException;
 import uk.wycps.gateway.config.ConfigLoader;
@@ -288,26 +290,44 @@ public final class GatewayMain implements Runnable {
                 + "verify the answers it signed (repeatable).")
         Map<String, Path> answerKeys = new LinkedHashMap<>();
 
+        @CommandLine.Mixin
+        PostgresOptions postgres = new PostgresOptions();
+
         @Override
         public Integer call() throws Exception {
+            if (postgres.uri != null) {
+                if (publicKey == null) {
+                    System.err.println("--postgres needs --public-key: the gateways' audit verification key");
+                    return 2;
+                }
+                Postgres database;
+                try {
+                    database = postgres.database(null);
+                } catch (ConfigException e) {
+                    System.err.println(e.getMessage());
+                    return 2;
+                }
+                try (java.sql.Connection db = database.jdbc()) {
+                    AuditVerifier.Result result = PostgresAuditLog.verify(db,
+                            AuditKeys.verifier(Files.readString(publicKey)), witnesses());
+                    System.out.println(result);
+                    return result.intact() ? 0 : 1;
+                }
+            }
             Path file = audit.resolve(FileAuditSink.FILE_NAME);
             if (!Files.exists(file)) {
                 System.out.println("intact: no audit log in " + audit);
                 return 0;
             }
             Path key = publicKey != null ? publicKey : audit.resolve(AuditKeys.PUBLIC_FILE);
-            List<AuditCheckpoint> witnesses = new ArrayList<>();
-            if (witness != null) {
-                JsonArray array = new JsonArray(Files.readString(witness));
-                for (int i = 0; i < array.size(); i++) {
-                    JsonObject c = array.getJsonObject(i);
-                    witnesses.add(new AuditCheckpoint(c.getLong("index"), c.getString("head"), c.getString("at"),
-                            c.getString("keyId"), c.getString("signature")));
-                }
-            }
-            AuditVerifier.Result result = new AuditVerifier(AuditKeys.verifier(Files.readString(key)), witnesses)
+            AuditVerifier.Result result = new AuditVerifier(AuditKeys.verifier(Files.readString(key)), witnesses())
                     .verify(file);
             System.out.println(result);
+            return result.intact() && answersVerified(file) ? 0 : 1;
+        }
+
+        /** With {@code --answer-key}: each register adapter's signed answers in the log checked against its key. */
+        private boolean answersVerified(Path file) throws Exception {
             boolean answersOk = true;
             if (!answerKeys.isEmpty()) {
                 Map<String, PublicKey> keys = new LinkedHashMap<>();
@@ -322,7 +342,46 @@ public final class GatewayMain implements Runnable {
                     answersOk &= tally.failed() == 0;
                 }
             }
-            return result.intact() && answersOk ? 0 : 1;
+            return answersOk;
+        }
+
+        private List<AuditCheckpoint> witnesses() throws java.io.IOException {
+            List<AuditCheckpoint> witnesses = new ArrayList<>();
+            if (witness != null) {
+                JsonArray array = new JsonArray(Files.readString(witness));
+                for (int i = 0; i < array.size(); i++) {
+                    JsonObject c = array.getJsonObject(i);
+                    witnesses.add(new AuditCheckpoint(c.getLong("index"), c.getString("head"), c.getString("at"),
+                            c.getString("keyId"), c.getString("signature")));
+                }
+            }
+            return witnesses;
+        }
+    }
+
+    /**
+     * {@code --postgres URI} with {@code --user} and {@code --password-file}; without them, the
+     * user and password file of the configuration's {@code audit.postgres}.
+     */
+    static final class PostgresOptions {
+        @Option(names = "--postgres", paramLabel = "URI",
+                description = "The audit in PostgreSQL (postgresql://host:port/database) instead of a directory.")
+        String uri;
+
+        @Option(names = "--user", description = "PostgreSQL user (with --postgres).")
+        String user;
+
+        @Option(names = "--password-file", description = "File holding the PostgreSQL password (with --postgres).")
+        Path passwordFile;
+
+        Postgres database(GatewayConfig.Postgres configured) throws java.io.IOException {
+            String u = user != null ? user : configured != null ? configured.user() : null;
+            Path p = passwordFile != null ? passwordFile : configured != null ? configured.passwordFile() : null;
+            if (u == null || p == null) {
+                throw new ConfigException("--postgres needs --user and --password-file (or a --config with "
+                        + "audit.postgres)");
+            }
+            return Postgres.of(uri, u, p);
         }
     }
 
@@ -339,8 +398,23 @@ public final class GatewayMain implements Runnable {
         @Option(names = "--retention-days", description = "Retention for every authority without --config.")
         Integer retentionDays;
 
+        @CommandLine.Mixin
+        PostgresOptions postgres = new PostgresOptions();
+
         @Override
         public Integer call() throws Exception {
+            if (postgres.uri == null && config != null) {
+                try {
+                    GatewayConfig.Postgres configured = loadForServe(config).audit().postgres();
+                    postgres.uri = configured == null ? null : configured.uri();
+                } catch (ConfigException e) {
+                    System.err.println("Configuration error: " + e.getMessage());
+                    return 2;
+                }
+            }
+            if (postgres.uri != null) {
+                return purgePostgres();
+            }
             GatewayConfig.Audit settings;
             if (config != null) {
                 try {
@@ -361,6 +435,47 @@ public final class GatewayMain implements Runnable {
             long purged = new AuditPurge(settings.retentionDays(), settings.defaultRetentionDays())
                     .purge(settings.directory(), signer, java.time.Instant.now());
             System.out.println("purged " + purged + " entries past retention");
+            return 0;
+        }
+
+        /**
+         * The PostgreSQL form: keys and retention come from the gateway's configuration (every
+         * node signs with the same key); it may run while the gateways serve.
+         */
+        private Integer purgePostgres() throws Exception {
+            if (config == null) {
+                System.err.println("--postgres needs --config: the signing key and each authority's retention");
+                return 2;
+            }
+            GatewayConfig.Audit settings;
+            try {
+                settings = loadForServe(config).audit();
+            } catch (ConfigException e) {
+                System.err.println("Configuration error: " + e.getMessage());
+                return 2;
+            }
+            if (settings.signingKeyFile() == null) {
+                System.err.println("Configuration error: audit.signingKeyFile is needed to sign the purge marker");
+                return 2;
+            }
+            AuditKeys.Signer signer = AuditKeys.signer(Files.readString(settings.signingKeyFile()),
+                    Files.readString(settings.verificationKeyFile()));
+            int shortest = settings.retentionDays().values().stream().mapToInt(Integer::intValue)
+                    .reduce(settings.defaultRetentionDays(), Math::min);
+            Postgres database;
+            try {
+                database = postgres.database(settings.postgres());
+            } catch (ConfigException e) {
+                System.err.println(e.getMessage());
+                return 2;
+            }
+            database.migrate();
+            try (java.sql.Connection db = database.jdbc()) {
+                long purged = PostgresAuditLog.purge(db,
+                        new AuditPurge(settings.retentionDays(), settings.defaultRetentionDays()), shortest, signer,
+                        java.time.Instant.now());
+                System.out.println("purged " + purged + " entries past retention");
+            }
             return 0;
         }
     }

@@ -2,30 +2,33 @@ package uk.wycps.gateway;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import java.nio.file.Path;
+import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import uk.wycps.connector.ConnectorRegistry;
 import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.RegisterSettings;
-import uk.wycps.gateway.outbox.RegisterOutbox;
+import uk.wycps.gateway.outbox.Outbox;
 
 /**
  * The outbox's own event loop and connectors: deliveries to registers (enquiry history,
- * checkpoints) never share a connection pool with enquiries.
+ * checkpoints) never share a connection pool with enquiries. Which outbox (the file journal or
+ * the PostgreSQL table) is the opener's choice.
  */
 final class OutboxVerticle extends VerticleBase {
 
     private final List<RegisterSettings> registers;
-    private final Path directory;
+    private final BiFunction<Vertx, Map<String, RegisterConnector>, Future<? extends Outbox>> opener;
     private final List<RegisterConnector> connectors = new ArrayList<>();
-    private RegisterOutbox outbox;
+    private Outbox outbox;
 
-    OutboxVerticle(List<RegisterSettings> registers, Path directory) {
+    OutboxVerticle(List<RegisterSettings> registers,
+            BiFunction<Vertx, Map<String, RegisterConnector>, Future<? extends Outbox>> opener) {
         this.registers = List.copyOf(registers);
-        this.directory = directory;
+        this.opener = opener;
     }
 
     @Override
@@ -37,10 +40,10 @@ final class OutboxVerticle extends VerticleBase {
             connectors.add(connector);
             byAuthority.put(settings.authority(), connector);
         }
-        return RegisterOutbox.open(vertx, directory, byAuthority).onSuccess(o -> outbox = o);
+        return opener.apply(vertx, byAuthority).onSuccess(o -> outbox = o);
     }
 
-    RegisterOutbox outbox() {
+    Outbox outbox() {
         return outbox;
     }
 

@@ -5,7 +5,7 @@ import uk.wycps.gateway.audit.AuditSink;
 import uk.wycps.gateway.auth.IssuerKeys;
 import uk.wycps.gateway.config.GatewayConfig;
 import uk.wycps.gateway.metrics.GatewayMetrics;
-import uk.wycps.gateway.outbox.RegisterOutbox;
+import uk.wycps.gateway.outbox.Outbox;
 import uk.wycps.linkage.RecordLinker;
 import uk.wycps.policy.SharingPolicy;
 
@@ -16,5 +16,5 @@ import uk.wycps.policy.SharingPolicy;
  * Each is thread-safe; what is per event loop (connections, servers) is made by {@link Wiring}.
  */
 record SharedParts(GatewayConfig config, SharingPolicy policy, RecordLinker linker, AuditSink audit,
-        RegisterOutbox outbox, GatewayMetrics metrics, AdmissionControl admission, IssuerKeys issuerKeys) {
+        Outbox outbox, GatewayMetrics metrics, AdmissionControl admission, IssuerKeys issuerKeys) {
 }

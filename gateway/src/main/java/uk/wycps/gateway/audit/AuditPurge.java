@@ -103,7 +103,7 @@ public final class AuditPurge {
         return purged.size();
     }
 
-    private boolean expired(String entry, Instant now) {
+    boolean expired(String entry, Instant now) {
         JsonObject json = new JsonObject(entry);
         Instant at = Instant.parse(json.getString("at"));
         int days = 0;

@@ -1,6 +1,9 @@
 package uk.wycps.gateway.audit;
 
 import io.vertx.core.Future;
+import java.util.List;
+import uk.wycps.gateway.outbox.Outbox;
+import uk.wycps.gateway.outbox.OutboxMessage;
 
 /**
  * Where audit entries go (H1, H2). {@link #append} succeeds only once the entry is durable; the
@@ -11,8 +14,18 @@ public interface AuditSink {
     /** Appends {@code entry}; fails when it cannot be made durable. */
     Future<Void> append(AuditEntry entry);
 
+    /**
+     * Appends {@code entry} and makes the register notifications it causes durable (H1, H3);
+     * fails unless both are. This default writes the entry here and the notifications to
+     * {@code outbox}, side by side; a sink that holds the outbox itself (PostgreSQL) writes both
+     * in one transaction, so neither can exist without the other.
+     */
+    default Future<Void> append(AuditEntry entry, List<OutboxMessage> notifications, Outbox outbox) {
+        return Future.all(append(entry), outbox.enqueue(notifications)).mapEmpty();
+    }
+
     /** The entries {@code query} asks for, as written, in log order, at most its limit. */
-    Future<java.util.List<io.vertx.core.json.JsonObject>> query(AuditQuery query);
+    Future<List<io.vertx.core.json.JsonObject>> query(AuditQuery query);
 
     Future<Void> close();
 }

@@ -339,7 +339,15 @@ public final class ConfigLoader {
     }
 
     private static GatewayConfig.Audit audit(Place p, JsonObject o, Path base) {
-        Path directory = base.resolve(o.getString("directory"));
+        GatewayConfig.Postgres postgres = o.containsKey("postgres")
+                ? postgres(p.child("postgres"), o.getJsonObject("postgres"), base) : null;
+        // With PostgreSQL the directory is optional (the audit is in the database).
+        Path directory = o.containsKey("directory") ? base.resolve(o.getString("directory")) : null;
+        if (postgres != null && !o.containsKey("signingKeyFile")) {
+            // Every node signs checkpoints of the one shared chain: they need the same key, from a file.
+            throw p.problem("with audit.postgres, signingKeyFile and verificationKeyFile are required "
+                    + "(every node signs the shared chain with the same key)");
+        }
         Path signing = null;
         Path verification = null;
         if (o.containsKey("signingKeyFile")) {
@@ -357,7 +365,33 @@ public final class ConfigLoader {
                 retention.put(key, days.getInteger(key));
             }
         }
-        return new GatewayConfig.Audit(directory, signing, verification, every, retention, defaultRetention);
+        return new GatewayConfig.Audit(directory, signing, verification, every, retention, defaultRetention, postgres);
+    }
+
+    /** {@code audit.postgres}: shapes in the schema; here what a schema cannot say. */
+    private static GatewayConfig.Postgres postgres(Place p, JsonObject o, Path base) {
+        String uri = o.getString("uri");
+        try {
+            io.vertx.pgclient.PgConnectOptions.fromUri(uri);
+        } catch (RuntimeException e) {
+            throw p.child("uri").problem("not a PostgreSQL URI");
+        }
+        if (uri.substring(uri.indexOf("//") + 2).contains("@")) {
+            throw p.child("uri").problem("must not hold credentials: give user and passwordFile");
+        }
+        Path passwordFile = readable(p.child("passwordFile"), base, o.getString("passwordFile"));
+        String node = o.getString("node", defaultNode());
+        int lease = o.getInteger("outboxLeaseSeconds", GatewayConfig.Postgres.DEFAULT_LEASE_SECONDS);
+        return new GatewayConfig.Postgres(uri, o.getString("user"), passwordFile, node, Duration.ofSeconds(lease));
+    }
+
+    private static String defaultNode() {
+        try {
+            String host = java.net.InetAddress.getLocalHost().getHostName();
+            return host.matches("[A-Za-z0-9._-]{1,63}") ? host : "node";
+        } catch (java.net.UnknownHostException e) {
+            return "node";
+        }
     }
 
     private static Path readable(Place p, Path base, String value) {

@@ -214,18 +214,47 @@ public record GatewayConfig(Http http, Auth auth, List<RegisterSettings> registe
      * is written; and each authority's retention in days (H4).
      */
     public record Audit(Path directory, Path signingKeyFile, Path verificationKeyFile, int checkpointEvery,
-            Map<String, Integer> retentionDays, int defaultRetentionDays) {
+            Map<String, Integer> retentionDays, int defaultRetentionDays, Postgres postgres) {
 
         /** Retention when an authority sets none: 7 years. */
         public static final int DEFAULT_RETENTION_DAYS = 7 * 365;
 
         public Audit {
             retentionDays = Map.copyOf(retentionDays);
+            if (directory == null && postgres == null) {
+                throw new IllegalArgumentException("an audit directory or audit.postgres is needed");
+            }
+        }
+
+        /** The file audit (no PostgreSQL). */
+        public Audit(Path directory, Path signingKeyFile, Path verificationKeyFile, int checkpointEvery,
+                Map<String, Integer> retentionDays, int defaultRetentionDays) {
+            this(directory, signingKeyFile, verificationKeyFile, checkpointEvery, retentionDays, defaultRetentionDays,
+                    null);
         }
 
         /** An audit directory with every default. */
         public static Audit in(Path directory) {
             return new Audit(directory, null, null, FileAuditSink.DEFAULT_CHECKPOINT_EVERY, Map.of(), DEFAULT_RETENTION_DAYS);
+        }
+    }
+
+    /**
+     * {@code audit.postgres}: the audit log, the outbox and the retention markers of every node
+     * in one PostgreSQL database (issue 20). {@code node} names this node in the entries it
+     * writes and the outbox rows it leases (default: the host name); {@code outboxLease} is how
+     * long a claimed outbox row stays with a node before another may take it over.
+     */
+    public record Postgres(String uri, String user, Path passwordFile, String node, java.time.Duration outboxLease) {
+
+        public static final int DEFAULT_LEASE_SECONDS = 30;
+
+        public Postgres {
+            Objects.requireNonNull(uri, "uri");
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(passwordFile, "passwordFile");
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(outboxLease, "outboxLease");
         }
     }
 }

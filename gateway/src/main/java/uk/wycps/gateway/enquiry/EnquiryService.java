@@ -25,7 +25,7 @@ import uk.wycps.gateway.fanout.RegisterOutcome;
 import uk.wycps.gateway.fanout.RegisterStatus;
 import uk.wycps.gateway.metrics.GatewayMetrics;
 import uk.wycps.gateway.outbox.OutboxMessage;
-import uk.wycps.gateway.outbox.RegisterOutbox;
+import uk.wycps.gateway.outbox.Outbox;
 import uk.wycps.linkage.FieldComparison;
 import uk.wycps.linkage.LinkageResult;
 import uk.wycps.linkage.LinkedPerson;
@@ -54,7 +54,7 @@ public final class EnquiryService {
     private final RegisterFanOut fanOut;
     private final RecordLinker linker;
     private final AuditSink audit;
-    private final RegisterOutbox outbox;
+    private final Outbox outbox;
     private final GatewayMetrics metrics;
     private final Map<String, RegisterContact> contacts;
 
@@ -121,8 +121,9 @@ public final class EnquiryService {
             AuditEntry entry = entry(enquiryId, at, correlationId, caller, enquiry, AuditEntry.ANSWERED,
                     assembled.registerAudit, assembled.released, List.of());
             // The answer leaves only once its audit entry and the notifications of the records it
-            // releases are both durable (H1, H3); if either cannot be written, 503 and nothing.
-            return Future.all(audit.append(entry), outbox.enqueue(assembled.notifications))
+            // releases are both durable (H1, H3), in one transaction where the store allows;
+            // if either cannot be written, 503 and nothing.
+            return audit.append(entry, assembled.notifications, outbox)
                     .transform(ar -> ar.succeeded() ? Future.succeededFuture(assembled.answer) : unavailable());
         });
         if (!withheld.isEmpty()) {

@@ -55,6 +55,20 @@ public record OutboxMessage(String id, String authority, Kind kind, String recor
         }
     }
 
+    /** The message as JSON text (its own fields, nulls left out), as the PostgreSQL outbox keeps it. */
+    public String encode() {
+        try {
+            return RecordJson.mapper().writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an outbox message could not be encoded", e);
+        }
+    }
+
+    /** The message {@link #encode} wrote. */
+    public static OutboxMessage decode(String text) {
+        return fromJson(new JsonObject(text));
+    }
+
     static OutboxMessage fromJson(JsonObject json) {
         Kind kind = Kind.valueOf(json.getString("kind"));
         EnquiryHistoryEntry entry = json.containsKey("entry")

@@ -56,12 +56,12 @@ import uk.wycps.record.RecordJson;
  *
  * <p>Runs on the context that opened it; journal writes run on its own worker thread.
  */
-public final class RegisterOutbox {
+public final class RegisterOutbox implements Outbox {
 
     public static final String FILE_NAME = "outbox.jsonl";
-    static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
-    static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
-    static final Duration SEND_DEADLINE = Duration.ofSeconds(5);
+    public static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
+    public static final Duration MAX_BACKOFF = Duration.ofSeconds(60);
+    public static final Duration SEND_DEADLINE = Duration.ofSeconds(5);
     /**
      * How long a busy lane waits after a send before the next one, so that entries arriving
      * meanwhile go together. Under load each exchange and its {@code acked} fsync then carry
@@ -175,6 +175,7 @@ public final class RegisterOutbox {
      * Makes {@code messages} durable, then starts sending them. Fails when they cannot be
      * written; then nothing of them is pending.
      */
+    @Override
     public Future<Void> enqueue(List<OutboxMessage> messages) {
         if (messages.isEmpty()) {
             return Future.succeededFuture();
@@ -193,6 +194,7 @@ public final class RegisterOutbox {
     }
 
     /** Messages not yet acknowledged, per register. */
+    @Override
     public Future<Map<String, Integer>> pendingCounts() {
         Promise<Map<String, Integer>> counts = Promise.promise();
         context.runOnContext(v -> {
@@ -308,6 +310,7 @@ public final class RegisterOutbox {
     }
 
     /** Stops sending; what is pending stays in the journal for the next start. */
+    @Override
     public Future<Void> close() {
         Promise<Void> stopped = Promise.promise();
         context.runOnContext(v -> {

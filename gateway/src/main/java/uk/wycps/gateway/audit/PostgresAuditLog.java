@@ -1,0 +1,159 @@
+package uk.wycps.gateway.audit;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import uk.wycps.connector.AuditCheckpoint;
+
+/**
+ * The command-line side of the PostgreSQL audit ({@code verify-audit --postgres},
+ * {@code purge-audit --postgres}), over a blocking JDBC connection. The chain in the database
+ * is the file log's chain with one row per line, so verification is {@link AuditVerifier}'s,
+ * fed the rows in {@code seq} order; and retention is {@link AuditPurge}'s rule, applied in one
+ * transaction that holds the chain's head, so it may run while the gateways serve.
+ */
+public final class PostgresAuditLog {
+
+    private static final int FETCH = 1_000;
+
+    private PostgresAuditLog() {
+    }
+
+    /** Verifies the whole chain (every node's entries) with {@code keys} and the registers' {@code witnesses}. */
+    public static AuditVerifier.Result verify(Connection db, AuditKeys.Verifier keys, List<AuditCheckpoint> witnesses)
+            throws SQLException {
+        boolean autoCommit = db.getAutoCommit();
+        // A cursor (not the whole log in memory) needs a transaction in PostgreSQL's driver.
+        db.setAutoCommit(false);
+        try (Statement s = db.createStatement()) {
+            s.setFetchSize(FETCH);
+            try (ResultSet rs = s.executeQuery("SELECT seq, prev, hash, digest, entry FROM audit_entry ORDER BY seq")) {
+                AuditVerifier.Result result = new AuditVerifier(keys, witnesses).verify(lines(rs));
+                db.commit();
+                return result;
+            }
+        } catch (RuntimeException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw e;
+        } finally {
+            db.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** Each row as the file log's line, so that the file's verifier checks it byte for byte. */
+    private static Iterator<String> lines(ResultSet rs) {
+        return new Iterator<>() {
+            private String next;
+
+            @Override
+            public boolean hasNext() {
+                if (next == null) {
+                    try {
+                        if (rs.next()) {
+                            long seq = rs.getLong(1);
+                            String entry = rs.getString(5);
+                            next = entry == null
+                                    ? HashChain.purgedLine(seq, rs.getString(2), rs.getString(3), rs.getString(4))
+                                    : HashChain.line(seq, rs.getString(2), rs.getString(3), rs.getString(4), entry);
+                        }
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public String next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                String line = next;
+                next = null;
+                return line;
+            }
+        };
+    }
+
+    /**
+     * Empties the enquiry entries past retention and appends a purge marker signed with
+     * {@code signer}, in one transaction that holds the chain's head (nodes wait for it, briefly).
+     * Returns how many entries were emptied.
+     */
+    public static long purge(Connection db, AuditPurge rule, int shortestRetentionDays, AuditKeys.Signer signer,
+            Instant now) throws SQLException {
+        boolean autoCommit = db.getAutoCommit();
+        db.setAutoCommit(false);
+        try {
+            long headSeq;
+            String headHash;
+            long since;
+            try (Statement s = db.createStatement();
+                    ResultSet rs = s.executeQuery(PostgresAuditSink.LOCK_HEAD)) {
+                rs.next();
+                headSeq = rs.getLong(1);
+                headHash = rs.getString(2);
+                since = rs.getLong(3);
+            }
+            List<Long> purged = new ArrayList<>();
+            try (PreparedStatement ps = db.prepareStatement("SELECT seq, entry FROM audit_entry WHERE kind = 'enquiry'"
+                    + " AND entry IS NOT NULL AND at < ? ORDER BY seq")) {
+                ps.setFetchSize(FETCH);
+                ps.setObject(1, java.time.OffsetDateTime.ofInstant(now.minus(Duration.ofDays(shortestRetentionDays)),
+                        java.time.ZoneOffset.UTC));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        if (rule.expired(rs.getString(2), now)) {
+                            purged.add(rs.getLong(1));
+                        }
+                    }
+                }
+            }
+            if (purged.isEmpty()) {
+                db.rollback();
+                return 0;
+            }
+            try (PreparedStatement ps = db.prepareStatement("UPDATE audit_entry SET entry = NULL WHERE seq = ANY (?)")) {
+                ps.setArray(1, db.createArrayOf("bigint", purged.toArray()));
+                ps.executeUpdate();
+            }
+            String marker = Checkpoints.purgeEntry(signer, AuditVerifier.formatRanges(purged), now, purged.size());
+            String digest = HashChain.digest(marker);
+            long seq = headSeq + 1;
+            String hash = HashChain.hash(seq, headHash, digest);
+            try (PreparedStatement ps = db.prepareStatement("INSERT INTO audit_entry (seq, prev, hash, digest, kind,"
+                    + " entry, node) VALUES (?, ?, ?, ?, 'purge', ?, 'purge-audit')")) {
+                ps.setLong(1, seq);
+                ps.setString(2, headHash);
+                ps.setString(3, hash);
+                ps.setString(4, digest);
+                ps.setString(5, marker);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = db.prepareStatement(PostgresAuditSink.UPDATE_HEAD.replace("$1", "?")
+                    .replace("$2", "?").replace("$3", "?"))) {
+                ps.setLong(1, seq);
+                ps.setString(2, hash);
+                ps.setLong(3, since);
+                ps.executeUpdate();
+            }
+            db.commit();
+            return purged.size();
+        } catch (SQLException | RuntimeException e) {
+            db.rollback();
+            throw e;
+        } finally {
+            db.setAutoCommit(autoCommit);
+        }
+    }
+}

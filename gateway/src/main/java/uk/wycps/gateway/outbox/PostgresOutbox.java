@@ -1,0 +1,248 @@
+package uk.wycps.gateway.outbox;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import uk.wycps.connector.Deadline;
+import uk.wycps.connector.HistoryDelivery;
+import uk.wycps.connector.RegisterConnector;
+
+/**
+ * The outbox of several gateway nodes in one PostgreSQL table (H3). Rows are written in the same
+ * transaction as the audit entry that causes them ({@link #insert}); any node delivers any row.
+ *
+ * <p>A node claims a register's due rows with {@code FOR UPDATE SKIP LOCKED} and stamps them
+ * with a lease ({@code leased_until}), sends them outside any transaction, then deletes them
+ * once the register acknowledges, or releases them with a back-off ({@code not_before}, shared
+ * by every node) when it does not. A node killed mid-delivery leaves rows whose lease runs out;
+ * another node (or itself, restarted) then claims them again. Delivery is therefore at least
+ * once; registers keep an entry once by its id, so it is applied once.
+ *
+ * <p>Nodes are woken by {@code NOTIFY wycps_outbox} in the writing transaction (delivered at
+ * commit), and look anyway every {@link #POLL} for rows whose lease or back-off has run out.
+ * Runs on the context that started it.
+ */
+public final class PostgresOutbox implements Outbox {
+
+    public static final String CHANNEL = "wycps_outbox";
+    static final Duration POLL = Duration.ofSeconds(1);
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresOutbox.class);
+
+    static final String INSERT = "INSERT INTO outbox (id, authority, kind, message) VALUES ($1, $2, $3, $4)"
+            + " ON CONFLICT (id) DO NOTHING";
+    static final String CLAIM = "UPDATE outbox o SET leased_until = now() + make_interval(secs => $3),"
+            + " leased_by = $4, attempts = o.attempts + 1"
+            + " WHERE o.id IN (SELECT id FROM outbox WHERE authority = $1 AND not_before <= now()"
+            + " AND (leased_until IS NULL OR leased_until < now()) ORDER BY created_seq LIMIT $2"
+            + " FOR UPDATE SKIP LOCKED)"
+            + " RETURNING o.id, o.message, o.attempts, o.created_seq";
+    static final String ACK = "DELETE FROM outbox WHERE id = ANY ($1)";
+    static final String RELEASE = "UPDATE outbox SET leased_until = NULL, leased_by = NULL,"
+            + " not_before = now() + make_interval(secs => $2) WHERE id = ANY ($1)";
+
+    private final Vertx vertx;
+    private final Context context;
+    private final Pool pool;
+    private final PgSubscriber subscriber;
+    private final Map<String, RegisterConnector> connectors;
+    private final Map<String, Lane> lanes = new HashMap<>();
+    private final String node;
+    private final Duration lease;
+    private final Duration sendDeadline;
+    private final Duration firstBackoff;
+    private long pollTimer = -1;
+    private boolean closed;
+
+    private PostgresOutbox(Vertx vertx, Pool pool, PgConnectOptions listen, Map<String, RegisterConnector> connectors,
+            String node, Duration lease, Duration firstBackoff) {
+        this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
+        this.pool = pool;
+        this.connectors = Map.copyOf(connectors);
+        this.node = node;
+        this.lease = lease;
+        // A send must end well inside its lease, or another node would send the same rows meanwhile.
+        this.sendDeadline = Duration.ofMillis(Math.min(RegisterOutbox.SEND_DEADLINE.toMillis(), lease.toMillis() / 2));
+        this.firstBackoff = firstBackoff;
+        connectors.keySet().forEach(a -> lanes.put(a, new Lane()));
+        // The subscriber reconnects by itself after a database outage; meanwhile the poll carries on.
+        this.subscriber = PgSubscriber.subscriber(vertx, listen).reconnectPolicy(retries -> 1_000L);
+    }
+
+    /**
+     * Starts delivering from the table on the calling context. Fails only when the first LISTEN
+     * connection cannot be made.
+     */
+    public static Future<PostgresOutbox> start(Vertx vertx, Pool pool, PgConnectOptions listen,
+            Map<String, RegisterConnector> connectors, String node, Duration lease) {
+        PostgresOutbox outbox = new PostgresOutbox(vertx, pool, listen, connectors, node, lease,
+                RegisterOutbox.FIRST_BACKOFF);
+        outbox.subscriber.channel(CHANNEL).handler(payload -> outbox.context.runOnContext(v -> outbox.pumpAll()));
+        return outbox.subscriber.connect().map(v -> {
+            outbox.pollTimer = vertx.setPeriodic(POLL.toMillis(), t -> outbox.pumpAll());
+            outbox.pumpAll();
+            return outbox;
+        });
+    }
+
+    /** Writes {@code messages} with {@code client} (the audit's transaction) and wakes every node at commit. */
+    public static Future<Void> insert(SqlClient client, List<OutboxMessage> messages) {
+        List<Tuple> rows = new ArrayList<>(messages.size());
+        for (OutboxMessage m : messages) {
+            rows.add(Tuple.of(m.id(), m.authority(), m.kind().name(), m.encode()));
+        }
+        return client.preparedQuery(INSERT).executeBatch(rows)
+                .compose(v -> client.query("NOTIFY " + CHANNEL).execute())
+                .mapEmpty();
+    }
+
+    /** Messages written outside an audit transaction, in one transaction of their own. */
+    @Override
+    public Future<Void> enqueue(List<OutboxMessage> messages) {
+        if (messages.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        return pool.withTransaction(conn -> insert(conn, messages));
+    }
+
+    /** Rows not yet acknowledged, per register, across every node. */
+    @Override
+    public Future<Map<String, Integer>> pendingCounts() {
+        return pool.query("SELECT authority, count(*) AS n FROM outbox GROUP BY authority").execute().map(rows -> {
+            Map<String, Integer> out = new LinkedHashMap<>();
+            for (Row r : rows) {
+                out.put(r.getString("authority"), r.getLong("n").intValue());
+            }
+            return out;
+        });
+    }
+
+    private void pumpAll() {
+        lanes.keySet().forEach(this::pump);
+    }
+
+    /** Claims and sends the head of a register's due rows unless a send is in flight or backing off. */
+    private void pump(String authority) {
+        Lane lane = lanes.get(authority);
+        if (closed || lane.busy || lane.waiting) {
+            return;
+        }
+        RegisterConnector connector = connectors.get(authority);
+        lane.busy = true;
+        int batch = Math.max(1, Math.min(RegisterOutbox.MAX_BATCH, connector.historyBatchSize()));
+        pool.preparedQuery(CLAIM).execute(Tuple.of(authority, batch, (double) lease.toSeconds(), node))
+                .compose(rows -> {
+                    List<Claimed> claimed = new ArrayList<>(rows.size());
+                    for (Row r : rows) {
+                        claimed.add(new Claimed(OutboxMessage.decode(r.getString("message")), r.getInteger("attempts"),
+                                r.getLong("created_seq")));
+                    }
+                    claimed.sort((a, b) -> Long.compare(a.order, b.order));
+                    return deliver(connector, claimed).map(claimed.size());
+                })
+                .onComplete(ar -> context.runOnContext(v -> {
+                    lane.busy = false;
+                    if (ar.succeeded() && ar.result() > 0) {
+                        lane.failures = 0;
+                        pump(authority);
+                    } else if (ar.failed()) {
+                        lane.failures++;
+                        long backoff = backoff(lane.failures);
+                        LOG.info("outbox: delivery to register {} failed ({}); retry in {} ms", authority,
+                                ar.cause().getMessage(), backoff);
+                        lane.waiting = true;
+                        vertx.setTimer(backoff, t -> {
+                            lane.waiting = false;
+                            pump(authority);
+                        });
+                    }
+                }));
+    }
+
+    /**
+     * Sends what was claimed: the enquiry-history entries in one exchange, each checkpoint alone;
+     * deletes what the register took, releases the rest with a back-off. Fails when any part failed.
+     */
+    private Future<Void> deliver(RegisterConnector connector, List<Claimed> claimed) {
+        if (claimed.isEmpty()) {
+            return Future.succeededFuture();
+        }
+        Deadline deadline = Deadline.after(sendDeadline);
+        List<Claimed> histories = claimed.stream()
+                .filter(c -> c.message.kind() == OutboxMessage.Kind.ENQUIRY_HISTORY).toList();
+        List<Future<Void>> parts = new ArrayList<>();
+        if (!histories.isEmpty()) {
+            parts.add(settle(histories, connector.recordEnquiries(histories.stream()
+                    .map(c -> new HistoryDelivery(c.message.recordId(), c.message.entry())).toList(), deadline)));
+        }
+        Future<Void> checkpoints = Future.succeededFuture();
+        for (Claimed c : claimed) {
+            if (c.message.kind() == OutboxMessage.Kind.CHECKPOINT) {
+                checkpoints = checkpoints.compose(v -> settle(List.of(c),
+                        connector.publishCheckpoint(c.message.checkpoint(), deadline)));
+            }
+        }
+        parts.add(checkpoints);
+        return Future.all(parts).mapEmpty();
+    }
+
+    /** After a send: delete the rows when it succeeded, release them with a back-off when not. */
+    private Future<Void> settle(List<Claimed> rows, Future<Void> sent) {
+        String[] ids = rows.stream().map(c -> c.message.id()).toArray(String[]::new);
+        return sent.transform(ar -> {
+            if (ar.succeeded()) {
+                return pool.preparedQuery(ACK).execute(Tuple.of(ids)).mapEmpty();
+            }
+            int attempts = rows.stream().mapToInt(c -> c.attempts).max().orElse(1);
+            double seconds = backoff(attempts) / 1000.0;
+            return pool.preparedQuery(RELEASE).execute(Tuple.of(ids, seconds))
+                    .transform(v -> Future.<Void>failedFuture(ar.cause()));
+        });
+    }
+
+    private long backoff(int failures) {
+        long base = firstBackoff.toMillis() << Math.min(Math.max(failures, 1) - 1, 16);
+        long capped = Math.min(base, RegisterOutbox.MAX_BACKOFF.toMillis());
+        return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+    }
+
+    /** Stops claiming; rows in flight keep their lease and are retried by whichever node comes next. */
+    @Override
+    public Future<Void> close() {
+        Promise<Void> stopped = Promise.promise();
+        context.runOnContext(v -> {
+            closed = true;
+            if (pollTimer >= 0) {
+                vertx.cancelTimer(pollTimer);
+            }
+            stopped.complete();
+        });
+        return stopped.future().compose(v -> subscriber.close());
+    }
+
+    private record Claimed(OutboxMessage message, int attempts, long order) {
+    }
+
+    /** One register's state on this node. Touched only on the outbox's context. */
+    private static final class Lane {
+        boolean busy;
+        boolean waiting;
+        int failures;
+    }
+}

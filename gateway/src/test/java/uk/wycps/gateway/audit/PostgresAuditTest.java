@@ -1,0 +1,246 @@
+package uk.wycps.gateway.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.junit5.VertxExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import uk.wycps.gateway.durable.Postgres;
+import uk.wycps.gateway.outbox.OutboxMessage;
+import uk.wycps.gateway.support.GatewayNodes;
+import uk.wycps.gateway.support.TestIssuer;
+import uk.wycps.gateway.support.TestPostgres;
+import uk.wycps.connector.RegisterSettings;
+import java.net.URI;
+import uk.wycps.record.EnquiryHistoryEntry;
+
+/**
+ * The PostgreSQL audit (issue 20; H1, H2, H4) against a real PostgreSQL: several writers (here
+ * two pools, as two nodes would be) make one unbroken chain with each seq once; an entry and its
+ * notifications are written together or not at all; a changed row is caught; retention empties
+ * expired entries under a signed marker and the chain still verifies.
+ */
+@ExtendWith(VertxExtension.class)
+class PostgresAuditTest {
+
+    private static TestPostgres pg;
+    private static Postgres database;
+
+    @TempDir
+    Path keys;
+
+    @BeforeAll
+    static void createDatabase() throws Exception {
+        pg = TestPostgres.create(PostgresAuditTest.class);
+        database = Postgres.of(pg.uri, pg.user, pg.passwordFile);
+        database.migrate();
+    }
+
+    @AfterAll
+    static void dropDatabase() throws Exception {
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    @BeforeEach
+    void emptyTables() throws Exception {
+        sql("TRUNCATE audit_entry, outbox", "UPDATE audit_head SET seq = 0, hash = repeat('0', 64), since_checkpoint = 0");
+    }
+
+    private static void sql(String... statements) throws Exception {
+        try (Connection c = pg.connect(); Statement s = c.createStatement()) {
+            for (String statement : statements) {
+                s.execute(statement);
+            }
+        }
+    }
+
+    private static long count(String query) throws Exception {
+        try (Connection c = pg.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+
+    private AuditVerifier.Result verify() throws Exception {
+        try (Connection c = pg.connect()) {
+            return PostgresAuditLog.verify(c, AuditKeys.verifier(Files.readString(keys.resolve(AuditKeys.PUBLIC_FILE))),
+                    List.of());
+        }
+    }
+
+    @Test
+    void twoWritersAtOnceMakeOneUnbrokenChainWithACheckpointEveryTenEntries(Vertx vertx) throws Exception {
+        AuditKeys.Signer signer = AuditKeys.loadOrCreate(keys);
+        Pool a = database.pool(vertx);
+        Pool b = database.pool(vertx);
+        List<String> registers = List.of("leeds", "bradford");
+        PostgresAuditSink nodeA = await(PostgresAuditSink.open(vertx, a, signer, 10, registers, "a"));
+        PostgresAuditSink nodeB = await(PostgresAuditSink.open(vertx, b, signer, 10, registers, "b"));
+        try {
+            // WHEN two nodes append 100 entries each, all at once
+            List<Future<Void>> appends = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                appends.add((i % 2 == 0 ? nodeA : nodeB).append(AuditEntries.answered(i)));
+            }
+            await(Future.all(appends));
+            // THEN the chain verifies whole: 200 entries, 20 signed checkpoints, no seq twice or missing
+            AuditVerifier.Result result = verify();
+            assertTrue(result.intact(), result.toString());
+            assertEquals(200, result.entries());
+            assertEquals(20, result.checkpoints());
+            assertEquals(100, count("SELECT count(*) FROM audit_entry WHERE node = 'a' AND kind = 'enquiry'"));
+            // AND every checkpoint is in the outbox for every register, written with it
+            assertEquals(40, count("SELECT count(*) FROM outbox WHERE kind = 'CHECKPOINT'"));
+        } finally {
+            a.close();
+            b.close();
+        }
+    }
+
+    @Test
+    void anEntryAndItsNotificationsAreWrittenTogetherOrNotAtAll(Vertx vertx) throws Exception {
+        AuditKeys.Signer signer = AuditKeys.loadOrCreate(keys);
+        Pool pool = database.pool(vertx);
+        PostgresAuditSink sink = await(PostgresAuditSink.open(vertx, pool, signer, 1000, List.of("leeds"), "a"));
+        try {
+            AuditEntry first = AuditEntries.answered(1);
+            OutboxMessage note = OutboxMessage.history("leeds", "LE-000001", history("e-1", first));
+            await(sink.append(first, List.of(note), null));
+            assertEquals(1, count("SELECT count(*) FROM audit_entry"));
+            assertEquals(1, count("SELECT count(*) FROM outbox"));
+            // GIVEN an entry the database refuses (its enquiry is already audited)
+            AuditEntry again = AuditEntries.answered(1);
+            OutboxMessage other = OutboxMessage.history("leeds", "LE-000002", history("e-2", again));
+            // WHEN the append fails THEN neither the entry nor its notification is there (H1, H3)
+            assertTrue(sink.append(again, List.of(other), null).toCompletionStage().toCompletableFuture()
+                    .handle((v, e) -> e != null).get(30, TimeUnit.SECONDS), "a second entry for one enquiry is refused");
+            assertEquals(1, count("SELECT count(*) FROM audit_entry"));
+            assertEquals(0, count("SELECT count(*) FROM outbox WHERE id = 'e-2'"));
+            // AND the chain carries on unbroken afterwards
+            await(sink.append(AuditEntries.answered(2), List.of(), null));
+            AuditVerifier.Result result = verify();
+            assertTrue(result.intact(), result.toString());
+            assertEquals(2, result.entries());
+        } finally {
+            pool.close();
+        }
+    }
+
+    private static EnquiryHistoryEntry history(String id, AuditEntry entry) {
+        return new EnquiryHistoryEntry(id, entry.enquiryId(), entry.at(), "worker", "child-worker",
+                "social-services", "leeds", "register-check", "not-sought");
+    }
+
+    @Test
+    void anEntryChangedOrRemovedInTheDatabaseIsCaught(Vertx vertx) throws Exception {
+        AuditKeys.Signer signer = AuditKeys.loadOrCreate(keys);
+        Pool pool = database.pool(vertx);
+        PostgresAuditSink sink = await(PostgresAuditSink.open(vertx, pool, signer, 1000, List.of(), "a"));
+        try {
+            for (int i = 0; i < 5; i++) {
+                await(sink.append(AuditEntries.answered(i)));
+            }
+        } finally {
+            pool.close();
+        }
+        assertTrue(verify().intact());
+        sql("UPDATE audit_entry SET entry = replace(entry, 'Aisha', 'Ayesha') WHERE seq = 3");
+        AuditVerifier.Result changed = verify();
+        assertFalse(changed.intact());
+        assertEquals(3, changed.firstBadEntry(), changed.toString());
+        sql("DELETE FROM audit_entry WHERE seq = 3");
+        AuditVerifier.Result removed = verify();
+        assertFalse(removed.intact());
+        assertEquals(3, removed.firstBadEntry(), removed.toString());
+    }
+
+    @Test
+    void retentionEmptiesOnlyExpiredEntriesUnderASignedMarkerAndTheChainStillVerifies(Vertx vertx) throws Exception {
+        AuditKeys.Signer signer = AuditKeys.loadOrCreate(keys);
+        Instant now = Instant.now();
+        Pool pool = database.pool(vertx);
+        PostgresAuditSink sink = await(PostgresAuditSink.open(vertx, pool, signer, 1000, List.of(), "a"));
+        try {
+            for (int i = 0; i < 6; i++) {
+                // three entries ten years old, three from today
+                Instant at = i < 3 ? now.minus(Duration.ofDays(3650)) : now;
+                await(sink.append(AuditEntries.answered(i, at)));
+            }
+            long purged;
+            try (Connection c = pg.connect()) {
+                purged = PostgresAuditLog.purge(c, new AuditPurge(Map.of("leeds", 6 * 365), 7 * 365), 6 * 365, signer, now);
+            }
+            assertEquals(3, purged);
+            assertEquals(3, count("SELECT count(*) FROM audit_entry WHERE kind = 'enquiry' AND entry IS NULL"));
+            // AND the nodes carry on appending after the marker
+            await(sink.append(AuditEntries.answered(7, now)));
+        } finally {
+            pool.close();
+        }
+        AuditVerifier.Result result = verify();
+        assertTrue(result.intact(), result.toString());
+        assertEquals(3, result.purged());
+        assertEquals(4, result.entries(), "three kept and one after the purge: " + result);
+    }
+
+    @Test
+    void theCommandsPurgeAndVerifyTheDatabaseAndSayWhenItIsBroken(Vertx vertx) throws Exception {
+        // GIVEN a configuration of nodes on this database, and entries two of which are ten years old
+        GatewayNodes nodes = new GatewayNodes(keys, pg, new TestIssuer(vertx),
+                List.of(RegisterSettings.of("leeds", "canonical-json", URI.create("http://127.0.0.1:9"))), 1000, 30);
+        Path config = nodes.config("cli");
+        AuditKeys.Signer signer = AuditKeys.loadOrCreate(keys);
+        Pool pool = database.pool(vertx);
+        PostgresAuditSink sink = await(PostgresAuditSink.open(vertx, pool, signer, 1000, List.of(), "a"));
+        try {
+            for (int i = 0; i < 5; i++) {
+                await(sink.append(AuditEntries.answered(i, i < 2 ? Instant.now().minus(Duration.ofDays(3650))
+                        : Instant.now())));
+            }
+        } finally {
+            pool.close();
+        }
+        String[] verify = {"verify-audit", "--postgres", pg.uri, "--user", pg.user, "--password-file",
+                pg.passwordFile.toString(), "--public-key", nodes.publicKey().toString()};
+        // WHEN purge-audit runs with the configuration (its retention: 7 years by default)
+        assertEquals(0, cli("purge-audit", "--config", config.toString()));
+        // THEN the two old entries are emptied and verify-audit --postgres passes
+        assertEquals(2, count("SELECT count(*) FROM audit_entry WHERE entry IS NULL"));
+        assertEquals(0, cli(verify));
+        // AND once a row is changed it fails (exit 1); without the public key it refuses (exit 2)
+        sql("UPDATE audit_entry SET entry = replace(entry, 'Khan', 'Kahn') WHERE seq = 4");
+        assertEquals(1, cli(verify));
+        assertEquals(2, cli("verify-audit", "--postgres", pg.uri, "--user", pg.user, "--password-file",
+                pg.passwordFile.toString()));
+    }
+
+    private static int cli(String... args) {
+        return new picocli.CommandLine(new uk.wycps.gateway.GatewayMain()).execute(args);
+    }
+}

@@ -1,0 +1,216 @@
+package uk.wycps.gateway.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import uk.wycps.connector.RegisterSettings;
+import uk.wycps.gateway.audit.AuditKeys;
+import uk.wycps.gateway.audit.AuditVerifier;
+import uk.wycps.gateway.audit.PostgresAuditLog;
+import uk.wycps.gateway.support.GatewayHarness;
+import uk.wycps.gateway.support.GatewayNodes;
+import uk.wycps.gateway.support.TestIssuer;
+import uk.wycps.gateway.support.TestPostgres;
+import uk.wycps.mock.MockFederation;
+import uk.wycps.mock.MockOptions;
+import uk.wycps.mock.MockRegister;
+import uk.wycps.mock.MockRegisters;
+import uk.wycps.mock.SyntheticPopulation;
+import uk.wycps.record.EnquiryHistoryEntry;
+
+/**
+ * Two gateway nodes (separate JVMs, each with its own configuration) on one PostgreSQL under a
+ * steady load; one is killed with SIGKILL mid-load and restarted (issue 20; H1, H2, H3). Every
+ * answered enquiry has exactly one audit entry; every register notification of every audited
+ * enquiry is applied exactly once at its register; the one chain verifies over the whole log,
+ * against the checkpoints the registers kept too, so it never forked.
+ */
+class NodeFailoverTest {
+
+    private static final int WORKERS = 6;
+
+    @TempDir
+    Path dir;
+
+    private Vertx vertx;
+    private TestPostgres pg;
+    private MockFederation mocks;
+    private final List<GatewayNodes.Node> running = new ArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        pg = TestPostgres.create(NodeFailoverTest.class);
+        vertx = Vertx.vertx();
+        mocks = MockRegisters.start(vertx, MockOptions.defaults().withChildrenPerRegister(50).withEphemeralPorts())
+                .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (GatewayNodes.Node n : running) {
+            n.kill();
+        }
+        if (mocks != null) {
+            mocks.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        if (vertx != null) {
+            vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    @Test
+    void aNodeKilledMidLoadLosesNoAuditEntryAndNoNotificationAndTheChainNeverForks() throws Exception {
+        TestIssuer issuer = new TestIssuer(vertx);
+        List<RegisterSettings> registers = new ArrayList<>();
+        for (MockRegister r : mocks.registers()) {
+            registers.add(r.connectorSettings());
+        }
+        // A short outbox lease, so that what the killed node had claimed is taken over in seconds.
+        GatewayNodes nodes = new GatewayNodes(dir, pg, issuer, registers, 25, 2);
+        List<GatewayNodes.Node> started = nodes.start("node-a", "node-b");
+        running.addAll(started);
+        GatewayNodes.Node a = started.get(0);
+        GatewayNodes.Node b = started.get(1);
+
+        SyntheticPopulation.CrossBoundaryExample child = mocks.population().crossBoundaryExample();
+        JsonObject enquiry = GatewayHarness.enquiry(child.givenName(), child.familyName(), child.dateOfBirth().toString());
+        String token = issuer.token("child-worker", "social-services", "leeds", "cross-authority:*");
+
+        // GIVEN a steady load spread over both nodes
+        AtomicReference<GatewayNodes.Node> nodeA = new AtomicReference<>(a);
+        Set<String> answered = ConcurrentHashMap.newKeySet();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicInteger refusedWithData = new AtomicInteger();
+        AtomicBoolean loading = new AtomicBoolean(true);
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < WORKERS; w++) {
+            int worker = w;
+            Thread thread = new Thread(() -> {
+                for (int i = 0; loading.get(); i++) {
+                    GatewayNodes.Node target = (i + worker) % 2 == 0 ? nodeA.get() : b;
+                    HttpResponse<String> r = target.enquire(client, token, enquiry);
+                    if (r != null && r.statusCode() == 200) {
+                        answered.add(new JsonObject(r.body()).getString("enquiryId"));
+                    } else {
+                        failed.incrementAndGet();
+                        if (r != null && r.body().contains(child.familyName())) {
+                            refusedWithData.incrementAndGet();
+                        }
+                    }
+                }
+            }, "load-" + worker);
+            thread.start();
+            workers.add(thread);
+        }
+        waitForAnswers(answered, 30);
+        // WHEN node A is killed with SIGKILL mid-load, and restarted
+        a.kill();
+        running.remove(a);
+        int atKill = answered.size();
+        waitForAnswers(answered, atKill + 20);
+        GatewayNodes.Node restarted = nodes.start("node-a");
+        running.add(restarted);
+        nodeA.set(restarted);
+        int atRestart = answered.size();
+        waitForAnswers(answered, atRestart + 30);
+        loading.set(false);
+        for (Thread t : workers) {
+            t.join();
+        }
+        // THEN nothing the load got back as "not answered" carried data
+        assertEquals(0, refusedWithData.get(), "a failed enquiry's body held record data");
+        // AND every register has been told everything (the killed node's leases ran out and were taken over)
+        assertTrue(nodes.outboxDrains(Duration.ofSeconds(60)), "the outbox did not drain");
+
+        // AND every answered enquiry has exactly one audit entry (H1)
+        Map<String, Integer> entries = nodes.auditEntriesByEnquiry();
+        for (String id : answered) {
+            assertEquals(Integer.valueOf(1), entries.get(id), "audit entries of answered enquiry " + id);
+        }
+        entries.forEach((id, n) -> assertEquals(1, n, "audit entries of enquiry " + id));
+        // AND both nodes wrote, the restarted one too
+        assertTrue(nodes.count("SELECT count(*) FROM audit_entry WHERE node = 'node-b'") > 0);
+        assertTrue(nodes.count("SELECT count(DISTINCT node) FROM audit_entry WHERE kind = 'enquiry'") == 2);
+
+        // AND every notification of every audited enquiry was applied exactly once at its register (H3)
+        Map<String, Map<String, Integer>> applied = new HashMap<>();
+        int expected = 0;
+        for (JsonObject entry : nodes.enquiryEntries()) {
+            String enquiryId = entry.getString("enquiryId");
+            for (String list : new String[] {"released", "notified"}) {
+                JsonArray refs = entry.getJsonArray(list, new JsonArray());
+                for (int i = 0; i < refs.size(); i++) {
+                    JsonObject ref = refs.getJsonObject(i);
+                    String key = ref.getString("authority") + "/" + ref.getString("recordId");
+                    Map<String, Integer> byEnquiry = applied.computeIfAbsent(key, k -> histories(
+                            ref.getString("authority"), ref.getString("recordId")));
+                    assertEquals(Integer.valueOf(1), byEnquiry.get(enquiryId), "entries at " + key + " for " + enquiryId);
+                    expected++;
+                }
+            }
+        }
+        int total = applied.values().stream().mapToInt(m -> m.values().stream().mapToInt(Integer::intValue).sum()).sum();
+        assertEquals(expected, total, "entries at the registers beyond those the audit names");
+        assertTrue(expected >= answered.size(), "each answered enquiry released records");
+
+        // AND verify-audit --postgres passes over the whole log, and against every register's checkpoints
+        assertEquals(0, new picocli.CommandLine(new uk.wycps.gateway.GatewayMain()).execute("verify-audit",
+                "--postgres", pg.uri, "--user", pg.user, "--password-file", pg.passwordFile.toString(),
+                "--public-key", nodes.publicKey().toString()));
+        AuditKeys.Verifier keys = AuditKeys.verifier(Files.readString(nodes.publicKey()));
+        try (Connection c = pg.connect()) {
+            for (MockRegister r : mocks.registers()) {
+                AuditVerifier.Result result = PostgresAuditLog.verify(c, keys, r.auditCheckpoints());
+                assertTrue(result.intact(), r.authority() + ": " + result);
+                assertTrue(result.checkpoints() > 0);
+            }
+            AuditVerifier.Result whole = PostgresAuditLog.verify(c, keys, List.of());
+            assertEquals(entries.size(), whole.entries(), whole.toString());
+        }
+        System.out.printf("failover: %d answered, %d not answered (node down or in flight), %d audited, %d notifications%n",
+                answered.size(), failed.get(), entries.size(), expected);
+    }
+
+    private Map<String, Integer> histories(String authority, String recordId) {
+        Map<String, Integer> byEnquiry = new HashMap<>();
+        for (EnquiryHistoryEntry e : mocks.register(authority).enquiryHistory(recordId)) {
+            byEnquiry.merge(e.enquiryId(), 1, Integer::sum);
+        }
+        return byEnquiry;
+    }
+
+    private static void waitForAnswers(Set<String> answered, int atLeast) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (answered.size() < atLeast && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertTrue(answered.size() >= atLeast, "the load stalled at " + answered.size() + " answers");
+    }
+}
