@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.RegisterSettings;
+import uk.wycps.gateway.api.ApiContract;
 import uk.wycps.gateway.audit.AuditKeys;
 import uk.wycps.gateway.audit.AuditSink;
 import uk.wycps.gateway.audit.FileAuditSink;
@@ -107,8 +108,9 @@ public final class Gateway {
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         AtomicInteger port = new AtomicInteger();
         GatewayMetrics metrics = new GatewayMetrics();
-        return vertx.deployVerticle(() -> new GatewayVerticle(config, policy, linker, audit, outbox, metrics, port),
-                        new DeploymentOptions().setInstances(instances))
+        return ApiContract.load(vertx)
+                .compose(contract -> vertx.deployVerticle(() -> new GatewayVerticle(config, policy, linker, audit, outbox,
+                        metrics, contract, port), new DeploymentOptions().setInstances(instances)))
                 .map(id -> {
                     deployed.add(id);
                     return new Gateway(vertx, deployed, port.get(), audit, outbox);

@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import uk.wycps.connector.ConnectorRegistry;
 import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.RegisterSettings;
+import uk.wycps.gateway.api.ApiContract;
 import uk.wycps.gateway.api.AuditRoutes;
 import uk.wycps.gateway.api.EnquiryRoutes;
 import uk.wycps.gateway.api.GatewayRouter;
@@ -47,10 +48,12 @@ final class GatewayVerticle extends VerticleBase {
     private final AtomicInteger boundPort;
     private final RegisterOutbox outbox;
     private final GatewayMetrics metrics;
+    private final ApiContract contract;
 
     /** {@code boundPort} receives the port the first instance listens on. */
     GatewayVerticle(GatewayConfig config, SharingPolicy policy, RecordLinker linker, AuditSink audit,
-            RegisterOutbox outbox, GatewayMetrics metrics, AtomicInteger boundPort) {
+            RegisterOutbox outbox, GatewayMetrics metrics, ApiContract contract, AtomicInteger boundPort) {
+        this.contract = contract;
         this.outbox = outbox;
         this.metrics = metrics;
         this.boundPort = boundPort;
@@ -77,7 +80,7 @@ final class GatewayVerticle extends VerticleBase {
         TokenVerifier tokens = TokenVerifier.create(vertx, config.auth(), java.util.Set.copyOf(authorities));
         EnquiryService service = new EnquiryService(vertx, metrics, policy, new RegisterFanOut(vertx, byAuthority, guards), deadlines, linker,
                 audit, outbox);
-        EnquiryParser parser = new EnquiryParser(authorities);
+        EnquiryParser parser = new EnquiryParser(authorities, contract);
         EnquiryRoutes enquiries = new EnquiryRoutes(tokens, parser, service, metrics);
         PolicyExplainRoutes explain = new PolicyExplainRoutes(tokens, parser, policy);
         GatewayConfig.Http http = config.http();
@@ -93,7 +96,7 @@ final class GatewayVerticle extends VerticleBase {
                         new AuditRoutes(tokens, audit), new StatisticsRoutes(tokens, new StatisticsService(byAuthority,
                                 deadlines, new SmallNumberSuppression(config.statistics().suppressionThreshold()), audit,
                                 policy)),
-                        new HealthRoutes(authorities, guards), metrics));
+                        new HealthRoutes(authorities, guards), metrics, contract));
         return server.listen().onSuccess(s -> boundPort.compareAndSet(0, s.actualPort()));
     }
 

@@ -1,6 +1,7 @@
 package uk.wycps.gateway.api;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import uk.wycps.gateway.health.HealthRoutes;
@@ -14,12 +15,15 @@ public final class GatewayRouter {
 
     public static Router create(Vertx vertx, int maxBodyBytes, EnquiryRoutes enquiries, PolicyExplainRoutes explain,
             AuditRoutes audit, uk.wycps.gateway.statistics.StatisticsRoutes statistics,
-            HealthRoutes health, GatewayMetrics metrics) {
+            HealthRoutes health, GatewayMetrics metrics, ApiContract contract) {
         Router router = Router.router(vertx);
         router.route().handler(CorrelationId::handle);
         router.get("/health/live").handler(health::live);
         router.get("/health/ready").handler(health::ready);
         router.get("/metrics").handler(metrics::scrape);
+        router.get("/api/v1/openapi.json").handler(ctx -> ctx.response()
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(contract.document()));
         router.post("/api/v1/enquiries")
                 // An explicit, small limit: the default is 10 MB (see PITFALLS); over it is 413.
                 .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))

@@ -32,8 +32,9 @@ public final class GatewayHarness {
         this.vertx = vertx;
         this.issuer = issuer;
         this.gateway = gateway;
-        this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-                .setDefaultPort(gateway.port()));
+        // Every answer a test receives is checked against the OpenAPI document (ContractCheck).
+        this.client = ContractCheck.install(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+                .setDefaultPort(gateway.port())));
     }
 
     public static Future<GatewayHarness> start(Vertx vertx, List<RegisterSettings> registers, AuditSink audit) {
