@@ -39,7 +39,12 @@ import uk.wycps.policy.PolicyException;
                 GatewayMain.VerifyAudit.class, GatewayMain.PurgeAudit.class})
 public final class GatewayMain implements Runnable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GatewayMain.class);
+
     public static void main(String[] args) {
+        // java.util.logging (libraries) through SLF4J, so that every line is JSON (logback.xml).
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
         int code = new CommandLine(new GatewayMain()).execute(args);
         if (code != 0) {
             System.exit(code);
@@ -149,7 +154,7 @@ public final class GatewayMain implements Runnable {
             try {
                 Gateway gateway = await(Gateway.start(vertx, parsed), 60);
                 closeOnShutdown(gateway);
-                System.out.println("WYCPS gateway listening on port " + gateway.port());
+                LOG.info("WYCPS gateway listening on port {}", gateway.port());
             } catch (Exception e) {
                 boolean configuration = e instanceof ConfigException || e instanceof PolicyException;
                 System.err.println((configuration ? "Configuration error: " : "Start-up failed: ")

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import uk.wycps.gateway.logging.LogContext;
 import uk.wycps.connector.Deadline;
 import uk.wycps.connector.SearchRequest;
 import uk.wycps.gateway.api.ApiException;
@@ -69,6 +70,7 @@ public final class EnquiryService {
      */
     public Future<EnquiryAnswer> handle(Caller caller, Enquiry enquiry, String correlationId, long requestedDeadlineMs) {
         String enquiryId = UUID.randomUUID().toString();
+        LogContext.enquiryId(enquiryId);
         Instant at = Instant.now();
         EnquiryPermission permission = policy.permitEnquiry(caller, enquiry.declaration());
         if (!permission.permitted()) {
