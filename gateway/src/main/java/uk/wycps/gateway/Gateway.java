@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.RegisterSettings;
 import uk.wycps.gateway.api.ApiContract;
+import uk.wycps.gateway.tracing.Telemetry;
 import uk.wycps.gateway.audit.AuditKeys;
 import uk.wycps.gateway.audit.AuditSink;
 import uk.wycps.gateway.audit.FileAuditSink;
@@ -46,8 +47,13 @@ public final class Gateway {
         this.outbox = outbox;
     }
 
-    /** Starts with the file audit sink of the configuration, signing checkpoints with its key. */
+    /** Starts with the file audit sink of the configuration, signing checkpoints with its key; no tracing. */
     public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
+        return start(vertx, config, Telemetry.off());
+    }
+
+    /** As {@link #start(Vertx, GatewayConfig)}, tracing through {@code telemetry} (whose Vert.x {@code vertx} is). */
+    public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Telemetry telemetry) {
         GatewayConfig.Audit settings = config.audit();
         return vertx.executeBlocking(() -> signer(settings)).compose(signer -> {
             List<String> deployed = new ArrayList<>();
@@ -58,7 +64,7 @@ public final class Gateway {
                         RegisterOutbox outbox = outboxVerticle.outbox();
                         return FileAuditSink.open(vertx, settings.directory(), signer, settings.checkpointEvery(),
                                         checkpoint -> publish(outbox, config.registers(), checkpoint))
-                                .compose(audit -> startWith(vertx, config, audit, outbox, deployed)
+                                .compose(audit -> startWith(vertx, config, audit, outbox, deployed, telemetry)
                                         .recover(e -> audit.close().transform(v -> Future.failedFuture(e))));
                     })
                     .recover(e -> undeploy(vertx, deployed).transform(v -> Future.failedFuture(e)));
@@ -67,12 +73,18 @@ public final class Gateway {
 
     /** Starts with the given audit sink (tests and benchmarks); the outbox lives in {@code outboxDirectory}. */
     public static Future<Gateway> start(Vertx vertx, GatewayConfig config, AuditSink audit, Path outboxDirectory) {
+        return start(vertx, config, audit, outboxDirectory, Telemetry.off());
+    }
+
+    /** As {@link #start(Vertx, GatewayConfig, AuditSink, Path)}, tracing through {@code telemetry}. */
+    public static Future<Gateway> start(Vertx vertx, GatewayConfig config, AuditSink audit, Path outboxDirectory,
+            Telemetry telemetry) {
         List<String> deployed = new ArrayList<>();
         OutboxVerticle outboxVerticle = new OutboxVerticle(config.registers(), outboxDirectory);
         return vertx.deployVerticle(outboxVerticle)
                 .compose(id -> {
                     deployed.add(id);
-                    return startWith(vertx, config, audit, outboxVerticle.outbox(), deployed);
+                    return startWith(vertx, config, audit, outboxVerticle.outbox(), deployed, telemetry);
                 })
                 .recover(e -> undeploy(vertx, deployed).transform(v -> Future.failedFuture(e)));
     }
@@ -97,7 +109,7 @@ public final class Gateway {
     }
 
     private static Future<Gateway> startWith(Vertx vertx, GatewayConfig config, AuditSink audit, RegisterOutbox outbox,
-            List<String> deployed) {
+            List<String> deployed, Telemetry telemetry) {
         SharingPolicy policy;
         try {
             policy = loadPolicy(config);
@@ -110,7 +122,7 @@ public final class Gateway {
         GatewayMetrics metrics = new GatewayMetrics();
         return ApiContract.load(vertx)
                 .compose(contract -> vertx.deployVerticle(() -> new GatewayVerticle(config, policy, linker, audit, outbox,
-                        metrics, contract, port), new DeploymentOptions().setInstances(instances)))
+                        metrics, contract, telemetry, port), new DeploymentOptions().setInstances(instances)))
                 .map(id -> {
                     deployed.add(id);
                     return new Gateway(vertx, deployed, port.get(), audit, outbox);

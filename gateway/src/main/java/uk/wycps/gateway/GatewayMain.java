@@ -1,5 +1,6 @@
 package uk.wycps.gateway;
 
+import uk.wycps.gateway.tracing.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -94,7 +95,8 @@ public final class GatewayMain implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Vertx vertx = Vertx.vertx();
+            Telemetry telemetry = Telemetry.fromEnvironment();
+            Vertx vertx = telemetry.vertx(new io.vertx.core.VertxOptions());
             MockFederation mocks = await(MockRegisters.start(vertx, MockOptions.defaults().withAuthorityDialects().withChildrenPerRegister(children)), 120);
             List<RegisterSettings> registers = new ArrayList<>();
             for (MockRegister r : mocks.registers()) {
@@ -103,7 +105,7 @@ public final class GatewayMain implements Runnable {
             GatewayConfig config = new GatewayConfig(new GatewayConfig.Http("0.0.0.0", port,
                     GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, GatewayConfig.Http.DEFAULT_IDLE_TIMEOUT_SECONDS),
                     DemoKeys.demoAuth(), registers, GatewayConfig.Audit.in(audit), null);
-            Gateway gateway = await(Gateway.start(vertx, config), 60);
+            Gateway gateway = await(Gateway.start(vertx, config, telemetry), 60);
             closeOnShutdown(gateway);
             printWelcome(gateway.port(), mocks);
             Thread.currentThread().join();
@@ -150,9 +152,10 @@ public final class GatewayMain implements Runnable {
                 System.err.println("Configuration error: " + e.getMessage());
                 return 2;
             }
-            Vertx vertx = Vertx.vertx();
+            Telemetry telemetry = Telemetry.fromEnvironment();
+            Vertx vertx = telemetry.vertx(new io.vertx.core.VertxOptions());
             try {
-                Gateway gateway = await(Gateway.start(vertx, parsed), 60);
+                Gateway gateway = await(Gateway.start(vertx, parsed, telemetry), 60);
                 closeOnShutdown(gateway);
                 LOG.info("WYCPS gateway listening on port {}", gateway.port());
             } catch (Exception e) {

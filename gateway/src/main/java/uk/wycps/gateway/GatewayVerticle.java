@@ -13,6 +13,7 @@ import uk.wycps.connector.ConnectorRegistry;
 import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.RegisterSettings;
 import uk.wycps.gateway.api.ApiContract;
+import uk.wycps.gateway.tracing.Telemetry;
 import uk.wycps.gateway.api.AuditRoutes;
 import uk.wycps.gateway.api.EnquiryRoutes;
 import uk.wycps.gateway.api.GatewayRouter;
@@ -49,10 +50,13 @@ final class GatewayVerticle extends VerticleBase {
     private final RegisterOutbox outbox;
     private final GatewayMetrics metrics;
     private final ApiContract contract;
+    private final Telemetry telemetry;
 
     /** {@code boundPort} receives the port the first instance listens on. */
     GatewayVerticle(GatewayConfig config, SharingPolicy policy, RecordLinker linker, AuditSink audit,
-            RegisterOutbox outbox, GatewayMetrics metrics, ApiContract contract, AtomicInteger boundPort) {
+            RegisterOutbox outbox, GatewayMetrics metrics, ApiContract contract, Telemetry telemetry,
+            AtomicInteger boundPort) {
+        this.telemetry = telemetry;
         this.contract = contract;
         this.outbox = outbox;
         this.metrics = metrics;
@@ -68,20 +72,22 @@ final class GatewayVerticle extends VerticleBase {
         ConnectorRegistry registry = ConnectorRegistry.load();
         Map<String, RegisterConnector> byAuthority = new LinkedHashMap<>();
         Map<String, Long> deadlines = new LinkedHashMap<>();
+        Map<String, String> dialects = new LinkedHashMap<>();
         for (RegisterSettings settings : config.registers()) {
             RegisterConnector connector = registry.create(vertx, settings);
             connectors.add(connector);
             byAuthority.put(settings.authority(), connector);
             deadlines.put(settings.authority(), settings.deadline().toMillis());
+            dialects.put(settings.authority(), settings.dialect());
         }
         List<String> authorities = List.copyOf(byAuthority.keySet());
         // One breaker and bulkhead per register for the whole deployment, not one per event loop.
         RegisterGuards guards = RegisterGuards.shared(vertx, context.deploymentID(), config.registers());
         TokenVerifier tokens = TokenVerifier.create(vertx, config.auth(), java.util.Set.copyOf(authorities));
-        EnquiryService service = new EnquiryService(vertx, metrics, policy, new RegisterFanOut(vertx, byAuthority, guards), deadlines, linker,
+        EnquiryService service = new EnquiryService(vertx, metrics, policy, new RegisterFanOut(vertx, byAuthority, guards, telemetry, dialects), deadlines, linker,
                 audit, outbox);
         EnquiryParser parser = new EnquiryParser(authorities, contract);
-        EnquiryRoutes enquiries = new EnquiryRoutes(tokens, parser, service, metrics);
+        EnquiryRoutes enquiries = new EnquiryRoutes(tokens, parser, service, metrics, telemetry);
         PolicyExplainRoutes explain = new PolicyExplainRoutes(tokens, parser, policy);
         GatewayConfig.Http http = config.http();
         HttpServerOptions options = new HttpServerOptions()

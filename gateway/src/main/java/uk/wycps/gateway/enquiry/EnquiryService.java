@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import uk.wycps.gateway.logging.LogContext;
+import uk.wycps.gateway.tracing.Telemetry;
+import io.opentelemetry.api.trace.Span;
 import uk.wycps.connector.Deadline;
 import uk.wycps.connector.SearchRequest;
 import uk.wycps.gateway.api.ApiException;
@@ -71,6 +73,7 @@ public final class EnquiryService {
     public Future<EnquiryAnswer> handle(Caller caller, Enquiry enquiry, String correlationId, long requestedDeadlineMs) {
         String enquiryId = UUID.randomUUID().toString();
         LogContext.enquiryId(enquiryId);
+        Span.current().setAttribute(Telemetry.ENQUIRY_ID, enquiryId);
         Instant at = Instant.now();
         EnquiryPermission permission = policy.permitEnquiry(caller, enquiry.declaration());
         if (!permission.permitted()) {

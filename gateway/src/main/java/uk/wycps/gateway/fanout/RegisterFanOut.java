@@ -1,5 +1,6 @@
 package uk.wycps.gateway.fanout;
 
+import uk.wycps.gateway.tracing.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -26,10 +27,18 @@ public final class RegisterFanOut {
     private final Vertx vertx;
     private final Map<String, RegisterConnector> connectors;
     private final RegisterGuards guards;
+    private final Telemetry telemetry;
+    private final Map<String, String> dialects;
 
-    /** A fan-out whose guards are {@code guards} (shared by the gateway's event loops). */
-    public RegisterFanOut(Vertx vertx, Map<String, RegisterConnector> connectors, RegisterGuards guards) {
+    /**
+     * A fan-out whose guards are {@code guards} (shared by the gateway's event loops); each
+     * exchange is a span of {@code telemetry}, named with the register's dialect.
+     */
+    public RegisterFanOut(Vertx vertx, Map<String, RegisterConnector> connectors, RegisterGuards guards,
+            Telemetry telemetry, Map<String, String> dialects) {
         this.vertx = vertx;
+        this.telemetry = telemetry;
+        this.dialects = Map.copyOf(dialects);
         this.connectors = Map.copyOf(connectors);
         this.guards = guards;
     }
@@ -74,7 +83,8 @@ public final class RegisterFanOut {
             return Future.succeededFuture(failed(q.authority(), RegisterStatus.ERROR, 0, "no connector configured"));
         }
         try {
-            return guard.search(vertx, connector, q.request());
+            return telemetry.registerExchange(vertx, q.authority(), dialects.getOrDefault(q.authority(), "unknown"),
+                    q.request().enquiryId(), () -> guard.search(vertx, connector, q.request()), o -> o.status().name());
         } catch (RuntimeException e) {
             return Future.succeededFuture(failed(q.authority(), RegisterStatus.ERROR, 0, "guard failed"));
         }

@@ -60,7 +60,7 @@ class OpenApiDocumentTest {
     @Test
     void everyRouteOfTheRouterIsInTheDocumentAndEveryOperationIsRouted(Vertx vertx) {
         ApiContract contract = ContractCheck.contract();
-        Router router = GatewayRouter.create(vertx, 1024, new EnquiryRoutes(null, null, null, null),
+        Router router = GatewayRouter.create(vertx, 1024, new EnquiryRoutes(null, null, null, null, null),
                 new PolicyExplainRoutes(null, null, null), new AuditRoutes(null, null), new StatisticsRoutes(null, null),
                 new HealthRoutes(List.of(), RegisterGuards.shared(vertx, "openapi-test", List.of())),
                 new GatewayMetrics(), contract);

@@ -16,6 +16,7 @@ import uk.wycps.connector.RegisterSettings;
 import uk.wycps.gateway.Gateway;
 import uk.wycps.gateway.audit.AuditSink;
 import uk.wycps.gateway.config.GatewayConfig;
+import uk.wycps.gateway.tracing.Telemetry;
 
 /**
  * A real gateway on an ephemeral loopback port, trusting a {@link TestIssuer}, with a web client
@@ -38,6 +39,12 @@ public final class GatewayHarness {
     }
 
     public static Future<GatewayHarness> start(Vertx vertx, List<RegisterSettings> registers, AuditSink audit) {
+        return start(vertx, registers, audit, Telemetry.off());
+    }
+
+    /** As {@link #start(Vertx, List, AuditSink)}, tracing through {@code telemetry} (whose Vert.x {@code vertx} is). */
+    public static Future<GatewayHarness> start(Vertx vertx, List<RegisterSettings> registers, AuditSink audit,
+            Telemetry telemetry) {
         TestIssuer issuer = new TestIssuer(vertx);
         Path outbox;
         try {
@@ -48,7 +55,7 @@ public final class GatewayHarness {
         GatewayConfig config = new GatewayConfig(new GatewayConfig.Http("127.0.0.1", 0,
                 GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, 5), issuer.auth(), registers, GatewayConfig.Audit.in(outbox),
                 null);
-        return Gateway.start(vertx, config, audit, outbox).map(g -> new GatewayHarness(vertx, issuer, g));
+        return Gateway.start(vertx, config, audit, outbox, telemetry).map(g -> new GatewayHarness(vertx, issuer, g));
     }
 
     /**
