@@ -39,6 +39,24 @@ public final class LogContext {
         return value instanceof String s ? s : null;
     }
 
+    /**
+     * Gives {@code to} (a context made for part of the current request, such as one register
+     * exchange) the ids bound to the current request.
+     */
+    public static void copyTo(ContextInternal to) {
+        Map<Object, Object> from = local(Vertx.currentContext());
+        Map<Object, Object> into = local(to);
+        if (from == null || into == null) {
+            return;
+        }
+        for (String name : new String[] {CORRELATION_ID, ENQUIRY_ID}) {
+            Object value = from.get(PREFIX + name);
+            if (value != null) {
+                into.put(PREFIX + name, value);
+            }
+        }
+    }
+
     private static void put(String name, String value) {
         Map<Object, Object> local = local(Vertx.currentContext());
         if (local != null && value != null) {

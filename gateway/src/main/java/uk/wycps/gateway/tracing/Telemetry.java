@@ -18,6 +18,7 @@ import io.vertx.tracing.opentelemetry.OpenTelemetryOptions;
 import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import io.vertx.tracing.opentelemetry.VertxContextStorageProvider.VertxContextStorage;
 import java.util.Map;
+import uk.wycps.gateway.logging.LogContext;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -64,7 +65,10 @@ public final class Telemetry {
         return OFF;
     }
 
-    /** Tracing through the given OpenTelemetry (tests give one with an in-memory exporter). */
+    /**
+     * Tracing through the given OpenTelemetry (tests give one with an in-memory exporter); its
+     * tracer provider should have {@link QueryRedaction} applied, as {@link #fromEnvironment} does.
+     */
     public static Telemetry with(OpenTelemetry openTelemetry) {
         return new Telemetry(Objects.requireNonNull(openTelemetry, "openTelemetry"), true, null);
     }
@@ -84,6 +88,7 @@ public final class Telemetry {
                         "otel.service.name", "wycps-gateway",
                         "otel.metrics.exporter", "none",
                         "otel.logs.exporter", "none"))
+                .addTracerProviderCustomizer((builder, config) -> QueryRedaction.applyTo(builder))
                 .build()
                 .getOpenTelemetrySdk();
         return new Telemetry(sdk, true, sdk);
@@ -142,6 +147,7 @@ public final class Telemetry {
                 .setAttribute(AUTHORITY, authority).setAttribute(DIALECT, dialect)
                 .setAttribute(ENQUIRY_ID, enquiryId).startSpan();
         ContextInternal own = ((ContextInternal) vertx.getOrCreateContext()).duplicate();
+        LogContext.copyTo(own);
         VertxContextStorage.INSTANCE.attach(own, parent.with(span));
         Promise<T> promise = Promise.promise();
         own.dispatch(() -> {

@@ -49,7 +49,8 @@ class EnquiryTracingTest {
     void start() {
         spans = InMemorySpanExporter.create();
         sdk = OpenTelemetrySdk.builder()
-                .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+                .setTracerProvider(uk.wycps.gateway.tracing.QueryRedaction.applyTo(SdkTracerProvider.builder())
+                        .addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
                 .build();
         Telemetry telemetry = Telemetry.with(sdk);
