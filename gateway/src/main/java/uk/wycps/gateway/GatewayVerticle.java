@@ -83,6 +83,10 @@ final class GatewayVerticle extends VerticleBase {
         List<String> authorities = List.copyOf(byAuthority.keySet());
         // One breaker and bulkhead per register for the whole deployment, not one per event loop.
         RegisterGuards guards = RegisterGuards.shared(vertx, context.deploymentID(), config.registers());
+        for (String authority : authorities) {
+            metrics.watchRegister(guards.get(authority));
+            metrics.watchOutbox(authority, outbox.depth(authority));
+        }
         TokenVerifier tokens = TokenVerifier.create(vertx, config.auth(), java.util.Set.copyOf(authorities));
         EnquiryService service = new EnquiryService(vertx, metrics, policy, new RegisterFanOut(vertx, byAuthority, guards, telemetry, dialects), deadlines, linker,
                 audit, outbox);

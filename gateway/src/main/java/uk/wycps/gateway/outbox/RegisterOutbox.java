@@ -73,6 +73,9 @@ public final class RegisterOutbox {
     private final GroupCommit<String> commits;
     private final Map<String, RegisterConnector> connectors;
     private final Map<String, Lane> lanes = new HashMap<>();
+    /** Each lane's length, readable from any thread (the metrics' gauges); written on the outbox's context. */
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> depths =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final Duration firstBackoff;
     private final long lingerMs;
     private FileChannel channel;
@@ -187,6 +190,11 @@ public final class RegisterOutbox {
         });
     }
 
+    /** Messages not yet acknowledged for {@code authority}, readable from any thread (for gauges). */
+    public java.util.concurrent.atomic.AtomicInteger depth(String authority) {
+        return depths.computeIfAbsent(authority, a -> new java.util.concurrent.atomic.AtomicInteger());
+    }
+
     /** Messages not yet acknowledged, per register. */
     public Future<Map<String, Integer>> pendingCounts() {
         Promise<Map<String, Integer>> counts = Promise.promise();
@@ -215,6 +223,7 @@ public final class RegisterOutbox {
 
     private void addPending(OutboxMessage m) {
         lanes.computeIfAbsent(m.authority(), a -> new Lane()).queue.add(m);
+        depth(m.authority()).incrementAndGet();
     }
 
     /**
@@ -248,7 +257,9 @@ public final class RegisterOutbox {
                     lane.busy = false;
                     if (ar.succeeded()) {
                         for (int i = 0; i < sending.size(); i++) {
-                            lane.queue.poll();
+                            if (lane.queue.poll() != null) {
+                                depth(authority).decrementAndGet();
+                            }
                         }
                         lane.failures = 0;
                         if (lane.queue.isEmpty() || lane.queue.size() >= batch || lingerMs <= 0) {

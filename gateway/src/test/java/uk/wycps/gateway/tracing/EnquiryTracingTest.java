@@ -117,6 +117,32 @@ class EnquiryTracingTest {
         }
     }
 
+    @Test
+    void registerLatencyBucketsCarryExemplarsOfTheEnquirysTraceBesideTheGuardAndOutboxGauges() throws Exception {
+        // GIVEN one traced enquiry of the five registers
+        String token = gateway.issuer.token("child-worker", "social-services", "leeds");
+        HttpResponse<Buffer> answer = gateway.client.post("/api/v1/enquiries").bearerTokenAuthentication(token)
+                .putHeader("traceparent", "00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-01")
+                .sendJsonObject(GatewayHarness.enquiry(WireMockRegisters.GIVEN, WireMockRegisters.FAMILY,
+                        WireMockRegisters.DOB))
+                .await();
+        assertEquals(200, answer.statusCode());
+        // WHEN Prometheus scrapes in the OpenMetrics format
+        String metrics = gateway.client.get("/metrics").putHeader("Accept", "application/openmetrics-text")
+                .send().await().bodyAsString();
+        // THEN a latency bucket of each register names the enquiry's trace
+        for (String authority : WireMockRegisters.AUTHORITIES) {
+            assertTrue(metrics.lines().anyMatch(l -> l.startsWith("wycps_register_searches_seconds_bucket{")
+                    && l.contains("authority=\"" + authority + "\"") && l.contains("trace_id=\"" + CALLER_TRACE + "\"")),
+                    () -> "no exemplar for " + authority + " in\n" + metrics);
+            // AND the breaker, in-flight and outbox gauges are there
+            assertTrue(metrics.contains("wycps_register_circuit_state{authority=\"" + authority + "\",state=\"CLOSED\"} 1"),
+                    metrics);
+            assertTrue(metrics.contains("wycps_register_in_flight{authority=\"" + authority + "\"} 0"), metrics);
+            assertTrue(metrics.contains("wycps_outbox_depth{authority=\"" + authority + "\"}"), metrics);
+        }
+    }
+
     /** The spans exported so far, once one matching {@code last} has ended (the server's ends after the answer). */
     private List<SpanData> awaitSpans(java.util.function.Predicate<SpanData> last) throws InterruptedException {
         for (int i = 0; i < 200; i++) {
