@@ -30,8 +30,8 @@ import uk.wycps.record.Relationship;
 
 /**
  * Property-based test over generated callers, declarations and fully populated records, with
- * seeded generators in plain JUnit. Reproduce a failure with {@code -Dpolicy.seed=<seed>} (the
- * seed is printed and is in every failure message); {@code -Dpolicy.cases=N} sets the number of
+ * seeded generators in plain JUnit. The seed is fixed, so a failure replays; another seed with
+ * {@code -Dpolicy.seed=<seed>} (the seed is printed and is in every failure message); {@code -Dpolicy.cases=N} sets the number of
  * cases (default 20,000).
  *
  * <p>Properties, each against an oracle written from API.md and the protocol rather than read
@@ -55,7 +55,7 @@ class PolicyPropertyTest {
 
     @Test
     void noDecisionLetsAnyFieldThroughAboveWhatTheProtocolAllows() {
-        long seed = Long.getLong("policy.seed", System.nanoTime());
+        long seed = Long.getLong("policy.seed", 20_261_201L);
         int cases = Integer.getInteger("policy.cases", 20_000);
         System.out.println("PolicyPropertyTest seed=" + seed + " cases=" + cases
                 + " (rerun with -Dpolicy.seed=" + seed + ")");

@@ -30,10 +30,13 @@ public final class GatewayRouter {
                 .handler(enquiries::handle);
         router.route("/api/v1/enquiries").handler(ctx -> ctx.fail(405));
         router.get("/api/v1/audit").handler(audit::handle);
+        router.route("/api/v1/audit").handler(ctx -> ctx.fail(405));
         router.get("/api/v1/statistics").handler(statistics::handle);
+        router.route("/api/v1/statistics").handler(ctx -> ctx.fail(405));
         router.post("/api/v1/policy/explain")
                 .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
                 .handler(explain::handle);
+        router.route("/api/v1/policy/explain").handler(ctx -> ctx.fail(405));
         router.route().last().handler(ctx -> ctx.fail(404));
         router.route().failureHandler(ErrorResponses::handleFailure);
         router.errorHandler(500, ErrorResponses::handleFailure);

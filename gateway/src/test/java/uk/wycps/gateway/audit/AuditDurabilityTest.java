@@ -1,5 +1,6 @@
 package uk.wycps.gateway.audit;
 
+import static uk.wycps.gateway.support.Answers.await;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -70,9 +71,6 @@ class AuditDurabilityTest {
         register.stop();
     }
 
-    private static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
 
     private static JsonObject enquiry() {
         return GatewayHarness.enquiry("Aisha", "Khan", "2016-03-09");

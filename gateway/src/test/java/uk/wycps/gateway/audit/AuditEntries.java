@@ -9,12 +9,12 @@ import uk.wycps.policy.Caller;
 import uk.wycps.policy.Role;
 
 /** Realistic audit entries for tests: a Leeds child worker's answered enquiry, numbered. */
-final class AuditEntries {
+public final class AuditEntries {
 
     private AuditEntries() {
     }
 
-    static AuditEntry answered(int i, Instant at) {
+    public static AuditEntry answered(int i, Instant at) {
         Caller caller = new Caller("worker-" + (i % 50), Role.CHILD_WORKER, Agency.SOCIAL_SERVICES, "leeds",
                 Set.of("cross-authority:bradford"));
         return new AuditEntry("enquiry-" + i, at, "corr-" + i, caller, AuditEntry.ANSWERED, "register-check",
@@ -25,7 +25,7 @@ final class AuditEntries {
                 "wycps-default@1");
     }
 
-    static AuditEntry answered(int i) {
+    public static AuditEntry answered(int i) {
         return answered(i, Instant.parse("2026-11-01T10:00:00Z").plusSeconds(i));
     }
 }

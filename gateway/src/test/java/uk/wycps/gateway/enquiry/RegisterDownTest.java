@@ -11,8 +11,8 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import uk.wycps.gateway.audit.InMemoryAuditSink;
@@ -28,18 +28,19 @@ import uk.wycps.mock.SyntheticPopulation;
 @ExtendWith(VertxExtension.class)
 class RegisterDownTest {
 
-    private static FederationHarness federation;
+    // Each test stops a register: each has a federation of its own, so that order never matters.
+    private FederationHarness federation;
 
-    @BeforeAll
-    static void start(Vertx vertx, VertxTestContext ctx) {
+    @BeforeEach
+    void start(Vertx vertx, VertxTestContext ctx) {
         FederationHarness.start(vertx, new InMemoryAuditSink()).onComplete(ctx.succeeding(f -> {
             federation = f;
             ctx.completeNow();
         }));
     }
 
-    @AfterAll
-    static void stop(VertxTestContext ctx) {
+    @AfterEach
+    void stop(VertxTestContext ctx) {
         federation.close().onComplete(ctx.succeedingThenComplete());
     }
 

@@ -1,5 +1,6 @@
 package uk.wycps.gateway.fanout;
 
+import static uk.wycps.gateway.support.Answers.await;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -262,7 +263,4 @@ class FanOutSoakTest {
         });
     }
 
-    static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
 }

@@ -69,6 +69,14 @@ public final class WireMockRegisters implements AutoCloseable {
                 .withHeader("Content-Type", "application/json").withBody(healthyBody(authority))));
     }
 
+    /** The register answers as a healthy canonical-json register that holds no such child. */
+    public void holdsNothing(String authority) {
+        WireMockServer s = servers.get(authority);
+        s.resetAll();
+        s.stubFor(post(urlEqualTo("/search")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withBody("{\"records\":[]}")));
+    }
+
     /** The register's search answers with {@code stub} instead. */
     public void fault(String authority, MappingBuilder stub) {
         WireMockServer s = servers.get(authority);

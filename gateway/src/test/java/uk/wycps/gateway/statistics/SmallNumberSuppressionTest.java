@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Verifies small-number suppression (S1): no count under the threshold is published, and no
  * suppressed count can be recovered by subtraction from any published row, column or total,
- * checked exhaustively over every line of 20,000 generated tables. The seed is printed and can
- * be set with {@code -Dstatistics.seed}.
+ * checked exhaustively over every line of 20,000 generated tables. The seed is fixed (a failure
+ * replays), printed, and can be set with {@code -Dstatistics.seed}.
  */
 class SmallNumberSuppressionTest {
 
@@ -22,7 +22,7 @@ class SmallNumberSuppressionTest {
 
     @Test
     void noSmallCountIsPublishedAndNoSuppressedCountCanBeDerivedBySubtraction() {
-        long seed = Long.getLong("statistics.seed", System.nanoTime());
+        long seed = Long.getLong("statistics.seed", 20_261_201L);
         System.out.println("SmallNumberSuppressionTest seed: " + seed);
         Random random = new Random(seed);
         for (int n = 0; n < 20_000; n++) {

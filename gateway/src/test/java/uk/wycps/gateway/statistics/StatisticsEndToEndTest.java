@@ -187,11 +187,46 @@ class StatisticsEndToEndTest {
             if (age < 18) {
                 inc(t, "byAgeBand", age < 5 ? "0-4" : age < 10 ? "5-9" : age < 16 ? "10-15" : "16-17");
             }
-            if (register.previouslyRegisteredElsewhere(c)) {
+            if (hadAnEarlierRegistrationElsewhere(register.authority(), c)) {
                 inc(t, "crossBoundaryMoves", "total");
             }
         }
         return t;
+    }
+
+    /**
+     * Counted from the ground truth file's persons, not with the mock's own predicate: the child
+     * has a record in another authority whose earliest registration start is before this
+     * record's earliest (or this record has none).
+     */
+    private static boolean hadAnEarlierRegistrationElsewhere(String authority, ChildRecord c) {
+        if (personOf == null) {
+            personOf = new HashMap<>();
+            recordOf = new HashMap<>();
+            var population = federation.mocks.population();
+            for (var person : population.groundTruth().persons()) {
+                person.records().forEach(ref -> personOf.put(ref.authority() + ":" + ref.recordId(), person));
+            }
+            for (String a : population.authorities()) {
+                population.records(a).forEach(r -> recordOf.put(a + ":" + r.recordId(), r));
+            }
+        }
+        java.util.Optional<LocalDate> ownStart = earliestStart(c);
+        return personOf.get(authority + ":" + c.recordId()).records().stream()
+                .filter(ref -> !ref.authority().equals(authority))
+                .map(ref -> recordOf.get(ref.authority() + ":" + ref.recordId()))
+                .map(StatisticsEndToEndTest::earliestStart).flatMap(java.util.Optional::stream)
+                .anyMatch(theirs -> ownStart.isEmpty() || theirs.isBefore(ownStart.get()));
+    }
+
+    private static Map<String, uk.wycps.mock.GroundTruth.Person> personOf;
+    private static Map<String, ChildRecord> recordOf;
+
+    private static java.util.Optional<LocalDate> earliestStart(ChildRecord c) {
+        java.util.stream.Stream<Registration> history = c.registrationHistory() == null ? java.util.stream.Stream.empty()
+                : c.registrationHistory().stream();
+        return java.util.stream.Stream.concat(history, java.util.stream.Stream.ofNullable(c.registration()))
+                .map(Registration::start).filter(java.util.Objects::nonNull).min(LocalDate::compareTo);
     }
 
     private static void inc(Map<String, Map<String, Long>> t, String table, String row) {
