@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.RegisterSettings;
 import uk.wycps.gateway.admission.AdmissionControl;
+import uk.wycps.gateway.api.ApiContract;
+import uk.wycps.gateway.tracing.Telemetry;
 import uk.wycps.gateway.audit.AuditKeys;
 import uk.wycps.gateway.auth.IssuerKeys;
 import uk.wycps.gateway.audit.AuditSink;
@@ -72,11 +74,16 @@ public final class Gateway {
         this.afterClose = afterClose;
     }
 
-    /** Starts with the file audit sink of the configuration, signing checkpoints with its key. */
+    /** Starts with the file audit sink of the configuration, signing checkpoints with its key; no tracing. */
     public static Future<Gateway> start(Vertx vertx, GatewayConfig config) {
+        return start(vertx, config, Telemetry.off());
+    }
+
+    /** As {@link #start(Vertx, GatewayConfig)}, tracing through {@code telemetry} (whose Vert.x {@code vertx} is). */
+    public static Future<Gateway> start(Vertx vertx, GatewayConfig config, Telemetry telemetry) {
         GatewayConfig.Audit settings = config.audit();
         if (settings.postgres() != null) {
-            return startWithPostgres(vertx, config);
+            return startWithPostgres(vertx, config, telemetry);
         }
         return vertx.executeBlocking(() -> signer(settings)).compose(signer -> {
             List<String> deployed = new ArrayList<>();
@@ -88,7 +95,8 @@ public final class Gateway {
                         Outbox outbox = outboxVerticle.outbox();
                         return FileAuditSink.open(vertx, settings.directory(), signer, settings.checkpointEvery(),
                                         checkpoint -> publish(outbox, config.registers(), checkpoint))
-                                .compose(audit -> startWith(vertx, config, audit, outbox, deployed, Future::succeededFuture)
+                                .compose(audit -> startWith(vertx, config, audit, outbox, deployed, telemetry,
+                                                Future::succeededFuture)
                                         .recover(e -> audit.close().transform(v -> Future.failedFuture(e))));
                     })
                     .recover(e -> undeploy(vertx, deployed).transform(v -> Future.failedFuture(e)));
@@ -100,7 +108,7 @@ public final class Gateway {
      * the start, before anything listens), then the outbox delivering from the shared table and
      * the audit writing to the shared chain.
      */
-    private static Future<Gateway> startWithPostgres(Vertx vertx, GatewayConfig config) {
+    private static Future<Gateway> startWithPostgres(Vertx vertx, GatewayConfig config, Telemetry telemetry) {
         GatewayConfig.Audit settings = config.audit();
         GatewayConfig.Postgres pg = settings.postgres();
         return vertx.executeBlocking(() -> {
@@ -143,7 +151,7 @@ public final class Gateway {
                                 perAgency.sweep();
                             }
                         };
-                        return startWith(vertx, config, audit, outboxVerticle.outbox(), deployed, admission, sweep,
+                        return startWith(vertx, config, audit, outboxVerticle.outbox(), deployed, telemetry, admission, sweep,
                                 closePool);
                     })
                     .recover(e -> undeploy(vertx, deployed).compose(v -> pool.close())
@@ -153,13 +161,20 @@ public final class Gateway {
 
     /** Starts with the given audit sink (tests and benchmarks); the outbox lives in {@code outboxDirectory}. */
     public static Future<Gateway> start(Vertx vertx, GatewayConfig config, AuditSink audit, Path outboxDirectory) {
+        return start(vertx, config, audit, outboxDirectory, Telemetry.off());
+    }
+
+    /** As {@link #start(Vertx, GatewayConfig, AuditSink, Path)}, tracing through {@code telemetry}. */
+    public static Future<Gateway> start(Vertx vertx, GatewayConfig config, AuditSink audit, Path outboxDirectory,
+            Telemetry telemetry) {
         List<String> deployed = new ArrayList<>();
         OutboxVerticle outboxVerticle = new OutboxVerticle(config.registers(),
                 (v, connectors) -> RegisterOutbox.open(v, outboxDirectory, connectors));
         return vertx.deployVerticle(outboxVerticle)
                 .compose(id -> {
                     deployed.add(id);
-                    return startWith(vertx, config, audit, outboxVerticle.outbox(), deployed, Future::succeededFuture);
+                    return startWith(vertx, config, audit, outboxVerticle.outbox(), deployed, telemetry,
+                            Future::succeededFuture);
                 })
                 .recover(e -> undeploy(vertx, deployed).transform(v -> Future.failedFuture(e)));
     }
@@ -189,14 +204,15 @@ public final class Gateway {
     }
 
     private static Future<Gateway> startWith(Vertx vertx, GatewayConfig config, AuditSink audit, Outbox outbox,
-            List<String> deployed, Supplier<Future<Void>> afterClose) {
+            List<String> deployed, Telemetry telemetry, Supplier<Future<Void>> afterClose) {
         AdmissionControl admission = AdmissionControl.local(config.limits());
-        return startWith(vertx, config, audit, outbox, deployed, admission, admission::sweep, afterClose);
+        return startWith(vertx, config, audit, outbox, deployed, telemetry, admission, admission::sweep, afterClose);
     }
 
     /** {@code sweep} runs every minute: it drops the rate buckets that are full again. */
     private static Future<Gateway> startWith(Vertx vertx, GatewayConfig config, AuditSink audit, Outbox outbox,
-            List<String> deployed, AdmissionControl admission, Runnable sweep, Supplier<Future<Void>> afterClose) {
+            List<String> deployed, Telemetry telemetry, AdmissionControl admission, Runnable sweep,
+            Supplier<Future<Void>> afterClose) {
         SharingPolicy policy;
         try {
             policy = loadPolicy(config);
@@ -209,8 +225,9 @@ public final class Gateway {
         AtomicInteger managementPort = new AtomicInteger();
         GatewayMetrics metrics = new GatewayMetrics();
         // One key set for the node, read before anything listens: no keys, no start.
-        return IssuerKeys.start(vertx, config.auth()).compose(keys -> {
-                    SharedParts shared = new SharedParts(config, policy, linker, audit, outbox, metrics, admission, keys);
+        return ApiContract.load(vertx).compose(contract -> IssuerKeys.start(vertx, config.auth()).compose(keys -> {
+                    SharedParts shared = new SharedParts(config, policy, linker, audit, outbox, metrics, admission, keys,
+                            contract, telemetry);
                     return vertx.deployVerticle(() -> new GatewayVerticle(shared, port, managementPort),
                                     new DeploymentOptions().setInstances(instances))
                             .map(id -> {
@@ -220,7 +237,7 @@ public final class Gateway {
                                         admission, sweeper, keys, afterClose);
                             })
                             .recover(e -> keys.close().transform(v -> Future.failedFuture(e)));
-                });
+                }));
     }
 
     private static Future<Void> undeploy(Vertx vertx, List<String> deployments) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import uk.wycps.connector.proof.AnswerSignature;
 import uk.wycps.gateway.adapter.LocalAdapter;
 import uk.wycps.gateway.audit.SignedAnswers;
+import uk.wycps.gateway.tracing.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -48,7 +49,12 @@ import uk.wycps.policy.PolicyException;
                 GatewayMain.VerifyAudit.class, GatewayMain.PurgeAudit.class})
 public final class GatewayMain implements Runnable {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GatewayMain.class);
+
     public static void main(String[] args) {
+        // java.util.logging (libraries) through SLF4J, so that every line is JSON (logback.xml).
+        org.slf4j.bridge.SLF4JBridgeHandler.removeHandlersForRootLogger();
+        org.slf4j.bridge.SLF4JBridgeHandler.install();
         int code = new CommandLine(new GatewayMain()).execute(args);
         if (code != 0) {
             System.exit(code);
@@ -102,7 +108,8 @@ public final class GatewayMain implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            Vertx vertx = Vertx.vertx();
+            Telemetry telemetry = Telemetry.fromEnvironment();
+            Vertx vertx = telemetry.vertx(new io.vertx.core.VertxOptions());
             MockFederation mocks = await(MockRegisters.start(vertx, MockOptions.defaults().withAuthorityDialects().withChildrenPerRegister(children)), 120);
             List<RegisterSettings> registers = new ArrayList<>();
             Map<String, String> behindAdapter = new LinkedHashMap<>();
@@ -120,7 +127,7 @@ public final class GatewayMain implements Runnable {
                     .withManagement(new GatewayConfig.Management("127.0.0.1", managementPort))
                     .withContacts(DemoContacts.all())
                     .withConsole(GatewayConfig.Console.demo());
-            Gateway gateway = await(Gateway.start(vertx, config), 60);
+            Gateway gateway = await(Gateway.start(vertx, config, telemetry), 60);
             closeOnShutdown(gateway);
             printWelcome(gateway.port(), gateway.managementPort(), mocks, behindAdapter);
             Thread.currentThread().join();
@@ -205,9 +212,10 @@ public final class GatewayMain implements Runnable {
                 System.err.println("Configuration error: " + e.getMessage());
                 return 2;
             }
-            Vertx vertx = Vertx.vertx();
+            Telemetry telemetry = Telemetry.fromEnvironment();
+            Vertx vertx = telemetry.vertx(new io.vertx.core.VertxOptions());
             try {
-                Gateway gateway = await(Gateway.start(vertx, parsed), 60);
+                Gateway gateway = await(Gateway.start(vertx, parsed, telemetry), 60);
                 closeOnShutdown(gateway);
                 System.out.println("WYCPS gateway listening on port " + gateway.port()
                         + (parsed.http().tls() != null ? " (TLS)" : "") + "; metrics and readiness on "

@@ -44,19 +44,28 @@ final class Wiring {
         GatewayConfig config = shared.config();
         List<String> authorities = registers.authorities();
         TokenVerifier tokens = TokenVerifier.create(shared.issuerKeys(), config.auth(), Set.copyOf(authorities));
-        EnquiryParser parser = new EnquiryParser(authorities);
-        EnquiryService enquiries = new EnquiryService(vertx, shared.policy(), new RegisterFanOut(vertx, registers, guards),
+        for (String authority : authorities) {
+            // Gauges of the node's shared guards and outbox; registering one again is a no-op.
+            shared.metrics().watchRegister(guards.get(authority));
+            java.util.concurrent.atomic.AtomicInteger depth = shared.outbox().depth(authority);
+            if (depth != null) {
+                shared.metrics().watchOutbox(authority, depth);
+            }
+        }
+        EnquiryParser parser = new EnquiryParser(authorities, shared.contract());
+        EnquiryService enquiries = new EnquiryService(vertx, shared.policy(),
+                new RegisterFanOut(vertx, registers, guards, shared.telemetry()),
                 shared.linker(), new EnquiryTrail(shared.audit(), shared.outbox(), shared.metrics()), config.contacts());
         StatisticsService statistics = new StatisticsService(registers,
                 new SmallNumberSuppression(config.statistics().suppressionThreshold()), shared.audit(), shared.policy());
         AuditRoutes audit = new AuditRoutes(tokens, shared.audit(), shared.policy());
         Router router = GatewayRouter.create(vertx, config.http().maxBodyBytes(),
-                new EnquiryRoutes(tokens, parser, enquiries, shared.metrics(), shared.admission()),
+                new EnquiryRoutes(tokens, parser, enquiries, shared.metrics(), shared.admission(), shared.telemetry()),
                 new PolicyExplainRoutes(tokens, parser, shared.policy()),
                 audit,
                 new StatisticsRoutes(tokens, statistics),
                 new HealthRoutes(authorities, guards),
-                shared.metrics(), shared.admission());
+                shared.metrics(), shared.admission(), shared.contract());
         ConsoleRoutes.securityHeaders(router);
         new ConsoleRoutes(vertx, config, templates, parser, enquiries, audit, statistics, authorities)
                 .mount(router, config.http().maxBodyBytes());

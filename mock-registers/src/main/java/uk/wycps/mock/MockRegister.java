@@ -1,5 +1,7 @@
 package uk.wycps.mock;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URI;
@@ -33,7 +35,7 @@ public final class MockRegister {
     /** A SQL register's H2 TCP port is its HTTP port plus this (leeds: 9104 and 9114). */
     public static final int SQL_PORT_OFFSET = 10;
 
-    private static final System.Logger LOG = System.getLogger(MockRegister.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(MockRegister.class);
 
     private final Vertx vertx;
     private final String authority;
@@ -57,8 +59,8 @@ public final class MockRegister {
         this.authority = authority;
         boolean tooLargeForSql = MockDialects.SQL.equals(dialect) && population.childrenPerRegister() > SqlRegister.MAX_CHILDREN;
         if (tooLargeForSql) {
-            LOG.log(System.Logger.Level.WARNING, "register {0}: {1} children are too many for the SQL mock; serving canonical-json",
-                    authority, String.valueOf(population.childrenPerRegister()));
+            LOG.warn("register {}: {} children are too many for the SQL mock; serving canonical-json",
+                    authority, population.childrenPerRegister());
         }
         this.dialect = tooLargeForSql ? MockDialects.CANONICAL_JSON : dialect;
         this.host = host;
@@ -75,8 +77,8 @@ public final class MockRegister {
         if (MockDialects.SQL.equals(dialect)) {
             sql = SqlRegister.create(this, host, port == 0 ? 0 : port + SQL_PORT_OFFSET);
         }
-        LOG.log(System.Logger.Level.INFO, "register {0}: {1} records indexed in {2} ms", authority,
-                String.valueOf(population.childrenPerRegister()), String.valueOf((System.nanoTime() - t0) / 1_000_000));
+        LOG.info("register {}: {} records indexed in {} ms", authority, population.childrenPerRegister(),
+                (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** Deploys the server; completes once it listens. */
@@ -95,7 +97,7 @@ public final class MockRegister {
                 deploymentId = id;
                 port = verticle.actualPort();
             }
-            LOG.log(System.Logger.Level.INFO, "register {0} listening on port {1}", authority, String.valueOf(port));
+            LOG.info("register {} listening on port {}", authority, port);
             return null;
         });
     }
@@ -152,7 +154,7 @@ public final class MockRegister {
             return Future.succeededFuture();
         }
         deploymentId = null;
-        LOG.log(System.Logger.Level.INFO, "register {0} stopping", authority);
+        LOG.info("register {} stopping", authority);
         if (sql != null) {
             sql.stop();
         }

@@ -68,6 +68,10 @@ public final class MockRegistersMain implements Callable<Integer> {
     String mode = "none";
 
     public static void main(String[] args) {
+        // Its own name, so that the gateway (which embeds the registers) keeps its logback.xml.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "mock-registers-logback.xml");
+        }
         int code = new CommandLine(new MockRegistersMain()).execute(args);
         if (code != 0) {
             System.exit(code);

@@ -2,6 +2,7 @@ package uk.wycps.gateway.api;
 
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
+import uk.wycps.gateway.logging.LogContext;
 import java.util.regex.Pattern;
 
 /**
@@ -23,6 +24,7 @@ public final class CorrelationId {
         String given = ctx.request().getHeader(HEADER);
         String id = given != null && VALID.matcher(given).matches() ? given : UUID.randomUUID().toString();
         ctx.put(KEY, id);
+        LogContext.correlationId(id);
         ctx.response().putHeader(HEADER, id);
         ctx.next();
     }

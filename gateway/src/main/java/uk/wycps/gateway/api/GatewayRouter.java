@@ -1,6 +1,7 @@
 package uk.wycps.gateway.api;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import uk.wycps.gateway.admission.AdmissionControl;
@@ -26,10 +27,14 @@ public final class GatewayRouter {
 
     public static Router create(Vertx vertx, int maxBodyBytes, EnquiryRoutes enquiries, PolicyExplainRoutes explain,
             AuditRoutes audit, uk.wycps.gateway.statistics.StatisticsRoutes statistics,
-            HealthRoutes health, GatewayMetrics metrics, AdmissionControl admission) {
+            HealthRoutes health, GatewayMetrics metrics, AdmissionControl admission, ApiContract contract) {
         Router router = Router.router(vertx);
         router.route().handler(CorrelationId::handle);
         router.get("/health/live").handler(health::live);
+        // The contract of record, public like the API's documentation (O2).
+        router.get("/api/v1/openapi.json").handler(ctx -> ctx.response()
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(contract.document()));
         // Before any token is verified: an address that keeps sending bad tokens is refused
         // without a signature check; each 401 it gets takes from its allowance.
         router.route("/api/*").handler(ctx -> {

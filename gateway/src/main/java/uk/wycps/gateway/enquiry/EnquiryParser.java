@@ -14,10 +14,12 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
 import uk.wycps.record.RecordJson;
 import uk.wycps.record.SearchCriteria;
+import uk.wycps.gateway.api.ApiContract;
 import uk.wycps.gateway.api.ApiException;
 import uk.wycps.policy.ConsentBasis;
 import uk.wycps.policy.ConsentGround;
@@ -29,15 +31,15 @@ import uk.wycps.record.Gender;
 import uk.wycps.record.PersonName;
 
 /**
- * Reads and validates the body of {@code POST /api/v1/enquiries} (API.md; P1, P2). Every
- * problem is a 400 naming the JSON path of the field. Names are NFKC-normalised; control and
- * bidirectional-override characters and wildcards are refused.
+ * Reads and validates the body of {@code POST /api/v1/enquiries} (API.md; P1, P2). The body's
+ * shape (types, required and unknown fields, enumerations, lengths) is checked first against
+ * the OpenAPI document's schema ({@link ApiContract}); what follows here are the rules a schema
+ * cannot state. Every problem is a 400 naming the JSON path of the field. Names are
+ * NFKC-normalised; control and bidirectional-override characters and wildcards are refused.
  */
 public final class EnquiryParser {
 
     static final int MAX_NAME_LENGTH = 100;
-    static final int MAX_JUSTIFICATION_LENGTH = 1000;
-    static final int MAX_LIST = 10;
     private static final Pattern WILDCARDS = Pattern.compile("[*%?_\\[\\]]");
     private static final Pattern NAME_CHARS = Pattern.compile("[\\p{L}\\p{M}' .\\-]+");
     private static final Pattern POSTCODE = Pattern.compile("[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}|[A-Za-z]{1,2}[0-9][A-Za-z0-9]?");
@@ -45,17 +47,19 @@ public final class EnquiryParser {
     private static final LocalDate EARLIEST_BIRTH = LocalDate.of(1900, 1, 1);
 
     private final Set<String> authorities;
+    private final ApiContract contract;
 
     /** {@code authorities}: the configured registers, in configuration order. */
-    public EnquiryParser(List<String> authorities) {
+    public EnquiryParser(List<String> authorities, ApiContract contract) {
         this.authorities = new LinkedHashSet<>(authorities);
+        this.contract = Objects.requireNonNull(contract, "contract");
     }
 
     public Enquiry parse(Buffer body) {
         JsonObject json = object(body);
-        onlyKeys(json, "$", "subject", "purpose", "consent", "registers");
-        SearchCriteria subject = subject(object(json, "subject", "$.subject"));
-        return new Enquiry(subject, declaration(json), registers(json.getValue("registers")));
+        contract.checkEnquiry(json);
+        SearchCriteria subject = subject(json.getJsonObject("subject"));
+        return new Enquiry(subject, declaration(json), registers(json.getJsonArray("registers")));
     }
 
     /**
@@ -64,8 +68,8 @@ public final class EnquiryParser {
      */
     public ExplainRequest parseExplain(Buffer body) {
         JsonObject json = object(body);
-        onlyKeys(json, "$", "purpose", "consent", "registers");
-        return new ExplainRequest(declaration(json), registers(json.getValue("registers")));
+        contract.checkExplain(json);
+        return new ExplainRequest(declaration(json), registers(json.getJsonArray("registers")));
     }
 
     /** What {@code explain} is asked: a declaration and the registers it concerns. */
@@ -73,7 +77,7 @@ public final class EnquiryParser {
     }
 
     private static Declaration declaration(JsonObject json) {
-        return new Declaration(purpose(json), justification(json), consent(json));
+        return new Declaration(purpose(json), justification(json), consent(json.getJsonObject("consent")));
     }
 
     /**
@@ -107,66 +111,50 @@ public final class EnquiryParser {
     private static final ObjectReader BODY_READER = RecordJson.mapper().readerFor(Object.class);
 
     private SearchCriteria subject(JsonObject s) {
-        onlyKeys(s, "$.subject", "givenName", "familyName", "otherGivenNames", "aliases", "dateOfBirth", "gender",
-                "postcode");
-        String familyName = name(s.getValue("familyName"), "$.subject.familyName", true);
-        String givenName = name(s.getValue("givenName"), "$.subject.givenName", false);
-        LocalDate dob = dateOfBirth(s.getValue("dateOfBirth"));
+        String familyName = name(s.getString("familyName"), "$.subject.familyName", true);
+        String givenName = name(s.getString("givenName"), "$.subject.givenName", false);
+        LocalDate dob = dateOfBirth(s.getString("dateOfBirth"));
         if (givenName == null && dob == null) {
             throw ApiException.badRequest("missing-field",
                     "Give at least a given name or a date of birth with the family name.", "$.subject.givenName");
         }
         List<String> others = new ArrayList<>();
-        JsonArray otherArray = array(s.getValue("otherGivenNames"), "$.subject.otherGivenNames");
+        JsonArray otherArray = s.getJsonArray("otherGivenNames", new JsonArray());
         for (int i = 0; i < otherArray.size(); i++) {
-            others.add(name(otherArray.getValue(i), "$.subject.otherGivenNames[" + i + "]", true));
+            others.add(name(otherArray.getString(i), "$.subject.otherGivenNames[" + i + "]", true));
         }
         List<PersonName> aliases = new ArrayList<>();
-        JsonArray aliasArray = array(s.getValue("aliases"), "$.subject.aliases");
+        JsonArray aliasArray = s.getJsonArray("aliases", new JsonArray());
         for (int i = 0; i < aliasArray.size(); i++) {
             String path = "$.subject.aliases[" + i + "]";
-            if (!(aliasArray.getValue(i) instanceof JsonObject alias)) {
-                throw ApiException.badRequest("invalid-field", "An alias must be an object.", path);
-            }
-            onlyKeys(alias, path, "givenName", "familyName");
-            String g = name(alias.getValue("givenName"), path + ".givenName", false);
-            String f = name(alias.getValue("familyName"), path + ".familyName", false);
+            JsonObject alias = aliasArray.getJsonObject(i);
+            String g = name(alias.getString("givenName"), path + ".givenName", false);
+            String f = name(alias.getString("familyName"), path + ".familyName", false);
             if (g == null && f == null) {
                 throw ApiException.badRequest("invalid-field", "An alias needs a given or a family name.", path);
             }
             aliases.add(new PersonName(g, f));
         }
-        Gender gender = null;
-        Object g = s.getValue("gender");
-        if (g != null) {
-            try {
-                gender = Gender.fromCode(g instanceof String str ? str : "");
-            } catch (IllegalArgumentException e) {
-                throw ApiException.badRequest("invalid-field", "gender must be female, male or unknown.",
-                        "$.subject.gender");
-            }
-        }
+        String g = s.getString("gender");
+        Gender gender = g == null ? null : Gender.fromCode(g);
         String postcode = null;
-        Object p = s.getValue("postcode");
+        String p = s.getString("postcode");
         if (p != null) {
-            if (!(p instanceof String str) || !POSTCODE.matcher(str.trim()).matches()) {
+            if (!POSTCODE.matcher(p.trim()).matches()) {
                 throw ApiException.badRequest("invalid-field", "postcode is not a UK postcode.", "$.subject.postcode");
             }
-            postcode = str.trim().toUpperCase(java.util.Locale.ROOT);
+            postcode = p.trim().toUpperCase(java.util.Locale.ROOT);
         }
         return new SearchCriteria(givenName, familyName, others, aliases, dob, gender, postcode);
     }
 
     /** A name, NFKC-normalised, or null when absent and not required. */
-    static String name(Object value, String path, boolean required) {
-        if (value == null) {
+    static String name(String raw, String path, boolean required) {
+        if (raw == null) {
             if (required) {
                 throw ApiException.badRequest("missing-field", "This name is required.", path);
             }
             return null;
-        }
-        if (!(value instanceof String raw)) {
-            throw ApiException.badRequest("invalid-field", "A name must be a string.", path);
         }
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
@@ -202,13 +190,13 @@ public final class EnquiryParser {
                 || c == '\u200E' || c == '\u200F' || c == '\u061C' || c == '\uFEFF';
     }
 
-    private static LocalDate dateOfBirth(Object value) {
+    private static LocalDate dateOfBirth(String value) {
         if (value == null) {
             return null;
         }
         LocalDate dob;
         try {
-            dob = LocalDate.parse(value instanceof String s ? s : "");
+            dob = LocalDate.parse(value);
         } catch (DateTimeParseException e) {
             throw ApiException.badRequest("invalid-field", "dateOfBirth must be a date like 2016-03-09.",
                     "$.subject.dateOfBirth");
@@ -219,26 +207,18 @@ public final class EnquiryParser {
         return dob;
     }
 
+    /** The schema admits the codes of {@link Purpose} only. */
     private static Purpose purpose(JsonObject json) {
-        JsonObject p = object(json, "purpose", "$.purpose");
-        onlyKeys(p, "$.purpose", "code", "justification");
-        Object code = p.getValue("code");
-        if (code == null) {
-            throw ApiException.badRequest("missing-field", "State the purpose of the enquiry.", "$.purpose.code");
-        }
-        return Purpose.fromCode(code instanceof String s ? s : null).orElseThrow(() -> ApiException.badRequest(
-                "invalid-field", "Unknown purpose; use s47-enquiry, register-check, cp-conference or "
-                        + "crime-prevention-detection.", "$.purpose.code"));
+        String code = json.getJsonObject("purpose").getString("code");
+        return Purpose.fromCode(code).orElseThrow(() -> ApiException.badRequest("invalid-field",
+                "Unknown purpose.", "$.purpose.code"));
     }
 
     private static String justification(JsonObject json) {
-        Object j = json.getJsonObject("purpose").getValue("justification");
-        if (!(j instanceof String s) || s.isBlank()) {
+        String s = json.getJsonObject("purpose").getString("justification");
+        if (s.isBlank()) {
             throw ApiException.badRequest("missing-field", "Give a justification for the enquiry (need to know).",
                     "$.purpose.justification");
-        }
-        if (s.length() > MAX_JUSTIFICATION_LENGTH) {
-            throw ApiException.badRequest("invalid-field", "The justification is too long.", "$.purpose.justification");
         }
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -250,15 +230,14 @@ public final class EnquiryParser {
         return s.strip();
     }
 
-    private static ConsentBasis consent(JsonObject json) {
-        JsonObject c = object(json, "consent", "$.consent");
-        onlyKeys(c, "$.consent", "status", "formReference", "ground", "refusedBy");
+    /** Which of the consent fields go together: a rule the schema leaves to the gateway. */
+    private static ConsentBasis consent(JsonObject c) {
         ConsentStatus status = code(c, "status", "$.consent.status", ConsentStatus::fromCode,
                 "consent.status must be obtained, not-sought or refused.");
         switch (status) {
             case OBTAINED -> {
-                Object ref = c.getValue("formReference");
-                if (!(ref instanceof String r) || r.isBlank()) {
+                String r = c.getString("formReference");
+                if (r == null || r.isBlank()) {
                     throw ApiException.badRequest("missing-field",
                             "Consent obtained needs the authority's consent form reference.", "$.consent.formReference");
                 }
@@ -309,59 +288,19 @@ public final class EnquiryParser {
                 .orElseThrow(() -> ApiException.badRequest("invalid-field", message, path));
     }
 
-    private List<String> registers(Object value) {
-        if (value == null) {
+    private List<String> registers(JsonArray array) {
+        if (array == null) {
             return List.copyOf(authorities);
-        }
-        if (!(value instanceof JsonArray array)) {
-            throw ApiException.badRequest("invalid-field", "This must be a list.", "$.registers");
-        }
-        if (array.isEmpty()) {
-            throw ApiException.badRequest("invalid-field", "registers, when given, names at least one register.",
-                    "$.registers");
         }
         Set<String> chosen = new LinkedHashSet<>();
         for (int i = 0; i < array.size(); i++) {
-            Object r = array.getValue(i);
-            if (!(r instanceof String s) || !authorities.contains(s)) {
+            String r = array.getString(i);
+            if (!authorities.contains(r)) {
                 throw ApiException.badRequest("unknown-register", "Unknown register; known: " + authorities + ".",
                         "$.registers[" + i + "]");
             }
-            chosen.add(s);
+            chosen.add(r);
         }
         return List.copyOf(chosen);
-    }
-
-    private static JsonObject object(JsonObject parent, String key, String path) {
-        Object v = parent.getValue(key);
-        if (v == null) {
-            throw ApiException.badRequest("missing-field", key + " is required.", path);
-        }
-        if (!(v instanceof JsonObject o)) {
-            throw ApiException.badRequest("invalid-field", key + " must be an object.", path);
-        }
-        return o;
-    }
-
-    private static JsonArray array(Object value, String path) {
-        if (value == null) {
-            return new JsonArray();
-        }
-        if (!(value instanceof JsonArray a)) {
-            throw ApiException.badRequest("invalid-field", "This must be a list.", path);
-        }
-        if (a.size() > MAX_LIST) {
-            throw ApiException.badRequest("invalid-field", "At most " + MAX_LIST + " entries.", path);
-        }
-        return a;
-    }
-
-    private static void onlyKeys(JsonObject o, String path, String... allowed) {
-        Set<String> known = Set.of(allowed);
-        for (String key : o.fieldNames()) {
-            if (!known.contains(key)) {
-                throw ApiException.badRequest("unknown-field", "Unknown field.", path + "." + key);
-            }
-        }
     }
 }

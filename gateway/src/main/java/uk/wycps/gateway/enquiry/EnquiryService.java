@@ -14,6 +14,9 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import uk.wycps.gateway.logging.LogContext;
+import uk.wycps.gateway.tracing.Telemetry;
+import io.opentelemetry.api.trace.Span;
 import uk.wycps.connector.Deadline;
 import uk.wycps.connector.SearchRequest;
 import uk.wycps.gateway.api.ApiException;
@@ -87,6 +90,8 @@ public final class EnquiryService {
      */
     public Future<EnquiryAnswer> handle(Caller caller, Enquiry enquiry, String correlationId, long requestedDeadlineMs) {
         String enquiryId = UUID.randomUUID().toString();
+        LogContext.enquiryId(enquiryId);
+        Span.current().setAttribute(Telemetry.ENQUIRY_ID, enquiryId);
         Instant at = Instant.now();
         EnquiryPermission permission = policy.permitEnquiry(caller, enquiry.declaration());
         if (!permission.permitted()) {

@@ -1,5 +1,6 @@
 package uk.wycps.gateway.fanout;
 
+import uk.wycps.gateway.tracing.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -25,11 +26,16 @@ public final class RegisterFanOut {
     private final Vertx vertx;
     private final Registers registers;
     private final RegisterGuards guards;
+    private final Telemetry telemetry;
 
-    /** A fan-out to {@code registers} whose guards are {@code guards} (shared by the gateway's event loops). */
-    public RegisterFanOut(Vertx vertx, Registers registers, RegisterGuards guards) {
+    /**
+     * A fan-out to {@code registers} whose guards are {@code guards} (shared by the gateway's event
+     * loops); each exchange is a span of {@code telemetry}, named with the register's dialect.
+     */
+    public RegisterFanOut(Vertx vertx, Registers registers, RegisterGuards guards, Telemetry telemetry) {
         this.vertx = vertx;
         this.registers = registers;
+        this.telemetry = telemetry;
         this.guards = guards;
     }
 
@@ -85,7 +91,9 @@ public final class RegisterFanOut {
             return Future.succeededFuture(failed(q.authority(), RegisterStatus.ERROR, 0, "no connector configured"));
         }
         try {
-            return guard.search(vertx, connector, q.request(), q.published());
+            return telemetry.registerExchange(vertx, q.authority(), registers.dialect(q.authority()),
+                    q.request().enquiryId(), () -> guard.search(vertx, connector, q.request(), q.published()),
+                    o -> o.status().name());
         } catch (RuntimeException e) {
             return Future.succeededFuture(failed(q.authority(), RegisterStatus.ERROR, 0, "guard failed"));
         }

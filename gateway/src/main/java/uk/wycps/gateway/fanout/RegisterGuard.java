@@ -1,5 +1,7 @@
 package uk.wycps.gateway.fanout;
 
+import io.opentelemetry.api.trace.Span;
+import uk.wycps.gateway.tracing.Telemetry;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -171,6 +173,8 @@ public final class RegisterGuard {
             if (settled.get()) {
                 return;
             }
+            // The register exchange's span, when tracing (a no-op span otherwise).
+            Span.current().setAttribute(Telemetry.ATTEMPT, n);
             Future<RegisterAnswer> search;
             try {
                 search = connector.searchAnswer(request);

@@ -16,7 +16,7 @@ import uk.wycps.connector.RegisterSettings;
  */
 public final class Registers {
 
-    private record Register(RegisterConnector connector, long deadlineMs) {
+    private record Register(RegisterConnector connector, long deadlineMs, String dialect) {
     }
 
     private final Map<String, Register> byAuthority;
@@ -30,7 +30,7 @@ public final class Registers {
         ConnectorRegistry registry = ConnectorRegistry.load();
         Map<String, Register> byAuthority = new LinkedHashMap<>();
         for (RegisterSettings s : settings) {
-            byAuthority.put(s.authority(), new Register(registry.create(vertx, s), s.deadline().toMillis()));
+            byAuthority.put(s.authority(), new Register(registry.create(vertx, s), s.deadline().toMillis(), s.dialect()));
         }
         return new Registers(byAuthority);
     }
@@ -44,6 +44,12 @@ public final class Registers {
     public RegisterConnector connector(String authority) {
         Register r = byAuthority.get(authority);
         return r == null ? null : r.connector();
+    }
+
+    /** The authority's dialect (for traces); "unknown" for an authority that is not configured. */
+    public String dialect(String authority) {
+        Register r = byAuthority.get(authority);
+        return r == null ? "unknown" : r.dialect();
     }
 
     /** The authority's configured deadline, shortened to {@code requestedMs} when that is positive and shorter. */

@@ -1,6 +1,10 @@
 package uk.wycps.gateway.metrics;
 
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import uk.wycps.gateway.fanout.RegisterGuard;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -19,7 +23,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GatewayMetrics {
 
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** Exemplars: a histogram bucket names the trace of a request that fell in it (when tracing). */
+    static final String OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT,
+            new PrometheusRegistry(), Clock.SYSTEM, new TraceExemplars());
     /** Timers by their tags, built once: a registry look-up per use would run 150 times an enquiry at national scale. */
     private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -49,10 +57,42 @@ public final class GatewayMetrics {
     /** How one register answered one enquiry. */
     public void registerOutcome(String authority, String status, long latencyMs) {
         timers.computeIfAbsent("register|" + authority + '|' + status, k -> Timer.builder("wycps_register_searches")
-                .description("Register searches, by register and status")
+                .description("Register searches, by register and status: a latency histogram whose buckets carry "
+                        + "exemplars linking to traces")
                 .tag("authority", authority).tag("status", status)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
                 .register(registry)).record(latencyMs, TimeUnit.MILLISECONDS);
     }
+
+    /**
+     * Gauges of a register's guard: its circuit (1 on the current state's series, 0 on the
+     * others) and its searches in flight. Registering the same register again (one verticle per
+     * event loop) keeps the first.
+     */
+    public void watchRegister(RegisterGuard guard) {
+        String authority = guard.authority();
+        for (String state : CIRCUIT_STATES) {
+            Gauge.builder("wycps_register_circuit_state", guard, g -> state.equals(g.circuitState()) ? 1 : 0)
+                    .description("Circuit breaker state per register: 1 on the current state")
+                    .tag("authority", authority).tag("state", state).strongReference(true).register(registry);
+        }
+        Gauge.builder("wycps_register_in_flight", guard, g -> {
+            RegisterGuard.Health h = g.health();
+            return h.bulkheadMax() - h.bulkheadAvailable();
+        }).description("Searches of the register under way").tag("authority", authority).strongReference(true)
+                .register(registry);
+    }
+
+    /** Gauge of the outbox's messages to {@code authority} not yet acknowledged. */
+    public void watchOutbox(String authority, java.util.concurrent.atomic.AtomicInteger depth) {
+        Gauge.builder("wycps_outbox_depth", depth, java.util.concurrent.atomic.AtomicInteger::get)
+                .description("Outbox messages (enquiry history, checkpoints) not yet acknowledged by the register")
+                .tag("authority", authority).strongReference(true).register(registry);
+    }
+
+    private static final java.util.List<String> CIRCUIT_STATES = java.util.List.of("CLOSED", "OPEN", "HALF_OPEN",
+            "FORCED_OPEN", "DISABLED", "METRICS_ONLY");
 
 
 
@@ -71,6 +111,13 @@ public final class GatewayMetrics {
 
     /** {@code GET /metrics}: the Prometheus text format. */
     public void scrape(RoutingContext ctx) {
+        String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+        if (accept != null && accept.contains("application/openmetrics-text")) {
+            // Exemplars exist only in the OpenMetrics format; Prometheus asks for it when
+            // exemplar storage is on.
+            ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, OPENMETRICS).end(registry.scrape(OPENMETRICS));
+            return;
+        }
         ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")
                 .end(registry.scrape());
     }

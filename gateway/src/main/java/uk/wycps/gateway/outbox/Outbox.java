@@ -16,6 +16,14 @@ public interface Outbox {
     /** Messages not yet acknowledged, per register. */
     Future<Map<String, Integer>> pendingCounts();
 
+    /**
+     * Messages not yet acknowledged for {@code authority}, a live count for gauges, readable from
+     * any thread; null where only a query can tell ({@link #pendingCounts}): no gauge then.
+     */
+    default java.util.concurrent.atomic.AtomicInteger depth(String authority) {
+        return null;
+    }
+
     /** Stops sending; what is pending stays for the next start (or another node). */
     Future<Void> close();
 }

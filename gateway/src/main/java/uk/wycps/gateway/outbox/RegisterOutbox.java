@@ -78,6 +78,9 @@ public final class RegisterOutbox implements Outbox {
     private final GroupCommit<String> commits;
     private final Map<String, RegisterConnector> connectors;
     private final Map<String, Lane> lanes = new HashMap<>();
+    /** Each lane's length, readable from any thread (the metrics' gauges); written on the outbox's context. */
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> depths =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final Duration firstBackoff;
     private final long lingerMs;
     private FileChannel channel;
@@ -193,6 +196,12 @@ public final class RegisterOutbox implements Outbox {
         });
     }
 
+    /** Messages not yet acknowledged for {@code authority}, readable from any thread (for gauges). */
+    @Override
+    public java.util.concurrent.atomic.AtomicInteger depth(String authority) {
+        return depths.computeIfAbsent(authority, a -> new java.util.concurrent.atomic.AtomicInteger());
+    }
+
     /** Messages not yet acknowledged, per register. */
     @Override
     public Future<Map<String, Integer>> pendingCounts() {
@@ -223,6 +232,7 @@ public final class RegisterOutbox implements Outbox {
     private void addPending(OutboxMessage m) {
         Lane lane = lanes.computeIfAbsent(m.authority(), a -> new Lane());
         (m.urgent() ? lane.urgent : lane.queue).add(m);
+        depth(m.authority()).incrementAndGet();
     }
 
     /**
@@ -266,7 +276,9 @@ public final class RegisterOutbox implements Outbox {
                     lane.busy = false;
                     if (ar.succeeded()) {
                         for (int i = 0; i < sending.size(); i++) {
-                            (urgent ? lane.urgent : lane.queue).poll();
+                            if ((urgent ? lane.urgent : lane.queue).poll() != null) {
+                                depth(authority).decrementAndGet();
+                            }
                         }
                         lane.failures = 0;
                         if (lane.isEmpty() || !lane.urgent.isEmpty() || lane.queue.size() >= batch || lingerMs <= 0) {

@@ -125,6 +125,29 @@ class EnquiryValidationTest {
         expect400(ctx, b -> b.getJsonObject("subject").put("nhsNumber", "123"), "$.subject.nhsNumber");
     }
 
+    /** The OpenAPI document's schema (O2) refuses a wrong type with the JSON path of the field. */
+    @Test
+    void aFieldOfTheWrongTypeIsRefusedByTheSchemaWithItsJsonPath(VertxTestContext ctx) {
+        expect400(ctx, b -> b.getJsonObject("subject").put("dateOfBirth", 20160309), "$.subject.dateOfBirth");
+    }
+
+    @Test
+    void anUnknownFieldInsideAListIsNamedWithItsIndex(VertxTestContext ctx) {
+        expect400(ctx, b -> b.getJsonObject("subject").put("aliases", new JsonArray()
+                .add(new JsonObject().put("givenName", "Aysha"))
+                .add(new JsonObject().put("familyName", "Khan").put("nickname", "Ash"))), "$.subject.aliases[1].nickname");
+    }
+
+    @Test
+    void aGenderOutsideTheSchemasListIs400(VertxTestContext ctx) {
+        harness.enquire(token, valid().put("subject", valid().getJsonObject("subject").put("gender", "f")))
+                .onComplete(ctx.succeeding(r -> ctx.verify(() -> {
+                    JsonObject error = assertError(r, 400, "invalid-field");
+                    assertEquals("$.subject.gender", error.getString("field"));
+                    ctx.completeNow();
+                })));
+    }
+
     @Test
     void malformedJsonIs400(VertxTestContext ctx) {
         harness.client.post("/api/v1/enquiries").bearerTokenAuthentication(token)

@@ -18,6 +18,7 @@ import uk.wycps.gateway.Gateway;
 import uk.wycps.gateway.audit.AuditSink;
 import uk.wycps.gateway.config.DemoContacts;
 import uk.wycps.gateway.config.GatewayConfig;
+import uk.wycps.gateway.tracing.Telemetry;
 
 /**
  * A real gateway on an ephemeral loopback port, trusting a {@link TestIssuer}, with a web client
@@ -36,8 +37,9 @@ public final class GatewayHarness {
         this.vertx = vertx;
         this.issuer = issuer;
         this.gateway = gateway;
-        this.client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
-                .setDefaultPort(gateway.port()));
+        // Every answer a test receives is checked against the OpenAPI document (ContractCheck).
+        this.client = ContractCheck.install(WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
+                .setDefaultPort(gateway.port())));
         this.management = WebClient.create(vertx, new WebClientOptions().setDefaultHost("127.0.0.1")
                 .setDefaultPort(gateway.managementPort()));
     }
@@ -54,6 +56,12 @@ public final class GatewayHarness {
         return start(vertx, registers, audit, UnaryOperator.identity());
     }
 
+    /** As {@link #start(Vertx, List, AuditSink)}, tracing through {@code telemetry} (whose Vert.x {@code vertx} is). */
+    public static Future<GatewayHarness> start(Vertx vertx, List<RegisterSettings> registers, AuditSink audit,
+            Telemetry telemetry) {
+        return start(vertx, new TestIssuer(vertx), registers, audit, UnaryOperator.identity(), telemetry);
+    }
+
     /** A gateway whose test settings {@code adjust} changes (limits, TLS, auth). */
     public static Future<GatewayHarness> start(Vertx vertx, List<RegisterSettings> registers, AuditSink audit,
             UnaryOperator<GatewayConfig> adjust) {
@@ -63,6 +71,11 @@ public final class GatewayHarness {
     /** As above, trusting {@code issuer}. */
     public static Future<GatewayHarness> start(Vertx vertx, TestIssuer issuer, List<RegisterSettings> registers,
             AuditSink audit, UnaryOperator<GatewayConfig> adjust) {
+        return start(vertx, issuer, registers, audit, adjust, Telemetry.off());
+    }
+
+    private static Future<GatewayHarness> start(Vertx vertx, TestIssuer issuer, List<RegisterSettings> registers,
+            AuditSink audit, UnaryOperator<GatewayConfig> adjust, Telemetry telemetry) {
         Path outbox;
         try {
             outbox = Files.createTempDirectory("wycps-outbox");
@@ -78,7 +91,7 @@ public final class GatewayHarness {
         } catch (RuntimeException e) {
             return Future.failedFuture(e);
         }
-        return Gateway.start(vertx, adjusted, audit, outbox).map(g -> new GatewayHarness(vertx, issuer, g));
+        return Gateway.start(vertx, adjusted, audit, outbox, telemetry).map(g -> new GatewayHarness(vertx, issuer, g));
     }
 
     /**
