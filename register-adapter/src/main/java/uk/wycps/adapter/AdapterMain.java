@@ -17,6 +17,10 @@ public final class AdapterMain implements Callable<Integer> {
     Path config;
 
     public static void main(String[] args) {
+        // Its own name, so that the gateway (whose demo embeds an adapter) keeps its logback.xml.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "register-adapter-logback.xml");
+        }
         int code = new CommandLine(new AdapterMain()).execute(args);
         if (code != 0) {
             System.exit(code);

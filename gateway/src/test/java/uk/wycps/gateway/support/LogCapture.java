@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The gateway's log lines as they are written: slf4j-simple writes to whatever
- * {@code System.err} is at the time of each line, so a tee on it sees every line (at the
- * configured level) while the test output keeps them too.
+ * The gateway's log lines as they are written: logback's console appender writes to whatever
+ * {@code System.out} is at the time of each line (logback.xml), so a tee on it sees every line
+ * (at the configured level) while the test output keeps them too.
  */
 public final class LogCapture implements AutoCloseable {
 
@@ -18,8 +18,8 @@ public final class LogCapture implements AutoCloseable {
     private final List<String> lines = new ArrayList<>();
 
     private LogCapture() {
-        original = System.err;
-        System.setErr(new PrintStream(new LineTee(), true, StandardCharsets.UTF_8));
+        original = System.out;
+        System.setOut(new PrintStream(new LineTee(), true, StandardCharsets.UTF_8));
     }
 
     /** Starts capturing until {@link #close}. */
@@ -39,7 +39,7 @@ public final class LogCapture implements AutoCloseable {
 
     @Override
     public void close() {
-        System.setErr(original);
+        System.setOut(original);
     }
 
     private synchronized void add(String line) {
