@@ -17,7 +17,7 @@ for a in "$@"; do
   esac
 done
 if [[ $build == 1 ]]; then
-  mvn -q -B -ntp -pl benchmarks -am install -DskipTests
+  mvn -q -B -ntp -pl benchmarks -am package -DskipTests
 fi
 pin=()
 if command -v taskset >/dev/null && [[ $(nproc --all) -ge 2 ]] && [[ "${JAVA_OPTS:-}" != *nopin=true* ]]; then

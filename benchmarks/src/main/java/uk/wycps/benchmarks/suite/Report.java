@@ -98,8 +98,10 @@ final class Report {
                     k == null ? "none" : f("%.0f", k.result().offeredRate()), k == null ? "" : f("%.1f", k.result().ms(99)),
                     k == null ? "" : f("%.3f", k.sutCpuMsPerOk())));
         }
-        targets.add(target("Saturation throughput, five registers, ≥ 0.8 × raw fan-out",
-                f("gateway %.0f/s ÷ raw %.0f/s = **%.3f**", mem, raw, mem / raw), mem / raw >= 0.8));
+        // Issue 21: saturation is reported, not a target (on this rig the raw proxy's figure is set
+        // by the load side's core); CPU per enquiry is the yardstick.
+        targets.add(target("Saturation throughput, five registers (reported; not a target since issue 21)",
+                f("gateway %.0f/s ÷ raw %.0f/s = **%.3f**", mem, raw, mem / raw), true));
         targets.add(target("Durable file audit ≥ 0.8 × in-memory audit (enquiries/s at saturation)",
                 f("file %.0f/s ÷ in-memory %.0f/s = **%.3f**", file, mem, file / mem), file / mem >= 0.8));
     }
@@ -124,25 +126,32 @@ final class Report {
                 gw.sutCpuMsPerOk() / raw.sutCpuMsPerOk()));
         body.append("\nGateway answers: ").append(g.classes()).append(f(". 1-minute load average after each run: raw %s, "
                 + "gateway %s.\n", raw.load(), gw.load()));
-        targets.add(target("Added latency at half saturation: p50 < 0.5 ms over raw fan-out",
-                f("+%.2f ms (at %.0f/s)", g.ms(50) - r.ms(50), rate), g.ms(50) - r.ms(50) < 0.5));
-        targets.add(target("Added latency at half saturation: p99 < 2 ms over raw fan-out",
-                f("+%.2f ms (at %.0f/s)", g.ms(99) - r.ms(99), rate), g.ms(99) - r.ms(99) < 2));
-        targets.add(target("CPU time per enquiry reported", f("gateway %.3f ms, raw fan-out %.3f ms (at %.0f/s)",
-                gw.sutCpuMsPerOk(), raw.sutCpuMsPerOk(), rate), true));
+        double cpuRatio = gw.sutCpuMsPerOk() / raw.sutCpuMsPerOk();
+        targets.add(0, target("CPU per enquiry at half saturation, five registers: gateway ≤ 1.5 × raw fan-out (issue 21)",
+                f("gateway %.3f ms ÷ raw fan-out %.3f ms = **%.2f** (at %.0f/s)", gw.sutCpuMsPerOk(),
+                        raw.sutCpuMsPerOk(), cpuRatio, rate), cpuRatio <= 1.5));
+        targets.add(1, target("Added latency at half saturation: p50 ≤ raw fan-out's + 0.5 ms",
+                f("%.2f − %.2f = **+%.2f ms** (at %.0f/s)", g.ms(50), r.ms(50), g.ms(50) - r.ms(50), rate),
+                g.ms(50) - r.ms(50) <= 0.5));
+        targets.add(2, target("Added latency at half saturation: p99 ≤ 1.25 × raw fan-out's",
+                f("%.2f ÷ %.2f = **%.2f** (at %.0f/s)", g.ms(99), r.ms(99), g.ms(99) / r.ms(99), rate),
+                g.ms(99) <= 1.25 * r.ms(99)));
     }
 
-    void hung(String authority, int deadlineMs, double rate, Suite.Step step) {
+    void hung(String authority, int deadlineMs, double rate, Suite.Step raw, Suite.Step step) {
         LoadResult r = step.result();
+        LoadResult w = raw.result();
         body.append(f("\n### One register hung (%s accepts and never answers), %.0f enquiries/s\n\n", authority, rate));
         body.append(f("Deadline: the caller's `X-Deadline-Ms: %d` (shorter than the configured 2000 ms, to keep the "
                 + "suite short; a caller-shortened timeout does not count against the breaker, so *every* enquiry "
                 + "waits the deadline out, which is the hardest case for the tail). The other four answer in 5 ms.\n\n", deadlineMs));
-        body.append("| p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | throughput /s | errors | statuses |\n");
-        body.append("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |\n");
-        body.append(f("| %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %s |\n", r.ms(50), r.ms(90), r.ms(99), r.ms(99.9),
-                r.maxMs(), r.throughput(), r.errors(), r.classes()));
-        body.append(f("\n1-minute load average after the run: %s. SUT CPU %.3f ms/enquiry.\n", step.load(), step.sutCpuMsPerOk()));
+        body.append("| system | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | throughput /s | errors | statuses | SUT CPU ms/enquiry | load avg |\n");
+        body.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |\n");
+        body.append(f("| raw fan-out | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %s | %.3f | %s |\n", w.ms(50), w.ms(90),
+                w.ms(99), w.ms(99.9), w.maxMs(), w.throughput(), w.errors(), w.classes(), raw.sutCpuMsPerOk(), raw.load()));
+        body.append(f("| gateway | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %d | %s | %.3f | %s |\n", r.ms(50), r.ms(90),
+                r.ms(99), r.ms(99.9), r.maxMs(), r.throughput(), r.errors(), r.classes(), step.sutCpuMsPerOk(), step.load()));
+        body.append(f("\nCPU per enquiry, gateway ÷ raw fan-out: %.2f.\n", step.sutCpuMsPerOk() / raw.sutCpuMsPerOk()));
         targets.add(target("One register hung: p99 within 50 ms of the deadline",
                 f("p99 %.1f ms with deadline %d ms: **+%.1f ms**", r.ms(99), deadlineMs, r.ms(99) - deadlineMs),
                 r.ms(99) <= deadlineMs + 50 && r.errors() == 0 && r.classes().keySet().stream()
@@ -172,11 +181,14 @@ final class Report {
         body.append("\nGateway answers: ").append(g.classes()).append(f(". Load-side CPU (registers + load generator): "
                 + "%.0f%% during the gateway run, %.0f%% during the raw run. 1-minute load average after each run: raw %s, "
                 + "gateway %s.\n", 100 * gw.loadSideCpuUtil(), 100 * raw.loadSideCpuUtil(), raw.load(), gw.load()));
-        double slowest = gwSim.getDouble("slowestRegisterP99Ms");
-        targets.add(target(f("%d registers at %.0f/s: p99 within 20 ms of the slowest register's p99", n, rate),
-                f("gateway p99 %.1f ms, slowest register p99 %.1f ms: **+%.1f ms** (raw fan-out: +%.1f ms)", g.ms(99),
-                        slowest, g.ms(99) - slowest, r.ms(99) - rawSim.getDouble("slowestRegisterP99Ms")),
-                g.ms(99) - slowest <= 20 && g.errors() == 0 && g.incomplete() <= 0.01 * g.sent()));
+        body.append(f("CPU per enquiry, gateway ÷ raw fan-out: %.2f.\n", gw.sutCpuMsPerOk() / raw.sutCpuMsPerOk()));
+        // Issue 21: against the raw proxy's p99 at the same rate (the slowest register's own p99 is
+        // below what fan-out over 150 long-tailed registers can do), and every answer complete.
+        targets.add(target(f("%d registers at %.0f/s: every answer complete, p99 ≤ raw fan-out's p99 + 20 ms", n, rate),
+                f("gateway p99 %.1f ms, raw %.1f ms: **%+.1f ms**; %d of %d answers incomplete, %d errors; CPU per "
+                        + "enquiry %.3f ÷ %.3f ms = %.2f", g.ms(99), r.ms(99), g.ms(99) - r.ms(99), g.incomplete(), g.sent(),
+                        g.errors(), gw.sutCpuMsPerOk(), raw.sutCpuMsPerOk(), gw.sutCpuMsPerOk() / raw.sutCpuMsPerOk()),
+                g.ms(99) - r.ms(99) <= 20 && g.errors() == 0 && g.incomplete() == 0));
     }
 
     private long maxHeapSampled;
@@ -226,9 +238,10 @@ final class Report {
         out.append(BEGIN).append("\n## Load suite: the gateway against its baselines (issue 9)\n\n");
         out.append("Rerun everything, rewriting this section (about 9 minutes on 2 cores):\n\n");
         out.append("```bash\nbenchmarks/run.sh            # builds, then runs the suite; --quick for a smoke run\n```\n\n");
-        out.append("**These figures are noisy.** They were measured on a 2-core machine shared with other engineers' "
-                + "builds (load averages below); rerun on a quiet machine before trusting any single figure. Ratios "
-                + "within one run (same machine, same minute) are more trustworthy than absolute values.\n\n");
+        out.append("**Read the load averages first.** The machine and its load during the run are below (the 1-minute "
+                + "load average is recorded with every figure); the suite itself keeps about 2 busy. With a higher "
+                + "load other work shared the cores and the figures are upper bounds; ratios within one run (same "
+                + "machine, same minute) are more trustworthy than absolute values.\n\n");
         out.append("### Targets\n\n| target | measured | |\n| --- | --- | --- |\n");
         targets.forEach(t -> out.append(t).append('\n'));
         out.append("\n### Machine and settings\n\n").append(machine);

@@ -76,8 +76,8 @@ public final class Suite {
         sutCpus = pin ? String.valueOf(machineCpus - 1) : null;
         loadCpus = pin ? "0" : null;
         for (int i = 0; i < Integer.getInteger("suite.tokens", 50); i++) {
-            tokens.add(DemoKeys.mint(vertx, "bench-worker-" + i, "child-worker", "social-services", "leeds",
-                    List.of("cross-authority:*"), 3600));
+            tokens.add(DemoKeys.mint(vertx, "bench-worker-" + i, SutMain.CALLER_ROLE, SutMain.CALLER_AGENCY,
+                    SutMain.CALLER_AUTHORITY, SutMain.CALLER_GRANTS, 3600));
         }
         SyntheticPopulation population = SyntheticPopulation.generate(MockOptions.DEFAULT_SEED,
                 MockOptions.DEFAULT_CHILDREN);
@@ -93,8 +93,9 @@ public final class Suite {
                 subject.put("dateOfBirth", r.dateOfBirth().toString());
             }
             bodies.add(new JsonObject().put("subject", subject)
-                    .put("purpose", new JsonObject().put("code", "register-check").put("justification", "Benchmark enquiry"))
-                    .put("consent", new JsonObject().put("status", "not-sought").put("ground", "authorised-register-check"))
+                    .put("purpose", new JsonObject().put("code", SutMain.PURPOSE).put("justification", "Benchmark enquiry"))
+                    .put("consent", new JsonObject().put("status", SutMain.CONSENT_STATUS)
+                            .put("ground", SutMain.CONSENT_GROUND))
                     .toBuffer());
         }
     }
@@ -184,25 +185,34 @@ public final class Suite {
             saturation.put("raw", stepLoad("raw fan-out proxy", raw, registers, 250, s.warmRateFanOut, this::plain,
                     Suite::rawCompleteOf));
             Step rawHalf = measure("raw fan-out proxy @ half", raw, registers, half, s.steadyMs, this::plain, Suite::rawCompleteOf);
+            // One register hung, the raw proxy first (it honours X-Deadline-Ms as the gateway does).
+            JsonObject bases = new JsonObject(registers.ready);
+            String hung = "leeds";
+            LongFunction<LoadGenerator.Request> rawHungRequests = i -> {
+                LoadGenerator.Request r = plain(i);
+                r.headers().set("X-Deadline-Ms", String.valueOf(s.hungDeadlineMs));
+                return r;
+            };
+            admin(bases.getString(hung), new JsonObject().put("mode", "hang"));
+            Step rawHung = measure("raw fan-out, " + hung + " hung", raw, registers, s.hungRate, s.hungMs, rawHungRequests,
+                    Suite::rawCompleteOf);
+            admin(bases.getString(hung), new JsonObject().put("latencyMs", 5));
             raw.close();
             Step memHalf = measure("gateway (in-memory audit) @ half", mem, registers, half, s.steadyMs,
                     this::authorised, Suite::completeOf);
             report.half(half, rawHalf, memHalf);
             progress(t0, "half saturation done");
 
-            // One register hung.
-            JsonObject bases = new JsonObject(registers.ready);
-            String hung = "leeds";
-            admin(bases.getString(hung), new JsonObject().put("mode", "hang"));
             LongFunction<LoadGenerator.Request> hungRequests = i -> {
                 LoadGenerator.Request r = authorised(i);
                 r.headers().set("X-Deadline-Ms", String.valueOf(s.hungDeadlineMs));
                 return r;
             };
+            admin(bases.getString(hung), new JsonObject().put("mode", "hang"));
             Step hungStep = measure("gateway, " + hung + " hung", mem, registers, s.hungRate, s.hungMs, hungRequests,
                     b -> statusOf(b, hung));
             admin(bases.getString(hung), new JsonObject().put("latencyMs", 5));
-            report.hung(hung, s.hungDeadlineMs, s.hungRate, hungStep);
+            report.hung(hung, s.hungDeadlineMs, s.hungRate, rawHung, hungStep);
             report.heap("gateway (in-memory audit), five registers", mem.stats());
             mem.close();
             progress(t0, "hung done");
@@ -247,8 +257,7 @@ public final class Suite {
             Path regFile = registersFile("national", new JsonObject(registers.ready));
             Path policy = nationalPolicy(SimRegisters.names(n));
             boolean gateway = mode.startsWith("gateway");
-            try (ChildJvm sut = sut(mode, SUT_JVM, regFile,
-                    gateway ? policy : null)) {
+            try (ChildJvm sut = sut(mode, SUT_JVM, regFile, policy)) {
                 for (int t = 0; t < seconds; t += 5) {
                     measure(mode + " probe", sut, registers, rate, 5000, gateway ? this::authorised : this::plain,
                             gateway ? Suite::completeOf : Suite::rawCompleteOf);
@@ -266,7 +275,8 @@ public final class Suite {
             List<String> sutJvm = SUT_JVM;
             // each system at a fifth of the rate first (where a loaded 2-core machine is not the limit), then at the rate
             double low = s.nationalRate / 5;
-            ChildJvm raw = sut("raw", sutJvm, regFile, null);
+            // the raw proxy derives its fields from the same policy as the gateway
+            ChildJvm raw = sut("raw", sutJvm, regFile, policy);
             // half the warm-up of the five-register runs: each enquiry here is 150 exchanges
             warm(raw, low, this::plain, Math.max(1, s.warmupRounds / 2));
             registers.command("sim-reset");

@@ -19,15 +19,30 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import uk.wycps.connector.RegisterSettings;
 import uk.wycps.gateway.Gateway;
 import uk.wycps.gateway.audit.InMemoryAuditSink;
 import uk.wycps.gateway.auth.DemoKeys;
 import uk.wycps.gateway.config.GatewayConfig;
+import uk.wycps.gateway.enquiry.EnquiryService;
+import uk.wycps.policy.AccessDecision;
+import uk.wycps.policy.Agency;
+import uk.wycps.policy.Caller;
+import uk.wycps.policy.ConsentBasis;
+import uk.wycps.policy.ConsentGround;
+import uk.wycps.policy.ConsentStatus;
+import uk.wycps.policy.Declaration;
+import uk.wycps.policy.PolicyLoader;
+import uk.wycps.policy.Purpose;
+import uk.wycps.policy.Role;
+import uk.wycps.policy.SharingPolicy;
 import uk.wycps.record.CanonicalFields;
 
 /**
@@ -43,9 +58,39 @@ import uk.wycps.record.CanonicalFields;
  */
 public final class SutMain {
 
-    /** The fields the raw proxy asks for: those a child worker with cross-authority:* is allowed. */
-    static final List<String> RAW_FIELDS = CanonicalFields.all().stream()
-            .filter(f -> !f.equals(CanonicalFields.RELATIONSHIP_SCHEDULE_ONE)).sorted().toList();
+    /** The suite's practitioners (their tokens are minted by {@link Suite}): a Leeds child worker with every grant. */
+    static final String CALLER_ROLE = "child-worker";
+    static final String CALLER_AGENCY = "social-services";
+    static final String CALLER_AUTHORITY = "leeds";
+    static final List<String> CALLER_GRANTS = List.of("cross-authority:*");
+    /** The declaration every suite enquiry carries. */
+    static final String PURPOSE = "register-check";
+    static final String CONSENT_STATUS = "not-sought";
+    static final String CONSENT_GROUND = "authorised-register-check";
+
+    /**
+     * The fields the raw proxy asks each register for: derived, not listed, from the same policy
+     * as the gateway's and the suite's caller and declaration, through the same function the
+     * gateway uses ({@link EnquiryService#fieldsAsked}: A5's allowed fields, with the shielded mark
+     * whenever a location field is asked, A10). So the two systems fetch the same answers, and
+     * a change of policy changes both. {@code RawFieldsTest} checks them against what a gateway
+     * actually sends.
+     */
+    static Map<String, Set<String>> rawFields(Path policyFile, Set<String> authorities) {
+        SharingPolicy policy = policyFile == null ? PolicyLoader.loadDefault(CanonicalFields.all(), authorities)
+                : PolicyLoader.load(policyFile, CanonicalFields.all(), authorities);
+        Caller caller = new Caller("bench-worker", Role.fromCode(CALLER_ROLE).orElseThrow(),
+                Agency.fromCode(CALLER_AGENCY).orElseThrow(), CALLER_AUTHORITY, Set.copyOf(CALLER_GRANTS));
+        Declaration declaration = new Declaration(Purpose.fromCode(PURPOSE).orElseThrow(), "Benchmark enquiry",
+                new ConsentBasis(ConsentStatus.fromCode(CONSENT_STATUS).orElseThrow(), null,
+                        ConsentGround.fromCode(CONSENT_GROUND).orElseThrow(), null));
+        Map<String, Set<String>> out = new LinkedHashMap<>();
+        for (String authority : authorities) {
+            AccessDecision decision = policy.decide(caller, declaration, authority);
+            out.put(authority, decision.recordsVisible() ? new TreeSet<>(EnquiryService.fieldsAsked(decision)) : Set.of());
+        }
+        return out;
+    }
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
@@ -70,24 +115,13 @@ public final class SutMain {
             }
             case "raw" -> {
                 RawFanOutVerticle.PORT.set(0);
-                port = await(vertx.deployVerticle(() -> new RawFanOutVerticle(registers),
+                Map<String, Set<String>> fields = rawFields(policy, authorities(registers));
+                port = await(vertx.deployVerticle(() -> new RawFanOutVerticle(registers, fields),
                         new DeploymentOptions().setInstances(instances)).map(id -> RawFanOutVerticle.PORT.get()));
             }
             case "gateway-mem", "gateway-file", "gateway-limited" -> {
-                List<RegisterSettings> settings = new ArrayList<>();
-                for (String[] r : registers) {
-                    settings.add(new RegisterSettings(r[0], "canonical-json", URI.create(r[1]),
-                            RegisterSettings.DEFAULT_DEADLINE, RegisterSettings.DEFAULT_MAX_CONNECTIONS,
-                            RegisterSettings.DEFAULT_MAX_WAIT_QUEUE, RegisterSettings.DEFAULT_MAX_RESPONSE_BYTES, null));
-                }
                 Files.createDirectories(work);
-                GatewayConfig config = new GatewayConfig(new GatewayConfig.Http("127.0.0.1", 0,
-                        GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, GatewayConfig.Http.DEFAULT_IDLE_TIMEOUT_SECONDS),
-                        DemoKeys.demoAuth(), settings, GatewayConfig.Audit.in(work), policy)
-                        .withManagement(new GatewayConfig.Management("127.0.0.1", 0))
-                        // The suite measures the fan-out: fifty callers at up to thousands a second
-                        // would be refused by the per-caller and per-agency buckets.
-                        .withLimits(mode.equals("gateway-limited") ? AdmissionProbe.LIMITS : GatewayConfig.Limits.OFF);
+                GatewayConfig config = gatewayConfig(mode, registers, work, policy);
                 Future<Gateway> gateway = mode.equals("gateway-file")
                         ? Gateway.start(vertx, config)
                         : Gateway.start(vertx, config, InMemoryAuditSink.keepingLast(1_000), work);
@@ -101,6 +135,28 @@ public final class SutMain {
             vertx.close().toCompletionStage().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).join();
             System.exit(0);
         });
+    }
+
+    /** The gateway's configuration in the suite: these registers, demo keys, admission control off unless {@code gateway-limited}. */
+    static GatewayConfig gatewayConfig(String mode, List<String[]> registers, Path work, Path policy) {
+        List<RegisterSettings> settings = new ArrayList<>();
+        for (String[] r : registers) {
+            settings.add(new RegisterSettings(r[0], "canonical-json", URI.create(r[1]),
+                    RegisterSettings.DEFAULT_DEADLINE, RegisterSettings.DEFAULT_MAX_CONNECTIONS,
+                    RegisterSettings.DEFAULT_MAX_WAIT_QUEUE, RegisterSettings.DEFAULT_MAX_RESPONSE_BYTES, registerOptions()));
+        }
+        return new GatewayConfig(new GatewayConfig.Http("127.0.0.1", 0,
+                GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, GatewayConfig.Http.DEFAULT_IDLE_TIMEOUT_SECONDS),
+                DemoKeys.demoAuth(), settings, GatewayConfig.Audit.in(work), policy)
+                .withManagement(new GatewayConfig.Management("127.0.0.1", 0))
+                // The suite measures the fan-out: fifty callers at up to thousands a second
+                // would be refused by the per-caller and per-agency buckets.
+                .withLimits(mode.equals("gateway-limited") ? AdmissionProbe.LIMITS : GatewayConfig.Limits.OFF);
+    }
+
+    /** Every register's dialect options in the suite (none today). */
+    static io.vertx.core.json.JsonObject registerOptions() {
+        return null;
     }
 
     static <T> T await(Future<T> f) throws Exception {
@@ -132,9 +188,13 @@ public final class SutMain {
         private final List<String[]> registers;
         private final List<HttpClientAgent> clients = new ArrayList<>();
         private final List<String> paths = new ArrayList<>();
+        /** Each register's {@code "fields"} member, encoded once. */
+        private final List<String> fieldsJson = new ArrayList<>();
+        private final Map<String, Set<String>> fields;
 
-        RawFanOutVerticle(List<String[]> registers) {
+        RawFanOutVerticle(List<String[]> registers, Map<String, Set<String>> fields) {
             this.registers = registers;
+            this.fields = fields;
         }
 
         @Override
@@ -147,6 +207,7 @@ public final class SutMain {
                                 .setMaxWaitQueueSize(RegisterSettings.DEFAULT_MAX_WAIT_QUEUE)));
                 String path = uri.getPath() == null ? "" : uri.getPath();
                 paths.add((path.endsWith("/") ? path.substring(0, path.length() - 1) : path) + "/search");
+                fieldsJson.add(new JsonArray(new ArrayList<>(fields.getOrDefault(r[0], Set.of()))).encode());
             }
             return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
                     .requestHandler(this::handle)
@@ -169,12 +230,23 @@ public final class SutMain {
                         criteria.put(f, subject.getValue(f));
                     }
                 }
-                Buffer query = new JsonObject().put("criteria", criteria).put("fields", new JsonArray(RAW_FIELDS))
-                        .toBuffer();
+                // As the gateway: the caller may shorten the deadline (X-Deadline-Ms), never lengthen it.
+                long deadline = RegisterSettings.DEFAULT_DEADLINE.toMillis();
+                String asked = req.getHeader("X-Deadline-Ms");
+                if (asked != null) {
+                    try {
+                        deadline = Math.max(1, Math.min(deadline, Long.parseLong(asked.trim())));
+                    } catch (NumberFormatException e) {
+                        req.response().setStatusCode(400).end();
+                        return;
+                    }
+                }
+                String head = "{\"criteria\":" + criteria.encode() + ",\"fields\":";
                 List<Future<Buffer>> answers = new ArrayList<>(clients.size());
                 for (int i = 0; i < clients.size(); i++) {
+                    Buffer query = Buffer.buffer(head + fieldsJson.get(i) + "}");
                     answers.add(clients.get(i).request(new RequestOptions().setMethod(HttpMethod.POST)
-                                    .setURI(paths.get(i)).setIdleTimeout(RegisterSettings.DEFAULT_DEADLINE.toMillis())
+                                    .setURI(paths.get(i)).setIdleTimeout(deadline)
                                     .putHeader("Content-Type", "application/json"))
                             .compose(r -> r.send(query))
                             .compose(resp -> resp.statusCode() == 200 ? resp.body()

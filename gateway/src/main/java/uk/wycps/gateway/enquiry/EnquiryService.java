@@ -148,6 +148,15 @@ public final class EnquiryService {
      * classifies the mark at the lowest tier, so this adds nothing in practice; it stays so
      * that no change of policy can ask for an address without the mark.
      */
+    /**
+     * The fields a register is asked for under {@code decision}: what the caller may receive
+     * (A5), with the shielded mark whenever a location field is asked (A10). Public for the load
+     * suite's raw fan-out proxy, which must ask for exactly the same.
+     */
+    public static Set<String> fieldsAsked(AccessDecision decision) {
+        return withMark(decision.allowedFields());
+    }
+
     private static Set<String> withMark(Set<String> fields) {
         if (fields.contains(CanonicalFields.SHIELDED) || CanonicalFields.location().stream().noneMatch(fields::contains)) {
             return fields;
