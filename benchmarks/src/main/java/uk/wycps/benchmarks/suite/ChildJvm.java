@@ -64,13 +64,19 @@ final class ChildJvm implements AutoCloseable {
     /** Starts {@code main} of this jar with {@code jvmArgs} and {@code args}, pinned to {@code cpus} when not null. */
     static ChildJvm start(String name, String cpus, List<String> jvmArgs, Class<?> main, List<String> args, Path log)
             throws IOException, InterruptedException {
+        return start(name, cpus, jvmArgs, System.getProperty("java.class.path"), main, args, log);
+    }
+
+    /** As above, with another class path (an A/B probe's other build). */
+    static ChildJvm start(String name, String cpus, List<String> jvmArgs, String classPath, Class<?> main, List<String> args,
+            Path log) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         if (cpus != null) {
             cmd.addAll(List.of("taskset", "-c", cpus));
         }
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(jvmArgs);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
+        cmd.addAll(List.of("-cp", classPath, main.getName()));
         cmd.addAll(args);
         return new ChildJvm(name, cpus, cmd, log);
     }

@@ -126,6 +126,16 @@ public final class Suite {
                             Integer.parseInt(args[i + 2]));
                     System.exit(0);
                 }
+                case "--probe-ab", "--probe-ab-national" -> {
+                    // --probe-ab[-national] MODE RATE SECONDS: two systems under test, A and B (their class paths
+                    // -Dab.cpA / -Dab.cpB, their extra JVM flags -Dab.jvmArgsA / -Dab.jvmArgsB), the same registers,
+                    // alternating 5 s rounds
+                    deleteTree(work);
+                    Files.createDirectories(work);
+                    new AbProbe(new Suite(settings, work, doc)).run(args[i].endsWith("national"), args[i + 1],
+                            Double.parseDouble(args[i + 2]), Integer.parseInt(args[i + 3]));
+                    System.exit(0);
+                }
                 case "--probe" -> {
                     // --probe MODE RATE SECONDS: one system under test, five 5 ms registers, 5 s rounds
                     deleteTree(work);
@@ -343,16 +353,23 @@ public final class Suite {
             "-XX:+Use" + System.getProperty("sut.gc", "G1") + "GC", "-XX:+AlwaysPreTouch");
 
     ChildJvm sut(String mode, List<String> jvmArgs, Path registers, Path policy) throws Exception {
-        String extra = System.getProperty("sut.jvmArgs", "").trim();
+        return sut(mode, jvmArgs, registers, policy, System.getProperty("java.class.path"),
+                System.getProperty("sut.jvmArgs", ""), mode);
+    }
+
+    /** A system under test from {@code classPath}, with {@code extraJvmArgs} (space-separated) added. */
+    ChildJvm sut(String mode, List<String> jvmArgs, Path registers, Path policy, String classPath, String extraJvmArgs,
+            String name) throws Exception {
+        String extra = extraJvmArgs == null ? "" : extraJvmArgs.trim();
         if (!extra.isEmpty()) {
             jvmArgs = new ArrayList<>(jvmArgs);
             jvmArgs.addAll(List.of(extra.split("\\s+")));
         }
-        List<String> args = new ArrayList<>(List.of(mode, registers.toString(), work.resolve(mode + "-" + System.nanoTime()).toString()));
+        List<String> args = new ArrayList<>(List.of(mode, registers.toString(), work.resolve(name + "-" + System.nanoTime()).toString()));
         if (policy != null) {
             args.add(policy.toString());
         }
-        ChildJvm jvm = ChildJvm.start(mode, sutCpus, jvmArgs, SutMain.class, args, work.resolve(mode + ".log"));
+        ChildJvm jvm = ChildJvm.start(name, sutCpus, jvmArgs, classPath, SutMain.class, args, work.resolve(name + ".log"));
         report.command(mode, jvm);
         return jvm;
     }
