@@ -17,4 +17,9 @@ public record SearchRequest(SearchCriteria criteria, Set<String> fields, Deadlin
         Objects.requireNonNull(enquiryId, "enquiryId");
         fields = Set.copyOf(fields);
     }
+
+    /** The same search with another deadline (the guard's watched one). */
+    public SearchRequest withDeadline(Deadline other) {
+        return new SearchRequest(criteria, fields, other, enquiryId);
+    }
 }

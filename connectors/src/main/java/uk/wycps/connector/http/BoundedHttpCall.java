@@ -71,7 +71,12 @@ public final class BoundedHttpCall {
             exchange.promise.fail(RegisterFailure.timeout(0));
             return exchange;
         }
-        exchange.timer = vertx.setTimer(budget, id -> exchange.fail(RegisterFailure.timeout(budget)));
+        if (deadline.watch() != null) {
+            // Someone already holds a timer for this deadline (the register guard): one timer an exchange, not two.
+            deadline.watch().onExpiry(() -> exchange.fail(RegisterFailure.timeout(budget)));
+        } else {
+            exchange.timer = vertx.setTimer(budget, id -> exchange.fail(RegisterFailure.timeout(budget)));
+        }
         options.setFollowRedirects(false);
         if (options.getConnectTimeout() <= 0 || options.getConnectTimeout() > budget) {
             options.setConnectTimeout(budget);
@@ -144,7 +149,8 @@ public final class BoundedHttpCall {
         final long budget;
         final String contentType;
         HttpClientRequest request;
-        long timer;
+        /** This exchange's own deadline timer, or -1 when the deadline is watched by someone else's. */
+        long timer = -1;
         Buffer received;
         /** Whether {@link #received} is our own buffer gathering several chunks, not the first chunk itself. */
         boolean gathering;
@@ -158,10 +164,16 @@ public final class BoundedHttpCall {
 
         void fail(RegisterFailure failure) {
             if (promise.tryFail(failure)) {
-                vertx.cancelTimer(timer);
+                cancelTimer();
                 if (request != null) {
                     request.reset();
                 }
+            }
+        }
+
+        void cancelTimer() {
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
             }
         }
 
@@ -219,7 +231,7 @@ public final class BoundedHttpCall {
                 if (declared > 0 && received.length() != declared) {
                     fail(RegisterFailure.error("answer cut off"));
                 } else if (promise.tryComplete(received)) {
-                    vertx.cancelTimer(timer);
+                    cancelTimer();
                 }
             });
         }

@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import uk.wycps.connector.Deadline;
 import uk.wycps.connector.RegisterAnswer;
 import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.RegisterFailure;
@@ -138,9 +139,20 @@ public final class RegisterGuard {
             return Future.succeededFuture(notCalled(RegisterStatus.REJECTED,
                     "bulkhead full: " + settings.maxConcurrent() + " searches of this register already running"));
         }
-        Call call = new Call(vertx, connector, request, started, budget, published);
-        call.guardTimer = vertx.setTimer(budget + GUARD_MARGIN_MS, id -> call.settle(RegisterStatus.TIMEOUT, List.of(),
-                "connector did not finish by its deadline", null));
+        // One timer for the search (issue 21): the connector's exchanges hang their own deadline
+        // on it (Deadline.Watch) instead of each arming another. When it fires, they fail with
+        // TIMEOUT and reset their requests; a connector that has still not finished GUARD_MARGIN_MS
+        // later (one that does not use the watch, or is stuck) is settled TIMEOUT by the guard.
+        Deadline.Watch watch = new Deadline.Watch();
+        Call call = new Call(vertx, connector, request.withDeadline(request.deadline().watchedBy(watch)), started, budget,
+                published);
+        call.guardTimer = vertx.setTimer(Math.max(1, budget), id -> {
+            watch.expire();
+            if (!call.settled.get()) {
+                call.guardTimer = vertx.setTimer(GUARD_MARGIN_MS, id2 -> call.settle(RegisterStatus.TIMEOUT, List.of(),
+                        "connector did not finish by its deadline", null));
+            }
+        });
         call.attempt(1);
         return call.promise.future();
     }
