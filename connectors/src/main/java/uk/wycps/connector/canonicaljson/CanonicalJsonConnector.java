@@ -152,8 +152,31 @@ public final class CanonicalJsonConnector extends HttpDialectConnector {
         return body.copy();
     }
 
+    /**
+     * The answer of a register that holds no candidate, byte for byte as registers write it.
+     * Most registers of a national fan-out answer this; it is recognised without the parser
+     * (issue 21). Any other spelling of an empty answer (spaces, other members) takes the strict
+     * parser as before.
+     */
+    private static final byte[] EMPTY_ANSWER = "{\"records\":[]}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    static boolean isEmptyAnswer(Buffer body) {
+        if (body.length() != EMPTY_ANSWER.length) {
+            return false;
+        }
+        for (int i = 0; i < EMPTY_ANSWER.length; i++) {
+            if (body.getByte(i) != EMPTY_ANSWER[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The answer's records, each holding at most {@code keep}: a register sending more is not passed on (A5). */
     private static List<ChildRecord> parse(Buffer body, Set<String> keep) {
+        if (isEmptyAnswer(body)) {
+            return List.of();
+        }
         SearchAnswer answer;
         try {
             answer = AnswerBodies.read(ANSWER_READER, body);

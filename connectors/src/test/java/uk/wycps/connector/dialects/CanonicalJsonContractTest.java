@@ -73,6 +73,17 @@ class CanonicalJsonContractTest extends HttpDialectContract {
         return CHILD;
     }
 
+    /**
+     * The compact empty answer, {@code {"records":[]}} byte for byte, is recognised without the
+     * parser (issue 21) and is an empty answer; its same-length look-alikes are errors (see
+     * {@link #malformedAnswers()}).
+     */
+    @org.junit.jupiter.api.Test
+    void compactEmptyAnswerIsAnEmptyAnswer() throws Exception {
+        answer("{\"records\":[]}");
+        assertEquals(List.of(), await(connector.search(request(Set.of("givenName"), DEADLINE_MS))));
+    }
+
     @Override
     protected void registerHoldsNoCandidate() {
         answer("{\"records\": []}");
@@ -100,7 +111,11 @@ class CanonicalJsonContractTest extends HttpDialectContract {
                 "{\"records\": [" + child.replace("\"2016-03-09\"", "\"09/03/2016\"") + "]}",
                 "{\"records\": [" + child.replace("\"neglect\"", "\"arson\"") + "]}",
                 "{\"records\": [" + child,
-                "[]"), this::answer);
+                "[]",
+                // the same length as the compact empty answer the connector recognises without its parser
+                "{\"records\":{}}",
+                "{\"record5\":[]}",
+                "{\"records\":[]]"), this::answer);
         answers.put("more than 200 records",
                 () -> answer(idsOnlyAnswer("records", "recordId", "BR-", CanonicalJsonConnector.MAX_RECORDS + 1)));
         return answers;
