@@ -3,6 +3,7 @@ package uk.wycps.connector.http;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
 import uk.wycps.connector.RegisterSettings;
 
@@ -41,10 +42,48 @@ public final class RegisterHttpClients {
             }
             RegisterTls.apply(options, tlsFiles);
         }
+        String http2 = http2(settings);
+        if (PRIOR_KNOWLEDGE.equals(http2)) {
+            if (tls) {
+                throw new IllegalArgumentException("register '" + settings.authority()
+                        + "': http2 prior-knowledge is for a plain http register (use alpn with https)");
+            }
+            // h2c with prior knowledge: the first bytes are HTTP/2's preface, no upgrade round trip
+            options.setProtocolVersion(HttpVersion.HTTP_2).setHttp2ClearTextUpgrade(false);
+        } else if (ALPN.equals(http2)) {
+            if (!tls) {
+                throw new IllegalArgumentException("register '" + settings.authority() + "': http2 alpn needs an https baseUrl");
+            }
+            // offered h2 then http/1.1 in the TLS handshake: the register chooses
+            options.setProtocolVersion(HttpVersion.HTTP_2).setUseAlpn(true);
+        }
         PoolOptions pool = new PoolOptions()
                 .setHttp1MaxSize(settings.maxConnections())
+                // Over HTTP/2 one connection carries many searches (as many as the register's
+                // SETTINGS_MAX_CONCURRENT_STREAMS); another opens only when those are all in use.
+                .setHttp2MaxSize(settings.maxConnections())
                 .setMaxWaitQueueSize(settings.maxWaitQueue());
         return vertx.createHttpClient(options, pool);
+    }
+
+    /** {@code registers[].http2}: HTTP/2 over plain http with prior knowledge (h2c). */
+    public static final String PRIOR_KNOWLEDGE = "prior-knowledge";
+    /** {@code registers[].http2}: HTTP/2 over TLS when the register offers it in ALPN, else HTTP/1.1. */
+    public static final String ALPN = "alpn";
+    /** The option holding {@code registers[].http2} when it is not false. */
+    public static final String HTTP2_OPTION = "http2";
+
+    /** The register's HTTP/2 setting: {@link #PRIOR_KNOWLEDGE}, {@link #ALPN}, or null for HTTP/1.1. */
+    public static String http2(RegisterSettings settings) {
+        Object value = settings.options().getValue(HTTP2_OPTION);
+        if (value == null || Boolean.FALSE.equals(value)) {
+            return null;
+        }
+        if (PRIOR_KNOWLEDGE.equals(value) || ALPN.equals(value)) {
+            return (String) value;
+        }
+        throw new IllegalArgumentException("register '" + settings.authority()
+                + "': http2 must be \"prior-knowledge\", \"alpn\" or false");
     }
 
     /** The base URL's path without a trailing slash, to prefix dialect paths with. */

@@ -3,6 +3,7 @@ package uk.wycps.gateway.config;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import uk.wycps.connector.http.RegisterHttpClients;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -302,6 +303,17 @@ public final class ConfigLoader {
             }
             LOG.warn("register reached over plain HTTP (\"insecure\": true): authority={}; use https with tls "
                     + "outside a test", o.getString("authority"));
+        }
+        Object http2 = o.getValue("http2");
+        if (http2 != null && !Boolean.FALSE.equals(http2)) {
+            // issue 21: HTTP/2 to a register that supports it, chosen per register
+            if (RegisterHttpClients.PRIOR_KNOWLEDGE.equals(http2) && !"http".equals(url.getScheme())) {
+                throw r.child("http2").problem("prior-knowledge is for a plain http register (use alpn with https)");
+            }
+            if (RegisterHttpClients.ALPN.equals(http2) && !"https".equals(url.getScheme())) {
+                throw r.child("http2").problem("alpn needs an https baseUrl");
+            }
+            options.put(RegisterHttpClients.HTTP2_OPTION, http2);
         }
         JsonObject tls = o.getJsonObject("tls");
         if (tls != null) {
