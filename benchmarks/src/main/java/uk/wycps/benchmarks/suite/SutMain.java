@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import uk.wycps.connector.RegisterSettings;
+import uk.wycps.connector.http.RegisterHttpClients;
 import uk.wycps.gateway.Gateway;
 import uk.wycps.gateway.audit.InMemoryAuditSink;
 import uk.wycps.gateway.auth.DemoKeys;
@@ -151,12 +152,28 @@ public final class SutMain {
                 .withManagement(new GatewayConfig.Management("127.0.0.1", 0))
                 // The suite measures the fan-out: fifty callers at up to thousands a second
                 // would be refused by the per-caller and per-agency buckets.
-                .withLimits(mode.equals("gateway-limited") ? AdmissionProbe.LIMITS : GatewayConfig.Limits.OFF);
+                .withLimits(mode.equals("gateway-limited") ? limits() : GatewayConfig.Limits.OFF);
     }
 
-    /** Every register's dialect options in the suite (none today). */
+    /**
+     * {@code gateway-limited}'s admission control: {@link AdmissionProbe#LIMITS}, with
+     * {@code -Dsut.maxInFlight=N} for another bound on enquiries in flight (issue 21: at national
+     * scale, refuse before answers would be late).
+     */
+    static GatewayConfig.Limits limits() {
+        GatewayConfig.Limits l = AdmissionProbe.LIMITS;
+        return new GatewayConfig.Limits(Integer.getInteger("sut.maxInFlight", l.maxInFlight()), l.perCaller(),
+                l.perAgency(), l.failedAuthPerAddress());
+    }
+
+    /**
+     * Every register's dialect options in the suite: none, or {@code -Dsut.http2=prior-knowledge}
+     * for HTTP/2 (h2c) to every register (issue 21: HTTP/2 against pooled HTTP/1.1).
+     */
     static io.vertx.core.json.JsonObject registerOptions() {
-        return null;
+        String http2 = System.getProperty("sut.http2");
+        return http2 == null || http2.isBlank() || http2.equals("false") ? null
+                : new io.vertx.core.json.JsonObject().put(RegisterHttpClients.HTTP2_OPTION, http2);
     }
 
     static <T> T await(Future<T> f) throws Exception {
