@@ -85,7 +85,7 @@ final class AbProbe {
         }
         double[] a = medians(rounds, "A");
         double[] b = medians(rounds, "B");
-        out.append(f("%nMedians of the rounds (the first round of each dropped when there are more than three): "
+        out.append(f("%nMedians of the rounds that had answers (the first of each dropped when there are more than three): "
                 + "A %.3f ms/enquiry, p50 %.2f, p99 %.2f; B %.3f ms/enquiry, p50 %.2f, p99 %.2f; B ÷ A CPU %.3f, "
                 + "p50 %.3f, p99 %.3f.%n", a[0], a[1], a[2], b[0], b[1], b[2], b[0] / a[0], b[1] / a[1], b[2] / a[2]));
         return out.toString();
@@ -93,7 +93,9 @@ final class AbProbe {
 
     /** Median CPU ms/enquiry, p50 and p99 of one system's rounds. */
     static double[] medians(List<Round> rounds, String system) {
-        List<Suite.Step> steps = rounds.stream().filter(r -> r.system().equals(system)).map(Round::step).toList();
+        // a round with no answer has no CPU per enquiry or latency: left out (counted in the table)
+        List<Suite.Step> steps = rounds.stream().filter(r -> r.system().equals(system)).map(Round::step)
+                .filter(s -> s.result().ok() > 0).toList();
         if (steps.size() > 3) {
             steps = steps.subList(1, steps.size());
         }
