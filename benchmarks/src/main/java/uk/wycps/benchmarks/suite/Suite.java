@@ -268,10 +268,25 @@ public final class Suite {
             Path policy = nationalPolicy(SimRegisters.names(n));
             boolean gateway = mode.startsWith("gateway");
             try (ChildJvm sut = sut(mode, SUT_JVM, regFile, policy)) {
+                long refused = 0;
+                long answered = 0;
+                long late = 0;
                 for (int t = 0; t < seconds; t += 5) {
-                    measure(mode + " probe", sut, registers, rate, 5000, gateway ? this::authorised : this::plain,
+                    Step step = measure(mode + " probe", sut, registers, rate, 5000, gateway ? this::authorised : this::plain,
                             gateway ? Suite::completeOf : Suite::rawCompleteOf);
+                    LoadResult r = step.result();
+                    long refusedNow = r.classes().entrySet().stream().filter(e -> e.getKey().contains("HTTP 429")
+                            || e.getKey().contains("HTTP 503")).mapToLong(Map.Entry::getValue).sum();
+                    refused += refusedNow;
+                    answered += r.ok();
+                    late += r.incomplete();
+                    // issue 21: an overloaded gateway must refuse (429/503), not answer late or incomplete
+                    System.out.printf("  national round: answered %d (complete %d, incomplete %d), refused %d, "
+                            + "unanswered or other errors %d, p99 of answered %.1f ms, load %s%n", r.ok(),
+                            r.ok() - r.incomplete(), r.incomplete(), refusedNow, r.errors() - refusedNow, r.ms(99), step.load());
                 }
+                System.out.printf("national probe %s at %.0f/s: answered %d, of them incomplete %d; refused %d%n", mode, rate,
+                        answered, late, refused);
             }
         }
     }
