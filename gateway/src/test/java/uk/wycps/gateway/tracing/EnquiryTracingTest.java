@@ -70,8 +70,8 @@ class EnquiryTracingTest {
 
     @Test
     void oneEnquiryIsOneTraceWithAChildSpanPerRegisterAndEachRegisterReceivedTheTraceContext() throws Exception {
-        // GIVEN a caller whose own trace is under way, who may see every register (the registers
-        // withheld from a caller are searched after the answer, A9, and their spans end later)
+        // GIVEN a caller whose own trace is under way, who may see every register (a withheld
+        // register is searched after the answer, A9: its span, in the same trace, ends later)
         String token = gateway.issuer.token("child-worker", "social-services", "leeds", "cross-authority:*");
         // WHEN it makes one enquiry of the five registers
         HttpResponse<Buffer> answer = gateway.client.post("/api/v1/enquiries").bearerTokenAuthentication(token)
@@ -120,7 +120,7 @@ class EnquiryTracingTest {
 
     @Test
     void registerLatencyBucketsCarryExemplarsOfTheEnquirysTraceBesideTheGuardAndOutboxGauges() throws Exception {
-        // GIVEN one traced enquiry of the five registers
+        // GIVEN one traced enquiry of the five registers, all visible to the caller
         String token = gateway.issuer.token("child-worker", "social-services", "leeds", "cross-authority:*");
         HttpResponse<Buffer> answer = gateway.client.post("/api/v1/enquiries").bearerTokenAuthentication(token)
                 .putHeader("traceparent", "00-" + CALLER_TRACE + "-" + CALLER_SPAN + "-01")
