@@ -58,6 +58,8 @@ class PostgresOutboxTest {
     private static final String AUTHORITY = "bradford";
     /** Far longer than any wait below: a delivery seen within it was not the poll's doing. */
     private static final Duration NO_POLL = Duration.ofMinutes(10);
+    /** Long enough for a node's last look at an empty table to have ended (a lower bound only). */
+    private static final long QUIET_MS = 500;
 
     private TestPostgres pg;
     private Postgres database;
@@ -107,9 +109,14 @@ class PostgresOutboxTest {
         // GIVEN node A delivers to the register and polls every ten minutes; node B only writes
         PostgresOutbox a = node(vertx, "node-a", Map.of(AUTHORITY, connector(vertx)), Duration.ofSeconds(30), NO_POLL);
         PostgresOutbox b = node(vertx, "node-b", Map.of(), Duration.ofSeconds(30), NO_POLL);
-        // WHEN node B writes a row, and another once the first has arrived
+        // (A looks once when it starts, and again after each send until it finds nothing: let that
+        // end first, so that only a notification can make it look again)
+        Thread.sleep(QUIET_MS);
+        // WHEN node B writes a row, and another once the first has arrived and node A is idle again
         await(b.enqueue(List.of(history("h1"))));
         waitUntil(() -> deliveries().containsKey("h1"), "h1 was not delivered: node A was not woken");
+        waitUntil(() -> outboxRows() == 0, "h1's row was not deleted");
+        Thread.sleep(QUIET_MS);
         await(b.enqueue(List.of(history("h2"))));
         waitUntil(() -> deliveries().containsKey("h2"), "h2 was not delivered: node A was not woken again");
         // THEN each reached the register once, and node A deleted its row
