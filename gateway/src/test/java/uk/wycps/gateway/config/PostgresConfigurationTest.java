@@ -1,6 +1,8 @@
 package uk.wycps.gateway.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
@@ -16,13 +18,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import uk.wycps.connector.ConnectorRegistry;
 import uk.wycps.gateway.auth.DemoKeys;
 
 /**
  * {@code audit.postgres} as the configuration file gives it (issue 20, O2): the example the
  * documentation shows is accepted as it stands, and every setting the documentation names is
- * one the schema knows.
+ * one the schema knows; a PostgreSQL audit without the shared signing key, a URI carrying
+ * credentials, and a URI that is not PostgreSQL's are refused at start-up, each naming its place.
  */
 class PostgresConfigurationTest {
 
@@ -118,5 +123,64 @@ class PostgresConfigurationTest {
         for (String setting : known) {
             assertTrue(operations.contains("`" + setting + "`"), "docs/operations.md does not list " + setting);
         }
+    }
+
+    // ---- refusals (issue 20, O2): each names where the problem is, none echoes a secret -------------
+
+    /** A configuration with {@code audit.postgres} whose files all exist, with the key files unless told. */
+    private JsonObject postgresConfig(String uri, boolean keys) throws Exception {
+        Path password = dir.resolve("db-password");
+        Files.writeString(password, "secret\n");
+        JsonObject audit = new JsonObject().put("postgres", new JsonObject().put("uri", uri).put("user", "wycps_gateway")
+                .put("passwordFile", password.toString()));
+        if (keys) {
+            Files.writeString(dir.resolve("audit-signing-key.pem"), "key");
+            Files.writeString(dir.resolve("audit-signing-key.pub.pem"), "key");
+            audit.put("signingKeyFile", "audit-signing-key.pem").put("verificationKeyFile", "audit-signing-key.pub.pem");
+        }
+        return baseConfig().put("audit", audit);
+    }
+
+    private ConfigException refused(JsonObject config) {
+        return assertThrows(ConfigException.class, () -> load(config));
+    }
+
+    @Test
+    void aPostgresAuditWithoutASigningKeyFileIsRefusedNamingTheAudit() throws Exception {
+        // GIVEN audit.postgres but no shared signing key: each node would sign the one chain with a key of its own
+        ConfigException e = refused(postgresConfig("postgresql://db.internal:5432/wycps", false));
+        // THEN start-up is refused at $.audit, naming the missing key
+        assertTrue(e.getMessage().contains("gateway.json at $.audit: "), e.getMessage());
+        assertTrue(e.getMessage().contains("signingKeyFile"), e.getMessage());
+        // AND the same configuration with the keys loads (the refusal was for the key, nothing else)
+        assertEquals("postgresql://db.internal:5432/wycps",
+                load(postgresConfig("postgresql://db.internal:5432/wycps", true)).audit().postgres().uri());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"postgresql://wycps:secret@db.internal:5432/wycps",
+        "postgresql://wycps@db.internal:5432/wycps", "postgres://wycps:secret@db.internal/wycps",
+        "postgresql://db.internal:5432/wycps?password=secret", "postgresql://db.internal/wycps?sslmode=require&user=wycps"})
+    void aUriHoldingCredentialsIsRefusedWithoutEchoingThem(String uri) throws Exception {
+        ConfigException e = refused(postgresConfig(uri, true));
+        assertTrue(e.getMessage().contains("at $.audit.postgres.uri: "), e.getMessage());
+        assertTrue(e.getMessage().contains("credentials"), e.getMessage());
+        assertFalse(e.getMessage().contains("secret"), "a password echoed in an error: " + e.getMessage());
+    }
+
+    @Test
+    void aUriWithoutCredentialsButWithOtherParametersIsAccepted() throws Exception {
+        // "@" or "user" elsewhere than the user part or a parameter of that name is no credential
+        String uri = "postgresql://db.internal:5432/wycps?sslmode=require&application_name=gw@1";
+        assertEquals(uri, load(postgresConfig(uri, true)).audit().postgres().uri());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mysql://db.internal:3306/wycps", "jdbc:postgresql://db.internal:5432/wycps",
+        "http://db.internal:5432/wycps", "db.internal:5432/wycps", "mysql://wycps:secret@db.internal/wycps"})
+    void aUriThatIsNotPostgresqlIsRefusedByTheSchemaAtTheUri(String uri) throws Exception {
+        ConfigException e = refused(postgresConfig(uri, true));
+        assertTrue(e.getMessage().contains("at $.audit.postgres.uri: "), e.getMessage());
+        assertFalse(e.getMessage().contains("secret"), "a password echoed in an error: " + e.getMessage());
     }
 }
