@@ -44,6 +44,7 @@ public final class PostgresOutbox implements Outbox {
 
     public static final String CHANNEL = "wycps_outbox";
     static final Duration POLL = Duration.ofSeconds(1);
+    static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(PostgresOutbox.class);
 
     static final String INSERT = "INSERT INTO outbox (id, authority, kind, message) VALUES ($1, $2, $3, $4)"
@@ -113,6 +114,10 @@ public final class PostgresOutbox implements Outbox {
                     outbox.pumpAll();
                 }))
                 .handler(payload -> outbox.context.runOnContext(v -> outbox.pumpAll()));
+        // A LISTEN that fails after the connection was made calls no handler: fail the start rather than hang it.
+        long listenTimer = vertx.setTimer(LISTEN_TIMEOUT.toMillis(), t -> listening.tryFail(
+                "the outbox's LISTEN " + CHANNEL + " did not take effect within " + LISTEN_TIMEOUT.toSeconds() + " s"));
+        listening.future().onComplete(ar -> vertx.cancelTimer(listenTimer));
         return outbox.subscriber.connect().compose(v -> listening.future()).map(v -> {
             outbox.pollTimer = vertx.setPeriodic(outbox.poll.toMillis(), t -> outbox.pumpAll());
             return outbox;
