@@ -100,9 +100,11 @@ class NodeFailoverTest {
         for (MockRegister r : mocks.registers()) {
             registers.add(r.connectorSettings());
         }
-        // A short outbox lease, so that what the killed node had claimed is taken over in seconds;
-        // a send's deadline is half of it, well above the registers' latency.
-        GatewayNodes nodes = new GatewayNodes(dir, pg, issuer, registers, 25, 4);
+        // An outbox lease short enough that what the killed node had claimed is taken over within
+        // the test, long enough that a live node never loses one: a send's deadline is half of it
+        // (5 s), and a send or its acknowledgement slower than the rest would let another node send
+        // the same rows again, which would be counted below as a repeat.
+        GatewayNodes nodes = new GatewayNodes(dir, pg, issuer, registers, 25, 10);
         List<GatewayNodes.Node> started = nodes.start("node-a", "node-b");
         running.addAll(started);
         GatewayNodes.Node a = started.get(0);
@@ -192,7 +194,8 @@ class NodeFailoverTest {
                 }
             }
         }
-        assertEquals(Map.of(), deliveredTwice, "entries delivered more than once though no dying node held them");
+        assertEquals(Map.of(), deliveredTwice, "entries delivered more than once though no dying node held them;"
+                + " the nodes said:\n" + outboxLines());
         long checkpointsHeld = heldAtKill.stream().filter(id -> id.startsWith("checkpoint-")).count();
         assertEquals(heldAtKill.size() - checkpointsHeld, takenOver,
                 "rows the killed node held that never reached their register: " + heldAtKill);
@@ -230,8 +233,9 @@ class NodeFailoverTest {
             AuditVerifier.Result whole = PostgresAuditLog.verify(c, keys, List.of());
             assertEquals(entries.size(), whole.entries(), whole.toString());
         }
-        System.out.printf("failover: %d answered, %d not answered (node down or in flight), %d audited, %d notifications%n",
-                answered.size(), failed.get(), entries.size(), expected);
+        System.out.printf("failover: %d answered, %d not answered (node down or in flight), %d audited, %d notifications,"
+                + " %d outbox rows held by the killed node and taken over%n",
+                answered.size(), failed.get(), entries.size(), expected, heldAtKill.size());
     }
 
     private Map<String, Integer> histories(String authority, String recordId) {
@@ -240,6 +244,21 @@ class NodeFailoverTest {
             byEnquiry.merge(e.enquiryId(), 1, Integer::sum);
         }
         return byEnquiry;
+    }
+
+    /** What the nodes logged about their outbox (failed sends and their retries), for a failure's message. */
+    private String outboxLines() throws java.io.IOException {
+        StringBuilder out = new StringBuilder();
+        try (var logs = Files.list(dir)) {
+            for (Path log : logs.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
+                for (String line : Files.readAllLines(log)) {
+                    if (line.contains("outbox")) {
+                        out.append(log.getFileName()).append(": ").append(line).append('\n');
+                    }
+                }
+            }
+        }
+        return out.toString();
     }
 
     /** Waits until {@code node} holds a live lease on some outbox row (a send in flight). */
