@@ -71,7 +71,7 @@ class EnquiryTracingTest {
     @Test
     void oneEnquiryIsOneTraceWithAChildSpanPerRegisterAndEachRegisterReceivedTheTraceContext() throws Exception {
         // GIVEN a caller whose own trace is under way, who may see every register (a withheld
-        // register is searched after the answer, A9, outside the enquiry's trace)
+        // register is searched after the answer, A9: its span, in the same trace, ends later)
         String token = gateway.issuer.token("child-worker", "social-services", "leeds", "cross-authority:*");
         // WHEN it makes one enquiry of the five registers
         HttpResponse<Buffer> answer = gateway.client.post("/api/v1/enquiries").bearerTokenAuthentication(token)
