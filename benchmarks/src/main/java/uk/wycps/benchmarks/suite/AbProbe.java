@@ -12,8 +12,8 @@ import uk.wycps.benchmarks.load.LoadResult;
 /**
  * An A/B comparison that a shared machine cannot spoil by timing (issue 21): two systems under
  * test, A and B, run side by side against the same registers, pinned to the same CPU, and are
- * measured in alternating 5 s rounds (A, B, A, B, ...), so that whatever else the machine is
- * doing falls on both alike. Only one of the two is under load at a time; the other sits idle.
+ * measured in alternating 5 s rounds (A, B, B, A, A, B, ...), so that whatever else the machine is
+ * doing falls on both alike, and neither is always the one measured second. Only one of the two is under load at a time; the other sits idle.
  *
  * <p>A and B differ by class path ({@code -Dab.cpA=JAR}, {@code -Dab.cpB=JAR}: two builds) and/or
  * by JVM flags ({@code -Dab.jvmArgsA="..."}, {@code -Dab.jvmArgsB="..."}: e.g. a system property
@@ -58,9 +58,16 @@ final class AbProbe {
                 double warmRate = national ? rate / 5 : Math.min(rate, suite.s.warmRateFanOut());
                 suite.warm(a, warmRate, requests, warmRounds);
                 suite.warm(b, warmRate, requests, warmRounds);
-                for (int t = 0; t < seconds; t += 5) {
-                    rounds.add(new Round("A", suite.measure("A " + mode, a, registers, rate, 5000, requests, classifier)));
-                    rounds.add(new Round("B", suite.measure("B " + mode, b, registers, rate, 5000, requests, classifier)));
+                // A B, then B A, and so on: whichever goes second in a pair (after the other's load,
+                // with the machine's state it left) is A as often as B. An A/A control run (the same
+                // build twice) with A always first read B 17 % cheaper.
+                for (int t = 0, pair = 0; t < seconds; t += 5, pair++) {
+                    boolean aFirst = pair % 2 == 0;
+                    for (String which : aFirst ? List.of("A", "B") : List.of("B", "A")) {
+                        ChildJvm sut = which.equals("A") ? a : b;
+                        rounds.add(new Round(which, suite.measure(which + " " + mode, sut, registers, rate, 5000, requests,
+                                classifier)));
+                    }
                 }
             }
         }
