@@ -60,7 +60,7 @@ final class AbProbe {
                 suite.warm(b, warmRate, requests, warmRounds);
                 // A B, then B A, and so on: whichever goes second in a pair (after the other's load,
                 // with the machine's state it left) is A as often as B. An A/A control run (the same
-                // build twice) with A always first read B 17 % cheaper.
+                // build twice) with A always first read B 17 % cheaper: order or noise, a cut must beat it.
                 for (int t = 0, pair = 0; t < seconds; t += 5, pair++) {
                     boolean aFirst = pair % 2 == 0;
                     for (String which : aFirst ? List.of("A", "B") : List.of("B", "A")) {
