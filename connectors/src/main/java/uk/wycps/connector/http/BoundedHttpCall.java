@@ -24,9 +24,6 @@ import uk.wycps.connector.RegisterFailure;
  */
 public final class BoundedHttpCall {
 
-    /** The usual body type, made once as a header value (issue 21: headers built once, not per request). */
-    private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
-
     private final Vertx vertx;
     private final io.vertx.core.http.HttpClient client;
     private final int maxBytes;
@@ -114,7 +111,7 @@ public final class BoundedHttpCall {
             if (body == null) {
                 request.end();
             } else {
-                request.putHeader(HttpHeaders.CONTENT_TYPE, "application/json".equals(bodyType) ? JSON : bodyType);
+                request.putHeader(HttpHeaders.CONTENT_TYPE, bodyType);
                 request.end(body);
             }
         });

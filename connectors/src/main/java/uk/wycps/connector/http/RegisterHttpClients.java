@@ -86,13 +86,6 @@ public final class RegisterHttpClients {
                 + "': http2 must be \"prior-knowledge\", \"alpn\" or false");
     }
 
-    /** The register's host and port (the scheme's default port when the base URL gives none), unresolved. */
-    public static io.vertx.core.net.SocketAddress address(RegisterSettings settings) {
-        boolean tls = "https".equals(settings.baseUrl().getScheme());
-        int port = settings.baseUrl().getPort() > 0 ? settings.baseUrl().getPort() : tls ? 443 : 80;
-        return io.vertx.core.net.SocketAddress.inetSocketAddress(port, settings.baseUrl().getHost());
-    }
-
     /** The base URL's path without a trailing slash, to prefix dialect paths with. */
     public static String basePath(RegisterSettings settings) {
         String path = settings.baseUrl().getRawPath();
