@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -163,6 +167,26 @@ class ConsoleJourneyBrowserTest {
         return statuses;
     }
 
+    private static final java.util.regex.Pattern UUID_PATTERN =
+            java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final java.util.regex.Pattern ASKED = java.util.regex.Pattern.compile("asked (.+?) by ");
+    /** How the console writes a time (ConsoleRoutes.PRINTED): to the minute, in UK time. */
+    private static final DateTimeFormatter PRINTED = DateTimeFormatter.ofPattern("d MMMM yyyy, HH:mm", Locale.UK)
+            .withZone(ZoneId.of("Europe/London"));
+
+    /** The "asked ..." time of an answer's print heading. */
+    private static String askedAt(String meta) {
+        java.util.regex.Matcher m = ASKED.matcher(meta.replaceAll("\\s+", " "));
+        assertTrue(m.find(), "the heading says when the enquiry was asked: " + meta);
+        return m.group(1);
+    }
+
+    /** True when {@code askedAt} names a minute from the one {@code from} falls in to the one {@code to} falls in. */
+    private static boolean askedWithin(String askedAt, Instant from, Instant to) {
+        Instant minute = java.time.ZonedDateTime.parse(askedAt, PRINTED.withZone(ZoneId.of("Europe/London"))).toInstant();
+        return !minute.isBefore(from.truncatedTo(ChronoUnit.MINUTES)) && !minute.isAfter(to);
+    }
+
     private static void assertNoNotFoundHeadline(String headline) {
         String h = headline.toLowerCase(Locale.ROOT);
         assertFalse(h.contains("no record") || h.contains("not found") || h.contains("none found")
@@ -187,7 +211,14 @@ class ConsoleJourneyBrowserTest {
             browser.axe("empty form as " + id);
             fill(child.givenName(), child.familyName(), dob);
             browser.screenshot("console-form");
+            Instant asking = Instant.now();
             browser.clickAndWait("#submit-enquiry");
+            Instant answered = Instant.now();
+            // The console's own enquiry: its id and when it was asked, as the answer page holds
+            // them (in the print heading, which the screen stylesheet hides), read before the
+            // API is asked again.
+            String enquiryId = browser.find("#enquiry-id").getAttribute("textContent").trim();
+            String askedAt = askedAt(browser.find("#print-meta").getAttribute("textContent"));
             JsonObject after = harness.apiAnswer(persona, body);
             browser.axe("answer as " + id);
             browser.screenshot("console-answer-" + id);
@@ -208,10 +239,20 @@ class ConsoleJourneyBrowserTest {
                 assertNoNotFoundHeadline(browser.text("#headline"));
                 assertTrue(browser.find("#not-checked-warning").isDisplayed());
             }
-            // AND the print view carries the enquiry id, the date and the caller
+            // AND the page's enquiry is the one the console made and audited: not the API's
+            // enquiries either side of it, asked in the minute the form was sent
+            assertTrue(UUID_PATTERN.matcher(enquiryId).matches(), enquiryId);
+            assertFalse(enquiryId.equals(before.getString("enquiryId")) || enquiryId.equals(after.getString("enquiryId")),
+                    "the page shows its own enquiry's id");
+            assertTrue(harness.audit.entries().stream().anyMatch(e -> enquiryId.equals(e.enquiryId())),
+                    "the console's enquiry " + enquiryId + " is in the audit");
+            assertTrue(askedWithin(askedAt, asking, answered), askedAt + " is when the form was sent");
+            // AND the print view carries that enquiry id, when it was asked, and the caller
             browser.clickAndWait("#print-link");
+            assertEquals("/answers/" + enquiryId + "/print", java.net.URI.create(browser.driver.getCurrentUrl()).getPath());
             String meta = browser.text("#print-meta");
-            assertTrue(meta.contains(after.getString("enquiryId")) || meta.contains("Enquiry"), meta);
+            assertEquals(enquiryId, browser.text("#enquiry-id"), meta);
+            assertEquals(askedAt, askedAt(meta), meta);
             assertTrue(meta.contains(persona.title()), meta);
             browser.axe("print view as " + id);
             browser.screenshot("console-print-" + id);
