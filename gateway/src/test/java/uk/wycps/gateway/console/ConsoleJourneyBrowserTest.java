@@ -26,6 +26,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.slf4j.LoggerFactory;
+import uk.wycps.gateway.support.LogCapture;
 import uk.wycps.mock.FaultMode;
 import uk.wycps.mock.FaultSettings;
 import uk.wycps.mock.SyntheticPopulation;
@@ -187,6 +189,42 @@ class ConsoleJourneyBrowserTest {
         return !minute.isBefore(from.truncatedTo(ChronoUnit.MINUTES)) && !minute.isAfter(to);
     }
 
+    /**
+     * Neither the browser's address nor any link or form target on the page holds any of
+     * {@code personal} (H5: personal data never in a URL, where history, proxies and logs keep it).
+     */
+    private void assertNoPersonalDataInUrls(String... personal) {
+        List<String> urls = new java.util.ArrayList<>();
+        urls.add(browser.driver.getCurrentUrl());
+        browser.all("a[href]").forEach(a -> urls.add(a.getAttribute("href")));
+        browser.all("form").forEach(f -> urls.add(f.getAttribute("action")));
+        for (String url : urls) {
+            String decoded = java.net.URLDecoder.decode(url, java.nio.charset.StandardCharsets.UTF_8);
+            for (String p : personal) {
+                if (p != null && !p.isEmpty()) {
+                    assertFalse(containsWord(decoded, p) || containsWord(decoded, p.replace(" ", "")),
+                            "personal data in a URL: " + url);
+                }
+            }
+        }
+    }
+
+    /** True when {@code text} holds {@code word} (any case) not inside a longer word or number. */
+    static boolean containsWord(String text, String word) {
+        return text != null && java.util.regex.Pattern.compile("(?<![\\p{L}0-9])" + java.util.regex.Pattern.quote(word)
+                + "(?![\\p{L}0-9])", java.util.regex.Pattern.CASE_INSENSITIVE | java.util.regex.Pattern.UNICODE_CASE)
+                .matcher(text).find();
+    }
+
+    /**
+     * All the page holds: its text as the browser decoded it (hidden parts too, and so "'" not
+     * "&#39;"), and its markup (attributes too).
+     */
+    private String pageText() {
+        return browser.driver.executeScript("return document.documentElement.textContent") + "\n"
+                + browser.driver.getPageSource();
+    }
+
     private static void assertNoNotFoundHeadline(String headline) {
         String h = headline.toLowerCase(Locale.ROOT);
         assertFalse(h.contains("no record") || h.contains("not found") || h.contains("none found")
@@ -222,6 +260,8 @@ class ConsoleJourneyBrowserTest {
             JsonObject after = harness.apiAnswer(persona, body);
             browser.axe("answer as " + id);
             browser.screenshot("console-answer-" + id);
+            // AND no address the browser holds names the child (H5)
+            assertNoPersonalDataInUrls(child.givenName(), child.familyName(), dob);
             // THEN each register's status is the API's
             assertEquals(apiStatuses(after), pageStatuses(), id);
             // AND the records and their fields are the API's, none more: a field on the page is in
@@ -254,6 +294,7 @@ class ConsoleJourneyBrowserTest {
             assertEquals(enquiryId, browser.text("#enquiry-id"), meta);
             assertEquals(askedAt, askedAt(meta), meta);
             assertTrue(meta.contains(persona.title()), meta);
+            assertNoPersonalDataInUrls(child.givenName(), child.familyName(), dob);
             browser.axe("print view as " + id);
             browser.screenshot("console-print-" + id);
         }
@@ -481,6 +522,105 @@ class ConsoleJourneyBrowserTest {
         tabTo("sign-out");
         enter();
         assertEquals("Sign in", browser.text("#sign-in-heading"));
+    }
+
+    // ---- personal data never in a URL or a log line (H5) ----------------------------------
+
+    @Test
+    @Order(10)
+    void personalDataNeverReachesAUrlOrALogLine() throws Exception {
+        // The cross-boundary child, with the postcode its first register holds, and a child no
+        // register holds, with a canary postcode.
+        ChildRecord held = harness.mocks.register(child.records().get(0).authority())
+                .record(child.records().get(0).recordId()).orElseThrow();
+        String postcode = held.address().postcode();
+        String dob = child.dateOfBirth().toString();
+        String canaryGiven = "Zephyrine";
+        String canaryFamily = "Quillfeather";
+        String canaryDob = "2011-07-23";
+        String canaryPostcode = "WF9 9ZZ";
+        List<String> personal = List.of(child.givenName(), child.familyName(), dob, postcode, canaryGiven, canaryFamily,
+                canaryDob, canaryPostcode);
+        ch.qos.logback.classic.Logger project = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger("uk.wycps");
+        ch.qos.logback.classic.Level level = project.getLevel();
+        // Every line the project writes, down to DEBUG, not only what production's INFO lets through.
+        project.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        List<String> lines;
+        String enquiryId;
+        try (LogCapture logs = LogCapture.start()) {
+            int mark = logs.mark();
+            signIn("social-worker");
+            // GIVEN the enquiry form, which is sent by POST
+            browser.get(harness.base() + "/enquiry");
+            WebElement form = browser.find("#enquiry-form");
+            assertEquals("post", form.getAttribute("method"));
+            assertEquals("/enquiry", java.net.URI.create(form.getAttribute("action")).getPath());
+            // WHEN a GET carries a subject in its query
+            String query = "?givenName=" + url(canaryGiven) + "&familyName=" + url(canaryFamily) + "&dob-day=23&dob-month=7"
+                    + "&dob-year=2011&postcode=" + url(canaryPostcode) + "&purpose=register-check&justification=x"
+                    + "&consent=not-sought&ground=authorised-register-check";
+            for (String path : List.of("/enquiry", "/", "/answers/" + java.util.UUID.randomUUID() + "/print")) {
+                browser.get(harness.base() + path + query);
+                // THEN it is not an enquiry, and nothing of it comes back on the page
+                String page = pageText();
+                for (String p : List.of(canaryGiven, canaryFamily, canaryPostcode)) {
+                    assertFalse(page.contains(p), path + " echoes " + p);
+                }
+            }
+            browser.get(harness.base() + "/enquiry" + query);
+            for (String field : List.of("givenName", "familyName", "dob-day", "dob-month", "dob-year", "postcode")) {
+                assertEquals("", browser.find("#" + field).getAttribute("value"), "the form is not filled from the URL: " + field);
+            }
+            assertTrue(harness.audit.entries().stream().noneMatch(e -> e.criteria() != null
+                    && canaryFamily.equals(e.criteria().familyName())), "a GET makes no enquiry");
+            // WHEN the canary child is asked about by POST, then the cross-boundary child with a
+            // mistake first, and the answer printed
+            browser.get(harness.base() + "/enquiry");
+            fill(canaryGiven, canaryFamily, canaryDob);
+            type("postcode", canaryPostcode);
+            browser.clickAndWait("#submit-enquiry");
+            assertNoPersonalDataInUrls(personal.toArray(String[]::new));
+            browser.get(harness.base() + "/enquiry");
+            fill(child.givenName(), child.familyName(), dob);
+            type("postcode", postcode);
+            type("dob-day", "3x");
+            browser.clickAndWait("#submit-enquiry");
+            assertTrue(browser.find("#dob-day").getAttribute("class").contains("govuk-input--error"));
+            assertNoPersonalDataInUrls(personal.toArray(String[]::new));
+            type("dob-day", String.valueOf(child.dateOfBirth().getDayOfMonth()));
+            browser.clickAndWait("#submit-enquiry");
+            assertEquals("1 child found", browser.text("#headline"));
+            enquiryId = browser.find("#enquiry-id").getAttribute("textContent").trim();
+            // THEN the browser's address, links and form targets name no child
+            assertNoPersonalDataInUrls(personal.toArray(String[]::new));
+            browser.clickAndWait("#print-link");
+            assertNoPersonalDataInUrls(personal.toArray(String[]::new));
+            // (a canary written on purpose shows that the capture sees the project's lines)
+            LoggerFactory.getLogger("uk.wycps.gateway.console.Canary").debug("capture check {}", canaryFamily);
+            lines = logs.since(mark);
+        } finally {
+            project.setLevel(level);
+        }
+        assertTrue(lines.stream().anyMatch(l -> l.contains(enquiryId)), "the console's own line about the enquiry was seen");
+        assertTrue(lines.stream().anyMatch(l -> l.contains("capture check " + canaryFamily)), "the planted canary was seen");
+        // AND no line the gateway, the console or the mock registers wrote holds any of it (H5).
+        // The test's own browser driver (org.openqa) logs what the test types, and is not the service.
+        List<String> leaks = new java.util.ArrayList<>();
+        for (String line : lines) {
+            if (line.contains("capture check ") || line.contains("\"logger_name\":\"org.openqa")) {
+                continue;
+            }
+            for (String p : personal) {
+                if (containsWord(line, p) || containsWord(line, p.replace(" ", ""))) {
+                    leaks.add(p + " in " + line);
+                }
+            }
+        }
+        assertEquals(List.of(), leaks);
+    }
+
+    private static String url(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private void keys(CharSequence... keys) {
