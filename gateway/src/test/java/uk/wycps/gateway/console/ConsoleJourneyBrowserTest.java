@@ -26,10 +26,13 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 import org.slf4j.LoggerFactory;
+import uk.wycps.gateway.support.LocationTexts;
 import uk.wycps.gateway.support.LogCapture;
 import uk.wycps.mock.FaultMode;
 import uk.wycps.mock.FaultSettings;
+import uk.wycps.mock.GroundTruth;
 import uk.wycps.mock.SyntheticPopulation;
 import uk.wycps.record.ChildRecord;
 
@@ -522,6 +525,158 @@ class ConsoleJourneyBrowserTest {
         tabTo("sign-out");
         enter();
         assertEquals("Sign in", browser.text("#sign-in-heading"));
+    }
+
+    // ---- shielded children on the page (issue 18, A10) ------------------------------------
+
+    /** Signs in through the demo's "choose the role, agency, authority and grants". */
+    private void signInAs(String role, String agency, String authority, String... grants) {
+        browser.get(harness.base() + "/");
+        if (!browser.all("#sign-out").isEmpty()) {
+            browser.clickAndWait("#sign-out");
+        }
+        browser.find("label[for='persona-custom']").click();
+        browser.find("details.govuk-details summary").click();
+        new Select(browser.find("#role")).selectByValue(role);
+        new Select(browser.find("#agency")).selectByValue(agency);
+        new Select(browser.find("#authority")).selectByValue(authority == null ? "" : authority);
+        for (String g : grants) {
+            String id = browser.find("input[name='grants'][value='" + g + "']").getAttribute("id");
+            browser.find("label[for='" + id + "']").click();
+        }
+        browser.clickAndWait("#sign-in-button");
+        assertTrue(browser.text("#signed-in-as").contains(Labels.of(Labels.ROLES, role)), browser.text("#signed-in-as"));
+    }
+
+    private static JsonObject recordView(JsonObject answer, String authority, String recordId) {
+        for (Object p : answer.getJsonArray("persons", new JsonArray())) {
+            for (Object r : ((JsonObject) p).getJsonArray("records")) {
+                JsonObject rec = (JsonObject) r;
+                if (authority.equals(rec.getString("authority")) && recordId.equals(rec.getString("recordId"))) {
+                    return rec;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** What a caller kind is in this test: its claims, and whose location it may be shown. */
+    private record Kind(String name, String role, String agency, String authority, List<String> grants) {
+        Personas.Persona persona() {
+            return new Personas.Persona(name, name, role, agency, authority, grants);
+        }
+    }
+
+    @Test
+    @Order(8)
+    void aShieldedChildsLocationIsOnThePageOnlyForItsOwnAuthoritysCaseStaff() throws Exception {
+        browser.clearViolations();
+        GroundTruth truth = harness.mocks.groundTruth();
+        // GIVEN a shielded child that other registers hold too, and a caller from an authority
+        // that holds none of its records but may see every register (cross-authority:*), to
+        // whom the API gives the shielded record and a linked one: so that the page could show
+        // both locations but for the rule
+        GroundTruth.RecordRef shieldedRef = null;
+        List<GroundTruth.RecordRef> person = null;
+        String stranger = null;
+        for (GroundTruth.RecordRef ref : truth.shieldedRecords()) {
+            List<GroundTruth.RecordRef> records = truth.personOf(ref.authority(), ref.recordId()).records();
+            Set<String> holders = new HashSet<>();
+            records.forEach(r -> holders.add(r.authority()));
+            if (holders.size() < 2) {
+                continue;
+            }
+            String home = harness.mocks.registers().stream().map(r -> r.authority()).filter(a -> !holders.contains(a))
+                    .findFirst().orElseThrow();
+            ChildRecord r = harness.mocks.register(ref.authority()).record(ref.recordId()).orElseThrow();
+            JsonObject answer = harness.apiAnswer(new Kind("probe", "child-worker", "social-services", home,
+                    List.of("cross-authority:*")).persona(), body(r.givenName(), r.familyName(), r.dateOfBirth().toString()));
+            long found = records.stream().filter(x -> recordView(answer, x.authority(), x.recordId()) != null).count();
+            if (recordView(answer, ref.authority(), ref.recordId()) != null && found >= 2) {
+                shieldedRef = ref;
+                person = records;
+                stranger = home;
+                break;
+            }
+        }
+        assertTrue(shieldedRef != null, "a shielded child held by two registers, found with a linked record");
+        String owner = shieldedRef.authority();
+        ChildRecord shielded = harness.mocks.register(owner).record(shieldedRef.recordId()).orElseThrow();
+        Map<String, ChildRecord> held = new TreeMap<>();
+        for (GroundTruth.RecordRef r : person) {
+            held.put(r.authority(), harness.mocks.register(r.authority()).record(r.recordId()).orElseThrow());
+        }
+        String linked = held.keySet().stream().filter(a -> !a.equals(owner)).findFirst().orElseThrow();
+        // Every first line, postcode and town of the child's addresses, current and earlier, at every register.
+        Map<String, Set<String>> texts = new TreeMap<>();
+        held.forEach((authority, record) -> {
+            Set<String> s = new java.util.LinkedHashSet<>(LocationTexts.of(record));
+            // A town that is also an authority's name is on every page (the registers' table):
+            // for those, that no address field is shown at all is what is checked.
+            LocationTexts.towns(record).stream().filter(town -> held.keySet().stream().noneMatch(town::equalsIgnoreCase)
+                    && harness.mocks.registers().stream().noneMatch(m -> m.authority().equalsIgnoreCase(town)))
+                    .forEach(s::add);
+            texts.put(authority, s);
+        });
+
+        List<Kind> outside = List.of(
+                new Kind("child worker of " + stranger + ", every grant", "child-worker", "social-services", stranger,
+                        List.of("cross-authority:*")),
+                new Kind("police officer, every grant", "child-worker", "police", null, List.of("cross-authority:*", "schedule-one")),
+                new Kind("administrator of " + owner + " (PERSONAL), every grant", "admin-staff", "social-services", owner,
+                        List.of("cross-authority:*")),
+                new Kind("child worker of " + linked + ", every grant", "child-worker", "social-services", linked,
+                        List.of("cross-authority:*")));
+        for (Kind kind : outside) {
+            // WHEN a caller who may not see the shielded child's location asks about it
+            signInAs(kind.role(), kind.agency(), kind.authority(), kind.grants().toArray(String[]::new));
+            browser.get(harness.base() + "/enquiry");
+            fill(shielded.givenName(), shielded.familyName(), shielded.dateOfBirth().toString());
+            browser.clickAndWait("#submit-enquiry");
+            String page = pageText();
+            JsonObject api = harness.apiAnswer(kind.persona(), body(shielded.givenName(), shielded.familyName(),
+                    shielded.dateOfBirth().toString()));
+            // THEN the shielded record is on the page, marked, with the others that hold the child
+            String card = "[data-record='" + owner + "/" + shieldedRef.recordId() + "']";
+            assertEquals(1, browser.all(card).size(), kind.name() + ": the shielded record is shown");
+            assertTrue(browser.text(card).contains("Shielded"), kind.name());
+            // AND no address field of the child's records is on it, but its own authority's
+            // record, which its own social services may see as they could by hand
+            String own = "social-services".equals(kind.agency()) && !owner.equals(kind.authority()) ? kind.authority() : null;
+            for (GroundTruth.RecordRef r : person) {
+                List<WebElement> cards = browser.all("[data-record='" + r.authority() + "/" + r.recordId() + "']");
+                for (WebElement c : cards) {
+                    boolean location = !c.findElements(By.cssSelector("[data-field='address'], [data-field='addressHistory']"))
+                            .isEmpty();
+                    assertEquals(r.authority().equals(own), location, kind.name() + ": location fields of " + r.authority());
+                }
+            }
+            // AND no word of any of their addresses, current or earlier, is anywhere in the page,
+            // but those its own authority's record holds too
+            Set<String> allowed = own == null ? Set.of() : texts.getOrDefault(own, Set.of());
+            for (Map.Entry<String, Set<String>> e : texts.entrySet()) {
+                List<String> found = LocationTexts.foundIn(page, e.getValue(), allowed);
+                assertEquals(List.of(), found, kind.name() + ": location of " + e.getKey() + "'s record on the page");
+            }
+            if (own != null && held.containsKey(own) && recordView(api, own, held.get(own).recordId()) != null) {
+                assertTrue(containsWord(page, held.get(own).address().postcode()),
+                        kind.name() + ": its own authority's record keeps its location");
+            }
+            browser.axe("shielded, " + kind.name());
+        }
+
+        // AND a caller of the owning authority at a tier the policy names sees where the child lives
+        signInAs("child-worker", "social-services", owner);
+        browser.get(harness.base() + "/enquiry");
+        fill(shielded.givenName(), shielded.familyName(), shielded.dateOfBirth().toString());
+        browser.clickAndWait("#submit-enquiry");
+        String page = pageText();
+        assertTrue(containsWord(page, shielded.address().postcode()) && page.contains(shielded.address().line1()),
+                "the owner's case staff see the shielded child's address");
+        assertEquals(1, browser.all("[data-record='" + owner + "/" + shieldedRef.recordId() + "'] [data-field='address']")
+                .size());
+        browser.screenshot("console-shielded-owner");
+        assertEquals(List.of(), browser.violations());
     }
 
     // ---- personal data never in a URL or a log line (H5) ----------------------------------
