@@ -92,6 +92,17 @@ final class ConsoleHarness {
         return r.bodyAsJsonObject();
     }
 
+    /** {@code GET /api/v1/audit} for a caller with these claims: the API's audit view (A9). */
+    JsonObject apiAudit(Personas.Persona persona) throws Exception {
+        String token = issuer.token(persona.role(), persona.agency(), persona.authority(),
+                persona.grants().toArray(String[]::new));
+        HttpResponse<Buffer> r = await(api.get("/api/v1/audit").bearerTokenAuthentication(token).send());
+        if (r.statusCode() != 200) {
+            throw new AssertionError("API answered " + r.statusCode() + ": " + r.bodyAsString());
+        }
+        return r.bodyAsJsonObject();
+    }
+
     /** Two children of one register sharing a family name and date of birth (as EnquiryEndToEndTest). */
     ChildRecord[] twins() {
         for (MockRegister register : mocks.registers()) {

@@ -679,6 +679,123 @@ class ConsoleJourneyBrowserTest {
         assertEquals(List.of(), browser.violations());
     }
 
+    // ---- the audit page is the API's audit view (A9) --------------------------------------
+
+    @Test
+    @Order(9)
+    void theAuditPageShowsTheCoordinatorTheApisAuditViewAndNothingItWithholds() throws Exception {
+        browser.clearViolations();
+        Personas.Persona coordinator = Personas.find("coordinator");
+        signIn("coordinator");
+        // GIVEN the API's audit view for the same co-ordinator, the same just before and just after
+        // the page is read (withheld registers are searched, and audited, after each answer)
+        JsonArray api = null;
+        for (int i = 0; i < 100 && api == null; i++) {
+            JsonArray before = harness.apiAudit(coordinator).getJsonArray("entries");
+            browser.get(harness.base() + "/audit");
+            JsonArray after = harness.apiAudit(coordinator).getJsonArray("entries");
+            if (before.equals(after)) {
+                api = after;
+            } else {
+                Thread.sleep(100);
+            }
+        }
+        assertTrue(api != null, "the audit settled");
+        // Every entry as the log keeps it, uncut.
+        Map<String, JsonObject> whole = new java.util.HashMap<>();
+        harness.audit.entries().forEach(e -> whole.put(auditKey(e.toJson()), e.toJson()));
+        List<WebElement> cards = browser.all("[data-audit-entry]");
+        // THEN the page holds the same entries, in the same order
+        assertEquals(api.size(), cards.size(), "the same entries");
+        int registersWithheld = 0;
+        int valuesWithheld = 0;
+        for (int i = 0; i < api.size(); i++) {
+            JsonObject entry = api.getJsonObject(i);
+            WebElement card = cards.get(i);
+            String where = "entry " + i + " (" + entry.getString("enquiryId") + ", " + entry.getString("result") + ")";
+            assertEquals(entry.getString("at"), card.findElement(By.cssSelector(".govuk-summary-card__title")).getText(),
+                    where);
+            Map<String, String> rows = new java.util.LinkedHashMap<>();
+            for (WebElement row : card.findElements(By.cssSelector("[data-field]"))) {
+                rows.put(row.getAttribute("data-field"), row.findElement(By.cssSelector("dd")).getText());
+            }
+            // AND each shows the same fields with the same values: ids, caller, purpose, consent
+            Set<String> fields = new java.util.LinkedHashSet<>(entry.fieldNames());
+            fields.remove("at");
+            assertEquals(fields, rows.keySet(), where + ": the same fields");
+            for (String f : fields) {
+                for (String value : leaves(entry.getValue(f))) {
+                    assertTrue(rows.get(f).contains(value), where + ": " + f + " shows " + value + ": " + rows.get(f));
+                }
+            }
+            // AND each register's status is the API's, a register withheld from the co-ordinator
+            // shown WITHHELD as the API shows it
+            assertEquals(auditStatuses(entry), pageAuditStatuses(rows.get("registers")), where + ": registers");
+            // AND nothing the API's view withholds from the co-ordinator is on the page: no value
+            // of the entry as the log keeps it that the cut entry lacks (another authority's
+            // criteria and justification, how a withheld register answered, its record ids)
+            JsonObject full = whole.get(auditKey(entry));
+            assertTrue(full != null, where + ": in the log");
+            Set<String> withheld = new HashSet<>(leaves(full));
+            withheld.removeAll(leaves(entry));
+            String text = card.getText();
+            for (String w : withheld) {
+                assertFalse(containsWord(text, w), where + ": the page shows what the API withholds: " + w);
+            }
+            valuesWithheld += withheld.isEmpty() ? 0 : 1;
+            Map<String, String> fullStatuses = auditStatuses(full);
+            for (Map.Entry<String, String> s : auditStatuses(entry).entrySet()) {
+                if ("WITHHELD".equals(s.getValue()) && !"WITHHELD".equals(fullStatuses.get(s.getKey()))) {
+                    registersWithheld++;
+                }
+            }
+        }
+        // (and the comparison had something to hold back: an entry cut for this reader, and a
+        // register that answered another caller shown WITHHELD to the co-ordinator)
+        assertTrue(valuesWithheld > 0 && registersWithheld > 0, valuesWithheld + " cut entries, " + registersWithheld
+                + " withheld registers");
+        browser.axe("audit compared with the API");
+        assertEquals(List.of(), browser.violations());
+    }
+
+    private static String auditKey(JsonObject entry) {
+        return entry.getString("enquiryId") + "|" + entry.getString("result") + "|" + entry.getString("at");
+    }
+
+    /** Every value in {@code value} (strings, numbers, yes/no), as the page writes them; not names of keys. */
+    private static Set<String> leaves(Object value) {
+        Set<String> out = new HashSet<>();
+        if (value instanceof JsonObject o) {
+            o.forEach(e -> out.addAll(leaves(e.getValue())));
+        } else if (value instanceof JsonArray a) {
+            a.forEach(v -> out.addAll(leaves(v)));
+        } else if (value instanceof Boolean b) {
+            out.add(b ? "Yes" : "No");
+        } else if (value != null) {
+            out.add(String.valueOf(value));
+        }
+        return out;
+    }
+
+    private static Map<String, String> auditStatuses(JsonObject entry) {
+        Map<String, String> statuses = new TreeMap<>();
+        entry.getJsonArray("registers", new JsonArray()).forEach(o -> statuses.put(((JsonObject) o).getString("authority"),
+                ((JsonObject) o).getString("status")));
+        return statuses;
+    }
+
+    private static final java.util.regex.Pattern AUDIT_REGISTER =
+            java.util.regex.Pattern.compile("Authority: ([a-z]+); Status: ([A-Z_]+(?:\\([A-Z_]+\\))?)");
+
+    private static Map<String, String> pageAuditStatuses(String row) {
+        Map<String, String> statuses = new TreeMap<>();
+        java.util.regex.Matcher m = AUDIT_REGISTER.matcher(row == null ? "" : row);
+        while (m.find()) {
+            statuses.put(m.group(1), m.group(2));
+        }
+        return statuses;
+    }
+
     // ---- personal data never in a URL or a log line (H5) ----------------------------------
 
     @Test
