@@ -63,7 +63,10 @@ final class ConsoleHarness {
         InMemoryAuditSink audit = new InMemoryAuditSink();
         GatewayConfig config = new GatewayConfig(new GatewayConfig.Http("127.0.0.1", 0,
                 GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, 30), issuer.auth(), registers, GatewayConfig.Audit.in(outbox),
-                null).withContacts(uk.wycps.gateway.config.DemoContacts.all()).withConsole(console);
+                null).withContacts(uk.wycps.gateway.config.DemoContacts.all()).withConsole(console)
+                // The management listener on an ephemeral port too: its default port is fixed, so
+                // two gateways (or another process on the machine) could not both bind it.
+                .withManagement(new GatewayConfig.Management("127.0.0.1", 0));
         Gateway gateway = await(Gateway.start(vertx, config, audit, outbox));
         return new ConsoleHarness(vertx, mocks, gateway, issuer, audit);
     }
