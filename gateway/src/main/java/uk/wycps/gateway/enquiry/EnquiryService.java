@@ -299,7 +299,7 @@ public final class EnquiryService {
                         Notices.withheld(authority), contacts.get(authority)));
                 continue;
             }
-            metrics.registerOutcome(outcome.authority(), outcome.status(), outcome.latencyMs());
+            metrics.registerOutcome(outcome.authority(), outcome.status().name(), outcome.latencyMs());
             registerAudit.add(new AuditEntry.RegisterAnswer(authority, outcome.status().name(), outcome.proof()));
             if (!outcome.checked()) {
                 complete = false;

@@ -54,33 +54,15 @@ public final class GatewayMetrics {
                 .tag("status", Integer.toString(status)).tag("code", code).register(registry).increment();
     }
 
-    /**
-     * Each register's timers by status, looked up by the authority alone (issue 21: no string
-     * built and hashed per register exchange); a slot is filled the first time its status occurs.
-     */
-    private final java.util.Map<String, Timer[]> registerTimers = new java.util.concurrent.ConcurrentHashMap<>();
-
     /** How one register answered one enquiry. */
-    public void registerOutcome(String authority, uk.wycps.gateway.fanout.RegisterStatus status, long latencyMs) {
-        Timer[] byStatus = registerTimers.computeIfAbsent(authority,
-                k -> new Timer[uk.wycps.gateway.fanout.RegisterStatus.values().length]);
-        Timer timer = byStatus[status.ordinal()];
-        if (timer == null) {
-            // registering the same meter twice answers the one registered: a race here is harmless
-            timer = registerTimer(authority, status.name());
-            byStatus[status.ordinal()] = timer;
-        }
-        timer.record(latencyMs, TimeUnit.MILLISECONDS);
-    }
-
-    private Timer registerTimer(String authority, String status) {
-        return timers.computeIfAbsent("register|" + authority + '|' + status, k -> Timer.builder("wycps_register_searches")
+    public void registerOutcome(String authority, String status, long latencyMs) {
+        timers.computeIfAbsent("register|" + authority + '|' + status, k -> Timer.builder("wycps_register_searches")
                 .description("Register searches, by register and status: a latency histogram whose buckets carry "
                         + "exemplars linking to traces")
                 .tag("authority", authority).tag("status", status)
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry));
+                .register(registry)).record(latencyMs, TimeUnit.MILLISECONDS);
     }
 
     /**
