@@ -244,6 +244,31 @@ class RegisterAdapterTest {
         register.verify(0, postRequestedFor(urlEqualTo("/search")));
     }
 
+    /**
+     * Verifies the adapter's pinned subject: a certificate issued by the gateway's own CA, valid
+     * and for client authentication, but naming another subject, is refused before anything is
+     * read, and the register is never asked.
+     */
+    @Test
+    void aClientCertificateFromTheRightCaWithAnotherSubjectIsRefusedAndTheRegisterNeverAsked() throws Exception {
+        // GIVEN an adapter that pins the gateway's subject, and a client certificate from the same CA for another
+        int port = startAdapter();
+        X509Bundle stranger = new CertificateBuilder().subject("CN=another-service,O=WYCPS").ecp256()
+                .addExtendedKeyUsageClientAuth().notBefore(Instant.now().minus(1, ChronoUnit.HOURS))
+                .notAfter(Instant.now().plus(1, ChronoUnit.DAYS)).buildIssuedBy(reissuedGatewayCa());
+        Path cert = LocalAdapter.write(dir.resolve("stranger.pem"), stranger.getCertificatePEM());
+        Path key = LocalAdapter.write(dir.resolve("stranger.key"), stranger.getPrivateKeyPEM());
+        // (the handshake itself succeeds: the chain is right, so it is the pin that refuses)
+        assertEquals(403, probe(port, cert, key));
+        // WHEN a gateway presenting it enquires
+        startGateway(toAdapter(port), tls -> tls.put("certFile", cert.toString()).put("keyFile", key.toString()));
+        // THEN Leeds is not checked (never "no record"), and its register was never asked
+        JsonObject answer = enquire();
+        assertNotChecked(answer, "ERROR");
+        assertTrue(Answers.registerEntry(answer, "leeds").getString("notice").contains("not a 'no record'"));
+        register.verify(0, postRequestedFor(urlEqualTo("/search")));
+    }
+
     @Test
     void anAdapterWhoseHostNameDoesNotMatchIsRefused() throws Exception {
         // GIVEN an adapter whose certificate names another host, from the CA the gateway trusts
@@ -359,6 +384,44 @@ class RegisterAdapterTest {
                 }))
                 .onFailure(e -> req.response().setStatusCode(502).end())));
         return await(server.listen(0, "127.0.0.1")).actualPort();
+    }
+
+    /** A client presenting {@code cert}, trusting the register's CA, reaching the adapter as localhost. */
+    private HttpClient client(Path cert, Path key) {
+        return vertx.createHttpClient(new HttpClientOptions().setSsl(true).setKeepAlive(true)
+                .setTrustOptions(new PemTrustOptions().addCertPath(pki.registerCa().toString()))
+                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(key.toString())));
+    }
+
+    /**
+     * The status the adapter answers {@code client} for a request that never reaches the
+     * register (a statistics date that is not a date: 400 once the client is let in), or -1
+     * when there is no answer (the handshake refused, the connection closed).
+     */
+    private int status(HttpClient client, int port) throws Exception {
+        return await(client.request(HttpMethod.GET, port, "localhost", "/statistics?asOf=not-a-date")
+                .compose(r -> r.send().compose(resp -> resp.body().map(b -> resp.statusCode())))
+                .otherwise(-1));
+    }
+
+    /** As {@link #status}, over a new connection presenting {@code cert}. */
+    private int probe(int port, Path cert, Path key) throws Exception {
+        HttpClient client = client(cert, key);
+        try {
+            return status(client, port);
+        } finally {
+            await(client.close());
+        }
+    }
+
+    /** Waits (boundedly) until a new connection presenting {@code cert} gets {@code expected}: the adapter reloaded. */
+    private void awaitProbe(int port, Path cert, Path key, int expected) throws Exception {
+        int got = probe(port, cert, key);
+        for (int i = 0; i < 60 && got != expected; i++) {
+            Thread.sleep(250);
+            got = probe(port, cert, key);
+        }
+        assertEquals(expected, got, "the adapter did not take its new client CA");
     }
 
     /** The serial number of the certificate the adapter presents to a new connection. */
