@@ -7,6 +7,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.FileProps;
 import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -82,6 +83,8 @@ public final class AdapterVerticle extends VerticleBase {
     private RegisterConnector connector;
     private HttpServer server;
     private long tlsWatch = -1;
+    /** The open client connections, to close those a changed client CA no longer accepts. */
+    private final Set<HttpConnection> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** {@code boundPort} receives the port listened on (useful with port 0). */
     public AdapterVerticle(AdapterConfig config, AtomicInteger boundPort) {
@@ -121,6 +124,12 @@ public final class AdapterVerticle extends VerticleBase {
                     .setKeyCertOptions(keyCert()).setTrustOptions(clientCa());
         }
         server = vertx.createHttpServer(options).requestHandler(router);
+        if (config.tls() != null) {
+            server.connectionHandler(c -> {
+                open.add(c);
+                c.closeHandler(v -> open.remove(c));
+            });
+        }
         return server.listen().onSuccess(s -> {
             boundPort.compareAndSet(0, s.actualPort());
             if (config.tls() != null) {
@@ -149,7 +158,10 @@ public final class AdapterVerticle extends VerticleBase {
 
     /**
      * Re-reads the certificate, key and client CA when a file changes (rotation without a
-     * restart): new connections get them, open ones keep theirs until they close.
+     * restart): new connections get them. A connection already open whose client certificate
+     * the new client CA no longer accepts (its CA removed: revoked, or rotated out) is closed
+     * first, so that a withdrawn certificate does not live on in a kept-alive connection; the
+     * gateway reconnects with the certificate it holds now. Connections still trusted stay.
      */
     private long watchCertificates() {
         List<String> files = List.of(config.tls().certFile(), config.tls().keyFile(), config.tls().clientCaFile());
@@ -158,14 +170,42 @@ public final class AdapterVerticle extends VerticleBase {
         long period = config.tls().reloadCheckMs();
         return vertx.setPeriodic(period, period, id -> fingerprint(files).onSuccess(now -> {
             if (seen[0] != null && !seen[0].equals(now)) {
-                ServerSSLOptions ssl = new ServerSSLOptions().setClientAuth(ClientAuth.REQUIRED)
-                        .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
-                        .setKeyCertOptions(keyCert()).setTrustOptions(clientCa());
-                server.updateSSLOptions(ssl, true).onComplete(ar -> LOG.info(
-                        "register adapter certificates reloaded: authority={}, ok={}", config.authority(), ar.succeeded()));
+                reload();
             }
             seen[0] = now;
         }));
+    }
+
+    private void reload() {
+        vertx.fileSystem().readFile(config.tls().clientCaFile()).map(pem -> ClientTrust.of(pem.getBytes()))
+                .onFailure(e -> LOG.warn("register adapter could not read its client CA: authority={}, reason={}",
+                        config.authority(), e.getClass().getSimpleName()))
+                .onSuccess(this::closeUntrusted)
+                .transform(read -> server.updateSSLOptions(new ServerSSLOptions().setClientAuth(ClientAuth.REQUIRED)
+                        .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
+                        .setKeyCertOptions(keyCert()).setTrustOptions(clientCa()), true)
+                        .onComplete(updated -> {
+                            LOG.info("register adapter certificates reloaded: authority={}, ok={}", config.authority(),
+                                    updated.succeeded());
+                            // Again: a connection may have been accepted under the old CA while the file was read.
+                            if (read.succeeded()) {
+                                closeUntrusted(read.result());
+                            }
+                        }));
+    }
+
+    private void closeUntrusted(ClientTrust trust) {
+        int closed = 0;
+        for (HttpConnection c : List.copyOf(open)) {
+            if (!trust.accepts(c)) {
+                c.close();
+                closed++;
+            }
+        }
+        if (closed > 0) {
+            LOG.info("register adapter closed connections its client CA no longer accepts: authority={}, connections={}",
+                    config.authority(), closed);
+        }
     }
 
     private Future<String> fingerprint(List<String> files) {

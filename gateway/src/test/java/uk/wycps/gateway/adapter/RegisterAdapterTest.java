@@ -313,6 +313,56 @@ class RegisterAdapterTest {
         assertEquals(adapter.getCertificate().getSerialNumber(), servedCertificateSerial(port));
     }
 
+    /**
+     * Verifies the gateway's side of a rotation: the regional service moves its client
+     * certificate to a new CA while both run. The adapter trusts both CAs for the change-over,
+     * the gateway's certificate files are renewed in place, then the old CA is withdrawn from
+     * the adapter, which closes the connections it no longer accepts. Leeds still answers, so
+     * the gateway presented its renewed certificate; a connection kept open with the old one
+     * does not outlive the withdrawal.
+     */
+    @Test
+    void theGatewayPresentsItsRenewedClientCertificateOnceTheOldCaIsWithdrawn() throws Exception {
+        // GIVEN the gateway and adapter talking, the gateway's certificate from its first CA
+        int port = startAdapter();
+        startGateway(toAdapter(port), tls -> tls);
+        assertEquals("OK", Answers.registerEntry(enquire(), "leeds").getString("status"));
+        Path oldCert = LocalAdapter.write(dir.resolve("old-gateway.pem"), Files.readString(pki.gatewayCert()));
+        Path oldKey = LocalAdapter.write(dir.resolve("old-gateway.key"), Files.readString(pki.gatewayKey()));
+        HttpClient kept = client(oldCert, oldKey);
+        assertEquals(400, status(kept, port));
+        // WHEN the adapter is given the new CA beside the old one
+        Instant now = Instant.now();
+        X509Bundle newCa = new CertificateBuilder().subject("CN=Gateway CA 2,O=WYCPS demo").ecp256()
+                .setIsCertificateAuthority(true).notBefore(now.minus(1, ChronoUnit.HOURS))
+                .notAfter(now.plus(30, ChronoUnit.DAYS)).buildSelfSigned();
+        X509Bundle renewed = new CertificateBuilder().subject(LocalAdapter.GATEWAY_SUBJECT).ecp256()
+                .addExtendedKeyUsageClientAuth().notBefore(now.minus(1, ChronoUnit.HOURS))
+                .notAfter(now.plus(1, ChronoUnit.DAYS)).buildIssuedBy(newCa);
+        Path renewedCert = LocalAdapter.write(dir.resolve("renewed.pem"), renewed.getCertificatePEM());
+        Path renewedKey = LocalAdapter.write(dir.resolve("renewed.key"), renewed.getPrivateKeyPEM());
+        LocalAdapter.write(pki.gatewayCa(), reissuedGatewayCa().getCertificatePEM() + newCa.getCertificatePEM());
+        awaitProbe(port, renewedCert, renewedKey, 400);
+        // AND the gateway's certificate files are renewed in place, the gateway running throughout
+        LocalAdapter.write(pki.gatewayKey(), renewed.getPrivateKeyPEM());
+        LocalAdapter.write(pki.gatewayCert(), renewed.getCertificatePEM());
+        for (int i = 0; i < 6; i++) {
+            // several of the gateway's reload periods (1 s) pass, enquiries answered all the while
+            assertEquals("OK", Answers.registerEntry(enquire(), "leeds").getString("status"));
+            Thread.sleep(500);
+        }
+        // AND the old CA is withdrawn from the adapter: the old certificate is refused from now on
+        LocalAdapter.write(pki.gatewayCa(), newCa.getCertificatePEM());
+        awaitProbe(port, oldCert, oldKey, -1);
+        // THEN the connection kept open with the old certificate did not survive the withdrawal
+        assertEquals(-1, status(kept, port));
+        await(kept.close());
+        // AND Leeds still answers the gateway, which can only be with its renewed certificate
+        int asked = register.findAll(postRequestedFor(urlEqualTo("/search"))).size();
+        assertEquals("OK", Answers.registerEntry(enquire(), "leeds").getString("status"));
+        assertEquals(asked + 1, register.findAll(postRequestedFor(urlEqualTo("/search"))).size());
+    }
+
     @Test
     void theAuthoritysCeilingHoldsWhateverTheGatewayAsks() throws Exception {
         // GIVEN Leeds releases no address and no ethnicity at all
