@@ -50,8 +50,9 @@ import uk.wycps.record.SearchCriteria;
  *
  * <p>Two defences of the authority's own: nothing beyond its release ceiling ever leaves,
  * whatever the gateway asks (the request's fields are cut to it, and every record is cut again
- * after the register answers); and every search answer is signed over the digests of the
- * request and of the body, so that the gateway's audit can later prove what this register said.
+ * after the register answers); and every answer (search, enquiry history, checkpoint, statistics)
+ * is signed over the digests of the request and of the body, so that the gateway can tell it
+ * came unchanged from this adapter and its audit can later prove what this register said.
  */
 public final class AdapterVerticle extends VerticleBase {
 
@@ -264,7 +265,6 @@ public final class AdapterVerticle extends VerticleBase {
         Set<String> asked = Set.copyOf(fields);
         // Every record goes with its id, whatever else is asked (the gateway links and notifies by it).
         fields.add(uk.wycps.record.CanonicalFields.RECORD_ID);
-        String requestDigest = AnswerSignature.requestDigest("POST", ctx.request().uri(), ctx.body().buffer().getBytes());
         // The gateway's enquiry id does not cross (no caller detail is passed on): the adapter's own.
         connector.search(new SearchRequest(query.criteria(), asked, deadline(),
                         java.util.UUID.randomUUID().toString()))
@@ -282,13 +282,24 @@ public final class AdapterVerticle extends VerticleBase {
                         error(ctx, 500, "internal-error", "the answer could not be written");
                         return;
                     }
-                    String signature = AnswerSignature.sign(signingKey, new AnswerSignature.Claims(config.authority(),
-                            requestDigest, AnswerSignature.bodyDigest(body.getBytes()),
-                            System.currentTimeMillis() / 1000));
-                    ctx.response().putHeader("Content-Type", "application/json")
-                            .putHeader(AnswerSignature.HEADER, signature).end(body);
+                    signed(ctx, body);
                 })
                 .onFailure(e -> failed(ctx, e));
+    }
+
+    /**
+     * Answers {@code body}, signed over the digests of the request as received (method, path
+     * with query, body) and of {@code body}: every successful answer, search, write or
+     * statistics, so that none can be changed or replayed for another request unnoticed.
+     */
+    private void signed(RoutingContext ctx, Buffer body) {
+        Buffer request = ctx.body() == null ? null : ctx.body().buffer();
+        String requestDigest = AnswerSignature.requestDigest(ctx.request().method().name(), ctx.request().uri(),
+                request == null ? null : request.getBytes());
+        String signature = AnswerSignature.sign(signingKey, new AnswerSignature.Claims(config.authority(),
+                requestDigest, AnswerSignature.bodyDigest(body.getBytes()), System.currentTimeMillis() / 1000));
+        ctx.response().putHeader("Content-Type", "application/json").putHeader(AnswerSignature.HEADER, signature)
+                .end(body);
     }
 
     private void recordEnquiry(RoutingContext ctx) {
@@ -346,12 +357,14 @@ public final class AdapterVerticle extends VerticleBase {
             return;
         }
         connector.statistics(asOf, deadline()).onSuccess(stats -> {
+            Buffer body;
             try {
-                ctx.response().putHeader("Content-Type", "application/json")
-                        .end(Buffer.buffer(JSON_WRITER.writeValueAsBytes(stats)));
+                body = Buffer.buffer(JSON_WRITER.writeValueAsBytes(stats));
             } catch (Exception e) {
                 error(ctx, 500, "internal-error", "the statistics could not be written");
+                return;
             }
+            signed(ctx, body);
         }).onFailure(e -> failed(ctx, e));
     }
 
@@ -366,8 +379,9 @@ public final class AdapterVerticle extends VerticleBase {
                 status >= 500 ? "the adapter failed" : "the request could not be served");
     }
 
-    private static void ok(RoutingContext ctx) {
-        ctx.response().putHeader("Content-Type", "application/json").end("{}");
+    /** A write done: {@code {}}, signed as every answer. */
+    private void ok(RoutingContext ctx) {
+        signed(ctx, Buffer.buffer("{}"));
     }
 
     /**
