@@ -206,6 +206,62 @@ class RegisterAdapterTest {
         assertEquals(new SignedAnswers.Tally(2, 1, 0), SignedAnswers.verify(log, keys).get("leeds"));
     }
 
+    /**
+     * Verifies {@code verify-audit --answer-key leeds=FILE} as a user runs it on the log a gateway
+     * wrote (H2, issue 17): exit 0 and each of Leeds' signed answers verified on the untouched
+     * log; exit 1, with the answer that no longer verifies counted, once one is altered.
+     */
+    @Test
+    void verifyAuditWithAnAnswerKeyAsAUserRunsIt() throws Exception {
+        // GIVEN a gateway with the file audit, three enquiries answered by Leeds' adapter
+        int port = startAdapter();
+        Path auditDir = dir.resolve("audit");
+        gateway = await(GatewayHarness.startWithFileAudit(vertx, new TestIssuer(vertx),
+                List.of(toAdapter(port)), auditDir));
+        for (int i = 0; i < 3; i++) {
+            assertEquals("OK", Answers.registerEntry(enquire(), "leeds").getString("status"));
+        }
+        await(gateway.close());
+        gateway = null;
+        // WHEN verify-audit is run with Leeds' published answer key THEN exit 0, three verified
+        String[] args = {"verify-audit", "--audit", auditDir.toString(), "--answer-key", "leeds=" + pki.answerKey()};
+        Run intact = run(args);
+        assertEquals(0, intact.code(), intact.out());
+        assertTrue(intact.out().contains("leeds: 3 signed answers verified"), intact.out());
+        assertFalse(intact.out().contains("NOT VERIFIED"), intact.out());
+        // WHEN one signed answer's recorded body digest is altered THEN exit 1, that answer not verified
+        Path log = auditDir.resolve(FileAuditSink.FILE_NAME);
+        String text = Files.readString(log, StandardCharsets.UTF_8);
+        String line = text.lines().filter(l -> l.contains("\"proof\"")).skip(1).findFirst().orElseThrow();
+        String digest = new JsonObject(uk.wycps.gateway.audit.HashChain.parse(line).entry())
+                .getJsonArray("registers").getJsonObject(0).getJsonObject("proof").getString("bodySha256");
+        String flipped = (digest.charAt(0) == 'A' ? "B" : "A") + digest.substring(1);
+        // that line alone: the three answers are alike, so their digests are too
+        Files.writeString(log, text.replace(line, line.replace(digest, flipped)), StandardCharsets.UTF_8);
+        Run altered = run(args);
+        assertEquals(1, altered.code(), altered.out());
+        // the chain says where the log was changed, and the answer check which answer no longer holds
+        assertTrue(altered.out().contains("BROKEN at entry 2"), altered.out());
+        assertTrue(altered.out().contains("leeds: 2 signed answers verified, 1 NOT VERIFIED"), altered.out());
+    }
+
+
+    /** Runs the gateway's command line as the jar would, returning its exit code and what it printed. */
+    private static Run run(String... args) {
+        java.io.PrintStream original = System.out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            int code = new picocli.CommandLine(new uk.wycps.gateway.GatewayMain()).execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(original);
+        }
+    }
+
+    private record Run(int code, String out) {
+    }
+
     @Test
     void aGatewayWithoutAClientCertificateIsRefusedAndLeedsIsUnavailable() throws Exception {
         int port = startAdapter();
