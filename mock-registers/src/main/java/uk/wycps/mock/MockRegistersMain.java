@@ -108,12 +108,7 @@ public final class MockRegistersMain implements Callable<Integer> {
             vertx.close();
             return 1;
         }
-        for (MockRegister r : federation.registers()) {
-            System.out.printf("%-11s %-16s %s  (%d records)%s%n", r.authority(), r.dialect(), r.baseUrl(), r.records().size(),
-                    r.jdbcUrl().map(u -> "  SQL: " + u).orElse(""));
-        }
-        System.out.println("Faults: " + faults.toJson().encode()
-                + "  (PUT/GET/DELETE {baseUrl}/admin/faults to change them)");
+        announce(federation, faults);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 federation.close().compose(v -> vertx.close()).await(5, TimeUnit.SECONDS);
@@ -127,6 +122,21 @@ public final class MockRegistersMain implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /**
+     * Says where each register listens, as log lines: standard output carries one JSON object per
+     * line and nothing else, so a log platform reads it whole (O3). Ids, addresses and counts
+     * only (H5). The logger is looked up here, not in a static field: {@link #main} names the
+     * logback configuration before logback first starts.
+     */
+    static void announce(MockFederation federation, FaultSettings faults) {
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MockRegistersMain.class);
+        for (MockRegister r : federation.registers()) {
+            log.info("register ready: authority={}, dialect={}, baseUrl={}, records={}{}", r.authority(), r.dialect(),
+                    r.baseUrl(), r.records().size(), r.jdbcUrl().map(u -> ", sql=" + u).orElse(""));
+        }
+        log.info("faults: {} (PUT/GET/DELETE {baseUrl}/admin/faults to change them)", faults.toJson().encode());
     }
 
     /** Writes the ground truth: which records in which registers are the same child. */

@@ -135,9 +135,15 @@ public final class EnquiryService {
             // After the answer is written, and after a random delay: the work a match adds (an
             // outbox write, a notification) then neither coincides with the answer's delivery
             // nor follows it at a fixed interval that the caller's next request could probe.
+            // The searches stay in the enquiry's trace (O3: an enquiry's log lines carry its trace
+            // id): the request's tracing context has been let go once its answer was sent.
+            io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.current();
             answered.onSuccess(answer -> context.runOnContext(v -> vertx.setTimer(
-                    1 + ThreadLocalRandom.current().nextLong(WITHHELD_DELAY_MS), id -> searchWithheld(enquiryId, at,
-                            correlationId, caller, enquiry, withheld))));
+                    1 + ThreadLocalRandom.current().nextLong(WITHHELD_DELAY_MS), id -> {
+                        try (io.opentelemetry.context.Scope scope = trace.makeCurrent()) {
+                            searchWithheld(enquiryId, at, correlationId, caller, enquiry, withheld);
+                        }
+                    })));
         }
         return answered;
     }

@@ -21,7 +21,10 @@ import java.util.Arrays;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.nio.file.Path;
+import uk.wycps.gateway.config.ConfigException;
 import uk.wycps.gateway.config.GatewayConfig;
+import uk.wycps.gateway.durable.PrivateFiles;
 
 /**
  * TLS on the API listener (A1, H1): the PEM certificate chain and key of {@code http.tls}, TLS
@@ -85,7 +88,7 @@ public final class ServerTls {
                     });
                 })
                 .onFailure(e -> LOG.warn("TLS certificate not reloaded (the old one is still served): {}",
-                        e.getClass().getSimpleName())));
+                        e instanceof ConfigException ? e.getMessage() : e.getClass().getSimpleName())));
     }
 
     /** Stops watching. */
@@ -104,7 +107,11 @@ public final class ServerTls {
      * (Vert.x takes such a pair without a word).
      */
     private Future<Pair> read() {
-        return vertx.fileSystem().readFile(tls.certFile().toString())
+        return vertx.executeBlocking(() -> {
+                    refuseKeyOpenToOthers(tls.keyFile());
+                    return null;
+                })
+                .compose(v -> vertx.fileSystem().readFile(tls.certFile().toString()))
                 .compose(cert -> vertx.fileSystem().readFile(tls.keyFile().toString())
                         .map(key -> new Pair(cert, key, digest(cert, key))))
                 .compose(pair -> Arrays.equals(pair.digest(), digest) ? Future.succeededFuture(pair)
@@ -112,6 +119,18 @@ public final class ServerTls {
                             matching(vertx, pair);
                             return pair;
                         }));
+    }
+
+    /**
+     * Refuses a private key that group or others may read or write (H1, as the audit signing
+     * key): anyone else on the machine could then impersonate the gateway to its callers. At
+     * start-up this stops the start; on a reload the old pair stays.
+     */
+    static void refuseKeyOpenToOthers(Path keyFile) throws java.io.IOException {
+        if (PrivateFiles.openToOthers(keyFile)) {
+            throw new ConfigException("$.http.tls.keyFile " + keyFile
+                    + " may be read or written by group or others: make it readable by its owner only (chmod 600)");
+        }
     }
 
     /** Fails unless the pair parses and its private key signs what the certificate's public key verifies. */

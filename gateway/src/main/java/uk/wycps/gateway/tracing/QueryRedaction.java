@@ -19,7 +19,11 @@ public final class QueryRedaction implements SpanProcessor {
     private static final AttributeKey<String> URL_QUERY = AttributeKey.stringKey("url.query");
     private static final AttributeKey<String> HTTP_TARGET = AttributeKey.stringKey("http.target");
 
-    /** Adds the redaction to a tracer provider, ahead of its exporters. */
+    /**
+     * Adds the redaction to a tracer provider. It cuts when a span starts (Vert.x gives the URL
+     * then) and exporters read a span when it ends, so the order of the processors does not
+     * matter (the SDK's auto-configuration adds its exporters first).
+     */
     public static SdkTracerProviderBuilder applyTo(SdkTracerProviderBuilder builder) {
         return builder.addSpanProcessor(new QueryRedaction());
     }

@@ -17,6 +17,8 @@ import io.vertx.core.internal.ContextInternal;
 import io.vertx.tracing.opentelemetry.OpenTelemetryOptions;
 import io.vertx.tracing.opentelemetry.OpenTelemetryTracingFactory;
 import io.vertx.tracing.opentelemetry.VertxContextStorageProvider.VertxContextStorage;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import uk.wycps.gateway.logging.LogContext;
 import java.util.Objects;
@@ -79,15 +81,48 @@ public final class Telemetry {
      * Exports traces only, by OTLP unless {@code OTEL_TRACES_EXPORTER} says otherwise.
      */
     public static Telemetry fromEnvironment() {
-        String disabled = System.getProperty("otel.sdk.disabled", System.getenv("OTEL_SDK_DISABLED"));
+        Map<String, String> settings = new HashMap<>();
+        System.getenv().forEach((name, value) -> {
+            if (name.startsWith("OTEL_")) {
+                settings.put(name, value);
+            }
+        });
+        System.getProperties().forEach((name, value) -> {
+            if (name.toString().startsWith("otel.")) {
+                settings.put(name.toString(), value.toString());
+            }
+        });
+        return fromEnvironment(settings);
+    }
+
+    /**
+     * As {@link #fromEnvironment()}, from {@code settings}: {@code OTEL_*} variable names
+     * ({@code OTEL_EXPORTER_OTLP_ENDPOINT}) or {@code otel.*} property names, a property winning
+     * over its variable as the SDK has it. These override whatever the process's own environment
+     * holds (a test can then say exactly what the gateway is started with). When tracing is on,
+     * every span passes {@link QueryRedaction} before any exporter sees it.
+     */
+    public static Telemetry fromEnvironment(Map<String, String> settings) {
+        Map<String, String> properties = new HashMap<>();
+        settings.forEach((name, value) -> {
+            if (name.startsWith("OTEL_")) {
+                properties.putIfAbsent(name.toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        settings.forEach((name, value) -> {
+            if (name.startsWith("otel.")) {
+                properties.put(name, value);
+            }
+        });
+        String disabled = properties.get("otel.sdk.disabled");
         if (disabled == null || !disabled.trim().equalsIgnoreCase("false")) {
             return OFF;
         }
+        properties.putIfAbsent("otel.service.name", "wycps-gateway");
+        properties.putIfAbsent("otel.metrics.exporter", "none");
+        properties.putIfAbsent("otel.logs.exporter", "none");
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
-                .addPropertiesSupplier(() -> Map.of(
-                        "otel.service.name", "wycps-gateway",
-                        "otel.metrics.exporter", "none",
-                        "otel.logs.exporter", "none"))
+                .addPropertiesCustomizer(config -> properties)
                 .addTracerProviderCustomizer((builder, config) -> QueryRedaction.applyTo(builder))
                 .build()
                 .getOpenTelemetrySdk();

@@ -30,7 +30,7 @@ class ConsoleConfigurationTest {
                         .put("keys", new JsonArray().add(new JsonObject().put("algorithm", "ES256")
                                 .put("publicKey", DemoKeys.verificationKeyPem().replace("A", "B")))))
                 .put("registers", new JsonArray().add(new JsonObject().put("authority", "leeds")
-                        .put("dialect", "canonical-json").put("baseUrl", "http://127.0.0.1:9104")))
+                        .put("dialect", "canonical-json").put("baseUrl", "http://127.0.0.1:9104").put("insecure", true)))
                 .put("audit", new JsonObject().put("directory", "audit"));
         if (console != null) {
             c.put("console", console);

@@ -36,7 +36,7 @@ class RegisterContactConfigurationTest {
 
     private static JsonObject config(JsonObject contact) {
         JsonObject leeds = new JsonObject().put("authority", "leeds").put("dialect", "canonical-json")
-                .put("baseUrl", "http://127.0.0.1:9104");
+                .put("baseUrl", "http://127.0.0.1:9104").put("insecure", true);
         if (contact != null) {
             leeds.put("contact", contact);
         }
@@ -47,7 +47,7 @@ class RegisterContactConfigurationTest {
                                 .put("publicKey", DemoKeys.verificationKeyPem().replace("A", "B")))))
                 .put("registers", new JsonArray().add(leeds)
                         .add(new JsonObject().put("authority", "bradford").put("dialect", "canonical-json")
-                                .put("baseUrl", "http://127.0.0.1:9101")))
+                                .put("baseUrl", "http://127.0.0.1:9101").put("insecure", true)))
                 .put("audit", new JsonObject().put("directory", "audit"));
     }
 

@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import uk.wycps.gateway.audit.InMemoryAuditSink;
+import uk.wycps.gateway.support.ContractCheck;
 import uk.wycps.gateway.support.GatewayHarness;
 
 /**
@@ -103,10 +104,12 @@ class FanOutSoakTest {
             GatewayHarness gateway = await(GatewayHarness.start(vertx, registers.settingsAll(DEADLINE_MS, breaker),
                     new InMemoryAuditSink()));
             String token = gateway.issuer.token("child-worker", "social-services", "bradford", "cross-authority:*");
-            WebClient client = WebClient.create(callers, new WebClientOptions().setDefaultHost("127.0.0.1")
-                    .setDefaultPort(gateway.gateway.port()));
-            WebClient ops = WebClient.create(callers, new WebClientOptions().setDefaultHost("127.0.0.1")
-                    .setDefaultPort(gateway.gateway.managementPort()));
+            // Every answer checked against the OpenAPI document, as the harness's own client does (O2).
+            WebClient client = ContractCheck.install(WebClient.create(callers, new WebClientOptions()
+                    .setDefaultHost("127.0.0.1").setDefaultPort(gateway.gateway.port())));
+            WebClient ops = ContractCheck.install(WebClient.create(callers, new WebClientOptions()
+                    .setDefaultHost("127.0.0.1").setDefaultPort(gateway.gateway.managementPort())));
+            long checkedBefore = ContractCheck.checked();
             JsonObject enquiry = GatewayHarness.enquiry(WireMockRegisters.GIVEN, WireMockRegisters.FAMILY,
                     WireMockRegisters.DOB);
             // (warm-up: the first, cold calls may time out and open a breaker; run until all are closed)
@@ -162,6 +165,9 @@ class FanOutSoakTest {
             assertTrue(circuitsSeen.contains("OPEN") && circuitsSeen.contains("CLOSED"), circuitsSeen.toString());
             assertTrue(stats.leedsStatuses.keySet().containsAll(Set.of("OK", "ERROR", "TIMEOUT", "CIRCUIT_OPEN")),
                     stats.leedsStatuses.toString());
+            // AND every answer of the soak was checked against the document (a failed check is a problem above)
+            assertTrue(ContractCheck.checked() - checkedBefore >= stats.count.get(),
+                    "answers checked: " + (ContractCheck.checked() - checkedBefore) + " of " + stats.count.get());
             // AND no event loop was ever blocked
             assertEquals(List.of(), blocked, "blocked threads");
             client.close();

@@ -1,6 +1,8 @@
 package uk.wycps.gateway.statistics;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static uk.wycps.gateway.support.ErrorBodies.assertError;
 
@@ -33,9 +35,12 @@ import uk.wycps.mock.SyntheticPopulation;
  * When {@code asOf} could be any day, two adjacent days differed by one child's registration.
  * Now only published period ends are allowed, and every figure is rounded to a multiple of the
  * suppression threshold; this test asks for every allowed period end over the mock data's
- * three years and checks every pair of answers, cell by cell (the same table, row and
- * authority or total): no two published figures differ by a count that would have been
- * suppressed (1 to 4).
+ * three years, as each of the three roles that may have statistics, and checks every pair of
+ * answers (every role is shown the same figures, so two periods), cell by cell (the same table, row and authority or
+ * total): no two published figures differ by a count that would have been suppressed (1 to 4),
+ * and where a cell is published in one answer and suppressed in the other, what a reader can
+ * tell of the change (every count the one could be against every count the other could be) is
+ * never confined to 1 to 4 children come or gone.
  */
 @ExtendWith(VertxExtension.class)
 class StatisticsDifferencingTest {
@@ -56,14 +61,27 @@ class StatisticsDifferencingTest {
         federation.close().onComplete(ctx.succeedingThenComplete());
     }
 
+    /** The callers who may have statistics (API.md): a reader may hold any of them, or ask as several. */
+    private static final List<String[]> READERS = List.of(
+            new String[] {"performance-quality", "social-services", "leeds"},
+            new String[] {"senior-manager", "social-services", "bradford"},
+            new String[] {"cp-coordinator", "social-services", "wakefield"});
+
     private static HttpResponse<Buffer> statistics(String asOf) throws Exception {
-        String token = federation.gateway.issuer.token("performance-quality", "social-services", "leeds");
+        return statistics(READERS.get(0), asOf);
+    }
+
+    private static HttpResponse<Buffer> statistics(String[] reader, String asOf) throws Exception {
+        String token = federation.gateway.issuer.token(reader[0], reader[1], reader[2]);
         return federation.gateway.client.get("/api/v1/statistics?purpose=planning" + (asOf == null ? "" : "&asOf=" + asOf))
                 .bearerTokenAuthentication(token).send().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
-    /** Every published figure of an answer by its cell: table / row / authority (or total). */
-    private static Map<String, Long> published(JsonObject answer) {
+    /**
+     * Every figure of an answer by its cell (table / row / authority or total): the published
+     * number, or null where it is suppressed (shown as "<5").
+     */
+    private static Map<String, Long> shown(JsonObject answer) {
         Map<String, Long> cells = new LinkedHashMap<>();
         for (Object t : answer.getJsonArray("tables")) {
             JsonObject table = (JsonObject) t;
@@ -88,48 +106,147 @@ class StatisticsDifferencingTest {
     private static void put(Map<String, Long> cells, String key, Object shown) {
         if (shown instanceof Number n) {
             cells.put(key, n.longValue());
+        } else {
+            assertEquals("<" + THRESHOLD, shown, key);
+            cells.put(key, null);
+        }
+    }
+
+    /**
+     * What a reader can tell of a cell's true count from what is shown, knowing what the answers
+     * say of themselves: "<5" is 0 to 4, or 1 to 4 if the answers ever show a 0; a published
+     * figure is every count of at least the threshold that rounds to it ({@code roundedTo}, 1
+     * for none).
+     */
+    record Reader(int roundedTo, boolean zerosShown) {
+
+        long[] range(Long shown) {
+            if (shown == null) {
+                return new long[] {zerosShown ? 1 : 0, THRESHOLD - 1};
+            }
+            long low = Long.MAX_VALUE;
+            long high = Long.MIN_VALUE;
+            for (long v = Math.max(0, shown - roundedTo); v <= shown + roundedTo; v++) {
+                long rounded = roundedTo == 1 ? v : SuppressedTable.round(v, roundedTo);
+                if (v >= THRESHOLD && rounded == shown) {
+                    low = Math.min(low, v);
+                    high = Math.max(high, v);
+                }
+            }
+            assertTrue(low <= high, "no count shows as " + shown);
+            return new long[] {low, high};
+        }
+
+        /**
+         * The change between two shown figures as far as the reader can tell (every count the
+         * second could be less every count the first could be), when it gives a small count
+         * away: all of it small and none of it zero (1 to 4, or -4 to -1), so the reader knows
+         * that some children, fewer than five, came or went; null when it does not.
+         */
+        long[] smallChange(Long first, Long second) {
+            long[] a = range(first);
+            long[] b = range(second);
+            long low = b[0] - a[1];
+            long high = b[1] - a[0];
+            boolean small = (low >= 1 && high <= THRESHOLD - 1) || (high <= -1 && low >= -(THRESHOLD - 1));
+            return small ? new long[] {low, high} : null;
         }
     }
 
     @Test
-    void noTwoAllowedPeriodEndsDifferInAnyCellByACountThatWouldHaveBeenSuppressed() throws Exception {
+    void noTwoAllowedAnswersLetAReaderDifferenceOutASmallCountInAnyCell() throws Exception {
         LocalDate reference = SyntheticPopulation.REFERENCE_DATE;
-        Map<LocalDate, Map<String, Long>> answers = new LinkedHashMap<>();
+        // Every allowed period end over the mock data's three years, asked by each reader.
+        Map<String, Map<String, Long>> answers = new LinkedHashMap<>();
+        int roundedTo = 1;
         for (YearMonth m = YearMonth.from(reference).minusMonths(36); m.isBefore(YearMonth.from(reference)); m = m.plusMonths(1)) {
-            HttpResponse<Buffer> r = statistics(m.atEndOfMonth().toString());
-            assertEquals(200, r.statusCode(), r.bodyAsString());
-            assertTrue(r.bodyAsJsonObject().getBoolean("complete"));
-            answers.put(m.atEndOfMonth(), published(r.bodyAsJsonObject()));
+            Map<String, Long> first = null;
+            for (String[] reader : READERS) {
+                HttpResponse<Buffer> r = statistics(reader, m.atEndOfMonth().toString());
+                assertEquals(200, r.statusCode(), r.bodyAsString());
+                assertTrue(r.bodyAsJsonObject().getBoolean("complete"));
+                Map<String, Long> cells = shown(r.bodyAsJsonObject());
+                roundedTo = r.bodyAsJsonObject().getJsonObject("suppression").getInteger("roundedTo", 1);
+                // A reader gains nothing by asking in another role: every role is shown the same
+                // figures, so the pairs across roles are the pairs across periods below.
+                if (first == null) {
+                    first = cells;
+                    answers.put(m.atEndOfMonth().toString(), cells);
+                } else {
+                    assertEquals(first, cells, reader[0] + " at " + m.atEndOfMonth());
+                }
+            }
         }
-        List<LocalDate> ends = new ArrayList<>(answers.keySet());
+        // What the answers say of themselves: rounded to 5, and no 0 ever shown (zeros are "<5").
+        boolean zerosShown = answers.values().stream().anyMatch(cells -> cells.containsValue(0L));
+        Reader reader = new Reader(roundedTo, zerosShown);
+        List<String> keys = new ArrayList<>(answers.keySet());
         List<String> disclosures = new ArrayList<>();
-        int compared = 0;
+        int bothPublished = 0;
         int changed = 0;
-        for (int i = 0; i < ends.size(); i++) {
-            for (int j = i + 1; j < ends.size(); j++) {
-                Map<String, Long> a = answers.get(ends.get(i));
-                Map<String, Long> b = answers.get(ends.get(j));
+        int publishedAgainstSuppressed = 0;
+        for (int i = 0; i < keys.size(); i++) {
+            for (int j = i + 1; j < keys.size(); j++) {
+                Map<String, Long> a = answers.get(keys.get(i));
+                Map<String, Long> b = answers.get(keys.get(j));
                 for (Map.Entry<String, Long> cell : a.entrySet()) {
-                    Long other = b.get(cell.getKey());
-                    if (other == null) {
+                    if (!b.containsKey(cell.getKey())) {
+                        continue; // a row that one period has and the other not (an age band)
+                    }
+                    Long x = cell.getValue();
+                    Long y = b.get(cell.getKey());
+                    if (x != null && y != null) {
+                        bothPublished++;
+                        long difference = Math.abs(x - y);
+                        if (difference != 0) {
+                            changed++;
+                        }
+                        // the published figures themselves never differ by a suppressed count
+                        if (difference > 0 && difference < THRESHOLD) {
+                            disclosures.add(keys.get(i) + " vs " + keys.get(j) + " " + cell.getKey() + ": " + x
+                                    + " and " + y);
+                        }
+                    } else if (x != null || y != null) {
+                        publishedAgainstSuppressed++;
+                    } else {
                         continue;
                     }
-                    compared++;
-                    long difference = Math.abs(cell.getValue() - other);
-                    if (difference != 0) {
-                        changed++;
-                    }
-                    if (difference > 0 && difference < THRESHOLD) {
-                        disclosures.add(ends.get(i) + " vs " + ends.get(j) + " " + cell.getKey() + ": " + cell.getValue()
-                                + " and " + other);
+                    // What a reader can tell of the change between the two (Reader.smallChange).
+                    long[] small = reader.smallChange(x, y);
+                    if (small != null) {
+                        disclosures.add(keys.get(i) + " vs " + keys.get(j) + " " + cell.getKey() + ": "
+                                + (x == null ? "<" + THRESHOLD : x) + " and " + (y == null ? "<" + THRESHOLD : y)
+                                + " (change " + small[0] + ".." + small[1] + ")");
                     }
                 }
             }
         }
-        // The check has something to check: many cells published in both of a pair, many changed.
-        assertTrue(compared > 10_000 && changed > 1_000, compared + " compared, " + changed + " changed");
-        assertTrue(disclosures.isEmpty(), disclosures.size() + " pairs differ by a suppressed count, e.g. "
+        // The check has something to check: many cells published in both of a pair, many changed,
+        // and many published in one answer and suppressed in the other (the case rounding must cover).
+        assertTrue(bothPublished > 10_000 && changed > 1_000, bothPublished + " compared, " + changed + " changed");
+        assertTrue(publishedAgainstSuppressed > 1_000, publishedAgainstSuppressed + " published against suppressed");
+        assertTrue(disclosures.isEmpty(), disclosures.size() + " pairs give a small count away, e.g. "
                 + disclosures.subList(0, Math.min(10, disclosures.size())));
+    }
+
+    @Test
+    void theReaderModelCatchesASmallChangeWhereFiguresAreExactOrZerosShown() {
+        Reader exact = new Reader(1, false);
+        Reader exactWithZeros = new Reader(1, true);
+        Reader asServed = new Reader(THRESHOLD, false);
+        // Exact figures: 7 then 9 is a change of exactly 2.
+        assertArrayEquals(new long[] {2, 2}, exact.smallChange(7L, 9L));
+        // Exact figures with zeros shown: "<5" (1 to 4) then 5 is a change of 1 to 4, published
+        // against suppressed: the case this test must check, and can fail on.
+        assertArrayEquals(new long[] {1, 4}, exactWithZeros.smallChange(null, 5L));
+        assertArrayEquals(new long[] {-4, -1}, exactWithZeros.smallChange(5L, null));
+        // As served (rounded to 5, zeros suppressed): "<5" then 5 is 1 to 7 children, not all small;
+        // 5 then 10 is -2 to 7 (5 is 5..7, 10 is 8..12), including none.
+        assertNull(asServed.smallChange(null, 5L));
+        assertArrayEquals(new long[] {5, 7}, asServed.range(5L));
+        assertArrayEquals(new long[] {8, 12}, asServed.range(10L));
+        assertNull(asServed.smallChange(5L, 10L));
+        assertNull(asServed.smallChange(null, null));
     }
 
     @ParameterizedTest(name = "asOf={0}")

@@ -41,6 +41,18 @@ public final class FederationHarness {
                 });
     }
 
+    /** A federation whose gateway traces through {@code telemetry} (whose Vert.x {@code vertx} is). */
+    public static Future<FederationHarness> start(Vertx vertx, AuditSink audit, uk.wycps.gateway.tracing.Telemetry telemetry) {
+        return MockRegisters.start(vertx, MockOptions.defaults().withAuthorityDialects().withChildrenPerRegister(CHILDREN).withEphemeralPorts())
+                .compose(mocks -> {
+                    List<RegisterSettings> registers = new ArrayList<>();
+                    for (MockRegister r : mocks.registers()) {
+                        registers.add(r.connectorSettings());
+                    }
+                    return GatewayHarness.start(vertx, registers, audit, telemetry).map(g -> new FederationHarness(mocks, g));
+                });
+    }
+
     public Future<Void> close() {
         return gateway.close().compose(v -> mocks.close());
     }

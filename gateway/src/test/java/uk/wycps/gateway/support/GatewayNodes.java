@@ -68,7 +68,9 @@ public final class GatewayNodes {
         JsonArray regs = new JsonArray();
         for (RegisterSettings r : registers) {
             regs.add(new JsonObject().put("authority", r.authority()).put("dialect", r.dialect())
-                    .put("baseUrl", r.baseUrl().toString()));
+                    .put("baseUrl", r.baseUrl().toString())
+                    // The mock registers speak plain HTTP on loopback: a test, said so.
+                    .put("insecure", true));
         }
         JsonObject config = new JsonObject()
                 .put("http", new JsonObject().put("host", "127.0.0.1").put("port", 0))

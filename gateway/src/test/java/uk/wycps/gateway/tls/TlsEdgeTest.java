@@ -1,8 +1,10 @@
 package uk.wycps.gateway.tls;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
@@ -16,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -27,11 +30,13 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
+import java.nio.file.FileSystems;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.wycps.gateway.audit.InMemoryAuditSink;
+import uk.wycps.gateway.config.ConfigException;
 import uk.wycps.gateway.config.GatewayConfig;
 import uk.wycps.gateway.fanout.WireMockRegisters;
 import uk.wycps.gateway.support.GatewayHarness;
@@ -70,11 +75,17 @@ class TlsEdgeTest {
                 .notBefore(Instant.now().minusSeconds(60)).notAfter(Instant.now().plusSeconds(3600)).buildIssuedBy(ca);
     }
 
-    /** Writes the pair as an operator's tooling would: each file replaced whole. */
+    /** Writes the pair as an operator's tooling would: each file replaced whole, the key its owner's only. */
     private static void install(X509Bundle bundle, Path cert, Path key) throws IOException {
+        install(bundle, cert, key, "rw-------");
+    }
+
+    /** As above, the key file with these permissions. */
+    private static void install(X509Bundle bundle, Path cert, Path key, String keyPermissions) throws IOException {
         Path tmpCert = Files.writeString(cert.resolveSibling(cert.getFileName() + ".new"),
                 bundle.getCertificatePathPEM());
         Path tmpKey = Files.writeString(key.resolveSibling(key.getFileName() + ".new"), bundle.getPrivateKeyPEM());
+        Files.setPosixFilePermissions(tmpKey, PosixFilePermissions.fromString(keyPermissions));
         Files.move(tmpKey, key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Files.move(tmpCert, cert, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
@@ -254,6 +265,66 @@ class TlsEdgeTest {
                 }
             }
             assertEquals("CN=gateway-3", served);
+        } finally {
+            await(g.close());
+        }
+    }
+
+    @Test
+    void aKeyFileThatGroupOrOthersMayReadStopsStartUpNamingIt() throws Exception {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+        Path cert = dir.resolve("e.crt");
+        Path key = dir.resolve("e.key");
+        for (String open : List.of("rw-r-----", "rw----r--", "rw-rw----", "rw-r--r--")) {
+            // GIVEN a good pair whose key file group or others may read (or write)
+            install(leaf("gateway-5"), cert, key, open);
+            // WHEN the gateway starts with it
+            Throwable refused = GatewayHarness.start(vertx, registers.settings(null, 2000, 1 << 20, 64, null),
+                            new InMemoryAuditSink(), c -> c.withHttp(new GatewayConfig.Http("127.0.0.1", 0,
+                                    GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, 5, new GatewayConfig.Tls(cert, key))))
+                    .transform(ar -> ar.succeeded() ? ar.result().close().map((Throwable) null)
+                            : Future.succeededFuture(ar.cause()))
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            // THEN it does not start, and says which setting and what to do (H1)
+            ConfigException e = assertInstanceOf(ConfigException.class, refused, open + ": " + refused);
+            assertTrue(e.getMessage().startsWith("$.http.tls.keyFile " + key), e.getMessage());
+            assertTrue(e.getMessage().contains("chmod 600"), e.getMessage());
+        }
+        // AND the same pair with the key its owner's only starts (the control)
+        install(leaf("gateway-5"), cert, key);
+        GatewayHarness g = gateway(cert, key);
+        try (SSLSocket s = connect(g.gateway.port())) {
+            assertEquals("CN=gateway-5", subject(s));
+        } finally {
+            await(g.close());
+        }
+    }
+
+    @Test
+    void aNewKeyThatOthersMayReadIsNotTakenWhileTheGatewayRuns() throws Exception {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"), "POSIX permissions");
+        Path cert = dir.resolve("f.crt");
+        Path key = dir.resolve("f.key");
+        install(leaf("gateway-1"), cert, key);
+        GatewayHarness g = gateway(cert, key);
+        try {
+            // WHEN a new pair is installed with its key readable by others
+            install(leaf("gateway-6"), cert, key, "rw-r--r--");
+            Thread.sleep(500);
+            // THEN the old pair is still served
+            try (SSLSocket s = connect(g.gateway.port())) {
+                assertEquals("CN=gateway-1", subject(s));
+            }
+            // AND once the key is made its owner's only, the new pair is taken
+            Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+            String served = "";
+            for (int i = 0; i < 200 && !served.equals("CN=gateway-6"); i++) {
+                Thread.sleep(50);
+                try (SSLSocket s = connect(g.gateway.port())) {
+                    served = subject(s);
+                }
+            }
+            assertEquals("CN=gateway-6", served);
         } finally {
             await(g.close());
         }
