@@ -47,6 +47,8 @@ public final class MockRegister {
     private final java.util.concurrent.ConcurrentSkipListMap<Long, AuditCheckpoint> checkpoints =
             new java.util.concurrent.ConcurrentSkipListMap<>();
     private final java.util.concurrent.atomic.AtomicLong enquiryDeliveries = new java.util.concurrent.atomic.AtomicLong();
+    /** Valid enquiry-history deliveries per entry id, repeats included: what "exactly once" is checked on. */
+    private final Map<String, Integer> deliveriesByEntry = new ConcurrentHashMap<>();
     private volatile CandidateIndex index;
     private volatile SqlRegister sql;
     private volatile int port;
@@ -275,6 +277,16 @@ public final class MockRegister {
         enquiryDeliveries.incrementAndGet();
     }
 
+    /**
+     * How many times an enquiry-history entry with this id arrived over HTTP (valid, for a record
+     * held here), repeats included: the register keeps it once ({@link #enquiryHistory}), so only
+     * this tells whether a gateway sent it more than once. The SQL dialect's entries are written
+     * into its database by the gateway and not counted here.
+     */
+    public int enquiryDeliveries(String entryId) {
+        return deliveriesByEntry.getOrDefault(entryId, 0);
+    }
+
     /** The enquiry-history entries received for a record, in arrival order. */
     public List<EnquiryHistoryEntry> enquiryHistory(String recordId) {
         if (sql != null) {
@@ -318,6 +330,7 @@ public final class MockRegister {
         if (historyFrozen) {
             return true;
         }
+        deliveriesByEntry.merge(entry.entryId(), 1, Integer::sum);
         if (sql != null) {
             return sql.addEnquiry(recordId, entry);
         }

@@ -54,7 +54,10 @@ class EnquiryHistoryTest {
                 "user-17", "child-worker", "social-services", "leeds", "s47-enquiry", "risk-of-significant-harm");
     }
 
-    /** Verifies that a second PUT of the same entryId stores nothing new, and both entries are then served (H3). */
+    /**
+     * Verifies that a second PUT of the same entryId stores nothing new, and both entries are then
+     * served (H3), while each arrival is counted per entry id.
+     */
     @Test
     void putIsIdempotentAndTheEntriesAreServedInTheRecord(Vertx vertx, VertxTestContext ctx) throws Exception {
         ChildRecord child = register.records().get(17);
@@ -87,6 +90,10 @@ class EnquiryHistoryTest {
                     assertEquals(List.of(entry("e-1"), entry("e/2 ü")), served.enquiryHistory());
                     assertEquals(served.enquiryHistory(), register.enquiryHistory(child.recordId()));
                     assertEquals(served.enquiryHistory(), register.record(child.recordId()).orElseThrow().enquiryHistory());
+                    // kept once, but each arrival counted: what tells "applied once" from "delivered once"
+                    assertEquals(2, register.enquiryDeliveries("e-1"));
+                    assertEquals(2, register.enquiryDeliveries("e/2 ü"));
+                    assertEquals(0, register.enquiryDeliveries("never-sent"));
                     connector.close();
                     ctx.completeNow();
                 })));

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.auth.authentication.TokenCredentials;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,6 +33,10 @@ import uk.wycps.policy.Role;
  * a token issued in the future, and one whose lifetime ({@code exp - iat}) is above
  * {@code auth.maxTokenLifetimeSeconds}. The keys are {@link IssuerKeys}': a token naming a key id
  * the provider's set lacks has the set read again (rate-limited) before it is verified.
+ *
+ * <p>Its own time checks ({@code exp}, {@code nbf}, {@code iat}, and expiry of a remembered
+ * token) read a {@link Clock}: the system clock unless one is given, so that a test can move
+ * time past a token's expiry instead of waiting for it.
  */
 public final class TokenVerifier {
 
@@ -40,6 +45,7 @@ public final class TokenVerifier {
     private final IssuerKeys keys;
     private final GatewayConfig.Auth settings;
     private final Set<String> authorities;
+    private final Clock clock;
     /**
      * Tokens already verified, by their exact text, until they expire: a practitioner's client
      * sends the same token with every enquiry, and an ECDSA verification costs more CPU than the
@@ -55,10 +61,11 @@ public final class TokenVerifier {
     private record Verified(Caller caller, long expiresAt, long notBefore, long keysVersion) {
     }
 
-    private TokenVerifier(IssuerKeys keys, GatewayConfig.Auth settings, Set<String> authorities) {
+    private TokenVerifier(IssuerKeys keys, GatewayConfig.Auth settings, Set<String> authorities, Clock clock) {
         this.keys = keys;
         this.settings = settings;
         this.authorities = Set.copyOf(authorities);
+        this.clock = clock;
     }
 
     /**
@@ -66,12 +73,22 @@ public final class TokenVerifier {
      * federation's, the only values an {@code authority} claim may take.
      */
     public static TokenVerifier create(Vertx vertx, GatewayConfig.Auth settings, Set<String> authorities) {
-        return new TokenVerifier(IssuerKeys.fixed(vertx, settings), settings, authorities);
+        return create(vertx, settings, authorities, Clock.systemUTC());
+    }
+
+    /** As {@link #create(Vertx, GatewayConfig.Auth, Set)}, its time checks reading {@code clock}. */
+    public static TokenVerifier create(Vertx vertx, GatewayConfig.Auth settings, Set<String> authorities, Clock clock) {
+        return new TokenVerifier(IssuerKeys.fixed(vertx, settings), settings, authorities, clock);
     }
 
     /** A verifier trusting {@code keys} (shared by every event loop of the node). */
     public static TokenVerifier create(IssuerKeys keys, GatewayConfig.Auth settings, Set<String> authorities) {
-        return new TokenVerifier(keys, settings, authorities);
+        return create(keys, settings, authorities, Clock.systemUTC());
+    }
+
+    /** As {@link #create(IssuerKeys, GatewayConfig.Auth, Set)}, its time checks reading {@code clock}. */
+    public static TokenVerifier create(IssuerKeys keys, GatewayConfig.Auth settings, Set<String> authorities, Clock clock) {
+        return new TokenVerifier(keys, settings, authorities, clock);
     }
 
     /** The caller for an {@code Authorization} header; fails with an {@link ApiException}. */
@@ -87,7 +104,7 @@ public final class TokenVerifier {
             known = null;
         }
         if (known != null) {
-            long now = System.currentTimeMillis() / 1000;
+            long now = clock.millis() / 1000;
             if (known.expiresAt + settings.leewaySeconds() >= now && known.notBefore - settings.leewaySeconds() <= now) {
                 return Future.succeededFuture(known.caller);
             }
@@ -139,7 +156,7 @@ public final class TokenVerifier {
     }
 
     private Future<Caller> caller(JsonObject claims) {
-        long now = System.currentTimeMillis() / 1000;
+        long now = clock.millis() / 1000;
         if (!settings.issuer().equals(claims.getValue("iss"))) {
             return unauthorized("The token's issuer is not trusted.");
         }

@@ -376,13 +376,37 @@ public final class ConfigLoader {
         } catch (RuntimeException e) {
             throw p.child("uri").problem("not a PostgreSQL URI");
         }
-        if (uri.substring(uri.indexOf("//") + 2).contains("@")) {
+        if (holdsCredentials(uri)) {
+            // Never echoed: the value may hold a password.
             throw p.child("uri").problem("must not hold credentials: give user and passwordFile");
         }
         Path passwordFile = readable(p.child("passwordFile"), base, o.getString("passwordFile"));
         String node = o.getString("node", defaultNode());
         int lease = o.getInteger("outboxLeaseSeconds", GatewayConfig.Postgres.DEFAULT_LEASE_SECONDS);
         return new GatewayConfig.Postgres(uri, o.getString("user"), passwordFile, node, Duration.ofSeconds(lease));
+    }
+
+    /**
+     * A user part ({@code user[:password]@}) before the host, or a {@code user} or {@code password}
+     * parameter, both of which the PostgreSQL client would take from the URI.
+     */
+    static boolean holdsCredentials(String uri) {
+        String rest = uri.substring(uri.indexOf("//") + 2);
+        int query = rest.indexOf('?');
+        int path = rest.indexOf('/');
+        int hostEnd = Math.min(query < 0 ? rest.length() : query, path < 0 ? rest.length() : path);
+        if (rest.substring(0, hostEnd).contains("@")) {
+            return true;
+        }
+        if (query >= 0) {
+            for (String parameter : rest.substring(query + 1).split("&")) {
+                String name = parameter.contains("=") ? parameter.substring(0, parameter.indexOf('=')) : parameter;
+                if (name.equalsIgnoreCase("user") || name.equalsIgnoreCase("password")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static String defaultNode() {

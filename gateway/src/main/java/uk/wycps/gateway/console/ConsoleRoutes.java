@@ -398,7 +398,8 @@ public final class ConsoleRoutes {
                 List<Map<String, Object>> fields = new ArrayList<>();
                 e.forEach(f -> {
                     if (!"at".equals(f.getKey())) {
-                        fields.add(Map.of("label", Labels.field(f.getKey()), "text", AnswerModel.text(f.getValue())));
+                        fields.add(Map.of("key", f.getKey(), "label", Labels.field(f.getKey()),
+                                "text", AnswerModel.text(f.getValue())));
                     }
                 });
                 rows.add(Map.of("at", e.getValue("at") == null ? "" : String.valueOf(e.getValue("at")), "fields", fields));

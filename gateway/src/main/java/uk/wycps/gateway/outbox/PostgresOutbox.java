@@ -35,13 +35,16 @@ import uk.wycps.connector.RegisterConnector;
  * once; registers keep an entry once by its id, so it is applied once.
  *
  * <p>Nodes are woken by {@code NOTIFY wycps_outbox} in the writing transaction (delivered at
- * commit), and look anyway every {@link #POLL} for rows whose lease or back-off has run out.
- * Runs on the context that started it.
+ * commit), and look anyway every {@link #POLL} for rows whose lease has run out (another node's)
+ * and for anything a lost notification left behind. After a failed send a node retries its
+ * register when the rows' back-off ends, the same delay it wrote to {@code not_before}, without
+ * waiting for the poll. Runs on the context that started it.
  */
 public final class PostgresOutbox implements Outbox {
 
     public static final String CHANNEL = "wycps_outbox";
     static final Duration POLL = Duration.ofSeconds(1);
+    static final Duration LISTEN_TIMEOUT = Duration.ofSeconds(30);
     private static final Logger LOG = LoggerFactory.getLogger(PostgresOutbox.class);
 
     static final String INSERT = "INSERT INTO outbox (id, authority, kind, message) VALUES ($1, $2, $3, $4)"
@@ -66,11 +69,12 @@ public final class PostgresOutbox implements Outbox {
     private final Duration lease;
     private final Duration sendDeadline;
     private final Duration firstBackoff;
+    private final Duration poll;
     private long pollTimer = -1;
     private boolean closed;
 
     private PostgresOutbox(Vertx vertx, Pool pool, PgConnectOptions listen, Map<String, RegisterConnector> connectors,
-            String node, Duration lease, Duration firstBackoff) {
+            String node, Duration lease, Duration poll, Duration firstBackoff) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.pool = pool;
@@ -80,23 +84,42 @@ public final class PostgresOutbox implements Outbox {
         // A send must end well inside its lease, or another node would send the same rows meanwhile.
         this.sendDeadline = Duration.ofMillis(Math.min(RegisterOutbox.SEND_DEADLINE.toMillis(), lease.toMillis() / 2));
         this.firstBackoff = firstBackoff;
+        this.poll = poll;
         connectors.keySet().forEach(a -> lanes.put(a, new Lane()));
         // The subscriber reconnects by itself after a database outage; meanwhile the poll carries on.
         this.subscriber = PgSubscriber.subscriber(vertx, listen).reconnectPolicy(retries -> 1_000L);
     }
 
     /**
-     * Starts delivering from the table on the calling context. Fails only when the first LISTEN
-     * connection cannot be made.
+     * Starts delivering from the table on the calling context; completes once this node listens
+     * for {@link #CHANNEL}, so that a row written by any node from then on wakes it. Fails only
+     * when the first LISTEN connection cannot be made.
      */
     public static Future<PostgresOutbox> start(Vertx vertx, Pool pool, PgConnectOptions listen,
             Map<String, RegisterConnector> connectors, String node, Duration lease) {
-        PostgresOutbox outbox = new PostgresOutbox(vertx, pool, listen, connectors, node, lease,
-                RegisterOutbox.FIRST_BACKOFF);
-        outbox.subscriber.channel(CHANNEL).handler(payload -> outbox.context.runOnContext(v -> outbox.pumpAll()));
-        return outbox.subscriber.connect().map(v -> {
-            outbox.pollTimer = vertx.setPeriodic(POLL.toMillis(), t -> outbox.pumpAll());
-            outbox.pumpAll();
+        return start(vertx, pool, listen, connectors, node, lease, POLL, RegisterOutbox.FIRST_BACKOFF);
+    }
+
+    /** As above, with the poll's period and the first back-off given (tests: a poll too slow to matter). */
+    static Future<PostgresOutbox> start(Vertx vertx, Pool pool, PgConnectOptions listen,
+            Map<String, RegisterConnector> connectors, String node, Duration lease, Duration poll,
+            Duration firstBackoff) {
+        PostgresOutbox outbox = new PostgresOutbox(vertx, pool, listen, connectors, node, lease, poll, firstBackoff);
+        Promise<Void> listening = Promise.promise();
+        outbox.subscriber.channel(CHANNEL)
+                // Called on every (re)subscription: notifications sent while the LISTEN connection
+                // was down are lost, so look at once rather than at the next poll.
+                .subscribeHandler(v -> outbox.context.runOnContext(x -> {
+                    listening.tryComplete();
+                    outbox.pumpAll();
+                }))
+                .handler(payload -> outbox.context.runOnContext(v -> outbox.pumpAll()));
+        // A LISTEN that fails after the connection was made calls no handler: fail the start rather than hang it.
+        long listenTimer = vertx.setTimer(LISTEN_TIMEOUT.toMillis(), t -> listening.tryFail(
+                "the outbox's LISTEN " + CHANNEL + " did not take effect within " + LISTEN_TIMEOUT.toSeconds() + " s"));
+        listening.future().onComplete(ar -> vertx.cancelTimer(listenTimer));
+        return outbox.subscriber.connect().compose(v -> listening.future()).map(v -> {
+            outbox.pollTimer = vertx.setPeriodic(outbox.poll.toMillis(), t -> outbox.pumpAll());
             return outbox;
         });
     }
@@ -163,7 +186,10 @@ public final class PostgresOutbox implements Outbox {
                         pump(authority);
                     } else if (ar.failed()) {
                         lane.failures++;
-                        long backoff = backoff(lane.failures);
+                        // Retry when the released rows fall due (not_before), not at a delay of our own:
+                        // earlier would find nothing due and leave them to the poll.
+                        long backoff = ar.cause() instanceof Released r ? r.delayMs + RETRY_MARGIN_MS
+                                : backoff(lane.failures);
                         LOG.info("outbox: delivery to register {} failed ({}); retry in {} ms", authority,
                                 ar.cause().getMessage(), backoff);
                         lane.waiting = true;
@@ -210,9 +236,10 @@ public final class PostgresOutbox implements Outbox {
                 return pool.preparedQuery(ACK).execute(Tuple.of(ids)).mapEmpty();
             }
             int attempts = rows.stream().mapToInt(c -> c.attempts).max().orElse(1);
-            double seconds = backoff(attempts) / 1000.0;
-            return pool.preparedQuery(RELEASE).execute(Tuple.of(ids, seconds))
-                    .transform(v -> Future.<Void>failedFuture(ar.cause()));
+            long delay = backoff(attempts);
+            return pool.preparedQuery(RELEASE).execute(Tuple.of(ids, delay / 1000.0))
+                    .transform(v -> Future.<Void>failedFuture(v.succeeded() ? new Released(delay, ar.cause())
+                            : ar.cause()));
         });
     }
 
@@ -234,6 +261,20 @@ public final class PostgresOutbox implements Outbox {
             stopped.complete();
         });
         return stopped.future().compose(v -> subscriber.close());
+    }
+
+    /** Past {@code not_before}: the database's clock and the timer's may differ by a little. */
+    private static final long RETRY_MARGIN_MS = 20;
+
+    /** A send failed and its rows were released until {@code delayMs} from now. */
+    private static final class Released extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final long delayMs;
+
+        Released(long delayMs, Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+            this.delayMs = delayMs;
+        }
     }
 
     private record Claimed(OutboxMessage message, int attempts, long order) {

@@ -3,6 +3,7 @@ package uk.wycps.gateway.audit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static uk.wycps.gateway.support.Answers.await;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -81,10 +82,6 @@ class PostgresAuditTest {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    private static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     private AuditVerifier.Result verify() throws Exception {

@@ -1,5 +1,9 @@
 package uk.wycps.gateway.auth;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static uk.wycps.gateway.support.Answers.await;
 import static uk.wycps.gateway.support.ErrorBodies.assertError;
 
 import io.vertx.core.Future;
@@ -10,16 +14,23 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import uk.wycps.connector.RegisterSettings;
+import uk.wycps.gateway.api.ApiException;
+import uk.wycps.gateway.config.GatewayConfig;
 import uk.wycps.gateway.audit.InMemoryAuditSink;
 import uk.wycps.gateway.support.GatewayHarness;
+import uk.wycps.gateway.support.SettableClock;
 import uk.wycps.gateway.support.TestIssuer;
+import uk.wycps.policy.Caller;
 
 /**
  * Verifies that every call without a valid token from the trusted issuer gets 401 and nothing
@@ -126,18 +137,52 @@ class AuthenticationTest {
                 TestIssuer.ISSUER, TestIssuer.AUDIENCE, 600));
     }
 
+    /**
+     * A token valid for a minute from now (signed by the test issuer, so that the library's own
+     * signature and time checks, which read the real clock, pass) for a caller of Leeds.
+     */
+    private static String tokenForAMinute(long iat) {
+        return harness.issuer.signWithTimes(new JsonObject().put("role", "child-worker").put("agency", "social-services")
+                .put("authority", "leeds"), iat, iat + 60, null);
+    }
+
+    private static void assertRefusedAsExpired(Future<Caller> verified) {
+        ApiException refused = assertInstanceOf(ApiException.class,
+                assertThrows(ExecutionException.class, () -> await(verified)).getCause());
+        assertEquals(401, refused.status());
+        assertEquals("The token has expired.", refused.getMessage());
+    }
+
     @Test
-    void aTokenAcceptedOnceIsRefusedOnceItHasExpired(Vertx vertx, VertxTestContext ctx) {
-        // Verified tokens are remembered; expiry must still be checked on every use.
-        String token = harness.issuer.sign(new JsonObject().put("role", "child-worker").put("agency", "social-services")
-                .put("authority", "leeds"), TestIssuer.ISSUER, TestIssuer.AUDIENCE, 2);
-        harness.enquire(token, ENQUIRY).onComplete(ctx.succeeding(first -> ctx.verify(() -> {
-            org.junit.jupiter.api.Assertions.assertEquals(200, first.statusCode(), first.bodyAsString());
-            vertx.setTimer(3200, t -> harness.enquire(token, ENQUIRY).onComplete(ctx.succeeding(later -> ctx.verify(() -> {
-                assertError(later, 401, "unauthorized");
-                ctx.completeNow();
-            }))));
-        })));
+    void aTokenAcceptedOnceIsRefusedOnceItHasExpired(Vertx vertx) throws Exception {
+        // Verified tokens are remembered; expiry must still be checked on every use, by the
+        // verifier's clock, which the test moves instead of waiting for the token to run out.
+        long iat = System.currentTimeMillis() / 1000;
+        String token = tokenForAMinute(iat);
+        GatewayConfig.Auth auth = harness.issuer.auth();
+        SettableClock clock = new SettableClock(Instant.ofEpochSecond(iat));
+        TokenVerifier verifier = TokenVerifier.create(vertx, auth, Set.of("leeds"), clock);
+        // GIVEN the token verified once (and so remembered)
+        assertEquals("worker-17", await(verifier.verify("Bearer " + token)).subject());
+        // WHEN the clock reaches the last second the token (with the leeway) is good for, THEN it is still accepted
+        clock.set(Instant.ofEpochSecond(iat + 60 + auth.leewaySeconds()));
+        assertEquals("worker-17", await(verifier.verify("Bearer " + token)).subject());
+        // WHEN the clock passes it, THEN the remembered token is refused with 401
+        clock.set(Instant.ofEpochSecond(iat + 60 + auth.leewaySeconds() + 1));
+        assertRefusedAsExpired(verifier.verify("Bearer " + token));
+    }
+
+    @Test
+    void aTokenPastItsExpiryByTheVerifiersClockIsRefusedOnFirstUse(Vertx vertx) throws Exception {
+        // GIVEN a verifier that has not seen the token, whose clock is past the token's expiry
+        // (the library's own check, on the real clock, would accept it)
+        long iat = System.currentTimeMillis() / 1000;
+        String token = tokenForAMinute(iat);
+        GatewayConfig.Auth auth = harness.issuer.auth();
+        TokenVerifier verifier = TokenVerifier.create(vertx, auth, Set.of("leeds"),
+                new SettableClock(Instant.ofEpochSecond(iat + 60 + auth.leewaySeconds() + 1)));
+        // THEN it is refused with 401
+        assertRefusedAsExpired(verifier.verify("Bearer " + token));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package uk.wycps.gateway.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
@@ -34,6 +35,7 @@ import uk.wycps.gateway.support.GatewayHarness;
 import uk.wycps.gateway.support.GatewayNodes;
 import uk.wycps.gateway.support.TestIssuer;
 import uk.wycps.gateway.support.TestPostgres;
+import uk.wycps.mock.FaultSettings;
 import uk.wycps.mock.MockFederation;
 import uk.wycps.mock.MockOptions;
 import uk.wycps.mock.MockRegister;
@@ -43,14 +45,18 @@ import uk.wycps.record.EnquiryHistoryEntry;
 
 /**
  * Two gateway nodes (separate JVMs, each with its own configuration) on one PostgreSQL under a
- * steady load; one is killed with SIGKILL mid-load and restarted (issue 20; H1, H2, H3). Every
- * answered enquiry has exactly one audit entry; every register notification of every audited
- * enquiry is applied exactly once at its register; the one chain verifies over the whole log,
- * against the checkpoints the registers kept too, so it never forked.
+ * steady load; one is killed with SIGKILL mid-load, while it holds leased outbox rows, and
+ * restarted (issue 20; H1, H2, H3). Every answered enquiry has exactly one audit entry; every
+ * register notification of every audited enquiry is applied exactly once at its register, and
+ * delivered exactly once (counted per entry id at the register, repeats included) but for the
+ * rows the killed node held, which the surviving node takes over after their lease; the one
+ * chain verifies over the whole log, against the checkpoints the registers kept too, so it never
+ * forked.
  */
 class NodeFailoverTest {
 
     private static final int WORKERS = 6;
+    private static final long REGISTER_LATENCY_MS = 100;
 
     @TempDir
     Path dir;
@@ -64,7 +70,10 @@ class NodeFailoverTest {
     void start() throws Exception {
         pg = TestPostgres.create(NodeFailoverTest.class);
         vertx = Vertx.vertx();
-        mocks = MockRegisters.start(vertx, MockOptions.defaults().withChildrenPerRegister(50).withEphemeralPorts())
+        // Registers that take a while to answer, so that a node's sends are in flight (its rows
+        // leased) for much of the time and the kill below catches some of them.
+        mocks = MockRegisters.start(vertx, MockOptions.defaults().withChildrenPerRegister(50).withEphemeralPorts()
+                        .withFaults(FaultSettings.latency(REGISTER_LATENCY_MS)))
                 .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
@@ -91,8 +100,11 @@ class NodeFailoverTest {
         for (MockRegister r : mocks.registers()) {
             registers.add(r.connectorSettings());
         }
-        // A short outbox lease, so that what the killed node had claimed is taken over in seconds.
-        GatewayNodes nodes = new GatewayNodes(dir, pg, issuer, registers, 25, 2);
+        // An outbox lease short enough that what the killed node had claimed is taken over within
+        // the test, long enough that a live node never loses one: a send's deadline is half of it
+        // (5 s), and a send or its acknowledgement slower than the rest would let another node send
+        // the same rows again, which would be counted below as a repeat.
+        GatewayNodes nodes = new GatewayNodes(dir, pg, issuer, registers, 25, 10);
         List<GatewayNodes.Node> started = nodes.start("node-a", "node-b");
         running.addAll(started);
         GatewayNodes.Node a = started.get(0);
@@ -130,9 +142,13 @@ class NodeFailoverTest {
             workers.add(thread);
         }
         waitForAnswers(answered, 30);
-        // WHEN node A is killed with SIGKILL mid-load, and restarted
+        // WHEN node A is killed with SIGKILL mid-load, while it holds leased outbox rows, and restarted
+        waitForLeases(nodes, "node-a");
         a.kill();
         running.remove(a);
+        // (its leases outlive it; until they run out no other node may take those rows)
+        Set<String> heldAtKill = leasedBy(nodes, "node-a");
+        assertFalse(heldAtKill.isEmpty(), "node A held no leased outbox row when it was killed: no takeover to show");
         int atKill = answered.size();
         waitForAnswers(answered, atKill + 20);
         GatewayNodes.Node restarted = nodes.start("node-a");
@@ -159,7 +175,30 @@ class NodeFailoverTest {
         assertTrue(nodes.count("SELECT count(*) FROM audit_entry WHERE node = 'node-b'") > 0);
         assertTrue(nodes.count("SELECT count(DISTINCT node) FROM audit_entry WHERE kind = 'enquiry'") == 2);
 
-        // AND every notification of every audited enquiry was applied exactly once at its register (H3)
+        // AND every notification of every audited enquiry was applied exactly once at its register (H3),
+        // and delivered exactly once (counted per entry id at the register, repeats included), but for
+        // the rows the killed node held: those were delivered again by the node that took them over
+        // (at least once; applied once), and each of them did reach its register
+        Map<String, Integer> deliveredTwice = new HashMap<>();
+        int takenOver = 0;
+        for (MockRegister r : mocks.registers()) {
+            for (var record : r.records()) {
+                for (EnquiryHistoryEntry e : r.enquiryHistory(record.recordId())) {
+                    int n = r.enquiryDeliveries(e.entryId());
+                    assertTrue(n >= 1, e.entryId() + " kept at " + r.authority() + " but never delivered");
+                    if (heldAtKill.contains(e.entryId())) {
+                        takenOver++;
+                    } else if (n > 1) {
+                        deliveredTwice.put(e.entryId(), n);
+                    }
+                }
+            }
+        }
+        assertEquals(Map.of(), deliveredTwice, "entries delivered more than once though no dying node held them;"
+                + " the nodes said:\n" + outboxLines());
+        long checkpointsHeld = heldAtKill.stream().filter(id -> id.startsWith("checkpoint-")).count();
+        assertEquals(heldAtKill.size() - checkpointsHeld, takenOver,
+                "rows the killed node held that never reached their register: " + heldAtKill);
         Map<String, Map<String, Integer>> applied = new HashMap<>();
         int expected = 0;
         for (JsonObject entry : nodes.enquiryEntries()) {
@@ -194,8 +233,9 @@ class NodeFailoverTest {
             AuditVerifier.Result whole = PostgresAuditLog.verify(c, keys, List.of());
             assertEquals(entries.size(), whole.entries(), whole.toString());
         }
-        System.out.printf("failover: %d answered, %d not answered (node down or in flight), %d audited, %d notifications%n",
-                answered.size(), failed.get(), entries.size(), expected);
+        System.out.printf("failover: %d answered, %d not answered (node down or in flight), %d audited, %d notifications,"
+                + " %d outbox rows held by the killed node and taken over%n",
+                answered.size(), failed.get(), entries.size(), expected, heldAtKill.size());
     }
 
     private Map<String, Integer> histories(String authority, String recordId) {
@@ -204,6 +244,44 @@ class NodeFailoverTest {
             byEnquiry.merge(e.enquiryId(), 1, Integer::sum);
         }
         return byEnquiry;
+    }
+
+    /** What the nodes logged about their outbox (failed sends and their retries), for a failure's message. */
+    private String outboxLines() throws java.io.IOException {
+        StringBuilder out = new StringBuilder();
+        try (var logs = Files.list(dir)) {
+            for (Path log : logs.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
+                for (String line : Files.readAllLines(log)) {
+                    if (line.contains("outbox")) {
+                        out.append(log.getFileName()).append(": ").append(line).append('\n');
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    /** Waits until {@code node} holds a live lease on some outbox row (a send in flight). */
+    private static void waitForLeases(GatewayNodes nodes, String node) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (nodes.count("SELECT count(*) FROM outbox WHERE leased_by = '" + node + "' AND leased_until > now()") == 0) {
+            assertTrue(System.nanoTime() < until, node + " never held a leased row under load");
+            Thread.sleep(5);
+        }
+    }
+
+    /** The ids of the outbox rows {@code node} holds a lease on. */
+    private Set<String> leasedBy(GatewayNodes nodes, String node) throws Exception {
+        Set<String> ids = new java.util.HashSet<>();
+        try (Connection c = pg.connect(); var s = c.prepareStatement("SELECT id FROM outbox WHERE leased_by = ?")) {
+            s.setString(1, node);
+            try (var rs = s.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
     }
 
     private static void waitForAnswers(Set<String> answered, int atLeast) throws InterruptedException {

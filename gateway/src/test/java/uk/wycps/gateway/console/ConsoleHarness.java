@@ -63,7 +63,10 @@ final class ConsoleHarness {
         InMemoryAuditSink audit = new InMemoryAuditSink();
         GatewayConfig config = new GatewayConfig(new GatewayConfig.Http("127.0.0.1", 0,
                 GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, 30), issuer.auth(), registers, GatewayConfig.Audit.in(outbox),
-                null).withContacts(uk.wycps.gateway.config.DemoContacts.all()).withConsole(console);
+                null).withContacts(uk.wycps.gateway.config.DemoContacts.all()).withConsole(console)
+                // The management listener on an ephemeral port too: its default port is fixed, so
+                // two gateways (or another process on the machine) could not both bind it.
+                .withManagement(new GatewayConfig.Management("127.0.0.1", 0));
         Gateway gateway = await(Gateway.start(vertx, config, audit, outbox));
         return new ConsoleHarness(vertx, mocks, gateway, issuer, audit);
     }
@@ -86,6 +89,17 @@ final class ConsoleHarness {
                 persona.grants().toArray(String[]::new));
         HttpResponse<Buffer> r = await(api.post("/api/v1/enquiries").bearerTokenAuthentication(token)
                 .sendJsonObject(body));
+        if (r.statusCode() != 200) {
+            throw new AssertionError("API answered " + r.statusCode() + ": " + r.bodyAsString());
+        }
+        return r.bodyAsJsonObject();
+    }
+
+    /** {@code GET /api/v1/audit} for a caller with these claims: the API's audit view (A9). */
+    JsonObject apiAudit(Personas.Persona persona) throws Exception {
+        String token = issuer.token(persona.role(), persona.agency(), persona.authority(),
+                persona.grants().toArray(String[]::new));
+        HttpResponse<Buffer> r = await(api.get("/api/v1/audit").bearerTokenAuthentication(token).send());
         if (r.statusCode() != 200) {
             throw new AssertionError("API answered " + r.statusCode() + ": " + r.bodyAsString());
         }

@@ -1,8 +1,8 @@
 package uk.wycps.gateway.outbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static uk.wycps.gateway.support.Answers.await;
 
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,9 +116,5 @@ class UrgentNotificationTest {
         while (register.sends().size() < count && System.currentTimeMillis() < deadline) {
             Thread.sleep(10);
         }
-    }
-
-    private static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 }

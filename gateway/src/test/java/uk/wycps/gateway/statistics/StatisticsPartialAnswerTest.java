@@ -3,11 +3,16 @@ package uk.wycps.gateway.statistics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static uk.wycps.gateway.support.Answers.await;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import uk.wycps.gateway.audit.InMemoryAuditSink;
@@ -42,5 +47,45 @@ class StatisticsPartialAnswerTest {
                     assertEquals(4, table.getJsonArray("columns").size());
                     ctx.completeNow();
                 })));
+    }
+
+    /**
+     * Verifies the same through the CSV route (F5, S1): with every register answering the CSV
+     * starts with its table header and has no comment line; with Kirklees down its first line
+     * says the totals are incomplete, and the tables have no Kirklees column.
+     */
+    @Test
+    void theCsvSaysIncompleteOnItsFirstLineOnlyWhenARegisterWasNotChecked(Vertx vertx) throws Exception {
+        FederationHarness f = await(FederationHarness.start(vertx, new InMemoryAuditSink()));
+        try {
+            String token = f.gateway.issuer.token("cp-coordinator", "social-services", "leeds");
+            // GIVEN every register answering: the answer is complete, and its CSV has no comment line
+            JsonObject whole = await(statistics(f, token, "application/json")).bodyAsJsonObject();
+            assertTrue(whole.getBoolean("complete"), whole.encode());
+            HttpResponse<Buffer> complete = await(statistics(f, token, "text/csv"));
+            assertEquals(200, complete.statusCode(), complete.bodyAsString());
+            assertTrue(complete.getHeader("Content-Type").startsWith("text/csv"), complete.getHeader("Content-Type"));
+            String completeCsv = complete.bodyAsString();
+            assertTrue(completeCsv.startsWith("table,row,"), completeCsv);
+            assertFalse(completeCsv.contains("#"), completeCsv);
+            assertTrue(completeCsv.lines().findFirst().orElseThrow().contains(",kirklees,"), completeCsv);
+            // WHEN Kirklees is down
+            await(f.mocks.register("kirklees").stop());
+            HttpResponse<Buffer> partial = await(statistics(f, token, "text/csv"));
+            // THEN the CSV's first line says the totals are incomplete, and no table has a Kirklees column
+            assertEquals(200, partial.statusCode(), partial.bodyAsString());
+            List<String> lines = partial.bodyAsString().lines().toList();
+            assertEquals("# incomplete: not every register answered; totals count only those that did", lines.get(0));
+            assertEquals(1, lines.stream().filter(l -> l.startsWith("#")).count(), partial.bodyAsString());
+            assertTrue(lines.get(1).startsWith("table,row,"), partial.bodyAsString());
+            assertFalse(partial.bodyAsString().contains("kirklees"), partial.bodyAsString());
+        } finally {
+            await(f.close());
+        }
+    }
+
+    private static Future<HttpResponse<Buffer>> statistics(FederationHarness f, String token, String accept) {
+        return f.gateway.client.get("/api/v1/statistics?purpose=planning&asOf=2025-12-31").putHeader("Accept", accept)
+                .bearerTokenAuthentication(token).send();
     }
 }

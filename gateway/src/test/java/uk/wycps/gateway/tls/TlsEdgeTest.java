@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static uk.wycps.gateway.support.Answers.await;
 
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
@@ -88,10 +89,6 @@ class TlsEdgeTest {
         Files.setPosixFilePermissions(tmpKey, PosixFilePermissions.fromString(keyPermissions));
         Files.move(tmpKey, key, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Files.move(tmpCert, cert, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     private static SSLContext trustingTheCa() throws Exception {
@@ -279,12 +276,11 @@ class TlsEdgeTest {
             // GIVEN a good pair whose key file group or others may read (or write)
             install(leaf("gateway-5"), cert, key, open);
             // WHEN the gateway starts with it
-            Throwable refused = GatewayHarness.start(vertx, registers.settings(null, 2000, 1 << 20, 64, null),
+            Throwable refused = await(GatewayHarness.start(vertx, registers.settings(null, 2000, 1 << 20, 64, null),
                             new InMemoryAuditSink(), c -> c.withHttp(new GatewayConfig.Http("127.0.0.1", 0,
                                     GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, 5, new GatewayConfig.Tls(cert, key))))
                     .transform(ar -> ar.succeeded() ? ar.result().close().map((Throwable) null)
-                            : Future.succeededFuture(ar.cause()))
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+                            : Future.succeededFuture(ar.cause())));
             // THEN it does not start, and says which setting and what to do (H1)
             ConfigException e = assertInstanceOf(ConfigException.class, refused, open + ": " + refused);
             assertTrue(e.getMessage().startsWith("$.http.tls.keyFile " + key), e.getMessage());
