@@ -7,6 +7,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.FileProps;
 import io.vertx.core.http.ClientAuth;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -49,8 +50,9 @@ import uk.wycps.record.SearchCriteria;
  *
  * <p>Two defences of the authority's own: nothing beyond its release ceiling ever leaves,
  * whatever the gateway asks (the request's fields are cut to it, and every record is cut again
- * after the register answers); and every search answer is signed over the digests of the
- * request and of the body, so that the gateway's audit can later prove what this register said.
+ * after the register answers); and every answer (search, enquiry history, checkpoint, statistics)
+ * is signed over the digests of the request and of the body, so that the gateway can tell it
+ * came unchanged from this adapter and its audit can later prove what this register said.
  */
 public final class AdapterVerticle extends VerticleBase {
 
@@ -82,6 +84,8 @@ public final class AdapterVerticle extends VerticleBase {
     private RegisterConnector connector;
     private HttpServer server;
     private long tlsWatch = -1;
+    /** The open client connections, to close those a changed client CA no longer accepts. */
+    private final Set<HttpConnection> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** {@code boundPort} receives the port listened on (useful with port 0). */
     public AdapterVerticle(AdapterConfig config, AtomicInteger boundPort) {
@@ -121,6 +125,12 @@ public final class AdapterVerticle extends VerticleBase {
                     .setKeyCertOptions(keyCert()).setTrustOptions(clientCa());
         }
         server = vertx.createHttpServer(options).requestHandler(router);
+        if (config.tls() != null) {
+            server.connectionHandler(c -> {
+                open.add(c);
+                c.closeHandler(v -> open.remove(c));
+            });
+        }
         return server.listen().onSuccess(s -> {
             boundPort.compareAndSet(0, s.actualPort());
             if (config.tls() != null) {
@@ -149,7 +159,10 @@ public final class AdapterVerticle extends VerticleBase {
 
     /**
      * Re-reads the certificate, key and client CA when a file changes (rotation without a
-     * restart): new connections get them, open ones keep theirs until they close.
+     * restart): new connections get them. A connection already open whose client certificate
+     * the new client CA no longer accepts (its CA removed: revoked, or rotated out) is closed
+     * first, so that a withdrawn certificate does not live on in a kept-alive connection; the
+     * gateway reconnects with the certificate it holds now. Connections still trusted stay.
      */
     private long watchCertificates() {
         List<String> files = List.of(config.tls().certFile(), config.tls().keyFile(), config.tls().clientCaFile());
@@ -158,14 +171,42 @@ public final class AdapterVerticle extends VerticleBase {
         long period = config.tls().reloadCheckMs();
         return vertx.setPeriodic(period, period, id -> fingerprint(files).onSuccess(now -> {
             if (seen[0] != null && !seen[0].equals(now)) {
-                ServerSSLOptions ssl = new ServerSSLOptions().setClientAuth(ClientAuth.REQUIRED)
-                        .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
-                        .setKeyCertOptions(keyCert()).setTrustOptions(clientCa());
-                server.updateSSLOptions(ssl, true).onComplete(ar -> LOG.info(
-                        "register adapter certificates reloaded: authority={}, ok={}", config.authority(), ar.succeeded()));
+                reload();
             }
             seen[0] = now;
         }));
+    }
+
+    private void reload() {
+        vertx.fileSystem().readFile(config.tls().clientCaFile()).map(pem -> ClientTrust.of(pem.getBytes()))
+                .onFailure(e -> LOG.warn("register adapter could not read its client CA: authority={}, reason={}",
+                        config.authority(), e.getClass().getSimpleName()))
+                .onSuccess(this::closeUntrusted)
+                .transform(read -> server.updateSSLOptions(new ServerSSLOptions().setClientAuth(ClientAuth.REQUIRED)
+                        .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
+                        .setKeyCertOptions(keyCert()).setTrustOptions(clientCa()), true)
+                        .onComplete(updated -> {
+                            LOG.info("register adapter certificates reloaded: authority={}, ok={}", config.authority(),
+                                    updated.succeeded());
+                            // Again: a connection may have been accepted under the old CA while the file was read.
+                            if (read.succeeded()) {
+                                closeUntrusted(read.result());
+                            }
+                        }));
+    }
+
+    private void closeUntrusted(ClientTrust trust) {
+        int closed = 0;
+        for (HttpConnection c : List.copyOf(open)) {
+            if (!trust.accepts(c)) {
+                c.close();
+                closed++;
+            }
+        }
+        if (closed > 0) {
+            LOG.info("register adapter closed connections its client CA no longer accepts: authority={}, connections={}",
+                    config.authority(), closed);
+        }
     }
 
     private Future<String> fingerprint(List<String> files) {
@@ -224,7 +265,6 @@ public final class AdapterVerticle extends VerticleBase {
         Set<String> asked = Set.copyOf(fields);
         // Every record goes with its id, whatever else is asked (the gateway links and notifies by it).
         fields.add(uk.wycps.record.CanonicalFields.RECORD_ID);
-        String requestDigest = AnswerSignature.requestDigest("POST", ctx.request().uri(), ctx.body().buffer().getBytes());
         // The gateway's enquiry id does not cross (no caller detail is passed on): the adapter's own.
         connector.search(new SearchRequest(query.criteria(), asked, deadline(),
                         java.util.UUID.randomUUID().toString()))
@@ -242,13 +282,24 @@ public final class AdapterVerticle extends VerticleBase {
                         error(ctx, 500, "internal-error", "the answer could not be written");
                         return;
                     }
-                    String signature = AnswerSignature.sign(signingKey, new AnswerSignature.Claims(config.authority(),
-                            requestDigest, AnswerSignature.bodyDigest(body.getBytes()),
-                            System.currentTimeMillis() / 1000));
-                    ctx.response().putHeader("Content-Type", "application/json")
-                            .putHeader(AnswerSignature.HEADER, signature).end(body);
+                    signed(ctx, body);
                 })
                 .onFailure(e -> failed(ctx, e));
+    }
+
+    /**
+     * Answers {@code body}, signed over the digests of the request as received (method, path
+     * with query, body) and of {@code body}: every successful answer, search, write or
+     * statistics, so that none can be changed or replayed for another request unnoticed.
+     */
+    private void signed(RoutingContext ctx, Buffer body) {
+        Buffer request = ctx.body() == null ? null : ctx.body().buffer();
+        String requestDigest = AnswerSignature.requestDigest(ctx.request().method().name(), ctx.request().uri(),
+                request == null ? null : request.getBytes());
+        String signature = AnswerSignature.sign(signingKey, new AnswerSignature.Claims(config.authority(),
+                requestDigest, AnswerSignature.bodyDigest(body.getBytes()), System.currentTimeMillis() / 1000));
+        ctx.response().putHeader("Content-Type", "application/json").putHeader(AnswerSignature.HEADER, signature)
+                .end(body);
     }
 
     private void recordEnquiry(RoutingContext ctx) {
@@ -306,12 +357,14 @@ public final class AdapterVerticle extends VerticleBase {
             return;
         }
         connector.statistics(asOf, deadline()).onSuccess(stats -> {
+            Buffer body;
             try {
-                ctx.response().putHeader("Content-Type", "application/json")
-                        .end(Buffer.buffer(JSON_WRITER.writeValueAsBytes(stats)));
+                body = Buffer.buffer(JSON_WRITER.writeValueAsBytes(stats));
             } catch (Exception e) {
                 error(ctx, 500, "internal-error", "the statistics could not be written");
+                return;
             }
+            signed(ctx, body);
         }).onFailure(e -> failed(ctx, e));
     }
 
@@ -326,8 +379,9 @@ public final class AdapterVerticle extends VerticleBase {
                 status >= 500 ? "the adapter failed" : "the request could not be served");
     }
 
-    private static void ok(RoutingContext ctx) {
-        ctx.response().putHeader("Content-Type", "application/json").end("{}");
+    /** A write done: {@code {}}, signed as every answer. */
+    private void ok(RoutingContext ctx) {
+        signed(ctx, Buffer.buffer("{}"));
     }
 
     /**

@@ -73,6 +73,8 @@ public final class AdapterLatencyProbe {
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
+        // The embedded SQL register's pool leaves a non-daemon thread behind: a probe ends when it has printed.
+        System.exit(0);
     }
 
     private static void run(String name, RegisterConnector connector, List<ChildRecord> children, int searches,

@@ -136,6 +136,23 @@ public final class CanonicalJsonConnector extends HttpDialectConnector {
     }
 
     /**
+     * A register that signs (a register adapter) signs each answer, not only searches: enquiry
+     * history, checkpoints and statistics too. Those proofs are checked and not kept (the audit
+     * keeps the search's, which is what the register said about a child): an answer that does
+     * not verify means the write or the figures cannot be trusted to come from the register.
+     */
+    @Override
+    protected boolean checksAnswers() {
+        return answerKey != null;
+    }
+
+    @Override
+    protected void checkAnswer(RequestOptions options, Buffer requestBody, BoundedHttpCall.Signed answer) {
+        proof(answer, AnswerSignature.requestDigest(options.getMethod().name(), options.getURI(),
+                requestBody == null ? null : requestBody.getBytes()));
+    }
+
+    /**
      * The last query encoded on this thread. An enquiry sends the same criteria and, mostly, the
      * same fields to every register of this dialect, one after the other on one event loop: at
      * national scale that is one encoding instead of 150.

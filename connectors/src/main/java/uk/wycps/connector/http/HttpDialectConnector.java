@@ -89,7 +89,31 @@ public abstract class HttpDialectConnector implements RegisterConnector {
         } catch (JsonProcessingException e) {
             return Future.failedFuture(RegisterFailure.error("could not encode the request"));
         }
-        return call.exchange(request(method, path), body, deadline, contentType).mapEmpty();
+        RequestOptions options = request(method, path);
+        if (!checksAnswers()) {
+            return call.exchange(options, body, deadline, contentType).mapEmpty();
+        }
+        return call.signedExchange(options, body, deadline, contentType).map(signed -> {
+            checkAnswer(options, body, signed);
+            return null;
+        });
+    }
+
+    /**
+     * Whether this register signs every answer, so that {@link #checkAnswer} must accept each
+     * (writes and statistics as well as searches); false for the dialects that do not sign.
+     */
+    protected boolean checksAnswers() {
+        return false;
+    }
+
+    /**
+     * Checks the signature of the answer to {@code options} with {@code requestBody} (null for
+     * none); throws a {@link RegisterFailure} when it cannot be trusted. Called only when
+     * {@link #checksAnswers()}.
+     */
+    protected void checkAnswer(RequestOptions options, Buffer requestBody, BoundedHttpCall.Signed answer) {
+        throw new IllegalStateException("a dialect that checks answers says how");
     }
 
     /** PUTs the canonical checkpoint to {@code template} with {@code {index}} filled in. */
@@ -101,7 +125,8 @@ public abstract class HttpDialectConnector implements RegisterConnector {
     /** {@code GET {base}/statistics?asOf=}, the same for every HTTP dialect. */
     @Override
     public final Future<RegisterStatistics> statistics(LocalDate asOf, Deadline deadline) {
-        return StatisticsClient.fetch(call, basePath, asOf, deadline);
+        return StatisticsClient.fetch(call, basePath, asOf, deadline,
+                checksAnswers() ? (options, signed) -> checkAnswer(options, null, signed) : null);
     }
 
     @Override

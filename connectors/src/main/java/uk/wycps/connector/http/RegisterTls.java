@@ -2,6 +2,7 @@ package uk.wycps.connector.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.file.FileProps;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -75,34 +76,45 @@ public final class RegisterTls {
         }
     }
 
-    /** The same settings as {@link #apply}, for {@code updateSSLOptions}. */
-    static ClientSSLOptions sslOptions(Files files) {
+    /**
+     * The same settings as {@link #apply}, for {@code updateSSLOptions}, holding the files'
+     * contents rather than their paths. Vert.x 5's client ignores {@code force} and keeps one
+     * TLS context per distinct options value: options naming the same paths as before are equal
+     * to them, so the client would go on presenting the old certificate to every new connection
+     * (found by RegisterAdapterTest's rotation through a new CA). Contents differ when a file does.
+     */
+    static ClientSSLOptions sslOptions(Buffer ca, Buffer cert, Buffer key) {
         ClientSSLOptions options = new ClientSSLOptions().setHostnameVerificationAlgorithm("HTTPS")
                 .setEnabledSecureTransportProtocols(PROTOCOLS);
-        if (files.caFile() != null) {
-            options.setTrustOptions(new PemTrustOptions().addCertPath(files.caFile()));
+        if (ca != null) {
+            options.setTrustOptions(new PemTrustOptions().addCertValue(ca));
         }
-        if (files.certFile() != null) {
-            options.setKeyCertOptions(new PemKeyCertOptions().setCertPath(files.certFile()).setKeyPath(files.keyFile()));
+        if (cert != null) {
+            options.setKeyCertOptions(new PemKeyCertOptions().setCertValue(cert).setKeyValue(key));
         }
         return options;
     }
 
     /**
      * Looks at the files every {@code periodMs} (asynchronously: the event loop never waits on
-     * the disk) and gives the client the new certificates when one has changed. Returns the
-     * timer, to cancel on close.
+     * the disk) and, when one has changed, reads them and gives the client the new certificates
+     * for its new connections. Returns the timer, to cancel on close.
      */
     static long watch(Vertx vertx, HttpClientAgent client, Files files, long periodMs) {
         String[] seen = {null};
         fingerprint(vertx, files).onSuccess(f -> seen[0] = f);
         return vertx.setPeriodic(periodMs, periodMs, id -> fingerprint(vertx, files).onSuccess(now -> {
             if (seen[0] != null && !seen[0].equals(now)) {
-                // Same paths, new contents: force, or the client keeps its cached options (PITFALLS).
-                client.updateSSLOptions(sslOptions(files), true);
+                Future.all(read(vertx, files.caFile()), read(vertx, files.certFile()), read(vertx, files.keyFile()))
+                        .compose(all -> client.updateSSLOptions(sslOptions(all.resultAt(0), all.resultAt(1),
+                                all.resultAt(2)), true));
             }
             seen[0] = now;
         }));
+    }
+
+    private static Future<Buffer> read(Vertx vertx, String path) {
+        return path == null ? Future.succeededFuture(null) : vertx.fileSystem().readFile(path);
     }
 
     private static Future<String> fingerprint(Vertx vertx, Files files) {

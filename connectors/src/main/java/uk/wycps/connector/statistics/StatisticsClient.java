@@ -23,11 +23,29 @@ public final class StatisticsClient {
     private StatisticsClient() {
     }
 
+    /** Checks a signed answer before it is read; throws a RegisterFailure when it cannot be trusted. */
+    @FunctionalInterface
+    public interface AnswerCheck {
+        void check(RequestOptions options, BoundedHttpCall.Signed answer);
+    }
+
     public static Future<RegisterStatistics> fetch(BoundedHttpCall call, String basePath, LocalDate asOf,
             Deadline deadline) {
+        return fetch(call, basePath, asOf, deadline, null);
+    }
+
+    /** As above; with {@code check} (a register that signs its answers), the answer must pass it first. */
+    public static Future<RegisterStatistics> fetch(BoundedHttpCall call, String basePath, LocalDate asOf,
+            Deadline deadline, AnswerCheck check) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
                 .setURI(basePath + "/statistics?asOf=" + asOf);
-        return call.exchange(options, null, deadline, "application/json").compose(body -> {
+        Future<io.vertx.core.buffer.Buffer> answer = check == null
+                ? call.exchange(options, null, deadline, "application/json")
+                : call.signedExchange(options, null, deadline, "application/json").map(signed -> {
+                    check.check(options, signed);
+                    return signed.body();
+                });
+        return answer.compose(body -> {
             RegisterStatistics stats;
             try {
                 stats = AnswerBodies.read(READER, body);

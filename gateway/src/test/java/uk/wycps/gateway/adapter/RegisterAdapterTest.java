@@ -206,6 +206,62 @@ class RegisterAdapterTest {
         assertEquals(new SignedAnswers.Tally(2, 1, 0), SignedAnswers.verify(log, keys).get("leeds"));
     }
 
+    /**
+     * Verifies {@code verify-audit --answer-key leeds=FILE} as a user runs it on the log a gateway
+     * wrote (H2, issue 17): exit 0 and each of Leeds' signed answers verified on the untouched
+     * log; exit 1, with the answer that no longer verifies counted, once one is altered.
+     */
+    @Test
+    void verifyAuditWithAnAnswerKeyAsAUserRunsIt() throws Exception {
+        // GIVEN a gateway with the file audit, three enquiries answered by Leeds' adapter
+        int port = startAdapter();
+        Path auditDir = dir.resolve("audit");
+        gateway = await(GatewayHarness.startWithFileAudit(vertx, new TestIssuer(vertx),
+                List.of(toAdapter(port)), auditDir));
+        for (int i = 0; i < 3; i++) {
+            assertEquals("OK", Answers.registerEntry(enquire(), "leeds").getString("status"));
+        }
+        await(gateway.close());
+        gateway = null;
+        // WHEN verify-audit is run with Leeds' published answer key THEN exit 0, three verified
+        String[] args = {"verify-audit", "--audit", auditDir.toString(), "--answer-key", "leeds=" + pki.answerKey()};
+        Run intact = run(args);
+        assertEquals(0, intact.code(), intact.out());
+        assertTrue(intact.out().contains("leeds: 3 signed answers verified"), intact.out());
+        assertFalse(intact.out().contains("NOT VERIFIED"), intact.out());
+        // WHEN one signed answer's recorded body digest is altered THEN exit 1, that answer not verified
+        Path log = auditDir.resolve(FileAuditSink.FILE_NAME);
+        String text = Files.readString(log, StandardCharsets.UTF_8);
+        String line = text.lines().filter(l -> l.contains("\"proof\"")).skip(1).findFirst().orElseThrow();
+        String digest = new JsonObject(uk.wycps.gateway.audit.HashChain.parse(line).entry())
+                .getJsonArray("registers").getJsonObject(0).getJsonObject("proof").getString("bodySha256");
+        String flipped = (digest.charAt(0) == 'A' ? "B" : "A") + digest.substring(1);
+        // that line alone: the three answers are alike, so their digests are too
+        Files.writeString(log, text.replace(line, line.replace(digest, flipped)), StandardCharsets.UTF_8);
+        Run altered = run(args);
+        assertEquals(1, altered.code(), altered.out());
+        // the chain says where the log was changed, and the answer check which answer no longer holds
+        assertTrue(altered.out().contains("BROKEN at entry 2"), altered.out());
+        assertTrue(altered.out().contains("leeds: 2 signed answers verified, 1 NOT VERIFIED"), altered.out());
+    }
+
+
+    /** Runs the gateway's command line as the jar would, returning its exit code and what it printed. */
+    private static Run run(String... args) {
+        java.io.PrintStream original = System.out;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            int code = new picocli.CommandLine(new uk.wycps.gateway.GatewayMain()).execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(original);
+        }
+    }
+
+    private record Run(int code, String out) {
+    }
+
     @Test
     void aGatewayWithoutAClientCertificateIsRefusedAndLeedsIsUnavailable() throws Exception {
         int port = startAdapter();
@@ -241,6 +297,31 @@ class RegisterAdapterTest {
         startGateway(toAdapter(port), tls -> tls.put("certFile", cert.toString())
                 .put("keyFile", key.toString()));
         assertNotChecked(enquire(), "UNAVAILABLE");
+        register.verify(0, postRequestedFor(urlEqualTo("/search")));
+    }
+
+    /**
+     * Verifies the adapter's pinned subject: a certificate issued by the gateway's own CA, valid
+     * and for client authentication, but naming another subject, is refused before anything is
+     * read, and the register is never asked.
+     */
+    @Test
+    void aClientCertificateFromTheRightCaWithAnotherSubjectIsRefusedAndTheRegisterNeverAsked() throws Exception {
+        // GIVEN an adapter that pins the gateway's subject, and a client certificate from the same CA for another
+        int port = startAdapter();
+        X509Bundle stranger = new CertificateBuilder().subject("CN=another-service,O=WYCPS").ecp256()
+                .addExtendedKeyUsageClientAuth().notBefore(Instant.now().minus(1, ChronoUnit.HOURS))
+                .notAfter(Instant.now().plus(1, ChronoUnit.DAYS)).buildIssuedBy(reissuedGatewayCa());
+        Path cert = LocalAdapter.write(dir.resolve("stranger.pem"), stranger.getCertificatePEM());
+        Path key = LocalAdapter.write(dir.resolve("stranger.key"), stranger.getPrivateKeyPEM());
+        // (the handshake itself succeeds: the chain is right, so it is the pin that refuses)
+        assertEquals(403, probe(port, cert, key));
+        // WHEN a gateway presenting it enquires
+        startGateway(toAdapter(port), tls -> tls.put("certFile", cert.toString()).put("keyFile", key.toString()));
+        // THEN Leeds is not checked (never "no record"), and its register was never asked
+        JsonObject answer = enquire();
+        assertNotChecked(answer, "ERROR");
+        assertTrue(Answers.registerEntry(answer, "leeds").getString("notice").contains("not a 'no record'"));
         register.verify(0, postRequestedFor(urlEqualTo("/search")));
     }
 
@@ -286,6 +367,56 @@ class RegisterAdapterTest {
         }
         // AND a new connection is now served the renewed certificate (the adapter reloaded it)
         assertEquals(adapter.getCertificate().getSerialNumber(), servedCertificateSerial(port));
+    }
+
+    /**
+     * Verifies the gateway's side of a rotation: the regional service moves its client
+     * certificate to a new CA while both run. The adapter trusts both CAs for the change-over,
+     * the gateway's certificate files are renewed in place, then the old CA is withdrawn from
+     * the adapter, which closes the connections it no longer accepts. Leeds still answers, so
+     * the gateway presented its renewed certificate; a connection kept open with the old one
+     * does not outlive the withdrawal.
+     */
+    @Test
+    void theGatewayPresentsItsRenewedClientCertificateOnceTheOldCaIsWithdrawn() throws Exception {
+        // GIVEN the gateway and adapter talking, the gateway's certificate from its first CA
+        int port = startAdapter();
+        startGateway(toAdapter(port), tls -> tls);
+        assertEquals("OK", Answers.registerEntry(enquire(), "leeds").getString("status"));
+        Path oldCert = LocalAdapter.write(dir.resolve("old-gateway.pem"), Files.readString(pki.gatewayCert()));
+        Path oldKey = LocalAdapter.write(dir.resolve("old-gateway.key"), Files.readString(pki.gatewayKey()));
+        HttpClient kept = client(oldCert, oldKey);
+        assertEquals(400, status(kept, port));
+        // WHEN the adapter is given the new CA beside the old one
+        Instant now = Instant.now();
+        X509Bundle newCa = new CertificateBuilder().subject("CN=Gateway CA 2,O=WYCPS demo").ecp256()
+                .setIsCertificateAuthority(true).notBefore(now.minus(1, ChronoUnit.HOURS))
+                .notAfter(now.plus(30, ChronoUnit.DAYS)).buildSelfSigned();
+        X509Bundle renewed = new CertificateBuilder().subject(LocalAdapter.GATEWAY_SUBJECT).ecp256()
+                .addExtendedKeyUsageClientAuth().notBefore(now.minus(1, ChronoUnit.HOURS))
+                .notAfter(now.plus(1, ChronoUnit.DAYS)).buildIssuedBy(newCa);
+        Path renewedCert = LocalAdapter.write(dir.resolve("renewed.pem"), renewed.getCertificatePEM());
+        Path renewedKey = LocalAdapter.write(dir.resolve("renewed.key"), renewed.getPrivateKeyPEM());
+        LocalAdapter.write(pki.gatewayCa(), reissuedGatewayCa().getCertificatePEM() + newCa.getCertificatePEM());
+        awaitProbe(port, renewedCert, renewedKey, 400);
+        // AND the gateway's certificate files are renewed in place, the gateway running throughout
+        LocalAdapter.write(pki.gatewayKey(), renewed.getPrivateKeyPEM());
+        LocalAdapter.write(pki.gatewayCert(), renewed.getCertificatePEM());
+        for (int i = 0; i < 6; i++) {
+            // several of the gateway's reload periods (1 s) pass, enquiries answered all the while
+            assertEquals("OK", Answers.registerEntry(enquire(), "leeds").getString("status"));
+            Thread.sleep(500);
+        }
+        // AND the old CA is withdrawn from the adapter: the old certificate is refused from now on
+        LocalAdapter.write(pki.gatewayCa(), newCa.getCertificatePEM());
+        awaitProbe(port, oldCert, oldKey, -1);
+        // THEN the connection kept open with the old certificate did not survive the withdrawal
+        assertEquals(-1, status(kept, port));
+        await(kept.close());
+        // AND Leeds still answers the gateway, which can only be with its renewed certificate
+        int asked = register.findAll(postRequestedFor(urlEqualTo("/search"))).size();
+        assertEquals("OK", Answers.registerEntry(enquire(), "leeds").getString("status"));
+        assertEquals(asked + 1, register.findAll(postRequestedFor(urlEqualTo("/search"))).size());
     }
 
     @Test
@@ -359,6 +490,44 @@ class RegisterAdapterTest {
                 }))
                 .onFailure(e -> req.response().setStatusCode(502).end())));
         return await(server.listen(0, "127.0.0.1")).actualPort();
+    }
+
+    /** A client presenting {@code cert}, trusting the register's CA, reaching the adapter as localhost. */
+    private HttpClient client(Path cert, Path key) {
+        return vertx.createHttpClient(new HttpClientOptions().setSsl(true).setKeepAlive(true)
+                .setTrustOptions(new PemTrustOptions().addCertPath(pki.registerCa().toString()))
+                .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(key.toString())));
+    }
+
+    /**
+     * The status the adapter answers {@code client} for a request that never reaches the
+     * register (a statistics date that is not a date: 400 once the client is let in), or -1
+     * when there is no answer (the handshake refused, the connection closed).
+     */
+    private int status(HttpClient client, int port) throws Exception {
+        return await(client.request(HttpMethod.GET, port, "localhost", "/statistics?asOf=not-a-date")
+                .compose(r -> r.send().compose(resp -> resp.body().map(b -> resp.statusCode())))
+                .otherwise(-1));
+    }
+
+    /** As {@link #status}, over a new connection presenting {@code cert}. */
+    private int probe(int port, Path cert, Path key) throws Exception {
+        HttpClient client = client(cert, key);
+        try {
+            return status(client, port);
+        } finally {
+            await(client.close());
+        }
+    }
+
+    /** Waits (boundedly) until a new connection presenting {@code cert} gets {@code expected}: the adapter reloaded. */
+    private void awaitProbe(int port, Path cert, Path key, int expected) throws Exception {
+        int got = probe(port, cert, key);
+        for (int i = 0; i < 60 && got != expected; i++) {
+            Thread.sleep(250);
+            got = probe(port, cert, key);
+        }
+        assertEquals(expected, got, "the adapter did not take its new client CA");
     }
 
     /** The serial number of the certificate the adapter presents to a new connection. */

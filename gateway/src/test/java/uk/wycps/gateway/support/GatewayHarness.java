@@ -48,6 +48,14 @@ public final class GatewayHarness {
      * The settings every harness starts from: ephemeral ports, and no admission limits (the tests
      * of other things send bursts from one caller; AdmissionControlTest sets its own).
      */
+    /**
+     * The gateway's idle timeout in tests: its default. At 5 s, a first enquiry on a loaded
+     * machine (cold classes, a first TLS handshake to a register adapter) could pass 5 s without
+     * a byte and the gateway closed the test's connection mid-enquiry (HttpClosedException in
+     * whichever RegisterAdapterTest ran first). Tests of the timeout itself set their own.
+     */
+    private static final int IDLE_SECONDS = GatewayConfig.Http.DEFAULT_IDLE_TIMEOUT_SECONDS;
+
     private static GatewayConfig forTests(GatewayConfig config) {
         return config.withManagement(new GatewayConfig.Management("127.0.0.1", 0)).withLimits(GatewayConfig.Limits.OFF);
     }
@@ -83,7 +91,7 @@ public final class GatewayHarness {
             return Future.failedFuture(e);
         }
         GatewayConfig config = new GatewayConfig(new GatewayConfig.Http("127.0.0.1", 0,
-                GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, 5), issuer.auth(), registers, GatewayConfig.Audit.in(outbox),
+                GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, IDLE_SECONDS), issuer.auth(), registers, GatewayConfig.Audit.in(outbox),
                 null).withContacts(DemoContacts.all());
         GatewayConfig adjusted;
         try {
@@ -101,7 +109,7 @@ public final class GatewayHarness {
     public static Future<GatewayHarness> startWithFileAudit(Vertx vertx, TestIssuer issuer, List<RegisterSettings> registers,
             Path auditDir) {
         GatewayConfig config = new GatewayConfig(new GatewayConfig.Http("127.0.0.1", 0,
-                GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, 5), issuer.auth(), registers, GatewayConfig.Audit.in(auditDir),
+                GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, IDLE_SECONDS), issuer.auth(), registers, GatewayConfig.Audit.in(auditDir),
                 null).withContacts(DemoContacts.all());
         return Gateway.start(vertx, forTests(config)).map(g -> new GatewayHarness(vertx, issuer, g));
     }
