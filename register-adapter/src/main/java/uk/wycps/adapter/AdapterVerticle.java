@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.FileProps;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
@@ -27,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import uk.wycps.connector.http.FileFingerprint;
 import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.ConnectorRegistry;
 import uk.wycps.connector.Deadline;
@@ -167,9 +167,9 @@ public final class AdapterVerticle extends VerticleBase {
     private long watchCertificates() {
         List<String> files = List.of(config.tls().certFile(), config.tls().keyFile(), config.tls().clientCaFile());
         String[] seen = {null};
-        fingerprint(files).onSuccess(f -> seen[0] = f);
+        FileFingerprint.of(vertx, files).onSuccess(f -> seen[0] = f);
         long period = config.tls().reloadCheckMs();
-        return vertx.setPeriodic(period, period, id -> fingerprint(files).onSuccess(now -> {
+        return vertx.setPeriodic(period, period, id -> FileFingerprint.of(vertx, files).onSuccess(now -> {
             if (seen[0] != null && !seen[0].equals(now)) {
                 reload();
             }
@@ -207,19 +207,6 @@ public final class AdapterVerticle extends VerticleBase {
             LOG.info("register adapter closed connections its client CA no longer accepts: authority={}, connections={}",
                     config.authority(), closed);
         }
-    }
-
-    private Future<String> fingerprint(List<String> files) {
-        List<Future<FileProps>> props = new ArrayList<>();
-        files.forEach(f -> props.add(vertx.fileSystem().props(f)));
-        return Future.all(props).map(all -> {
-            StringBuilder b = new StringBuilder();
-            for (int i = 0; i < all.size(); i++) {
-                FileProps p = all.resultAt(i);
-                b.append(p.lastModifiedTime()).append('/').append(p.size()).append(';');
-            }
-            return b.toString();
-        });
     }
 
     /** Under TLS the chain was checked in the handshake; a pinned subject is checked here. */

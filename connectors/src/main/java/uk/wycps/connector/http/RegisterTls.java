@@ -3,7 +3,6 @@ package uk.wycps.connector.http;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.FileProps;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.json.JsonObject;
@@ -102,8 +101,8 @@ public final class RegisterTls {
      */
     static long watch(Vertx vertx, HttpClientAgent client, Files files, long periodMs) {
         String[] seen = {null};
-        fingerprint(vertx, files).onSuccess(f -> seen[0] = f);
-        return vertx.setPeriodic(periodMs, periodMs, id -> fingerprint(vertx, files).onSuccess(now -> {
+        FileFingerprint.of(vertx, files.all()).onSuccess(f -> seen[0] = f);
+        return vertx.setPeriodic(periodMs, periodMs, id -> FileFingerprint.of(vertx, files.all()).onSuccess(now -> {
             if (seen[0] != null && !seen[0].equals(now)) {
                 Future.all(read(vertx, files.caFile()), read(vertx, files.certFile()), read(vertx, files.keyFile()))
                         .compose(all -> client.updateSSLOptions(sslOptions(all.resultAt(0), all.resultAt(1),
@@ -115,20 +114,5 @@ public final class RegisterTls {
 
     private static Future<Buffer> read(Vertx vertx, String path) {
         return path == null ? Future.succeededFuture(null) : vertx.fileSystem().readFile(path);
-    }
-
-    private static Future<String> fingerprint(Vertx vertx, Files files) {
-        List<Future<FileProps>> props = new ArrayList<>();
-        for (String path : files.all()) {
-            props.add(vertx.fileSystem().props(path));
-        }
-        return Future.all(props).map(all -> {
-            StringBuilder b = new StringBuilder();
-            for (int i = 0; i < all.size(); i++) {
-                FileProps p = all.resultAt(i);
-                b.append(p.lastModifiedTime()).append('/').append(p.size()).append(';');
-            }
-            return b.toString();
-        });
     }
 }

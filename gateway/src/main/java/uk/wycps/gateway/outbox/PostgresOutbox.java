@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import uk.wycps.connector.Deadline;
@@ -244,9 +243,7 @@ public final class PostgresOutbox implements Outbox {
     }
 
     private long backoff(int failures) {
-        long base = firstBackoff.toMillis() << Math.min(Math.max(failures, 1) - 1, 16);
-        long capped = Math.min(base, RegisterOutbox.MAX_BACKOFF.toMillis());
-        return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
+        return RegisterOutbox.backoff(firstBackoff, failures);
     }
 
     /** Stops claiming; rows in flight keep their lease and are retried by whichever node comes next. */

@@ -316,7 +316,17 @@ public final class RegisterOutbox implements Outbox {
     }
 
     private long backoff(int failures) {
-        long base = firstBackoff.toMillis() << Math.min(failures - 1, 16);
+        return backoff(firstBackoff, failures);
+    }
+
+    /**
+     * The wait after {@code failures} failed sends in a row: {@code first} doubled each time up
+     * to {@link #MAX_BACKOFF}, then a random half of it taken off, so that the nodes and lanes
+     * that failed together do not all come back together. Shared by the file and the
+     * PostgreSQL outbox.
+     */
+    static long backoff(Duration first, int failures) {
+        long base = first.toMillis() << Math.min(Math.max(failures, 1) - 1, 16);
         long capped = Math.min(base, MAX_BACKOFF.toMillis());
         return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
     }
