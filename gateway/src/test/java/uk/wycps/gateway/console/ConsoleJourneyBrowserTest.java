@@ -352,11 +352,16 @@ class ConsoleJourneyBrowserTest {
         fill(child.givenName(), child.familyName(), child.dateOfBirth().toString());
         browser.clickAndWait("#submit-enquiry");
         String a = answerText();
+        // AND the answer's print view, a route of its own, is as silent (A9)
+        browser.clickAndWait("#print-link");
+        String aPrinted = answerText();
         browser.get(harness.base() + "/enquiry");
         fill("Zebedee", "Nobodyknowsme", "2015-02-03");
         browser.clickAndWait("#submit-enquiry");
         assertEquals(a, answerText());
         assertNoNotFoundHeadline(browser.text("#headline"));
+        browser.clickAndWait("#print-link");
+        assertEquals(aPrinted, answerText(), "the print view is the same whether or not a withheld register holds the child");
     }
 
     private Map<String, String> withheldRows() {
