@@ -109,7 +109,7 @@ public final class AnswerSignature {
     /** An EC private key from PKCS#8 PEM ({@code -----BEGIN PRIVATE KEY-----}). */
     public static PrivateKey privateKey(String pem) {
         try {
-            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der(pem, "PRIVATE KEY")));
+            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Pem.decode(pem, "PRIVATE KEY")));
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("not an EC private key in PKCS#8 PEM", e);
         }
@@ -118,7 +118,7 @@ public final class AnswerSignature {
     /** An EC public key from PEM ({@code -----BEGIN PUBLIC KEY-----}). */
     public static PublicKey publicKey(String pem) {
         try {
-            return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der(pem, "PUBLIC KEY")));
+            return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(Pem.decode(pem, "PUBLIC KEY")));
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("not an EC public key in PEM", e);
         }
@@ -126,19 +126,7 @@ public final class AnswerSignature {
 
     /** PEM of a key's encoded form ({@code PRIVATE KEY} for PKCS#8, {@code PUBLIC KEY} for X.509). */
     public static String pem(String type, byte[] encoded) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(encoded) + "\n-----END " + type + "-----\n";
-    }
-
-    private static byte[] der(String pem, String type) {
-        String begin = "-----BEGIN " + type + "-----";
-        String end = "-----END " + type + "-----";
-        int from = pem.indexOf(begin);
-        int to = pem.indexOf(end);
-        if (from < 0 || to < from) {
-            throw new IllegalArgumentException("no " + type + " in the PEM text");
-        }
-        return Base64.getMimeDecoder().decode(pem.substring(from + begin.length(), to));
+        return Pem.encode(type, encoded);
     }
 
     private static MessageDigest sha256() {

@@ -90,8 +90,11 @@ public final class Schemas {
         return unit.getError() == null ? "does not fit the schema" : unit.getError();
     }
 
-    /** {@code /registers/0/baseUrl} (a JSON pointer, maybe after {@code #}) as {@code $.registers[0].baseUrl}. */
-    static String jsonPath(String pointer) {
+    /**
+     * {@code /registers/0/baseUrl} (a JSON pointer, maybe after {@code #}) as
+     * {@code $.registers[0].baseUrl}: how configuration problems and the API's 400s name a place.
+     */
+    public static String jsonPath(String pointer) {
         StringBuilder out = new StringBuilder("$");
         if (pointer == null) {
             return out.toString();
@@ -102,7 +105,7 @@ public final class Schemas {
                 continue;
             }
             String t = token.replace("~1", "/").replace("~0", "~");
-            if (t.chars().allMatch(Character::isDigit)) {
+            if (t.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 out.append('[').append(t).append(']');
             } else {
                 out.append('.').append(t);

@@ -4,6 +4,7 @@ import io.vertx.json.schema.OutputUnit;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import uk.wycps.connector.schema.Schemas;
 
 /**
  * Turns a JSON Schema validation failure into the contract's 400: the error code the gateway
@@ -13,7 +14,6 @@ import java.util.regex.Pattern;
 final class SchemaErrors {
 
     private static final Pattern REQUIRED = Pattern.compile("required property \"([^\"]+)\"");
-    private static final Pattern INDEX = Pattern.compile("[0-9]+");
 
     private SchemaErrors() {
     }
@@ -74,22 +74,6 @@ final class SchemaErrors {
 
     /** {@code #/subject/aliases/0/givenName} as {@code $.subject.aliases[0].givenName}. */
     static String path(String instanceLocation) {
-        StringBuilder out = new StringBuilder("$");
-        if (instanceLocation == null) {
-            return out.toString();
-        }
-        String pointer = instanceLocation.startsWith("#") ? instanceLocation.substring(1) : instanceLocation;
-        for (String token : pointer.split("/")) {
-            if (token.isEmpty()) {
-                continue;
-            }
-            String name = token.replace("~1", "/").replace("~0", "~");
-            if (INDEX.matcher(name).matches()) {
-                out.append('[').append(name).append(']');
-            } else {
-                out.append('.').append(name);
-            }
-        }
-        return out.toString();
+        return Schemas.jsonPath(instanceLocation);
     }
 }

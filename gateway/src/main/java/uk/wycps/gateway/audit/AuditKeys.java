@@ -1,5 +1,6 @@
 package uk.wycps.gateway.audit;
 
+import uk.wycps.connector.proof.Pem;
 import uk.wycps.gateway.durable.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -94,9 +95,9 @@ public final class AuditKeys {
         if (!Files.exists(priv)) {
             PrivateFiles.createDirectories(directory);
             KeyPair pair = generate();
-            PrivateFiles.writeString(pub, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+            PrivateFiles.writeString(pub, Pem.encode("PUBLIC KEY", pair.getPublic().getEncoded()));
             // 0600 from its creation: never readable by another user, not even for a moment
-            PrivateFiles.writeString(priv, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+            PrivateFiles.writeString(priv, Pem.encode("PRIVATE KEY", pair.getPrivate().getEncoded()));
         }
         return signer(Files.readString(priv), Files.readString(pub));
     }
@@ -104,7 +105,7 @@ public final class AuditKeys {
     public static Signer signer(String privatePem, String publicPem) {
         try {
             KeyFactory ec = KeyFactory.getInstance("EC");
-            PrivateKey key = ec.generatePrivate(new PKCS8EncodedKeySpec(der(privatePem, "PRIVATE KEY")));
+            PrivateKey key = ec.generatePrivate(new PKCS8EncodedKeySpec(Pem.decode(privatePem, "PRIVATE KEY")));
             return new Signer(key, publicKey(publicPem));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalArgumentException("not an EC private key in PKCS#8 PEM");
@@ -117,7 +118,7 @@ public final class AuditKeys {
 
     private static PublicKey publicKey(String pem) {
         try {
-            return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der(pem, "PUBLIC KEY")));
+            return KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(Pem.decode(pem, "PUBLIC KEY")));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalArgumentException("not an EC public key in PEM");
         }
@@ -135,22 +136,5 @@ public final class AuditKeys {
 
     private static String idOf(PublicKey key) {
         return HexFormat.of().formatHex(HashChain.sha256().digest(key.getEncoded())).substring(0, 16);
-    }
-
-    private static byte[] der(String pem, String type) {
-        String begin = "-----BEGIN " + type + "-----";
-        String end = "-----END " + type + "-----";
-        int b = pem.indexOf(begin);
-        int e = pem.indexOf(end);
-        if (b < 0 || e < b) {
-            throw new IllegalArgumentException("no " + type);
-        }
-        return Base64.getMimeDecoder().decode(pem.substring(b + begin.length(), e));
-    }
-
-    static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-                + "\n-----END " + type + "-----\n";
     }
 }
