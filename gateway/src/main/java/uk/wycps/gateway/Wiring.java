@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import java.util.List;
 import java.util.Set;
+import uk.wycps.gateway.admission.EventLoopLag;
 import uk.wycps.gateway.api.AuditRoutes;
 import uk.wycps.gateway.api.EnquiryRoutes;
 import uk.wycps.gateway.api.GatewayRouter;
@@ -60,7 +61,8 @@ final class Wiring {
                 new SmallNumberSuppression(config.statistics().suppressionThreshold()), shared.audit(), shared.policy());
         AuditRoutes audit = new AuditRoutes(tokens, shared.audit(), shared.policy());
         Router router = GatewayRouter.create(vertx, config.http().maxBodyBytes(),
-                new EnquiryRoutes(tokens, parser, enquiries, shared.metrics(), shared.admission(), shared.telemetry()),
+                new EnquiryRoutes(tokens, parser, enquiries, shared.metrics(), shared.admission(),
+                        EventLoopLag.sample(vertx), shared.telemetry()),
                 new PolicyExplainRoutes(tokens, parser, shared.policy()),
                 audit,
                 new StatisticsRoutes(tokens, statistics),

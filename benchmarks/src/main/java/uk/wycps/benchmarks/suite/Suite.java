@@ -119,7 +119,7 @@ public final class Suite {
                 }
                 case "--probe-admission" -> {
                     // --probe-admission RATE SECONDS: a caller at ten times its rate beside calm callers,
-                    // then RATE (give twice the saturation) from callers each under their own rate
+                    // then RATE (give twice the saturation; 0: none) from callers each under their own rate
                     deleteTree(work);
                     Files.createDirectories(work);
                     new AdmissionProbe(new Suite(settings, work, doc)).run(Double.parseDouble(args[i + 1]),

@@ -158,12 +158,13 @@ public final class SutMain {
     /**
      * {@code gateway-limited}'s admission control: {@link AdmissionProbe#LIMITS}, with
      * {@code -Dsut.maxInFlight=N} for another bound on enquiries in flight (issue 21: at national
-     * scale, refuse before answers would be late).
+     * scale, refuse before answers would be late) and {@code -Dsut.maxEventLoopLagMs=N} for
+     * another event-loop lag (0: none).
      */
     static GatewayConfig.Limits limits() {
         GatewayConfig.Limits l = AdmissionProbe.LIMITS;
         return new GatewayConfig.Limits(Integer.getInteger("sut.maxInFlight", l.maxInFlight()), l.perCaller(),
-                l.perAgency(), l.failedAuthPerAddress());
+                l.perAgency(), l.failedAuthPerAddress(), Integer.getInteger("sut.maxEventLoopLagMs", l.maxEventLoopLagMs()));
     }
 
     /**

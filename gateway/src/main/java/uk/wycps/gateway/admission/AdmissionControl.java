@@ -11,7 +11,8 @@ import uk.wycps.gateway.config.GatewayConfig;
 import uk.wycps.policy.Caller;
 
 /**
- * Who may start an enquiry now, decided before any register is asked (A1, O2). Three limits:
+ * Who may start an enquiry now, decided before its body is read or any register asked (A1, O2).
+ * First, whether the event loop is keeping up ({@link #overloaded}); then three limits:
  * enquiries in flight on this node; a token bucket per caller (token subject) and per agency
  * (authority and agency); and, checked before any signature, a bucket per client address that
  * each refused token takes from, so a flood of forged tokens costs the gateway no signature
@@ -71,6 +72,19 @@ public final class AdmissionControl {
                         }
                     });
                 });
+    }
+
+    /**
+     * Refused at once when the event loop that would serve the enquiry is further behind than
+     * {@code maxEventLoopLagMs}: requests are then waiting in the sockets, and one more admitted
+     * would be answered late. Null when the enquiry may go on to the other limits.
+     */
+    public RateLimitedException overloaded(EventLoopLag lag) {
+        if (limits.maxEventLoopLagMs() <= 0 || lag == null || lag.lagMillis() <= limits.maxEventLoopLagMs()) {
+            return null;
+        }
+        return new RateLimitedException("gateway-overloaded",
+                "The gateway is overloaded and cannot answer in time; try again shortly.", 1);
     }
 
     /**

@@ -52,6 +52,10 @@ public final class GatewayRouter {
             });
             ctx.next();
         });
+        // Admitted or refused (429, 401) before the body is read: a refusal costs no more than
+        // the headers, which is what keeps an overloaded node answering. A route of its own,
+        // because vertx-web puts a route's BodyHandler before its other handlers.
+        router.post("/api/v1/enquiries").handler(enquiries::admit);
         router.post("/api/v1/enquiries")
                 // An explicit, small limit: the default is 10 MB (see PITFALLS); over it is 413.
                 .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))

@@ -145,7 +145,8 @@ public final class ConfigLoader {
         }
         return new GatewayConfig.Limits(o.getInteger("maxInFlight", d.maxInFlight()),
                 rate(o.getJsonObject("perCaller"), d.perCaller()), rate(o.getJsonObject("perAgency"), d.perAgency()),
-                rate(o.getJsonObject("failedAuthPerAddress"), d.failedAuthPerAddress()));
+                rate(o.getJsonObject("failedAuthPerAddress"), d.failedAuthPerAddress()),
+                o.getInteger("maxEventLoopLagMs", d.maxEventLoopLagMs()));
     }
 
     private static GatewayConfig.Rate rate(JsonObject o, GatewayConfig.Rate defaults) {

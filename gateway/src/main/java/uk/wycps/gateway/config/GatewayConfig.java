@@ -90,12 +90,30 @@ public record GatewayConfig(Http http, Auth auth, List<RegisterSettings> registe
      * Admission control (A1, O2): at most {@code maxInFlight} enquiries at once on this node; a
      * token bucket per caller (token subject) and per agency (authority and agency); and, before
      * any signature is checked, a bucket per client address that each refused token empties.
-     * A null rate is no limit of that kind; {@code maxInFlight} 0 is none.
+     * A null rate is no limit of that kind; {@code maxInFlight} 0 is none. And
+     * {@code maxEventLoopLagMs}: a new enquiry is refused while the event loop that would serve it
+     * is that far behind (0: never), so an overloaded node refuses at once instead of answering
+     * late: requests queued in the sockets are counted by no other limit.
      */
-    public record Limits(int maxInFlight, Rate perCaller, Rate perAgency, Rate failedAuthPerAddress) {
-        public static final Limits DEFAULTS = new Limits(512, new Rate(60, 20), new Rate(3000, 500), new Rate(30, 10));
+    public record Limits(int maxInFlight, Rate perCaller, Rate perAgency, Rate failedAuthPerAddress,
+            int maxEventLoopLagMs) {
+        /** The lag refused when the configuration says nothing: far above a busy loop's, far below a deadline. */
+        public static final int DEFAULT_MAX_EVENT_LOOP_LAG_MS = 100;
+        public static final Limits DEFAULTS = new Limits(512, new Rate(60, 20), new Rate(3000, 500), new Rate(30, 10),
+                DEFAULT_MAX_EVENT_LOOP_LAG_MS);
         /** No limit at all (tests and benchmarks of other things). */
-        public static final Limits OFF = new Limits(0, null, null, null);
+        public static final Limits OFF = new Limits(0, null, null, null, 0);
+
+        public Limits {
+            if (maxInFlight < 0 || maxEventLoopLagMs < 0) {
+                throw new IllegalArgumentException("maxInFlight and maxEventLoopLagMs are 0 (none) or more");
+            }
+        }
+
+        /** These limits without the event-loop lag one (tests of the other limits). */
+        public Limits(int maxInFlight, Rate perCaller, Rate perAgency, Rate failedAuthPerAddress) {
+            this(maxInFlight, perCaller, perAgency, failedAuthPerAddress, 0);
+        }
     }
 
     /** A token bucket: {@code burst} at once, refilled at {@code perMinute}. */

@@ -11,11 +11,21 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.netty.util.concurrent.EventExecutor;
+import io.vertx.core.internal.VertxInternal;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -203,6 +213,15 @@ class AdmissionControlTest {
         })));
     }
 
+    /** The first answer of {@code send} that is not {@code gateway-overloaded}, asking up to {@code tries} times 100 ms apart. */
+    private static Future<HttpResponse<Buffer>> admittedWithin(Vertx vertx, int tries,
+            java.util.function.Supplier<Future<HttpResponse<Buffer>>> send) {
+        return Future.<Void>future(p -> vertx.setTimer(100, t -> p.complete())).compose(v -> send.get()).compose(r -> {
+            boolean overloaded = r.statusCode() == 429 && "gateway-overloaded".equals(r.bodyAsJsonObject().getString("error"));
+            return overloaded && tries > 1 ? admittedWithin(vertx, tries - 1, send) : Future.succeededFuture(r);
+        });
+    }
+
     private static Future<Void> waitForInFlight(Vertx vertx, GatewayHarness g, int n) {
         if (g.gateway.admission().inFlight() >= n) {
             return Future.succeededFuture();
@@ -244,6 +263,100 @@ class AdmissionControlTest {
                 assertRefused(answers.get(i), "too-many-failed-authentications");
             }
             assertEquals(0, leedsSearches());
+            ctx.completeNow();
+        })));
+    }
+
+    /**
+     * Verifies that an enquiry arriving while the gateway's event loops are behind by more than
+     * {@code maxEventLoopLagMs} is refused at once with 429 {@code gateway-overloaded} and
+     * Retry-After, before its body is read and with no register asked; and that once the loops
+     * have caught up the next enquiry is admitted. The lag is made, not waited for: every event
+     * loop of the gateway's Vert.x is kept busy for 400 ms while the enquiry arrives from a
+     * client on a Vert.x of its own.
+     */
+    @Test
+    void anEnquiryArrivingWhileTheEventLoopIsBehindIsRefusedAtOnceAndTheNextIsAdmittedOnceItCatchesUp(Vertx vertx,
+            VertxTestContext ctx) throws Exception {
+        // GIVEN a gateway that refuses when its event loop is more than 50 ms behind
+        GatewayConfig.Limits limits = new GatewayConfig.Limits(0, null, null, null, 50);
+        Vertx clientSide = Vertx.vertx();
+        start(vertx, limits).compose(g -> {
+            WebClient client = WebClient.create(clientSide, new WebClientOptions().setDefaultHost("127.0.0.1")
+                    .setDefaultPort(g.gateway.port()));
+            String token = g.issuer.tokenAs("worker-1", "child-worker", "social-services", "leeds");
+            // WHEN every event loop of the gateway is busy for 400 ms, and the enquiry is sent once they all are
+            List<EventExecutor> loops = new ArrayList<>();
+            ((VertxInternal) vertx).nettyEventLoopGroup().forEach(loops::add);
+            CountDownLatch busy = new CountDownLatch(loops.size());
+            for (EventExecutor loop : loops) {
+                loop.execute(() -> {
+                    busy.countDown();
+                    long until = System.nanoTime() + 400_000_000L;
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                });
+            }
+            // (waited for off the gateway's loops: this callback runs on one of them)
+            return clientSide.executeBlocking(() -> busy.await(10, TimeUnit.SECONDS)).compose(started -> {
+                ctx.verify(() -> assertTrue(started, "the event loops did not start the busy task"));
+                return client.post("/api/v1/enquiries").bearerTokenAuthentication(token).sendJsonObject(enquiry());
+            }).compose(refused -> {
+                        ctx.verify(() -> {
+                            // THEN it is refused as overloaded, and no register was asked
+                            assertRefused(refused, "gateway-overloaded");
+                            assertEquals(0, leedsSearches());
+                        });
+                        // AND once the loops have caught up, an enquiry is admitted (asked again while a
+                        // loaded test machine still shows lag: what is proved is recovery, not its speed)
+                        return admittedWithin(vertx, 50, () -> client.post("/api/v1/enquiries")
+                                .bearerTokenAuthentication(token).sendJsonObject(enquiry()));
+                    });
+        }).onComplete(ar -> clientSide.close().onComplete(closed -> ctx.verify(() -> {
+            assertTrue(ar.succeeded(), () -> String.valueOf(ar.cause()));
+            assertEquals(200, ar.result().statusCode(), ar.result().bodyAsString());
+            assertEquals(1, leedsSearches());
+            ctx.completeNow();
+        })));
+    }
+
+    /**
+     * Verifies that a refusal does not wait for the body: a caller over its rate who sends only
+     * the headers of an enquiry (announcing a body that never comes) is answered 429 with
+     * Retry-After all the same, so a flood of refused requests costs the gateway no body reads.
+     */
+    @Test
+    void aCallerOverItsRateIsRefusedBeforeItsBodyIsSent(Vertx vertx, VertxTestContext ctx) {
+        // GIVEN one enquiry a minute per caller, and this caller's one already spent
+        start(vertx, new GatewayConfig.Limits(0, new GatewayConfig.Rate(1, 1), null, null)).compose(g -> {
+            String token = g.issuer.tokenAs("worker-1", "child-worker", "social-services", "leeds");
+            return g.enquire(token, enquiry()).compose(first -> {
+                ctx.verify(() -> assertEquals(200, first.statusCode(), first.bodyAsString()));
+                // WHEN the next enquiry's headers arrive, announcing 400 bytes of body that are never sent
+                return vertx.executeBlocking(() -> {
+                    try (Socket socket = new Socket("127.0.0.1", g.gateway.port())) {
+                        socket.setSoTimeout(20_000);
+                        socket.getOutputStream().write(("POST /api/v1/enquiries HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                + "Authorization: Bearer " + token + "\r\nContent-Type: application/json\r\n"
+                                + "Content-Length: 400\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        socket.getOutputStream().flush();
+                        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                                StandardCharsets.US_ASCII));
+                        List<String> head = new ArrayList<>();
+                        for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                            head.add(line);
+                        }
+                        return head;
+                    }
+                });
+            });
+        }).onComplete(ctx.succeeding(head -> ctx.verify(() -> {
+            // THEN the answer is a 429 with Retry-After, and Leeds was asked for the first enquiry only
+            assertTrue(!head.isEmpty() && head.get(0).startsWith("HTTP/1.1 429"), String.valueOf(head));
+            assertTrue(head.stream().anyMatch(h -> h.toLowerCase(java.util.Locale.ROOT).startsWith("retry-after:")),
+                    String.valueOf(head));
+            assertEquals(1, leedsSearches());
             ctx.completeNow();
         })));
     }
