@@ -60,16 +60,18 @@ final class Wiring {
         StatisticsService statistics = new StatisticsService(registers,
                 new SmallNumberSuppression(config.statistics().suppressionThreshold()), shared.audit(), shared.policy());
         AuditRoutes audit = new AuditRoutes(tokens, shared.audit(), shared.policy());
+        EventLoopLag lag = EventLoopLag.sample(vertx);
         Router router = GatewayRouter.create(vertx, config.http().maxBodyBytes(),
-                new EnquiryRoutes(tokens, parser, enquiries, shared.metrics(), shared.admission(),
-                        EventLoopLag.sample(vertx), shared.telemetry()),
+                new EnquiryRoutes(tokens, parser, enquiries, shared.metrics(), shared.admission(), lag,
+                        shared.telemetry()),
                 new PolicyExplainRoutes(tokens, parser, shared.policy()),
                 audit,
                 new StatisticsRoutes(tokens, statistics),
                 new HealthRoutes(authorities, guards),
                 shared.metrics(), shared.admission(), shared.contract());
         ConsoleRoutes.securityHeaders(router);
-        new ConsoleRoutes(vertx, config, templates, parser, enquiries, audit, statistics, authorities)
+        new ConsoleRoutes(vertx, config, templates, parser, enquiries, audit, statistics, authorities,
+                shared.admission(), lag)
                 .mount(router, config.http().maxBodyBytes());
         return router;
     }

@@ -28,10 +28,13 @@ import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import uk.wycps.gateway.admission.AdmissionControl;
+import uk.wycps.gateway.admission.EventLoopLag;
 import uk.wycps.gateway.api.ApiException;
 import uk.wycps.gateway.api.AuditRoutes;
 import uk.wycps.gateway.api.CorrelationId;
 import uk.wycps.gateway.api.EnquiryRoutes;
+import uk.wycps.gateway.api.RateLimitedException;
 import uk.wycps.gateway.config.GatewayConfig;
 import uk.wycps.gateway.enquiry.EnquiryParser;
 import uk.wycps.gateway.enquiry.EnquiryService;
@@ -72,9 +75,16 @@ public final class ConsoleRoutes {
     private final List<String> authorities;
     private final OidcSignIn oidc;
 
+    private final AdmissionControl admission;
+    private final EventLoopLag lag;
+
+    /** {@code admission} and {@code lag}: the API's, so an enquiry from the console counts as one from the API. */
     public ConsoleRoutes(Vertx vertx, GatewayConfig config, TemplateEngine templates, EnquiryParser parser,
-            EnquiryService enquiries, AuditRoutes audit, StatisticsService statistics, List<String> authorities) {
+            EnquiryService enquiries, AuditRoutes audit, StatisticsService statistics, List<String> authorities,
+            AdmissionControl admission, EventLoopLag lag) {
         this.vertx = vertx;
+        this.admission = admission;
+        this.lag = lag;
         this.settings = config.console();
         this.templates = templates;
         this.parser = parser;
@@ -312,9 +322,12 @@ public final class ConsoleRoutes {
             return;
         }
         String correlationId = ctx.get(CorrelationId.KEY);
-        Future.succeededFuture(body)
-                // The API's parser and service: the same validation, policy, fan-out, audit.
-                .compose(b -> enquiries.handle(caller, parser.parse(b.toBuffer()), correlationId, 0))
+        RateLimitedException overloaded = admission.overloaded(lag);
+        // The API's admission, parser and service: the same limits, validation, policy, fan-out, audit.
+        (overloaded != null ? Future.<AdmissionControl.Permit>failedFuture(overloaded) : admission.admit(caller))
+                .compose(permit -> Future.succeededFuture(body)
+                        .compose(b -> enquiries.handle(caller, parser.parse(b.toBuffer()), correlationId, 0))
+                        .onComplete(done -> permit.release()))
                 .compose(answer -> {
                     try {
                         return Future.succeededFuture(new JsonObject(EnquiryRoutes.encode(answer)));
@@ -335,6 +348,14 @@ public final class ConsoleRoutes {
                         String field = EnquiryForm.fieldFor(api.field());
                         formPage(ctx, caller, 400, form,
                                 Map.of(field, EnquiryForm.messageFor(field, api.code(), api.getMessage())), null);
+                    } else if (e instanceof RateLimitedException limited) {
+                        LOG.debug("console enquiry refused: correlationId={}, status={}, code={}", correlationId,
+                                limited.status(), limited.code());
+                        ctx.response().putHeader("Retry-After", Long.toString(limited.retryAfterSeconds()));
+                        problemPage(ctx, caller, 429, "Too many enquiries just now",
+                                limited.getMessage() + " Wait " + limited.retryAfterSeconds()
+                                        + (limited.retryAfterSeconds() == 1 ? " second" : " seconds")
+                                        + " before sending the form again.");
                     } else if (e instanceof ApiException api) {
                         LOG.info("console enquiry refused: correlationId={}, status={}, code={}", correlationId,
                                 api.status(), api.code());

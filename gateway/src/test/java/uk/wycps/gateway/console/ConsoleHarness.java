@@ -50,7 +50,12 @@ final class ConsoleHarness {
                 .setDefaultPort(gateway.port()).setFollowRedirects(false));
     }
 
+    /** A console gateway with no admission limits: the tests of other things make enquiries quickly. */
     static ConsoleHarness start(GatewayConfig.Console console) throws Exception {
+        return start(console, GatewayConfig.Limits.OFF);
+    }
+
+    static ConsoleHarness start(GatewayConfig.Console console, GatewayConfig.Limits limits) throws Exception {
         Vertx vertx = Vertx.vertx();
         MockFederation mocks = await(MockRegisters.start(vertx, MockOptions.defaults().withAuthorityDialects()
                 .withChildrenPerRegister(200).withEphemeralPorts()));
@@ -66,7 +71,8 @@ final class ConsoleHarness {
                 null).withContacts(uk.wycps.gateway.config.DemoContacts.all()).withConsole(console)
                 // The management listener on an ephemeral port too: its default port is fixed, so
                 // two gateways (or another process on the machine) could not both bind it.
-                .withManagement(new GatewayConfig.Management("127.0.0.1", 0));
+                .withManagement(new GatewayConfig.Management("127.0.0.1", 0))
+                .withLimits(limits);
         Gateway gateway = await(Gateway.start(vertx, config, audit, outbox));
         return new ConsoleHarness(vertx, mocks, gateway, issuer, audit);
     }

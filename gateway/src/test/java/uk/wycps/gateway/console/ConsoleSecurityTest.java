@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import uk.wycps.gateway.config.GatewayConfig;
 import uk.wycps.mock.SyntheticPopulation;
 
 /**
@@ -70,6 +71,10 @@ class ConsoleSecurityTest {
 
     /** Signs in as a persona; returns the form token of the signed-in session. */
     private String signIn(WebClientSession web, String persona) throws Exception {
+        return signIn(web, harness, persona);
+    }
+
+    private static String signIn(WebClientSession web, ConsoleHarness on, String persona) throws Exception {
         HttpResponse<Buffer> signInPage = await(web.get("/").send());
         HttpResponse<Buffer> signedIn = await(web.post("/sign-in/demo").sendForm(MultiMap.caseInsensitiveMultiMap()
                 .add("csrf", csrf(signInPage)).add("persona", persona)));
@@ -96,6 +101,35 @@ class ConsoleSecurityTest {
         assertNotNull(csp, "CSP on " + what);
         assertTrue(csp.contains("default-src 'self'") && csp.contains("script-src 'self'"), csp);
         assertFalse(csp.contains("unsafe-inline") || csp.contains("unsafe-eval"), csp);
+    }
+
+    /**
+     * Verifies that the console's enquiries are admitted as the API's are (A1, issue 14): a
+     * practitioner over their rate gets a 429 page with Retry-After that shows no child, and no
+     * enquiry is made (no audit entry, so no register was asked).
+     */
+    @Test
+    void aPractitionerOverTheirRateIsRefusedByTheConsoleAsByTheApi() throws Exception {
+        // GIVEN a gateway admitting one enquiry a minute per caller
+        ConsoleHarness limited = ConsoleHarness.start(GatewayConfig.Console.demo(),
+                new GatewayConfig.Limits(0, new GatewayConfig.Rate(1, 1), null, null));
+        try {
+            WebClientSession web = browserLike(limited);
+            String csrf = signIn(web, limited, "social-worker");
+            // WHEN the practitioner sends the form twice
+            HttpResponse<Buffer> first = await(web.post("/enquiry").sendForm(enquiryForm(csrf)));
+            int entries = limited.audit.entries().size();
+            HttpResponse<Buffer> second = await(web.post("/enquiry").sendForm(enquiryForm(csrf)));
+            // THEN the first is answered and the second refused with 429, Retry-After, and no child shown
+            assertEquals(200, first.statusCode());
+            assertEquals(429, second.statusCode(), second.bodyAsString());
+            assertNotNull(second.getHeader("Retry-After"));
+            assertTrue(second.bodyAsString().contains("Too many enquiries just now"), second.bodyAsString());
+            assertFalse(second.bodyAsString().contains(child.familyName()));
+            assertEquals(entries, limited.audit.entries().size(), "no enquiry was made");
+        } finally {
+            limited.close();
+        }
     }
 
     @Test
