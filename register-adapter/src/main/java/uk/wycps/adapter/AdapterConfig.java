@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.regex.Pattern;
 import uk.wycps.connector.RegisterSettings;
+import uk.wycps.connector.http.PrivateKeyFiles;
 import uk.wycps.record.CanonicalFields;
 
 /**
@@ -85,14 +86,15 @@ public record AdapterConfig(String authority, String host, int port, Tls tls, St
                         + "\"insecure\": true, for tests on loopback");
             }
         } else {
-            tls = new Tls(file(base, t, "certFile"), file(base, t, "keyFile"), file(base, t, "clientCaFile"),
-                    t.getString("clientSubject"), t.getLong("reloadCheckMs", 10_000L));
+            tls = new Tls(file(base, t, "certFile"), privateKey(file(base, t, "keyFile"), "tls.keyFile"),
+                    file(base, t, "clientCaFile"), t.getString("clientSubject"), t.getLong("reloadCheckMs", 10_000L));
         }
         String signingKeyFile = json.getString("signingKeyFile");
         if (signingKeyFile == null) {
             throw new IllegalArgumentException("signingKeyFile is required: every answer is signed");
         }
-        String signingKeyPem = Files.readString(base.resolve(signingKeyFile), StandardCharsets.US_ASCII);
+        String signingKeyPem = Files.readString(Path.of(privateKey(base.resolve(signingKeyFile).toString(),
+                "signingKeyFile")), StandardCharsets.US_ASCII);
         uk.wycps.connector.proof.AnswerSignature.privateKey(signingKeyPem);
         RegisterSettings register = register(authority, json.getJsonObject("register"));
         return new AdapterConfig(authority, host, port, tls, signingKeyPem, register, release(json.getJsonArray("release")));
@@ -108,6 +110,15 @@ public record AdapterConfig(String authority, String host, int port, Tls tls, St
             throw new IllegalArgumentException("tls." + key + ": cannot read " + value);
         }
         return path.toString();
+    }
+
+    /** {@code path}, unless others on the machine may read or write it: a key is its owner's alone. */
+    private static String privateKey(String path, String setting) {
+        String open = PrivateKeyFiles.problem(Path.of(path));
+        if (open != null) {
+            throw new IllegalArgumentException(setting + ": " + open);
+        }
+        return path;
     }
 
     private static RegisterSettings register(String authority, JsonObject r) {

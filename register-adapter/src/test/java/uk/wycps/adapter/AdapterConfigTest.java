@@ -4,13 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,6 +39,37 @@ class AdapterConfigTest {
         for (String f : new String[] {"adapter.pem", "adapter.key", "gateway-ca.pem"}) {
             Files.writeString(dir.resolve(f), "PEM");
         }
+        ownerOnly("sign.key", "adapter.key");
+    }
+
+    private void ownerOnly(String... keys) throws Exception {
+        if (POSIX) {
+            for (String key : keys) {
+                Files.setPosixFilePermissions(dir.resolve(key), PosixFilePermissions.fromString("rw-------"));
+            }
+        }
+    }
+
+    private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+    /**
+     * Verifies that the adapter does not start with a private key others on the machine may read
+     * or write (issue 14: key files never readable by others), naming the setting, for its TLS key
+     * and its answer-signing key alike; the same files its owner's alone are taken (the control).
+     */
+    @Test
+    void aPrivateKeyFileThatGroupOrOthersMayReadStopsStartUpNamingIt() throws Exception {
+        assumeTrue(POSIX, "POSIX permissions");
+        for (String key : List.of("adapter.key", "sign.key")) {
+            for (String open : List.of("rw-r-----", "rw----r--", "rw--w----")) {
+                Files.setPosixFilePermissions(dir.resolve(key), PosixFilePermissions.fromString(open));
+                String message = refusal(valid());
+                assertTrue(message.startsWith(key.equals("sign.key") ? "signingKeyFile: " : "tls.keyFile: ")
+                        && message.contains("chmod 600"), key + " " + open + ": " + message);
+            }
+            ownerOnly(key);
+        }
+        assertEquals("leeds", AdapterConfig.from(valid(), dir).authority());
     }
 
     private JsonObject valid() {

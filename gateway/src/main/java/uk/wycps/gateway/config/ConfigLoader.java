@@ -3,6 +3,7 @@ package uk.wycps.gateway.config;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import uk.wycps.connector.http.PrivateKeyFiles;
 import uk.wycps.connector.http.RegisterHttpClients;
 import java.io.IOException;
 import java.net.URI;
@@ -330,6 +331,12 @@ public final class ConfigLoader {
             }
             if (files.containsKey("certFile") != files.containsKey("keyFile")) {
                 throw t.problem("certFile and keyFile go together");
+            }
+            if (files.containsKey("keyFile")) {
+                String open = PrivateKeyFiles.problem(Path.of(files.getString("keyFile")));
+                if (open != null) {
+                    throw t.child("keyFile").problem(open);
+                }
             }
             files.put("reloadCheckMs", tls.getInteger("reloadCheckMs", 10_000));
             options.put("tls", files);

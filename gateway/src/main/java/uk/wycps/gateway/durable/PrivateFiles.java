@@ -61,13 +61,8 @@ public final class PrivateFiles {
         }
     }
 
-    /** True when group or others may read, write or run {@code file} (false off POSIX). */
+    /** True when group or others may read or write {@code file} (false off POSIX). */
     public static boolean openToOthers(Path file) throws IOException {
-        if (!POSIX) {
-            return false;
-        }
-        Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
-        return p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.OTHERS_READ)
-                || p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE);
+        return uk.wycps.connector.http.PrivateKeyFiles.openToOthers(file);
     }
 }
