@@ -149,15 +149,12 @@ public final class EnquiryService {
     }
 
     /**
-     * The fields to ask for, with the shielded mark whenever a location field is asked: the
-     * gateway must know a shielded record before it can keep its location in (A10). The policy
-     * classifies the mark at the lowest tier, so this adds nothing in practice; it stays so
-     * that no change of policy can ask for an address without the mark.
-     */
-    /**
      * The fields a register is asked for under {@code decision}: what the caller may receive
-     * (A5), with the shielded mark whenever a location field is asked (A10). Public for the load
-     * suite's raw fan-out proxy, which must ask for exactly the same.
+     * (A5), with the shielded mark whenever a location field is asked (A10): the gateway must
+     * know a shielded record before it can keep its location in. The policy classifies the mark
+     * at the lowest tier, so this adds nothing in practice; it stays so that no change of policy
+     * can ask for an address without the mark. Public for the load suite's raw fan-out proxy,
+     * which must ask for exactly the same.
      */
     public static Set<String> fieldsAsked(AccessDecision decision) {
         return withMark(decision.allowedFields());
