@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -57,16 +56,5 @@ public final class RecordJson {
     /** The shared, thread-safe mapper. Do not reconfigure it. */
     public static ObjectMapper mapper() {
         return MAPPER;
-    }
-
-    /**
-     * A reader of {@code root} as strict as {@link #mapper()}'s, and cheaper, for types made only
-     * of this project's records (register answers): each record read by {@link RecordDeserializer},
-     * which refuses a repeated key itself, so the parser's own duplicate check (a hash set of
-     * names per object) is off. Fails if a type reachable from {@code root} is not such a record.
-     */
-    public static ObjectReader recordReader(Class<?> root) {
-        return MAPPER.copy().registerModule(RecordDeserializer.moduleFor(root)).readerFor(root)
-                .without(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
     }
 }

@@ -56,8 +56,7 @@ public final class CanonicalJsonConnector extends HttpDialectConnector {
     /** The most entries sent in one exchange; a longer list goes as several. */
     public static final int MAX_BATCH = 100;
 
-    // register answers: the records read straight from the parser (RecordDeserializer), as strict as the mapper
-    private static final ObjectReader ANSWER_READER = RecordJson.recordReader(SearchAnswer.class);
+    private static final ObjectReader ANSWER_READER = RecordJson.mapper().readerFor(SearchAnswer.class);
     private static final ObjectWriter QUERY_WRITER = RecordJson.mapper().writerFor(SearchQuery.class);
     private static final ObjectWriter ENTRY_WRITER = RecordJson.mapper().writerFor(EnquiryHistoryEntry.class);
     private static final ObjectWriter BATCH_WRITER = RecordJson.mapper().writerFor(HistoryBatch.class);
