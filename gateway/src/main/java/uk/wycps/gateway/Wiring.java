@@ -60,7 +60,7 @@ final class Wiring {
         StatisticsService statistics = new StatisticsService(registers,
                 new SmallNumberSuppression(config.statistics().suppressionThreshold()), shared.audit(), shared.policy());
         AuditRoutes audit = new AuditRoutes(tokens, shared.audit(), shared.policy());
-        EventLoopLag lag = EventLoopLag.sample(vertx);
+        EventLoopLag lag = EventLoopLag.sample(vertx, shared.metrics()::eventLoopLag);
         Router router = GatewayRouter.create(vertx, config.http().maxBodyBytes(),
                 new EnquiryRoutes(tokens, parser, enquiries, shared.metrics(), shared.admission(), lag,
                         shared.telemetry()),

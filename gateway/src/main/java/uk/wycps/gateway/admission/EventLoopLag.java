@@ -1,6 +1,7 @@
 package uk.wycps.gateway.admission;
 
 import io.vertx.core.Vertx;
+import java.util.function.LongConsumer;
 
 /**
  * How far behind one event loop is: a timer on the loop every {@link #PERIOD_MS} notes when it
@@ -17,18 +18,22 @@ public final class EventLoopLag {
     static final long PERIOD_MS = 10;
     private static final long PERIOD_NANOS = PERIOD_MS * 1_000_000L;
 
+    private final LongConsumer observer;
     private long lastTick = System.nanoTime();
     private long lastLagNanos;
 
-    private EventLoopLag() {
+    private EventLoopLag(LongConsumer observer) {
+        this.observer = observer;
     }
 
     /**
-     * Starts sampling the event loop of the calling context (a verticle's start). The timer
-     * belongs to the verticle, so undeploying it stops the sampling.
+     * Starts sampling the event loop of the calling context (a verticle's start), telling
+     * {@code observer} each sample's lag in nanoseconds (the metrics: operators see the lag
+     * before callers see refusals). The timer belongs to the verticle, so undeploying it stops
+     * the sampling.
      */
-    public static EventLoopLag sample(Vertx vertx) {
-        EventLoopLag lag = new EventLoopLag();
+    public static EventLoopLag sample(Vertx vertx, LongConsumer observer) {
+        EventLoopLag lag = new EventLoopLag(observer);
         vertx.setPeriodic(PERIOD_MS, id -> lag.tick(System.nanoTime()));
         return lag;
     }
@@ -36,6 +41,7 @@ public final class EventLoopLag {
     void tick(long now) {
         lastLagNanos = Math.max(0, now - lastTick - PERIOD_NANOS);
         lastTick = now;
+        observer.accept(lastLagNanos);
     }
 
     /**

@@ -30,12 +30,25 @@ public final class GatewayMetrics {
             new PrometheusRegistry(), Clock.SYSTEM, new TraceExemplars());
     /** Timers by their tags, built once: a registry look-up per use would run 150 times an enquiry at national scale. */
     private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Timer eventLoopLag = Timer.builder("wycps_event_loop_lag")
+            .description("How late the event loops' 10 ms timers ran: what a request arriving then waited to be read")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
+            .register(registry);
 
     public GatewayMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
+    }
+
+    /**
+     * How late an event loop's 10 ms timer ran (admission/EventLoopLag): the wait a request
+     * arriving then had before the loop could read it. One histogram for the node's loops.
+     */
+    public void eventLoopLag(long nanos) {
+        eventLoopLag.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** An enquiry answered, with its outcome and whether every register was checked. */

@@ -212,6 +212,8 @@ class EnquiryEndToEndTest {
                     assertEquals(200, r.statusCode());
                     String text = r.bodyAsString();
                     assertTrue(text.contains("wycps_enquiries_seconds_count{complete=\"true\",outcome=\"found\"}"), text);
+                    // the event loops' lag, which admission refuses on, is there for operators too
+                    assertTrue(text.contains("wycps_event_loop_lag_seconds_count"), text);
                     assertTrue(text.contains("wycps_register_searches_seconds_count{authority=\"bradford\",status=\"OK\"}"));
                     assertTrue(text.contains("jvm_memory_used_bytes"));
                     assertFalse(text.contains(child.familyName()));
