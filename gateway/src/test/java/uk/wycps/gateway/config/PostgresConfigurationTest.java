@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import uk.wycps.connector.ConnectorRegistry;
-import uk.wycps.gateway.auth.DemoKeys;
 
 /**
  * {@code audit.postgres} as the configuration file gives it (issue 20, O2): the example the
@@ -34,22 +32,12 @@ class PostgresConfigurationTest {
     private static final Pattern JSON_BLOCK = Pattern.compile("```json\\n(.*?)```", Pattern.DOTALL);
     private static final Pattern SETTING = Pattern.compile("audit\\.postgres\\.([A-Za-z]+)");
 
-    /** As ServeConfigurationTest: a key the loader reads, not the demo's own. */
-    private static final String PUBLIC_KEY = DemoKeys.verificationKeyPem().replace("A", "B");
-
     @TempDir
     Path dir;
 
     /** A configuration that loads, with the file audit; tests put their {@code audit} in it. */
     private static JsonObject baseConfig() {
-        return new JsonObject()
-                .put("http", new JsonObject().put("port", 0))
-                .put("auth", new JsonObject().put("issuer", "https://idp.example")
-                        .put("keys", new JsonArray().add(new JsonObject().put("algorithm", "ES256")
-                                .put("publicKey", PUBLIC_KEY))))
-                .put("registers", new JsonArray().add(new JsonObject().put("authority", "leeds")
-                        .put("dialect", "canonical-json").put("baseUrl", "http://127.0.0.1:9104").put("insecure", true)))
-                .put("audit", new JsonObject().put("directory", "audit"));
+        return TestConfigs.minimal();
     }
 
     private GatewayConfig load(JsonObject config) {

@@ -15,7 +15,6 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.wycps.connector.ConnectorRegistry;
-import uk.wycps.gateway.auth.DemoKeys;
 
 /**
  * The gateway's client key toward a register ({@code registers[].tls.keyFile}, issue 17) is held
@@ -24,23 +23,14 @@ import uk.wycps.gateway.auth.DemoKeys;
  */
 class RegisterKeyFileConfigurationTest {
 
-    /** As ServeConfigurationTest: a key the loader reads, not the demo's own. */
-    private static final String PUBLIC_KEY = DemoKeys.verificationKeyPem().replace("A", "B");
-
     @TempDir
     Path dir;
 
     private JsonObject config() {
-        return new JsonObject()
-                .put("http", new JsonObject().put("port", 0))
-                .put("auth", new JsonObject().put("issuer", "https://idp.example")
-                        .put("keys", new JsonArray().add(new JsonObject().put("algorithm", "ES256")
-                                .put("publicKey", PUBLIC_KEY))))
-                .put("registers", new JsonArray().add(new JsonObject().put("authority", "leeds")
-                        .put("dialect", "canonical-json").put("baseUrl", "https://leeds-adapter.example:9443")
-                        .put("tls", new JsonObject().put("caFile", "ca.pem").put("certFile", "gateway.pem")
-                                .put("keyFile", "gateway.key"))))
-                .put("audit", new JsonObject().put("directory", "audit"));
+        return TestConfigs.minimal().put("registers", new JsonArray().add(new JsonObject().put("authority", "leeds")
+                .put("dialect", "canonical-json").put("baseUrl", "https://leeds-adapter.example:9443")
+                .put("tls", new JsonObject().put("caFile", "ca.pem").put("certFile", "gateway.pem")
+                        .put("keyFile", "gateway.key"))));
     }
 
     private GatewayConfig load() {

@@ -35,17 +35,8 @@ class ServeConfigurationTest {
     @TempDir
     Path dir;
 
-    private static final String PUBLIC_KEY = DemoKeys.verificationKeyPem().replace("A", "B");
-
     private JsonObject validConfig() {
-        return new JsonObject()
-                .put("http", new JsonObject().put("port", 0))
-                .put("auth", new JsonObject().put("issuer", "https://idp.example")
-                        .put("keys", new JsonArray().add(new JsonObject().put("algorithm", "ES256")
-                                .put("publicKey", PUBLIC_KEY))))
-                .put("registers", new JsonArray().add(new JsonObject().put("authority", "leeds")
-                        .put("dialect", "canonical-json").put("baseUrl", "http://127.0.0.1:9104").put("insecure", true)))
-                .put("audit", new JsonObject().put("directory", "audit"));
+        return TestConfigs.minimal();
     }
 
     private Path write(JsonObject config) throws Exception {
