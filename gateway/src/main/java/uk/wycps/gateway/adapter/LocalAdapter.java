@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Set;
@@ -64,9 +63,11 @@ public final class LocalAdapter {
         X509Bundle gateway = new CertificateBuilder().subject(GATEWAY_SUBJECT).ecp256().addExtendedKeyUsageClientAuth()
                 .notBefore(now.minus(1, ChronoUnit.HOURS)).notAfter(now.plus(30, ChronoUnit.DAYS))
                 .buildIssuedBy(gatewayCa);
-        KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
-        ec.initialize(new ECGenParameterSpec("secp256r1"));
-        KeyPair signing = ec.generateKeyPair();
+        // RSA, so PS256: its check costs the gateway, which checks every register's answer, about
+        // 0.04 ms against ES256's 1.1 ms on JDK 17 (AnswerSignature)
+        KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
+        rsa.initialize(2048);
+        KeyPair signing = rsa.generateKeyPair();
         return new Pki(
                 write(dir.resolve("register-ca.pem"), registerCa.getCertificatePEM()),
                 write(dir.resolve("adapter.pem"), adapter.getCertificatePEM()),

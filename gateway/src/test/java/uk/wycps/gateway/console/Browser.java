@@ -76,8 +76,27 @@ final class Browser implements AutoCloseable {
     }
 
     void waitForNewPage(WebElement old) {
-        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(30))
-                .until(org.openqa.selenium.support.ui.ExpectedConditions.stalenessOf(old));
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, Duration.ofSeconds(30)).until(d -> isGone(old));
+    }
+
+    /**
+     * Whether {@code old} belongs to a page that has been replaced. Selenium's own staleness
+     * check knows one way ChromeDriver says so; caught mid-navigation, ChromeDriver says it
+     * another way too ("Node with given id does not belong to the document"), which failed a CI
+     * run on a loaded machine though the page had been replaced.
+     */
+    private static boolean isGone(WebElement old) {
+        try {
+            old.isEnabled();
+            return false;
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return true;
+        } catch (org.openqa.selenium.WebDriverException e) {
+            if (e.getMessage() != null && e.getMessage().contains("does not belong to the document")) {
+                return true;
+            }
+            throw e;
+        }
     }
 
     WebElement find(String css) {
