@@ -16,7 +16,6 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -27,14 +26,10 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import uk.wycps.gateway.audit.InMemoryAuditSink;
 import uk.wycps.gateway.config.GatewayConfig;
+import uk.wycps.gateway.fanout.WireMockGatewayTest;
 import uk.wycps.gateway.fanout.WireMockRegisters;
 import uk.wycps.gateway.support.GatewayHarness;
 
@@ -44,40 +39,12 @@ import uk.wycps.gateway.support.GatewayHarness;
  * {@code 429} with {@code Retry-After} and the error body, and no register is asked for a refused
  * enquiry, while other callers are served.
  */
-@ExtendWith(VertxExtension.class)
-class AdmissionControlTest {
-
-    private static WireMockRegisters registers;
-    private GatewayHarness gateway;
-
-    @BeforeAll
-    static void startRegisters() {
-        registers = new WireMockRegisters(true);
-    }
-
-    @AfterAll
-    static void stopRegisters() {
-        registers.close();
-    }
-
-    @BeforeEach
-    void allHealthy() {
-        WireMockRegisters.AUTHORITIES.forEach(registers::healthy);
-    }
-
-    @AfterEach
-    void stopGateway(VertxTestContext ctx) {
-        if (gateway == null) {
-            ctx.completeNow();
-            return;
-        }
-        gateway.close().onComplete(ctx.succeedingThenComplete());
-    }
+class AdmissionControlTest extends WireMockGatewayTest {
 
     private Future<GatewayHarness> start(Vertx vertx, GatewayConfig.Limits limits) {
         UnaryOperator<GatewayConfig> withLimits = c -> c.withLimits(limits);
-        return GatewayHarness.start(vertx, registers.settings(null, 2000, 1 << 20, 64, new JsonObject()),
-                new InMemoryAuditSink(), withLimits).onSuccess(g -> gateway = g);
+        return keep(GatewayHarness.start(vertx, registers.settings(null, 2000, 1 << 20, 64, new JsonObject()),
+                new InMemoryAuditSink(), withLimits));
     }
 
     private static JsonObject enquiry() {

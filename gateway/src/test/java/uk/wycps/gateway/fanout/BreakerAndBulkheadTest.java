@@ -15,17 +15,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import uk.wycps.connector.RegisterSettings;
 import uk.wycps.gateway.audit.InMemoryAuditSink;
 import uk.wycps.gateway.support.Answers;
@@ -36,38 +30,10 @@ import uk.wycps.gateway.support.GatewayHarness;
  * register has been failing, {@code REJECTED} when its bulkhead is full, and an answer with every
  * register down that is never an empty successful-looking one.
  */
-@ExtendWith(VertxExtension.class)
-class BreakerAndBulkheadTest {
-
-    private static WireMockRegisters registers;
-    private GatewayHarness gateway;
-
-    @BeforeAll
-    static void startRegisters() {
-        registers = new WireMockRegisters(true);
-    }
-
-    @AfterAll
-    static void stopRegisters() {
-        registers.close();
-    }
-
-    @BeforeEach
-    void allHealthy() {
-        WireMockRegisters.AUTHORITIES.forEach(registers::healthy);
-    }
-
-    @AfterEach
-    void stopGateway(VertxTestContext ctx) {
-        if (gateway == null) {
-            ctx.completeNow();
-            return;
-        }
-        gateway.close().onComplete(ctx.succeedingThenComplete());
-    }
+class BreakerAndBulkheadTest extends WireMockGatewayTest {
 
     private Future<GatewayHarness> start(Vertx vertx, List<RegisterSettings> settings) {
-        return GatewayHarness.start(vertx, settings, new InMemoryAuditSink()).onSuccess(g -> gateway = g);
+        return keep(GatewayHarness.start(vertx, settings, new InMemoryAuditSink()));
     }
 
     private static Future<HttpResponse<Buffer>> enquire(GatewayHarness g) {
