@@ -159,28 +159,32 @@ public final class AnswerSignature {
 
     /** An EC P-256 or RSA (2048 bits or more) private key from PKCS#8 PEM ({@code -----BEGIN PRIVATE KEY-----}). */
     public static PrivateKey privateKey(String pem) {
-        byte[] der = Pem.decode(pem, "PRIVATE KEY");
-        for (String type : new String[] {"EC", "RSA"}) {
-            try {
-                return checked(KeyFactory.getInstance(type).generatePrivate(new PKCS8EncodedKeySpec(der)));
-            } catch (GeneralSecurityException e) {
-                // the other type, then
-            }
-        }
-        throw new IllegalArgumentException("not an EC or RSA private key in PKCS#8 PEM");
+        return key(Pem.decode(pem, "PRIVATE KEY"), "private key in PKCS#8 PEM",
+                (factory, der) -> factory.generatePrivate(new PKCS8EncodedKeySpec(der)));
     }
 
     /** An EC P-256 or RSA (2048 bits or more) public key from PEM ({@code -----BEGIN PUBLIC KEY-----}). */
     public static PublicKey publicKey(String pem) {
-        byte[] der = Pem.decode(pem, "PUBLIC KEY");
+        return key(Pem.decode(pem, "PUBLIC KEY"), "public key in PEM",
+                (factory, der) -> factory.generatePublic(new X509EncodedKeySpec(der)));
+    }
+
+    /** How one kind of key is read from its DER by a key factory. */
+    @FunctionalInterface
+    private interface KeyReader<K extends Key> {
+        K read(KeyFactory factory, byte[] der) throws GeneralSecurityException;
+    }
+
+    /** {@code der} read as an EC key, else as an RSA key, and checked. */
+    private static <K extends Key> K key(byte[] der, String what, KeyReader<K> reader) {
         for (String type : new String[] {"EC", "RSA"}) {
             try {
-                return checked(KeyFactory.getInstance(type).generatePublic(new X509EncodedKeySpec(der)));
+                return checked(reader.read(KeyFactory.getInstance(type), der));
             } catch (GeneralSecurityException e) {
                 // the other type, then
             }
         }
-        throw new IllegalArgumentException("not an EC or RSA public key in PEM");
+        throw new IllegalArgumentException("not an EC or RSA " + what);
     }
 
     private static <K extends Key> K checked(K key) {
