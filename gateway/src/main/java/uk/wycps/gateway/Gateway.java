@@ -181,10 +181,10 @@ public final class Gateway {
 
     private static AuditKeys.Signer signer(GatewayConfig.Audit settings) throws Exception {
         if (settings.signingKeyFile() != null) {
-            if (PrivateFiles.openToOthers(settings.signingKeyFile())) {
+            String open = uk.wycps.connector.http.PrivateKeyFiles.problem(settings.signingKeyFile());
+            if (open != null) {
                 // O2: a signing key others can read (or replace) could forge checkpoints.
-                throw new IllegalStateException("audit.signingKeyFile " + settings.signingKeyFile()
-                        + " may be read or written by group or others: make it readable by its owner only (chmod 600)");
+                throw new IllegalStateException("audit.signingKeyFile " + open);
             }
             AuditKeys.Signer signer = AuditKeys.signer(Files.readString(settings.signingKeyFile()),
                     Files.readString(settings.verificationKeyFile()));

@@ -61,8 +61,4 @@ public final class PrivateFiles {
         }
     }
 
-    /** True when group or others may read or write {@code file} (false off POSIX). */
-    public static boolean openToOthers(Path file) throws IOException {
-        return uk.wycps.connector.http.PrivateKeyFiles.openToOthers(file);
-    }
 }

@@ -22,9 +22,9 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
+import uk.wycps.connector.http.PrivateKeyFiles;
 import uk.wycps.gateway.config.ConfigException;
 import uk.wycps.gateway.config.GatewayConfig;
-import uk.wycps.gateway.durable.PrivateFiles;
 
 /**
  * TLS on the API listener (A1, H1): the PEM certificate chain and key of {@code http.tls}, TLS
@@ -127,9 +127,9 @@ public final class ServerTls {
      * start-up this stops the start; on a reload the old pair stays.
      */
     static void refuseKeyOpenToOthers(Path keyFile) throws java.io.IOException {
-        if (PrivateFiles.openToOthers(keyFile)) {
-            throw new ConfigException("$.http.tls.keyFile " + keyFile
-                    + " may be read or written by group or others: make it readable by its owner only (chmod 600)");
+        String open = PrivateKeyFiles.problem(keyFile);
+        if (open != null) {
+            throw new ConfigException("$.http.tls.keyFile " + open);
         }
     }
 
