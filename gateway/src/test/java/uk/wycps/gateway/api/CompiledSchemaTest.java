@@ -212,7 +212,8 @@ class CompiledSchemaTest {
             case 8 -> target.put(key, "\uD835\uDD04".repeat(49 + r.nextInt(4)));
             case 9 -> target.put(key, List.of("other", "maybe", "", "REGISTER-CHECK").get(r.nextInt(4)));
             case 10 -> target.put(key, List.of("2020-02-30", "2020-2-3", "not a date", "2020-01-01T00:00",
-                    "2019-12-31").get(r.nextInt(5)));
+                    "2019-12-31", "0000-01-01", "2020-00-10", "2020-13-01", "2024-02-29", "2023-02-29", "+020-01-01",
+                    "２０２０-01-01").get(r.nextInt(12)));
             case 11 -> {
                 JsonArray many = new JsonArray();
                 for (int i = 9 + r.nextInt(3); i > 0; i--) {
