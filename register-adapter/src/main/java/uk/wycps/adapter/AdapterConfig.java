@@ -93,8 +93,9 @@ public record AdapterConfig(String authority, String host, int port, Tls tls, St
         if (signingKeyFile == null) {
             throw new IllegalArgumentException("signingKeyFile is required: every answer is signed");
         }
-        String signingKeyPem = Files.readString(Path.of(privateKey(base.resolve(signingKeyFile).toString(),
-                "signingKeyFile")), StandardCharsets.US_ASCII);
+        Path signingKey = base.resolve(signingKeyFile);
+        privateKey(signingKey.toString(), "signingKeyFile");
+        String signingKeyPem = Files.readString(signingKey, StandardCharsets.US_ASCII);
         uk.wycps.connector.proof.AnswerSignature.privateKey(signingKeyPem);
         RegisterSettings register = register(authority, json.getJsonObject("register"));
         return new AdapterConfig(authority, host, port, tls, signingKeyPem, register, release(json.getJsonArray("release")));

@@ -180,9 +180,8 @@ class RegisterAdapterTest {
         assertEquals("leeds", claims.authority());
     }
 
-    @Test
-    void verifyAuditReportsEachRegistersSignedAnswersAsVerifiedAndAChangedOneAsNot() throws Exception {
-        // GIVEN a gateway with the file audit, three enquiries answered by Leeds' adapter
+    /** The audit directory of a gateway with the file audit, closed after three enquiries Leeds' adapter answered. */
+    private Path threeSignedAnswersAudited() throws Exception {
         int port = startAdapter();
         Path auditDir = dir.resolve("audit");
         gateway = await(GatewayHarness.startWithFileAudit(vertx, new TestIssuer(vertx),
@@ -192,6 +191,13 @@ class RegisterAdapterTest {
         }
         await(gateway.close());
         gateway = null;
+        return auditDir;
+    }
+
+    @Test
+    void verifyAuditReportsEachRegistersSignedAnswersAsVerifiedAndAChangedOneAsNot() throws Exception {
+        // GIVEN a gateway with the file audit, three enquiries answered by Leeds' adapter
+        Path auditDir = threeSignedAnswersAudited();
         // WHEN the signed answers in the log are checked with the adapter's key
         Path log = auditDir.resolve(FileAuditSink.FILE_NAME);
         Map<String, PublicKey> keys = Map.of("leeds", AnswerSignature.publicKey(Files.readString(pki.answerKey())));
@@ -214,15 +220,7 @@ class RegisterAdapterTest {
     @Test
     void verifyAuditWithAnAnswerKeyAsAUserRunsIt() throws Exception {
         // GIVEN a gateway with the file audit, three enquiries answered by Leeds' adapter
-        int port = startAdapter();
-        Path auditDir = dir.resolve("audit");
-        gateway = await(GatewayHarness.startWithFileAudit(vertx, new TestIssuer(vertx),
-                List.of(toAdapter(port)), auditDir));
-        for (int i = 0; i < 3; i++) {
-            assertEquals("OK", Answers.registerEntry(enquire(), "leeds").getString("status"));
-        }
-        await(gateway.close());
-        gateway = null;
+        Path auditDir = threeSignedAnswersAudited();
         // WHEN verify-audit is run with Leeds' published answer key THEN exit 0, three verified
         String[] args = {"verify-audit", "--audit", auditDir.toString(), "--answer-key", "leeds=" + pki.answerKey()};
         Run intact = run(args);
