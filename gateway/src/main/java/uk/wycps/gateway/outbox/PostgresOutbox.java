@@ -162,9 +162,16 @@ public final class PostgresOutbox implements Outbox {
     /** Claims and sends the head of a register's due rows unless a send is in flight or backing off. */
     private void pump(String authority) {
         Lane lane = lanes.get(authority);
-        if (closed || lane.busy || lane.waiting) {
+        if (lane.busy) {
+            // The claim in flight may have been planned before the row that woke us committed:
+            // look again when it ends, or the row would wait for the poll.
+            lane.lookAgain = true;
             return;
         }
+        if (closed || lane.waiting) {
+            return;
+        }
+        lane.lookAgain = false;
         RegisterConnector connector = connectors.get(authority);
         lane.busy = true;
         int batch = Math.max(1, Math.min(RegisterOutbox.MAX_BATCH, connector.historyBatchSize()));
@@ -180,7 +187,7 @@ public final class PostgresOutbox implements Outbox {
                 })
                 .onComplete(ar -> context.runOnContext(v -> {
                     lane.busy = false;
-                    if (ar.succeeded() && ar.result() > 0) {
+                    if (ar.succeeded() && (ar.result() > 0 || lane.lookAgain)) {
                         lane.failures = 0;
                         pump(authority);
                     } else if (ar.failed()) {
@@ -281,6 +288,8 @@ public final class PostgresOutbox implements Outbox {
     private static final class Lane {
         boolean busy;
         boolean waiting;
+        /** Woken while a claim was in flight. */
+        boolean lookAgain;
         int failures;
     }
 }

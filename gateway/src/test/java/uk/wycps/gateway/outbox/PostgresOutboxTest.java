@@ -15,8 +15,13 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetServer;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -123,6 +128,35 @@ class PostgresOutboxTest {
         assertEquals(Map.of("h1", 1, "h2", 1), deliveries());
         waitUntil(() -> outboxRows() == 0, "the acknowledged rows were not deleted");
         assertEquals(Map.of(), await(a.pendingCounts()));
+    }
+
+    /**
+     * Verifies that a notification which arrives while the node's claim is in flight is not
+     * lost: that claim ran before the row committed and finds nothing, so the node must look
+     * again when it ends rather than leave the row to the poll (ten minutes here). The node's
+     * pool reaches the database through a proxy that holds every answer back for two seconds,
+     * so the row commits, and its notification (on the node's own LISTEN connection) arrives,
+     * after the claim ran and before the node has its empty result.
+     */
+    @Test
+    void aRowThatCommitsWhileANodesClaimIsInFlightIsDeliveredWithoutWaitingForThePoll() throws Exception {
+        // GIVEN a node whose database answers reach it two seconds late
+        AnswerDelayingProxy proxy = AnswerDelayingProxy.start(vertx, database.connectOptions(), 2_000);
+        Pool slowPool = PgBuilder.pool().connectingTo(new PgConnectOptions(database.connectOptions())
+                .setHost("127.0.0.1").setPort(proxy.port())).using(vertx).build();
+        pools.add(slowPool);
+        outboxes.add(await(PostgresOutbox.start(vertx, slowPool, database.connectOptions(),
+                Map.of(AUTHORITY, connector(vertx)), "node-a", Duration.ofSeconds(30), NO_POLL,
+                Duration.ofMillis(50))));
+        // AND its first claim (made as it starts listening) has run in the database, finding nothing
+        assertTrue(proxy.emptyUpdateHeldBack.await(60, TimeUnit.SECONDS), "the node's first claim never ran");
+        // WHEN a row is written (another node, its notification sent at commit) before that claim's result is back
+        PostgresOutbox writer = node(vertx, "node-b", Map.of(), Duration.ofSeconds(30), NO_POLL);
+        await(writer.enqueue(List.of(history("h1"))));
+        // THEN node A looks again once its claim ends, and delivers the row long before any poll
+        waitUntil(() -> deliveries().containsKey("h1"), "h1 waited for the poll: the notification was lost");
+        waitUntil(() -> outboxRows() == 0, "h1's row was not deleted");
+        assertEquals(Map.of("h1", 1), deliveries());
     }
 
     /**
@@ -381,6 +415,39 @@ class PostgresOutboxTest {
         @Override
         public Future<Void> close() {
             return Future.succeededFuture();
+        }
+    }
+    /**
+     * A TCP proxy in front of the database that forwards what the client sends at once and
+     * holds back what the database answers by {@code delayMs} (in order). It counts down
+     * {@link #emptyUpdateHeldBack} when it holds back the end of an UPDATE that changed no row
+     * (the protocol's CommandComplete tag {@code UPDATE 0}): a claim that found nothing.
+     */
+    private record AnswerDelayingProxy(NetServer server, CountDownLatch emptyUpdateHeldBack) {
+
+        static AnswerDelayingProxy start(Vertx vertx, PgConnectOptions target, long delayMs) throws Exception {
+            NetClient client = vertx.createNetClient();
+            CountDownLatch emptyUpdate = new CountDownLatch(1);
+            NetServer server = vertx.createNetServer().connectHandler(fromNode -> {
+                fromNode.pause();
+                client.connect(target.getPort(), target.getHost()).onSuccess(toDatabase -> {
+                    fromNode.handler(toDatabase::write);
+                    toDatabase.handler(answer -> {
+                        if (answer.toString(StandardCharsets.ISO_8859_1).contains("UPDATE 0\0")) {
+                            emptyUpdate.countDown();
+                        }
+                        vertx.setTimer(delayMs, t -> fromNode.write(answer));
+                    });
+                    fromNode.closeHandler(v -> toDatabase.close());
+                    toDatabase.closeHandler(v -> vertx.setTimer(delayMs, t -> fromNode.close()));
+                    fromNode.resume();
+                }).onFailure(e -> fromNode.close());
+            });
+            return new AnswerDelayingProxy(await(server.listen(0, "127.0.0.1")), emptyUpdate);
+        }
+
+        int port() {
+            return server.actualPort();
         }
     }
 }
