@@ -220,7 +220,8 @@ public final class SutMain {
             for (String[] r : registers) {
                 URI uri = URI.create(r[1]);
                 clients.add(vertx.createHttpClient(new HttpClientOptions().setDefaultHost(uri.getHost())
-                                .setDefaultPort(uri.getPort()).setKeepAlive(true).setTcpNoDelay(true),
+                                .setDefaultPort(uri.getPort()).setKeepAlive(true).setTcpNoDelay(true)
+                                .setKeepAliveTimeout(RegisterHttpClients.KEEP_ALIVE_SECONDS),
                         new PoolOptions().setHttp1MaxSize(RegisterSettings.DEFAULT_MAX_CONNECTIONS)
                                 .setMaxWaitQueueSize(RegisterSettings.DEFAULT_MAX_WAIT_QUEUE)));
                 String path = uri.getPath() == null ? "" : uri.getPath();

@@ -33,6 +33,7 @@ public final class RegisterHttpClients {
                 .setMaxRedirects(0)
                 .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, settings.deadline().toMillis()))
                 .setIdleTimeout(60)
+                .setKeepAliveTimeout(KEEP_ALIVE_SECONDS)
                 .setMaxInitialLineLength(4096)
                 .setMaxHeaderSize(16 * 1024);
         RegisterTls.Files tlsFiles = RegisterTls.of(settings);
@@ -65,6 +66,16 @@ public final class RegisterHttpClients {
                 .setMaxWaitQueueSize(settings.maxWaitQueue());
         return vertx.createHttpClient(options, pool);
     }
+
+    /**
+     * How long a pooled connection to a register may stay unused before it is closed (Vert.x's
+     * default is 60 s). Vert.x 5's pool looks at every pooled connection for every request (its
+     * selector walks the whole list), so connections left over from a burst cost CPU on every
+     * search until they close: at 150 registers that walk was 18 % of the gateway's CPU while a
+     * start-up burst's connections lived on (docs/performance.md). The pool reuses its most
+     * recently used connection first, so the ones a burst added go idle and close after this.
+     */
+    public static final int KEEP_ALIVE_SECONDS = 10;
 
     /** {@code registers[].http2}: HTTP/2 over plain http with prior knowledge (h2c). */
     public static final String PRIOR_KNOWLEDGE = "prior-knowledge";
