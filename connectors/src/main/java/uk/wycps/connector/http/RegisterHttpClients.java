@@ -72,8 +72,8 @@ public final class RegisterHttpClients {
      * default is 60 s). Vert.x 5's pool looks at every pooled connection for every request (its
      * selector walks the whole list), so connections left over from a burst cost CPU on every
      * search until they close: at 150 registers that walk was 18 % of the gateway's CPU while a
-     * start-up burst's connections lived on (docs/performance.md). The pool reuses its most
-     * recently used connection first, so the ones a burst added go idle and close after this.
+     * start-up burst's connections lived on (docs/performance.md). A search takes the newest free
+     * connection, so a steady load keeps the same few busy and the rest of a burst's go idle and close.
      */
     public static final int KEEP_ALIVE_SECONDS = 10;
 
