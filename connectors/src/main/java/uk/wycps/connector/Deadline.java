@@ -28,6 +28,14 @@ public record Deadline(long expiresAtNanos, Watch watch) {
         return new Deadline(System.nanoTime() + millis * 1_000_000L);
     }
 
+    /**
+     * A deadline {@code millis} after {@code startNanos} ({@link System#nanoTime()}): deadlines
+     * made alike from one start are the same moment, so one timer can watch them all.
+     */
+    public static Deadline afterMillis(long startNanos, long millis) {
+        return new Deadline(startNanos + millis * 1_000_000L);
+    }
+
     /** The same moment, watched by {@code watch}'s timer. */
     public Deadline watchedBy(Watch watch) {
         return new Deadline(expiresAtNanos, watch);

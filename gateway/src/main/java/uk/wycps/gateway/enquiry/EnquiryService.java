@@ -103,6 +103,8 @@ public final class EnquiryService {
         Map<String, AccessDecision> decisions = new LinkedHashMap<>();
         List<RegisterFanOut.Query> queries = new ArrayList<>(enquiry.registers().size());
         List<String> withheld = new ArrayList<>();
+        // One moment for every register's deadline, so that those configured alike share one timer.
+        long asked = System.nanoTime();
         for (String authority : enquiry.registers()) {
             AccessDecision decision = policy.decide(caller, enquiry.declaration(), authority);
             decisions.put(authority, decision);
@@ -114,7 +116,7 @@ public final class EnquiryService {
             // location field is asked (A10).
             long deadline = deadlineFor(authority, requestedDeadlineMs);
             queries.add(new RegisterFanOut.Query(authority,
-                    new SearchRequest(enquiry.subject(), withMark(decision.allowedFields()), Deadline.afterMillis(deadline),
+                    new SearchRequest(enquiry.subject(), withMark(decision.allowedFields()), Deadline.afterMillis(asked, deadline),
                             enquiryId)));
         }
         Context context = vertx.getOrCreateContext();
@@ -178,11 +180,13 @@ public final class EnquiryService {
     private void searchWithheld(String enquiryId, Instant at, String correlationId, Caller caller, Enquiry enquiry,
             List<String> withheld) {
         List<RegisterFanOut.Query> queries = new ArrayList<>(withheld.size());
+        long asked = System.nanoTime();
         for (String authority : withheld) {
             // The register's own deadline, not one the caller shortened: nobody waits on this
             // search, and a caller must not be able to time it out so that no register is told.
             queries.add(new RegisterFanOut.Query(authority, new SearchRequest(enquiry.subject(),
-                    Set.of(CanonicalFields.RECORD_ID), Deadline.afterMillis(deadlineFor(authority, 0)), enquiryId), false));
+                    Set.of(CanonicalFields.RECORD_ID), Deadline.afterMillis(asked, deadlineFor(authority, 0)), enquiryId),
+                    false));
         }
         fanOut.search(queries).compose(outcomes -> {
             List<AuditEntry.RegisterAnswer> registers = new ArrayList<>(outcomes.size());

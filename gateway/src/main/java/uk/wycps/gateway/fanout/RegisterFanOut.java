@@ -6,6 +6,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
+import uk.wycps.connector.Deadline;
 import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.RegisterFailure;
 import uk.wycps.connector.SearchRequest;
@@ -57,10 +58,11 @@ public final class RegisterFanOut {
 
     public Future<List<RegisterOutcome>> search(List<Query> queries) {
         List<Promise<RegisterOutcome>> outcomes = new ArrayList<>(queries.size());
+        SharedDeadlines deadlines = new SharedDeadlines();
         long longest = 0;
         for (Query q : queries) {
             Promise<RegisterOutcome> p = Promise.promise();
-            searchOne(q).onComplete(ar -> p.tryComplete(ar.succeeded() ? ar.result()
+            searchOne(q, deadlines.watch(q.request().deadline())).onComplete(ar -> p.tryComplete(ar.succeeded() ? ar.result()
                     : failed(q.authority(), RegisterStatus.ERROR, 0, "guard failed")));
             outcomes.add(p);
             longest = Math.max(longest, q.request().deadline().remainingMillis());
@@ -76,6 +78,7 @@ public final class RegisterFanOut {
         List<Future<RegisterOutcome>> futures = outcomes.stream().map(Promise::future).toList();
         return Future.join(futures).map(all -> {
             vertx.cancelTimer(bound);
+            deadlines.cancel();
             List<RegisterOutcome> list = new ArrayList<>(futures.size());
             for (Future<RegisterOutcome> f : futures) {
                 list.add(f.result());
@@ -84,7 +87,37 @@ public final class RegisterFanOut {
         });
     }
 
-    private Future<RegisterOutcome> searchOne(Query q) {
+    /**
+     * One timer for every register of an enquiry whose deadline is the same moment (all of them,
+     * but for a register configured with a deadline of its own): at 150 registers, one timer an
+     * enquiry rather than 150 armed and cancelled in the event loop's timer queue (issue 21).
+     */
+    private final class SharedDeadlines {
+        private record Timer(long expiresAtNanos, Deadline.Watch watch, long id) {
+        }
+
+        /** Usually one: an enquiry's registers mostly share their deadline. */
+        private final List<Timer> timers = new ArrayList<>(2);
+
+        Deadline.Watch watch(Deadline deadline) {
+            for (Timer t : timers) {
+                if (t.expiresAtNanos() == deadline.expiresAtNanos()) {
+                    return t.watch();
+                }
+            }
+            Deadline.Watch watch = new Deadline.Watch();
+            timers.add(new Timer(deadline.expiresAtNanos(), watch,
+                    vertx.setTimer(Math.max(1, deadline.remainingMillis()), id -> watch.expire())));
+            return watch;
+        }
+
+        /** Every search has settled: nothing is left for the timers to end. */
+        void cancel() {
+            timers.forEach(t -> vertx.cancelTimer(t.id()));
+        }
+    }
+
+    private Future<RegisterOutcome> searchOne(Query q, Deadline.Watch deadline) {
         RegisterConnector connector = registers.connector(q.authority());
         RegisterGuard guard = guards.get(q.authority());
         if (connector == null || guard == null) {
@@ -92,7 +125,7 @@ public final class RegisterFanOut {
         }
         try {
             return telemetry.registerExchange(vertx, q.authority(), registers.dialect(q.authority()),
-                    q.request().enquiryId(), () -> guard.search(vertx, connector, q.request(), q.published()),
+                    q.request().enquiryId(), () -> guard.search(vertx, connector, q.request(), q.published(), deadline),
                     o -> o.status().name());
         } catch (RuntimeException e) {
             return Future.succeededFuture(failed(q.authority(), RegisterStatus.ERROR, 0, "guard failed"));

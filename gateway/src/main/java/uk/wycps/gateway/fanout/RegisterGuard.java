@@ -126,6 +126,18 @@ public final class RegisterGuard {
      */
     public Future<RegisterOutcome> search(Vertx vertx, RegisterConnector connector, SearchRequest request,
             boolean published) {
+        return search(vertx, connector, request, published, null);
+    }
+
+    /**
+     * As above, with the deadline watched by {@code deadlineWatch}, whose holder expires it when
+     * the request's deadline passes (a fan-out holds one timer for every register that shares a
+     * deadline, issue 21); null for a timer of this search's own. Either way the search's
+     * exchanges hang their own deadline on the watch, and a connector that has still not
+     * finished {@link #GUARD_MARGIN_MS} after it expires is settled TIMEOUT by the guard.
+     */
+    public Future<RegisterOutcome> search(Vertx vertx, RegisterConnector connector, SearchRequest request,
+            boolean published, Deadline.Watch deadlineWatch) {
         long started = System.nanoTime();
         long budget = request.deadline().remainingMillis();
         boolean permitted = breaker.tryAcquirePermission();
@@ -139,21 +151,20 @@ public final class RegisterGuard {
             return Future.succeededFuture(notCalled(RegisterStatus.REJECTED,
                     "bulkhead full: " + settings.maxConcurrent() + " searches of this register already running"));
         }
-        // One timer for the search (issue 21): the connector's exchanges hang their own deadline
-        // on it (Deadline.Watch) instead of each arming another. When it fires, they fail with
-        // TIMEOUT and reset their requests; a connector that has still not finished GUARD_MARGIN_MS
-        // later (one that does not use the watch, or is stuck) is settled TIMEOUT by the guard.
-        Deadline.Watch watch = new Deadline.Watch();
+        // At most one timer for the search (issue 21), none when the caller holds one: the
+        // connector's exchanges hang their own deadline on the watch instead of each arming
+        // another. When it expires they fail with TIMEOUT and reset their requests; a connector
+        // that has still not finished GUARD_MARGIN_MS later (one that does not use the watch, or
+        // is stuck) is settled TIMEOUT by the guard.
+        Deadline.Watch watch = deadlineWatch != null ? deadlineWatch : new Deadline.Watch();
         Call call = new Call(vertx, connector, request.withDeadline(request.deadline().watchedBy(watch)), started, budget,
                 published);
-        call.guardTimer = vertx.setTimer(Math.max(1, budget), id -> {
-            watch.expire();
-            if (!call.settled.get()) {
-                call.guardTimer = vertx.setTimer(GUARD_MARGIN_MS, id2 -> call.settle(RegisterStatus.TIMEOUT, List.of(),
-                        "connector did not finish by its deadline", null));
-            }
-        });
+        if (deadlineWatch == null) {
+            call.deadlineTimer = vertx.setTimer(Math.max(1, budget), id -> watch.expire());
+        }
         call.attempt(1);
+        // After the first attempt's exchanges have hung theirs, so that they settle first.
+        watch.onExpiry(call::deadlinePassed);
         return call.promise.future();
     }
 
@@ -167,7 +178,10 @@ public final class RegisterGuard {
         final long started;
         final long budget;
         final boolean published;
-        long guardTimer;
+        /** The search's own deadline timer, or -1 when the caller holds the watch's timer. */
+        long deadlineTimer = -1;
+        /** The guard's last-resort timer, armed when the deadline passes with the search unsettled. */
+        long marginTimer = -1;
         /** The signed answer's proof, once a register that signs has answered. */
         AnswerProof proof;
 
@@ -179,6 +193,14 @@ public final class RegisterGuard {
             this.request = request;
             this.started = started;
             this.budget = budget;
+        }
+
+        /** The deadline has passed: give the connector {@link #GUARD_MARGIN_MS} more to settle, no longer. */
+        void deadlinePassed() {
+            if (!settled.get()) {
+                marginTimer = vertx.setTimer(GUARD_MARGIN_MS, id -> settle(RegisterStatus.TIMEOUT, List.of(),
+                        "connector did not finish by its deadline", null));
+            }
         }
 
         void attempt(int n) {
@@ -236,7 +258,12 @@ public final class RegisterGuard {
             long latency = elapsedMillis(started);
             // Permissions go back before the outcome is handed on, so that whoever reacts to it
             // finds the bulkhead and the breaker already up to date.
-            vertx.cancelTimer(guardTimer);
+            if (deadlineTimer >= 0) {
+                vertx.cancelTimer(deadlineTimer);
+            }
+            if (marginTimer >= 0) {
+                vertx.cancelTimer(marginTimer);
+            }
             bulkhead.onComplete();
             if (published) {
                 latencies.add(latency);

@@ -35,6 +35,13 @@ public final class Registers {
         return new Registers(byAuthority);
     }
 
+    /** Connectors already made (tests: scripted ones), each register given {@code deadlineMs}. */
+    static Registers of(Map<String, RegisterConnector> connectors, long deadlineMs) {
+        Map<String, Register> byAuthority = new LinkedHashMap<>();
+        connectors.forEach((authority, c) -> byAuthority.put(authority, new Register(c, deadlineMs, "scripted")));
+        return new Registers(byAuthority);
+    }
+
     /** The configured authorities, in configuration order. */
     public List<String> authorities() {
         return List.copyOf(byAuthority.keySet());
