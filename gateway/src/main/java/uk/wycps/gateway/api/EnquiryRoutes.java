@@ -74,6 +74,8 @@ public final class EnquiryRoutes {
         tokens.verify(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))
                 .compose(caller -> admission.admit(caller).map(permit -> new Admitted(caller, permit)))
                 .onSuccess(admitted -> {
+                    // For the ends that never reach handle (a 413 from the BodyHandler, the caller
+                    // gone); handle releases it as soon as the answer is known. Releasing is idempotent.
                     ctx.addEndHandler(v -> admitted.permit().release());
                     ctx.put(ADMITTED, admitted);
                     ctx.next();
