@@ -57,10 +57,8 @@ public final class AdmissionControl {
                         + caller.agency().code(), "too-many-requests-agency",
                         "Too many enquiries from this agency; try again later."))
                 .compose(v -> {
-                    if (limits.maxInFlight() <= 0) {
-                        return Future.<Permit>succeededFuture(() -> { });
-                    }
-                    if (inFlight.incrementAndGet() > limits.maxInFlight()) {
+                    // Counted with or without a bound: the lag check below asks whether any enquiry is in flight.
+                    if (inFlight.incrementAndGet() > limits.maxInFlight() && limits.maxInFlight() > 0) {
                         inFlight.decrementAndGet();
                         return Future.failedFuture(new RateLimitedException("gateway-busy",
                                 "The gateway is at its limit of enquiries in flight; try again shortly.", 1));
@@ -76,11 +74,17 @@ public final class AdmissionControl {
 
     /**
      * Refused at once when the event loop that would serve the enquiry is further behind than
-     * {@code maxEventLoopLagMs}: requests are then waiting in the sockets, and one more admitted
-     * would be answered late. Null when the enquiry may go on to the other limits.
+     * {@code maxEventLoopLagMs} while other enquiries are in flight on this node: requests are
+     * then waiting in the sockets behind them, and one more admitted would be answered late.
+     * With none in flight there is nothing to make room for, and the lag is not theirs: the
+     * loop's first connection in a cold process (classes loaded, code not yet compiled) kept it
+     * from its timer for over 100 ms on a 2-core machine, so the first enquiry after start-up
+     * was refused as "overloaded" by an idle gateway. Null when the enquiry may go on to the
+     * other limits.
      */
     public RateLimitedException overloaded(EventLoopLag lag) {
-        if (limits.maxEventLoopLagMs() <= 0 || lag == null || lag.lagMillis() <= limits.maxEventLoopLagMs()) {
+        if (limits.maxEventLoopLagMs() <= 0 || lag == null || inFlight.get() == 0
+                || lag.lagMillis() <= limits.maxEventLoopLagMs()) {
             return null;
         }
         return new RateLimitedException("gateway-overloaded",
