@@ -261,7 +261,9 @@ public final class Suite {
     }
 
     void probeNational(String mode, double rate, int seconds) throws Exception {
-        int n = s.nationalCount;
+        // -Dsuite.nationalCount=5: the same simulated registers, five of them (nearly every answer
+        // empty): what the gateway costs beyond the raw proxy when there is almost nothing to read
+        int n = Integer.getInteger("suite.nationalCount", s.nationalCount);
         try (ChildJvm registers = ChildJvm.start("sim-registers", loadCpus, List.of("-Xmx1g"), RegistersMain.class,
                 List.of("sim", String.valueOf(n), "150"), work.resolve("sim-registers.log"))) {
             Path regFile = registersFile("national", new JsonObject(registers.ready));
@@ -533,7 +535,7 @@ public final class Suite {
         }
         String replaced = text.replaceFirst("names: \\[bradford, calderdale, kirklees, leeds, wakefield\\]",
                 "names: [" + String.join(", ", names) + "]");
-        if (replaced.equals(text)) {
+        if (replaced.equals(text) && !names.equals(SimRegisters.names(5))) {
             throw new IllegalStateException("default policy has no authorities line to replace");
         }
         Path file = work.resolve("national-policy.yaml");
