@@ -1,5 +1,6 @@
 package uk.wycps.benchmarks;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -168,6 +169,38 @@ public class HotPathBenchmark {
     @Benchmark
     public List<ChildRecord> registerAnswerParse() throws java.io.IOException {
         return recordsReader.readValue(registerAnswer);
+    }
+
+    /**
+     * The fields linkage needs of a candidate (names, aliases, date of birth, gender, addresses,
+     * the shielded mark), the rest skipped unread: what reading undisclosed candidates
+     * identity-first would cost (issue 21; measured, not built).
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record IdentityFields(String recordId, String givenName, String familyName,
+            List<uk.wycps.record.PersonName> aliases, java.time.LocalDate dateOfBirth, uk.wycps.record.Gender gender,
+            uk.wycps.record.Address address, List<uk.wycps.record.AddressPeriod> addressHistory, Boolean shielded) {
+    }
+
+    private final com.fasterxml.jackson.databind.ObjectReader identityReader = RecordJson.mapper()
+            .readerForListOf(IdentityFields.class);
+
+    /** The same answer as {@link #registerAnswerParse}, identity fields only. */
+    @Benchmark
+    public List<IdentityFields> registerAnswerIdentityOnly() throws java.io.IOException {
+        return identityReader.readValue(registerAnswer);
+    }
+
+    /** The same answer only tokenized, nothing bound: the floor of any JSON reader. */
+    @Benchmark
+    public long registerAnswerTokensOnly() throws java.io.IOException {
+        long tokens = 0;
+        try (com.fasterxml.jackson.core.JsonParser p = RecordJson.mapper().getFactory().createParser(registerAnswer)) {
+            while (p.nextToken() != null) {
+                tokens++;
+            }
+        }
+        return tokens;
     }
 
     /** A typical answer (five registers OK, one person of two full records) encoded as the response body. */
