@@ -112,6 +112,12 @@ public final class ProtocolPolicy implements SharingPolicy {
     }
 
     @Override
+    public boolean isOwnAuthorityStaff(Caller caller) {
+        return caller.authority() != null && authorities.contains(caller.authority())
+                && document.crossAuthority().ownAuthorityAgencies().contains(caller.agency());
+    }
+
+    @Override
     public AccessDecision decide(Caller caller, Declaration declaration, String sourceAuthority) {
         Objects.requireNonNull(caller, "caller");
         Objects.requireNonNull(declaration, "declaration");

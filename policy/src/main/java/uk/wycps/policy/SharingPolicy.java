@@ -38,6 +38,16 @@ public interface SharingPolicy {
     }
 
     /**
+     * Whether {@code caller} is staff of their own authority's register in the sense of A4's
+     * own-authority rule: of an agency that sees that authority's records without a grant. The
+     * audit of an authority is theirs to read; the same role in another agency only sees what it
+     * could have been told in an answer. False when the policy does not say (A8).
+     */
+    default boolean isOwnAuthorityStaff(Caller caller) {
+        return false;
+    }
+
+    /**
      * Whether {@code caller} may make a named (person-level) enquiry for {@code declaration}. When
      * refused, every {@link #decide} for the same caller and declaration is ANONYMISED too.
      */

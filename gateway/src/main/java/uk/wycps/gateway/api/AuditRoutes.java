@@ -67,10 +67,21 @@ public final class AuditRoutes {
         }
     }
 
-    private static AuditQuery query(Caller caller, RoutingContext ctx) {
-        if (caller.role() != Role.CP_COORDINATOR || caller.authority() == null) {
+    /**
+     * Whether {@code caller} may read their authority's audit: a Child Protection Co-ordinator of
+     * that authority's own staff (A4's own-authority agencies). The same role in another agency
+     * (a token naming education or health with an authority) may not see that authority's
+     * records, so its audit, which lists which of them went to whom and what colleagues typed,
+     * is not theirs either (A4, A9). The console asks the same.
+     */
+    public boolean mayRead(Caller caller) {
+        return caller.role() == Role.CP_COORDINATOR && caller.authority() != null && policy.isOwnAuthorityStaff(caller);
+    }
+
+    private AuditQuery query(Caller caller, RoutingContext ctx) {
+        if (!mayRead(caller)) {
             throw ApiException.forbidden("role-not-permitted",
-                    "Only a Child Protection Co-ordinator of an authority may read its audit.");
+                    "Only a Child Protection Co-ordinator of an authority's own staff may read its audit.");
         }
         String recordId = ctx.request().getParam("recordId");
         if (recordId != null && !RECORD_ID.matcher(recordId).matches()) {

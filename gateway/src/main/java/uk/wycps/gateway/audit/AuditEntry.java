@@ -30,6 +30,13 @@ public record AuditEntry(
 
     public static final String ANSWERED = "answered";
 
+    /**
+     * The result of the entry that records, after the answer, how the withheld registers
+     * answered and which of their records were notified; with {@code ":notification-failed"}
+     * when a match's notification could not be queued.
+     */
+    public static final String WITHHELD_SEARCHED = "withheld-searched";
+
     public AuditEntry {
         registers = registers == null ? List.of() : List.copyOf(registers);
         released = released == null ? List.of() : List.copyOf(released);

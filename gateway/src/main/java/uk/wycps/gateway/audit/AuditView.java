@@ -21,10 +21,16 @@ import uk.wycps.policy.SharingPolicy;
  *   <li>a register whose records the reader may not see (the policy's decision for the reader,
  *       with the entry's purpose and consent) is shown as {@code WITHHELD}, without how it
  *       answered, and none of its records, released or notified, is shown;</li>
- *   <li>the reader's own authority's register is always shown, with its records;</li>
+ *   <li>the reader's own authority's register is always shown, with its records, to that
+ *       register's own staff ({@link SharingPolicy#isOwnAuthorityStaff}); to anyone else it is
+ *       decided like any other register;</li>
  *   <li>an enquiry made by another authority's staff keeps who asked, when, the purpose and the
  *       consent basis (what the register's own notification says), but not the criteria or the
- *       justification, which are that authority's.</li>
+ *       justification, which are that authority's; nor are they kept for a reader who is not
+ *       their own register's staff;</li>
+ *   <li>the result of the entry written after the withheld registers were searched says whether
+ *       a match's notification could not be queued, which happens only when one of them held the
+ *       child: a reader who may not see every one of those registers is shown it without that.</li>
  * </ul>
  * Statistics entries name no record and no child: their registers' statuses are what the
  * statistics answer itself said, and are shown as written.
@@ -34,13 +40,17 @@ public final class AuditView {
     /** How a register the reader may not see is shown. */
     public static final String WITHHELD = "WITHHELD";
 
+
     private final SharingPolicy policy;
     private final Caller reader;
+    /** The reader is their own authority's register staff: that register's audit is theirs (A4). */
+    private final boolean ownRegisterStaff;
     private final Map<String, Boolean> visible = new HashMap<>();
 
     public AuditView(SharingPolicy policy, Caller reader) {
         this.policy = policy;
         this.reader = reader;
+        this.ownRegisterStaff = policy.isOwnAuthorityStaff(reader);
     }
 
     /** {@code entry} (as written to the log) cut for this view's reader; {@code entry} is not changed. */
@@ -50,21 +60,27 @@ public final class AuditView {
             return out;
         }
         JsonObject caller = entry.getJsonObject("caller");
-        boolean ownStaff = caller != null && reader.authority() != null
-                && reader.authority().equals(caller.getString("authority"));
+        boolean ownStaff = ownRegisterStaff && caller != null && reader.authority().equals(caller.getString("authority"));
         if (!ownStaff) {
             out.remove("criteria");
             out.remove("justification");
         }
         Optional<Declaration> declaration = declaration(entry);
         JsonArray registers = new JsonArray();
+        boolean everyRegisterShown = true;
         for (Object o : entry.getJsonArray("registers", new JsonArray())) {
             JsonObject r = (JsonObject) o;
             String authority = r.getString("authority");
+            boolean shown = mayShow(authority, declaration);
+            everyRegisterShown &= shown;
             registers.add(new JsonObject().put("authority", authority)
-                    .put("status", mayShow(authority, declaration) ? unwrapped(r.getString("status")) : WITHHELD));
+                    .put("status", shown ? unwrapped(r.getString("status")) : WITHHELD));
         }
         out.put("registers", registers);
+        String result = entry.getString("result");
+        if (!everyRegisterShown && result != null && result.startsWith(AuditEntry.WITHHELD_SEARCHED + ":")) {
+            out.put("result", AuditEntry.WITHHELD_SEARCHED);
+        }
         for (String list : new String[] {"released", "notified"}) {
             JsonArray kept = new JsonArray();
             for (Object o : entry.getJsonArray(list, new JsonArray())) {
@@ -83,7 +99,7 @@ public final class AuditView {
         if (authority == null) {
             return false;
         }
-        if (authority.equals(reader.authority())) {
+        if (ownRegisterStaff && authority.equals(reader.authority())) {
             return true;
         }
         if (declaration.isEmpty()) {

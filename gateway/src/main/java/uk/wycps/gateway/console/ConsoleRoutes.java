@@ -161,7 +161,7 @@ public final class ConsoleRoutes {
         }
         Map<String, Object> m = model(ctx, caller, "Home");
         m.put("mayEnquire", caller.role() != Role.PERFORMANCE_QUALITY);
-        m.put("mayAudit", caller.role() == Role.CP_COORDINATOR && caller.authority() != null);
+        m.put("mayAudit", audit.mayRead(caller));
         m.put("mayPlan", PLANNING.contains(caller.role()));
         render(ctx, 200, "home", m);
     }
@@ -514,7 +514,7 @@ public final class ConsoleRoutes {
             c.put("agency", Labels.of(Labels.AGENCIES, caller.agency().code()));
             c.put("authority", caller.authority() == null ? null : Labels.authority(caller.authority()));
             c.put("grants", String.join(", ", caller.authorisations().stream().sorted().toList()));
-            c.put("mayAudit", caller.role() == Role.CP_COORDINATOR && caller.authority() != null);
+            c.put("mayAudit", audit.mayRead(caller));
             c.put("mayPlan", PLANNING.contains(caller.role()));
             m.put("caller", c);
         }

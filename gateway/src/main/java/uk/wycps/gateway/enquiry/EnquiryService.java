@@ -217,11 +217,8 @@ public final class EnquiryService {
                 e.getClass().getSimpleName()));
     }
 
-    /**
-     * The result of the audit entry that records, after the answer, how the withheld registers
-     * answered and which of their records were notified.
-     */
-    public static final String WITHHELD_SEARCHED = "withheld-searched";
+    /** {@link AuditEntry#WITHHELD_SEARCHED}. */
+    public static final String WITHHELD_SEARCHED = AuditEntry.WITHHELD_SEARCHED;
 
     /** The withheld searches start at a random moment within this many milliseconds of the answer. */
     static final long WITHHELD_DELAY_MS = 50;

@@ -165,6 +165,54 @@ class AuditViewTest {
         assertTrue(seen.stream().allMatch(e -> e.containsKey("criteria")), "their own staff's criteria are shown");
     }
 
+    /**
+     * Verifies that a co-ordinator of another agency (a token naming education, or health, with an
+     * authority) may not read that authority's audit: the policy does not let them see its
+     * records (A4's own-authority rule is for social services), and the audit lists which of
+     * them went to whom and what colleagues typed (A4, A9).
+     */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"education", "health", "police"})
+    void aCoordinatorOfAnotherAgencyMayNotReadTheAuthoritysAudit(String agency) throws Exception {
+        HttpResponse<Buffer> r = await(federation.gateway.client.get("/api/v1/audit")
+                .bearerTokenAuthentication(federation.gateway.issuer.token("cp-coordinator", agency, "bradford")).send());
+        assertEquals(403, r.statusCode(), r.bodyAsString());
+        assertEquals("role-not-permitted", r.bodyAsJsonObject().getString("error"));
+    }
+
+    /**
+     * Verifies the view itself, behind the route's refusal: for a reader who is not their own
+     * register's staff, their own authority's register is decided like any other (WITHHELD, its
+     * records dropped), and no criteria or justification are kept.
+     */
+    @Test
+    void theViewGivesAReaderOfAnotherAgencyNothingOfTheirAuthoritysRegister() {
+        uk.wycps.policy.SharingPolicy policy = uk.wycps.policy.PolicyLoader.loadDefault(
+                uk.wycps.record.CanonicalFields.all(), java.util.Set.of("bradford", "calderdale", "kirklees", "leeds", "wakefield"));
+        uk.wycps.policy.Caller educationCoordinator = new uk.wycps.policy.Caller("edu-1", Role.CP_COORDINATOR,
+                uk.wycps.policy.Agency.EDUCATION, "bradford", java.util.Set.of());
+        JsonObject entry = new JsonObject().put("enquiryId", "e-1").put("result", "withheld-searched:notification-failed")
+                .put("purpose", "register-check").put("consent", "not-sought:authorised-register-check")
+                .put("caller", new JsonObject().put("authority", "bradford").put("agency", "social-services"))
+                .put("criteria", new JsonObject().put("familyName", "Khan")).put("justification", "Referral")
+                .put("registers", new JsonArray().add(new JsonObject().put("authority", "bradford").put("status", "OK")))
+                .put("released", new JsonArray())
+                .put("notified", new JsonArray().add(new JsonObject().put("authority", "bradford").put("recordId", "BD-000001")));
+        JsonObject seen = new uk.wycps.gateway.audit.AuditView(policy, educationCoordinator).cut(entry);
+        assertEquals("WITHHELD", seen.getJsonArray("registers").getJsonObject(0).getString("status"), seen.encode());
+        assertTrue(seen.getJsonArray("notified").isEmpty(), seen.encode());
+        assertFalse(seen.containsKey("criteria"), seen.encode());
+        assertFalse(seen.containsKey("justification"), seen.encode());
+        assertEquals("withheld-searched", seen.getString("result"), seen.encode());
+        // and Bradford's own social-services co-ordinator is shown all of it
+        JsonObject own = new uk.wycps.gateway.audit.AuditView(policy, new uk.wycps.policy.Caller("co-1",
+                Role.CP_COORDINATOR, uk.wycps.policy.Agency.SOCIAL_SERVICES, "bradford", java.util.Set.of())).cut(entry);
+        assertEquals("OK", own.getJsonArray("registers").getJsonObject(0).getString("status"), own.encode());
+        assertEquals(1, own.getJsonArray("notified").size(), own.encode());
+        assertTrue(own.containsKey("criteria"), own.encode());
+        assertEquals("withheld-searched:notification-failed", own.getString("result"), own.encode());
+    }
+
     @Test
     void theViewIsCutButTheEntryInTheLogIsWhole() throws Exception {
         String enquiryId = enquire(federation.gateway.issuer.token("cp-coordinator", "social-services", "leeds"),

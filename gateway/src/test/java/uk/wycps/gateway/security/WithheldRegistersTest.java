@@ -178,6 +178,49 @@ class WithheldRegistersTest {
                 "the audit says that Bradford could not be told");
     }
 
+    /**
+     * Verifies that the audit view does not tell a reader who may not see a withheld register
+     * whether it held the child (A9) through the follow-up entry's result: with the outbox
+     * unable to queue, a match's entry says "notification-failed" in the log and a miss's does
+     * not; a Leeds co-ordinator without grants is shown both alike (as is anyone who may not see
+     * every register searched: the failed notification may be any of theirs), while one granted
+     * every authority is shown what the log says.
+     */
+    @Test
+    void theAuditViewShowsAWithheldMatchsFailedNotificationOnlyToAReaderWhoMaySeeThatRegister() throws Exception {
+        await(federation.gateway.gateway.outbox().close());
+        java.time.Instant from = java.time.Instant.now().minusMillis(1);
+        String leedsWorker = federation.gateway.issuer.token("child-worker", "social-services", "leeds");
+        String match = await(federation.gateway.enquire(leedsWorker, GatewayHarness.enquiry(bradfordOnly.givenName(),
+                bradfordOnly.familyName(), bradfordOnly.dateOfBirth().toString()))).bodyAsJsonObject().getString("enquiryId");
+        String miss = await(federation.gateway.enquire(leedsWorker, GatewayHarness.enquiry("Zephyrine",
+                "Quillfeather-Oakes", "2015-02-03"))).bodyAsJsonObject().getString("enquiryId");
+        for (int i = 0; i < 100 && (followUps(match).isEmpty() || followUps(miss).isEmpty()); i++) {
+            Thread.sleep(50);
+        }
+        assertEquals(EnquiryService.WITHHELD_SEARCHED + ":notification-failed", followUps(match).get(0).result());
+        assertEquals(EnquiryService.WITHHELD_SEARCHED, followUps(miss).get(0).result());
+        java.util.function.BiFunction<String, String, String> resultSeen = (token, enquiryId) -> {
+            try {
+                HttpResponse<Buffer> r = await(federation.gateway.client.get("/api/v1/audit?limit=1000&from=" + from)
+                        .bearerTokenAuthentication(token).send());
+                assertEquals(200, r.statusCode(), r.bodyAsString());
+                return r.bodyAsJsonObject().getJsonArray("entries").stream().map(o -> (JsonObject) o)
+                        .filter(e -> enquiryId.equals(e.getString("enquiryId"))
+                                && e.getString("result").startsWith(EnquiryService.WITHHELD_SEARCHED))
+                        .map(e -> e.getString("result")).findFirst().orElseThrow();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        String coordinator = federation.gateway.issuer.token("cp-coordinator", "social-services", "leeds");
+        assertEquals(resultSeen.apply(coordinator, miss), resultSeen.apply(coordinator, match),
+                "a match and a miss look alike to a reader who may not see Bradford");
+        String granted = federation.gateway.issuer.token("cp-coordinator", "social-services", "leeds",
+                "cross-authority:*");
+        assertEquals(EnquiryService.WITHHELD_SEARCHED + ":notification-failed", resultSeen.apply(granted, match));
+    }
+
     private static double value(String metrics, String series) {
         for (String line : metrics.split("\n")) {
             if (line.startsWith(series + " ")) {
