@@ -39,6 +39,10 @@ import uk.wycps.record.CanonicalFields;
 public record AdapterConfig(String authority, String host, int port, Tls tls, String signingKeyPem,
         RegisterSettings register, Set<String> release) {
 
+    public AdapterConfig {
+        requireMarkWithLocation(release);
+    }
+
     private static final Pattern AUTHORITY = Pattern.compile("[a-z][a-z0-9-]{1,39}");
     private static final Set<String> KEYS = Set.of("authority", "listen", "tls", "insecure", "signingKeyFile", "register",
             "release");
@@ -157,5 +161,18 @@ public record AdapterConfig(String authority, String host, int port, Tls tls, St
             out.add(f);
         }
         return Set.copyOf(out);
+    }
+
+    /**
+     * A ceiling that releases a location field must release the shielded mark with it: without
+     * the mark the gateway could not tell a shielded child's record, and its address would leave
+     * the authority (A10). Checked here, on every way an adapter is configured.
+     */
+    private static void requireMarkWithLocation(Set<String> release) {
+        if (!release.contains(CanonicalFields.SHIELDED) && CanonicalFields.location().stream().anyMatch(release::contains)) {
+            throw new IllegalArgumentException("release names a location field ("
+                    + String.join(", ", CanonicalFields.location().stream().filter(release::contains).toList())
+                    + ") but not shielded: a shielded child's location would leave without its mark (A10)");
+        }
     }
 }

@@ -114,6 +114,21 @@ class AdapterConfigTest {
         assertTrue(message.contains("release[3]") && message.contains("favouriteColour"), message);
     }
 
+    /**
+     * Verifies that a ceiling releasing a location field without the shielded mark stops the
+     * adapter: it would pass a shielded child's address on with the mark stripped, and the
+     * gateway would show it outside its authority (A10). With the mark, it starts.
+     */
+    @Test
+    void aCeilingThatReleasesALocationWithoutTheShieldedMarkIsRefused() throws Exception {
+        JsonObject config = valid();
+        config.getJsonArray("release").add("address");
+        String message = refusal(config);
+        assertTrue(message.contains("address") && message.contains("shielded") && message.contains("A10"), message);
+        config.getJsonArray("release").add("shielded");
+        assertTrue(AdapterConfig.from(config, dir).release().contains("address"));
+    }
+
     @Test
     void anEmptyCeilingIsRefused() {
         assertTrue(refusal(valid().put("release", new JsonArray())).contains("release"));
