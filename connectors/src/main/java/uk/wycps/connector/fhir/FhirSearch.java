@@ -71,7 +71,8 @@ final class FhirSearch {
         int[] pages = {0};
         List<Future<List<JsonNode>>> runs = new ArrayList<>();
         for (String q : queries) {
-            runs.add(pages(basePath + "/Patient?" + q + "&" + shape, request.deadline(), new ArrayList<>(), pages, null, 0));
+            runs.add(pages(basePath + "/Patient?" + q + "&" + shape, request.deadline(), new ArrayList<>(), pages, null,
+                    new java.util.HashSet<>()));
         }
         // All on this connector's event loop: the pages are added in query order, so the
         // records come back in the same order whatever the timing.
@@ -87,11 +88,12 @@ final class FhirSearch {
 
     /**
      * Fetches {@code uri} and every next page after it; fails when the register has more than
-     * can be read: more pages than {@code maxPages}, more matches than the cap, or fewer matches
-     * than its own {@code total}.
+     * can be read: more pages than {@code maxPages}, more matches than the cap, or fewer distinct
+     * matched Patients than its own {@code total} ({@code seen}: their ids so far; a Patient on two
+     * pages, as a server whose paging is unstable may send, is one, and another went missing).
      */
     private Future<List<JsonNode>> pages(String uri, Deadline deadline, List<JsonNode> got, int[] pages, Integer total,
-                                         int matches) {
+                                         Set<String> seen) {
         if (++pages[0] > maxPages) {
             return Future.failedFuture(RegisterFailure.error("answer incomplete: more than " + maxPages
                     + " pages of candidates"));
@@ -101,19 +103,19 @@ final class FhirSearch {
             FhirSearchSet.Page page = new FhirSearchSet(baseText(), maxPatients).add(bundle);
             got.add(bundle);
             Integer declared = total != null ? total : page.total();
-            int seen = matches + page.matches();
-            if (declared != null && declared > maxPatients || seen > maxPatients) {
+            seen.addAll(page.matchIds());
+            if (declared != null && declared > maxPatients || seen.size() > maxPatients) {
                 return Future.failedFuture(RegisterFailure.error("answer incomplete: the register holds more than "
                         + maxPatients + " candidates for this search"));
             }
             if (page.next() == null) {
-                if (declared != null && seen < declared) {
-                    return Future.failedFuture(RegisterFailure.error("answer incomplete: the register gave " + seen
-                            + " of the " + declared + " candidates it counted"));
+                if (declared != null && seen.size() < declared) {
+                    return Future.failedFuture(RegisterFailure.error("answer incomplete: the register gave "
+                            + seen.size() + " of the " + declared + " candidates it counted"));
                 }
                 return Future.succeededFuture(got);
             }
-            if (page.matches() == 0) {
+            if (page.matchIds().isEmpty()) {
                 return Future.failedFuture(RegisterFailure.error("answer incomplete: a page with no candidate"
                         + " points to another"));
             }

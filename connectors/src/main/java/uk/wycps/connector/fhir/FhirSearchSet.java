@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,8 +37,11 @@ final class FhirSearchSet {
     private static final Set<String> FACT_TYPES =
             Set.of("Flag", "EpisodeOfCare", "RelatedPerson", "Encounter", "ServiceRequest", "AuditEvent");
 
-    /** What one page says about the rest of the search. */
-    record Page(String next, Integer total, int matches) {
+    /**
+     * What one page says about the rest of the search: its next link, its total, and the ids of
+     * the Patients it matched (a set: a Patient twice is one candidate, against any total).
+     */
+    record Page(String next, Integer total, Set<String> matchIds) {
     }
 
     private final String base;
@@ -77,10 +81,19 @@ final class FhirSearchSet {
         String next = null;
         for (JsonNode link : FhirValues.array(bundle, "link")) {
             if ("next".equals(link.path("relation").asText())) {
-                next = FhirValues.text(link.get("url"));
+                // A next link that names no page, or two of them, leaves the rest unknown: the
+                // register was not read whole, so not checked (F5), never "the last page".
+                String url = FhirValues.text(link.get("url"));
+                if (url == null || url.isBlank()) {
+                    throw RegisterFailure.error("answer incomplete: a next link without a url");
+                }
+                if (next != null) {
+                    throw RegisterFailure.error("answer incomplete: two next links");
+                }
+                next = url;
             }
         }
-        int matches = 0;
+        Set<String> matchIds = new LinkedHashSet<>();
         for (JsonNode entry : FhirValues.array(bundle, "entry")) {
             JsonNode resource = entry.get("resource");
             if (resource == null || !resource.isObject()) {
@@ -97,7 +110,7 @@ final class FhirSearchSet {
                 throw RegisterFailure.error("a " + safe(type) + " has no valid id");
             }
             if ("Patient".equals(type) && (mode == null || "match".equals(mode))) {
-                matches++;
+                matchIds.add(id);
                 FhirValues.refuseModifierExtensions(resource);
                 JsonNode before = patients.putIfAbsent(id, resource);
                 if (before == null && patients.size() > maxPatients) {
@@ -116,7 +129,7 @@ final class FhirSearchSet {
             // Anything else (an included Practitioner or Organization, a Patient brought as an
             // include) is no candidate and no register fact of this profile: ignored.
         }
-        return new Page(next, total, matches);
+        return new Page(next, total, matchIds);
     }
 
     /** The records, each cut to {@code keep}; facts about Patients not among the matches are dropped. */

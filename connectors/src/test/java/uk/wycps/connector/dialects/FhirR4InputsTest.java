@@ -270,6 +270,32 @@ class FhirR4InputsTest {
         }
     }
 
+    /**
+     * Verifies that a next link without a url, or two next links, make the answer incomplete
+     * (ERROR, F5) instead of ending the paging at the first page as if it were the last.
+     */
+    @Test
+    void aNextLinkWithoutAUrlOrTwoNextLinksAreIncomplete() throws Exception {
+        String noUrl = page("KI-1", null, null).replace("\"link\": [{\"relation\": \"self\", \"url\": \"x\"}",
+                "\"link\": [{\"relation\": \"self\", \"url\": \"x\"}, {\"relation\": \"next\"}");
+        assertTrue(refused(noUrl).getMessage().contains("incomplete"), noUrl);
+        String twoNext = page("KI-1", "http://127.0.0.1:" + server.port() + "/page2", null).replace("], \"entry\"",
+                ", {\"relation\": \"next\", \"url\": \"\"}], \"entry\"");
+        assertTrue(refused(twoNext).getMessage().contains("incomplete"), twoNext);
+    }
+
+    /**
+     * Verifies that the register's total is held against distinct Patients: the same Patient on
+     * two pages (unstable paging) with a total of 2 means one candidate was never sent (F5).
+     */
+    @Test
+    void aPatientRepeatedAcrossPagesDoesNotMakeUpTheTotal() throws Exception {
+        pages(page("KI-1", "http://127.0.0.1:" + server.port() + "/page2", 2), page("KI-1", null, 2));
+        RegisterFailure f = failure(connector.search(request(CanonicalFields.all(), 10_000)));
+        assertEquals(RegisterFailure.Kind.ERROR, f.kind());
+        assertTrue(f.getMessage().contains("1 of the 2"), f.getMessage());
+    }
+
     /** Verifies that a next link to another host is refused, never followed. */
     @Test
     void aNextLinkToAnotherHostIsRefused() throws Exception {
