@@ -276,13 +276,14 @@ public final class AdapterVerticle extends VerticleBase {
 
     /**
      * Answers {@code body}, signed over the digests of the request as received (method, path
-     * with query, body) and of {@code body}: every successful answer, search, write or
-     * statistics, so that none can be changed or replayed for another request unnoticed.
+     * with query, the gateway's nonce, body) and of {@code body}: every successful answer,
+     * search, write or statistics, so that none can be changed, or replayed for another request
+     * (the nonce is fresh for each), unnoticed.
      */
     private void signed(RoutingContext ctx, Buffer body) {
         Buffer request = ctx.body() == null ? null : ctx.body().buffer();
         String requestDigest = AnswerSignature.requestDigest(ctx.request().method().name(), ctx.request().uri(),
-                request == null ? null : request.getBytes());
+                ctx.request().getHeader(AnswerSignature.NONCE_HEADER), request == null ? null : request.getBytes());
         String signature = AnswerSignature.sign(signingKey, new AnswerSignature.Claims(config.authority(),
                 requestDigest, AnswerSignature.bodyDigest(body.getBytes()), System.currentTimeMillis() / 1000));
         ctx.response().putHeader("Content-Type", "application/json").putHeader(AnswerSignature.HEADER, signature)

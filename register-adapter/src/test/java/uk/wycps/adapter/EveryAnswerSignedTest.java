@@ -151,6 +151,32 @@ class EveryAnswerSignedTest {
                 deadline()), "does not cover");
     }
 
+    /**
+     * Verifies that a signed answer saved on the way and sent again for a later, identical
+     * request is refused (F5): two enquiries about the same child at the same tier send the same
+     * search, and a saved "no record" would otherwise verify as the register's answer long after
+     * it came to hold the child. Each signed request carries a fresh nonce that the signature
+     * must cover.
+     */
+    @Test
+    void aSearchAnsweredWithTheSavedAnswerToAnIdenticalEarlierSearchIsError() throws Exception {
+        register.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlEqualTo("/search"))
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
+                        .withBody("{\"records\":[]}")));
+        AtomicReference<String[]> saved = new AtomicReference<>();
+        network.set(a -> {
+            saved.compareAndSet(null, a);
+            return a;
+        });
+        uk.wycps.connector.SearchRequest search = new uk.wycps.connector.SearchRequest(
+                new uk.wycps.record.SearchCriteria("Aisha", "Khan", List.of(), List.of(), LocalDate.of(2016, 3, 9), null, null),
+                java.util.Set.of("recordId", "givenName", "familyName"), deadline(), "q-1");
+        assertEquals(List.of(), await(gateway.searchAnswer(search)).records(), "the first answer, signed and checked");
+        network.set(a -> saved.get());
+        assertError(gateway.searchAnswer(new uk.wycps.connector.SearchRequest(search.criteria(), search.fields(),
+                deadline(), "q-2")), "does not cover");
+    }
+
     private static void assertError(Future<?> answer, String reason) throws Exception {
         Throwable t = answer.transform(ar -> Future.succeededFuture(ar.failed() ? ar.cause() : null))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -165,9 +191,11 @@ class EveryAnswerSignedTest {
         HttpServer server = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(body -> client
                 .request(req.method(), adapterPort, "127.0.0.1", req.uri())
                 .compose(out -> {
-                    String type = req.getHeader("Content-Type");
-                    if (type != null) {
-                        out.putHeader("Content-Type", type);
+                    for (String header : List.of("Content-Type", AnswerSignature.NONCE_HEADER)) {
+                        String value = req.getHeader(header);
+                        if (value != null) {
+                            out.putHeader(header, value);
+                        }
                     }
                     return out.send(body);
                 })

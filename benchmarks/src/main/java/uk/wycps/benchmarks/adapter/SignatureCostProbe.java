@@ -31,7 +31,7 @@ public final class SignatureCostProbe {
         KeyPairGenerator rsa = KeyPairGenerator.getInstance("RSA");
         rsa.initialize(2048);
         AnswerSignature.Claims claims = new AnswerSignature.Claims("leeds",
-                AnswerSignature.requestDigest("POST", "/search", "{\"criteria\":{}}".getBytes(StandardCharsets.UTF_8)),
+                AnswerSignature.requestDigest("POST", "/search", AnswerSignature.newNonce(), "{\"criteria\":{}}".getBytes(StandardCharsets.UTF_8)),
                 AnswerSignature.bodyDigest("{\"records\":[]}".getBytes(StandardCharsets.UTF_8)), 1_764_547_200L);
         ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
         System.out.println("| key | round | sign, µs CPU each | check, µs CPU each |");

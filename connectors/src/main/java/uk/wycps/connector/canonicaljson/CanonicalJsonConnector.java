@@ -107,9 +107,8 @@ public final class CanonicalJsonConnector extends HttpDialectConnector {
             return exchange(options, body, request.deadline(), JSON)
                     .map(answer -> new RegisterAnswer(parse(answer, keep), null));
         }
-        String requestDigest = AnswerSignature.requestDigest("POST", options.getURI(), body.getBytes());
         return signedExchange(options, body, request.deadline(), JSON)
-                .map(signed -> new RegisterAnswer(parse(signed.body(), keep), proof(signed, requestDigest)));
+                .map(signed -> new RegisterAnswer(parse(signed.body(), keep), proof(signed, requestDigest(options, body))));
     }
 
     /**
@@ -148,8 +147,14 @@ public final class CanonicalJsonConnector extends HttpDialectConnector {
 
     @Override
     protected void checkAnswer(RequestOptions options, Buffer requestBody, BoundedHttpCall.Signed answer) {
-        proof(answer, AnswerSignature.requestDigest(options.getMethod().name(), options.getURI(),
-                requestBody == null ? null : requestBody.getBytes()));
+        proof(answer, requestDigest(options, requestBody));
+    }
+
+    /** The digest of the request as sent: its method, path, nonce (set by the signed exchange) and body. */
+    private static String requestDigest(RequestOptions options, Buffer body) {
+        return AnswerSignature.requestDigest(options.getMethod().name(), options.getURI(),
+                options.getHeaders() == null ? null : options.getHeaders().get(AnswerSignature.NONCE_HEADER),
+                body == null ? null : body.getBytes());
     }
 
     /**

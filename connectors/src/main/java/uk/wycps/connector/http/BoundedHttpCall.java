@@ -57,9 +57,13 @@ public final class BoundedHttpCall {
 
     /**
      * As {@link #exchange}, keeping the answer's {@link AnswerSignature#HEADER} (null when
-     * absent) for the caller to check against the body and what it sent.
+     * absent) for the caller to check against the body and what it sent, {@code options}' new
+     * {@link AnswerSignature#NONCE_HEADER} included.
      */
     public Future<Signed> signedExchange(RequestOptions options, Buffer body, Deadline deadline, String contentType) {
+        // A fresh nonce for each signed exchange, which the answer's signature must cover: a
+        // saved answer does not verify as the answer to a later, identical request.
+        options.putHeader(AnswerSignature.NONCE_HEADER, AnswerSignature.newNonce());
         Exchange exchange = start(options, body, "application/json", deadline, contentType);
         return exchange.promise.future().map(b -> new Signed(b, exchange.signature));
     }

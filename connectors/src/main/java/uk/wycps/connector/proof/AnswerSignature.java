@@ -22,8 +22,8 @@ import java.util.Objects;
 
 /**
  * A register adapter's signature over what it answered (H2, issue 17): a JWS in compact form
- * whose payload names the authority and carries the SHA-256 digests of the request (method, path
- * and body) and of the answer's body. The gateway checks it against the register's configured
+ * whose payload names the authority and carries the SHA-256 digests of the request (method, path,
+ * the gateway's fresh nonce for that exchange, and body) and of the answer's body. The gateway checks it against the register's configured
  * public key and keeps it in the audit entry, so that {@code verify-audit} can later show which
  * register said what, without keeping what it said.
  *
@@ -40,6 +40,16 @@ public final class AnswerSignature {
 
     /** The response header that carries the signature. */
     public static final String HEADER = "X-Register-Signature";
+
+    /**
+     * The request header that carries a fresh random value for each signed exchange, covered by
+     * the request's digest: without it two enquiries about the same child at the same tier send
+     * byte-identical requests, and a signed answer saved from the first (say "no record") would
+     * verify as the answer to the second, after the register had come to hold the child (F5).
+     */
+    public static final String NONCE_HEADER = "X-Request-Nonce";
+
+    private static final java.security.SecureRandom NONCES = new java.security.SecureRandom();
 
     /** RSA keys below this are refused: 2048 bits is the least NIST allows for signatures. */
     public static final int MIN_RSA_BITS = 2048;
@@ -102,10 +112,21 @@ public final class AnswerSignature {
         }
     }
 
-    /** The digest of a request as both sides see it: method, path with query, and body. */
-    public static String requestDigest(String method, String pathAndQuery, byte[] body) {
+    /** A fresh value for {@link #NONCE_HEADER}: 128 random bits. */
+    public static String newNonce() {
+        byte[] bytes = new byte[16];
+        NONCES.nextBytes(bytes);
+        return b64(bytes);
+    }
+
+    /**
+     * The digest of a request as both sides see it: method, path with query, the request's
+     * {@link #NONCE_HEADER} (null when it had none), and body.
+     */
+    public static String requestDigest(String method, String pathAndQuery, String nonce, byte[] body) {
         MessageDigest sha = sha256();
-        sha.update((method + " " + pathAndQuery + "\n").getBytes(StandardCharsets.UTF_8));
+        sha.update((method + " " + pathAndQuery + "\n" + (nonce == null ? "" : nonce) + "\n")
+                .getBytes(StandardCharsets.UTF_8));
         if (body != null) {
             sha.update(body);
         }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class AnswerSignatureTest {
 
     private static final AnswerSignature.Claims CLAIMS = new AnswerSignature.Claims("leeds",
-            AnswerSignature.requestDigest("POST", "/search", "{}".getBytes(StandardCharsets.UTF_8)),
+            AnswerSignature.requestDigest("POST", "/search", AnswerSignature.newNonce(), "{}".getBytes(StandardCharsets.UTF_8)),
             AnswerSignature.bodyDigest("{\"records\":[]}".getBytes(StandardCharsets.UTF_8)), 1_764_547_200L);
 
     private static KeyPair ec(String curve) throws Exception {
