@@ -28,20 +28,32 @@ public final class RegisterFailure extends RuntimeException {
 
     private final Kind kind;
     private final boolean connectionFailure;
+    private final int httpStatus;
 
     public RegisterFailure(Kind kind, String reason) {
-        this(kind, reason, false);
+        this(kind, reason, false, 0);
     }
 
-    private RegisterFailure(Kind kind, String reason, boolean connectionFailure) {
+    private RegisterFailure(Kind kind, String reason, boolean connectionFailure, int httpStatus) {
         super(reason, null, false, false);
         this.kind = kind;
         this.connectionFailure = connectionFailure;
+        this.httpStatus = httpStatus;
+    }
+
+    /** The register answered {@code status}, which is no answer of its dialect: ERROR, with the status kept. */
+    public static RegisterFailure httpStatus(int status, String reason) {
+        return new RegisterFailure(Kind.ERROR, reason, false, status);
+    }
+
+    /** The HTTP status the register answered when that was the failure ({@link #httpStatus(int, String)}); 0 otherwise. */
+    public int httpStatus() {
+        return httpStatus;
     }
 
     /** A failure to connect or to get any answer started: safe to retry an idempotent search. */
     public static RegisterFailure connection(String reason) {
-        return new RegisterFailure(Kind.UNAVAILABLE, reason, true);
+        return new RegisterFailure(Kind.UNAVAILABLE, reason, true, 0);
     }
 
     public static RegisterFailure timeout(long millis) {

@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.util.List;
+import java.util.Set;
 import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.Deadline;
 import uk.wycps.connector.RegisterFailure;
@@ -75,20 +76,28 @@ public final class FhirConnector extends HttpDialectConnector {
     }
 
     /**
-     * The CapabilityStatement's word, read once. A server that answers without one (404, or not
-     * a CapabilityStatement) is searched with the standard parameters from then on; one that
-     * could not be asked (timeout, unreachable) fails this search and is asked again next time.
+     * The CapabilityStatement's word, read once. A server that does not serve one (404, 405, 410,
+     * 501) is searched with the standard parameters from then on. Any other bad answer (a 500, a
+     * redirect, not a CapabilityStatement, too large) is searched with the standard parameters
+     * this once and asked again next time: taken for good, one bad moment would have narrowed
+     * every later search of a server that offers phonetic matching, each still reported as a
+     * whole check. One that could not be asked (timeout, unreachable) fails this search and is
+     * asked again next time.
      */
     private Future<FhirCapabilities> capabilities(Deadline deadline) {
         if (capabilities == null) {
             Future<FhirCapabilities> f = get(basePath + "/metadata", deadline).map(FhirCapabilities::read)
-                    .recover(e -> e instanceof RegisterFailure r && r.kind() == RegisterFailure.Kind.ERROR
+                    .recover(e -> e instanceof RegisterFailure r && NOT_SERVED.contains(r.httpStatus())
                             ? Future.succeededFuture(FhirCapabilities.STANDARD) : Future.failedFuture(e));
             capabilities = f;
             f.onFailure(e -> capabilities = null);
         }
-        return capabilities;
+        return capabilities.recover(e -> e instanceof RegisterFailure r && r.kind() == RegisterFailure.Kind.ERROR
+                ? Future.succeededFuture(FhirCapabilities.STANDARD) : Future.failedFuture(e));
     }
+
+    /** The statuses of a server that has no CapabilityStatement to give. */
+    private static final Set<Integer> NOT_SERVED = Set.of(404, 405, 410, 501);
 
     /** One GET of FHIR JSON on the register's host. */
     private Future<JsonNode> get(String pathAndQuery, Deadline deadline) {

@@ -263,9 +263,9 @@ public final class BoundedHttpCall {
                 return new RegisterFailure(RegisterFailure.Kind.TIMEOUT, "register answered HTTP 504: no answer in time behind it");
             }
             if (status >= 300 && status < 400) {
-                return RegisterFailure.error("redirect not followed: HTTP " + status);
+                return RegisterFailure.httpStatus(status, "redirect not followed: HTTP " + status);
             }
-            return RegisterFailure.error("register answered HTTP " + status);
+            return RegisterFailure.httpStatus(status, "register answered HTTP " + status);
         }
 
         /** Retry-After as seconds, or "a date" for the HTTP-date form; never the raw header. */

@@ -318,6 +318,42 @@ class FhirR4InputsTest {
         server.verify(2, getRequestedFor(urlPathEqualTo("/Patient")).withQueryParam("phonetic", equalTo("Khan")));
     }
 
+    private static final String PHONETIC_CAPABILITIES = "{\"resourceType\": \"CapabilityStatement\", "
+            + "\"status\": \"active\", \"kind\": \"instance\", \"rest\": [{\"mode\": \"server\", \"resource\": "
+            + "[{\"type\": \"Patient\", \"searchParam\": [{\"name\": \"family\", \"type\": \"string\"}, "
+            + "{\"name\": \"phonetic\", \"type\": \"string\"}]}]}]}";
+
+    /**
+     * Verifies that one bad answer to {@code /metadata} (a 500) narrows that one search only: the
+     * CapabilityStatement is asked for again, and the next search uses phonetic matching where it
+     * is offered. Taken for good, a moment's fault narrowed every later search, each still
+     * reported as a whole check.
+     */
+    @Test
+    void aMetadataFaultNarrowsOneSearchNotEveryLaterOne() throws Exception {
+        server.stubFor(get(urlEqualTo("/metadata")).inScenario("metadata").whenScenarioStateIs("Started")
+                .willReturn(aResponse().withStatus(500)).willSetStateTo("mended"));
+        server.stubFor(get(urlEqualTo("/metadata")).inScenario("metadata").whenScenarioStateIs("mended")
+                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/fhir+json")
+                        .withBody(PHONETIC_CAPABILITIES)));
+        answer(bundle(match(patient(""))));
+        await(connector.search(request(CanonicalFields.all(), 10_000)));
+        server.verify(0, getRequestedFor(urlPathEqualTo("/Patient")).withQueryParam("phonetic", equalTo("Khan")));
+        await(connector.search(request(CanonicalFields.all(), 10_000)));
+        server.verify(2, getRequestedFor(urlEqualTo("/metadata")));
+        server.verify(1, getRequestedFor(urlPathEqualTo("/Patient")).withQueryParam("phonetic", equalTo("Khan")));
+    }
+
+    /** Verifies that a server without a CapabilityStatement (404) is asked for it once, then searched plainly. */
+    @Test
+    void aServerWithoutMetadataIsAskedOnce() throws Exception {
+        server.stubFor(get(urlEqualTo("/metadata")).willReturn(aResponse().withStatus(404)));
+        answer(bundle(match(patient(""))));
+        await(connector.search(request(CanonicalFields.all(), 10_000)));
+        await(connector.search(request(CanonicalFields.all(), 10_000)));
+        server.verify(1, getRequestedFor(urlEqualTo("/metadata")));
+    }
+
     /** Verifies that writes go as application/fhir+json and that 201 with no body or 200 with plain JSON is success. */
     @Test
     void writesAreFhirJsonAndAnyCreatedOrOkAnswerIsSuccess() throws Exception {
