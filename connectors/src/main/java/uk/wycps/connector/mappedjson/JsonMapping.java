@@ -1,6 +1,5 @@
 package uk.wycps.connector.mappedjson;
 
-import static uk.wycps.connector.http.HttpDialects.at;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -232,7 +231,7 @@ public final class JsonMapping {
 
     private JsonNode value(JsonNode source, JsonNode spec, Type type, String name) throws MappingException {
         String path = spec.isTextual() ? spec.asText() : spec.path("path").asText(null);
-        JsonNode node = path == null ? source : at(source, path);
+        JsonNode node = path == null ? source : step(source, path, name);
         if (node == null || node.isNull() || node.isMissingNode()) {
             return null;
         }
@@ -263,6 +262,26 @@ public final class JsonMapping {
             return toCanonical(node, (ObjectNode) spec.get("fields"), raw);
         }
         return scalar(node, raw, explicitCodes, name);
+    }
+
+    /**
+     * The node at the dotted {@code path} in {@code source}: null when a step is absent or null
+     * (the field is not there). A step that is there but not an object is a record that does not
+     * fit the mapping, refused: read as absent, {@code flags.shielded} against
+     * {@code "flags": ["shielded"]} would have dropped the shielded mark (A10).
+     */
+    private static JsonNode step(JsonNode source, String path, String name) throws MappingException {
+        JsonNode n = source;
+        for (String part : path.split("\\.")) {
+            if (n == null || n.isNull() || n.isMissingNode()) {
+                return null;
+            }
+            if (!n.isObject()) {
+                throw new MappingException("'" + name + "' is mapped through a value that is not an object");
+            }
+            n = n.get(part);
+        }
+        return n;
     }
 
     private JsonNode scalar(JsonNode node, Class<?> type, String explicitCodes, String name) throws MappingException {

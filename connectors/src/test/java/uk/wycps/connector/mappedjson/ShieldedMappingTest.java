@@ -41,6 +41,27 @@ class ShieldedMappingTest {
         assertTrue(e.getMessage().contains("maps a location field but not shielded"), e.getMessage());
     }
 
+    /**
+     * Verifies that a record whose mark is mapped through a value that is not an object (the
+     * mapping says {@code flags.shielded}, the register sends {@code "flags": ["shielded"]}) is
+     * refused, not read as unshielded with its address kept (A10); and that with {@code flags}
+     * absent the record is read, unshielded, as the mapping allows.
+     */
+    @org.junit.jupiter.api.Test
+    void aMarkMappedThroughAValueThatIsNotAnObjectIsRefusedNotReadAsUnshielded() throws Exception {
+        JsonObject options = shipped("calderdale.json");
+        options.getJsonObject("record").put("shielded", "flags.shielded");
+        JsonMapping mapping = JsonMapping.fromOptions("test", options);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String child = "{\"child_ref\": \"CA-1\", \"surname\": \"Khan\", \"current_address\": "
+                + "{\"line_1\": \"1 Mill Lane\", \"town\": \"Halifax\", \"post_code\": \"HX1 1AA\"}";
+        JsonMapping.MappingException refused = assertThrows(JsonMapping.MappingException.class,
+                () -> mapping.toRecord(json.readTree(child + ", \"flags\": [\"shielded\"]}")));
+        assertTrue(refused.getMessage().contains("shielded"), refused.getMessage());
+        assertTrue(!mapping.toRecord(json.readTree(child + "}")).shieldedByOwner());
+        assertTrue(mapping.toRecord(json.readTree(child + ", \"flags\": {\"shielded\": true}}")).shieldedByOwner());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"calderdale.json", "wakefield.json"})
     void aMappingWithNeitherAddressNorMarkIsAccepted(String name) throws IOException {
