@@ -16,6 +16,8 @@ import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Base64;
 import java.util.List;
 import uk.wycps.gateway.config.GatewayConfig;
@@ -48,9 +50,20 @@ public final class DemoKeys {
      * (line breaks, headers, another encoding of the same key): keys are compared, not text.
      */
     public static boolean isDemoKey(String pem) {
-        PublicKey key = publicKey(pem);
-        return key != null && isDemoKey(key);
+        // Every block, and whatever surrounds them: Vert.x reads the first PUBLIC KEY block and
+        // ignores the rest, so a demo key followed by a comment line or a second key is still the
+        // demo key it will trust (it once passed this check, decoded as one undecodable whole).
+        Matcher block = PEM_BLOCK.matcher(pem);
+        while (block.find()) {
+            PublicKey key = publicKey(block.group());
+            if (key != null && isDemoKey(key)) {
+                return true;
+            }
+        }
+        return false;
     }
+
+    private static final Pattern PEM_BLOCK = Pattern.compile("-----BEGIN PUBLIC KEY-----[\\s\\S]*?-----END PUBLIC KEY-----");
 
     /** True when {@code key} is the demo verification key. */
     public static boolean isDemoKey(PublicKey key) {

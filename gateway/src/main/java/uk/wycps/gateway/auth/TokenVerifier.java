@@ -169,7 +169,13 @@ public final class TokenVerifier {
         if (iat.longValue() - settings.leewaySeconds() > now) {
             return unauthorized("The token was issued in the future.");
         }
-        if (exp.longValue() - iat.longValue() > settings.maxTokenLifetimeSeconds()) {
+        long lifetime;
+        try {
+            lifetime = Math.subtractExact(exp.longValue(), iat.longValue());
+        } catch (ArithmeticException e) {
+            lifetime = Long.MAX_VALUE; // an exp near the end of time and an iat before the epoch
+        }
+        if (lifetime < 0 || lifetime > settings.maxTokenLifetimeSeconds()) {
             // A long-lived token that leaks is a long-lived key to every register.
             return unauthorized("The token's lifetime is longer than this gateway accepts.");
         }

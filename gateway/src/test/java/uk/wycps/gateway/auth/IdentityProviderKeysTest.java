@@ -182,6 +182,10 @@ class IdentityProviderKeysTest {
                 new JsonObject().put("iat", now).put("exp", now + 3600), null))));
         assertEquals(401, status(verifier.verify("Bearer " + idp.token("key-1", TestIssuer.AUDIENCE,
                 new JsonObject().put("iat", now).put("exp", now + 3601), null))));
+        // nor a lifetime that overflows: exp near the end of time, iat before the epoch (the
+        // difference once wrapped round to a negative number and passed)
+        assertEquals(401, status(verifier.verify("Bearer " + idp.token("key-1", TestIssuer.AUDIENCE,
+                new JsonObject().put("iat", -100L).put("exp", Long.MAX_VALUE - 30), null))));
     }
 
     @Test

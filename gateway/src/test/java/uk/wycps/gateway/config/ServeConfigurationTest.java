@@ -100,6 +100,29 @@ class ServeConfigurationTest {
         assertTrue(((String) result[1]).contains("demo key"), (String) result[1]);
     }
 
+    /**
+     * Verifies that the demo key followed by anything (a comment line, a second key) is still
+     * refused: Vert.x trusts the first block and ignores the rest, and the whole text, decoded as
+     * one block, once failed to parse and passed the check (the gateway then started, trusting
+     * tokens anyone can mint: bounded here, so that a regression fails rather than serves).
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+    void serveRefusesTheDemoKeyFollowedByAnythingElse() throws Exception {
+        java.security.KeyPairGenerator ec = java.security.KeyPairGenerator.getInstance("EC");
+        ec.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        String other = "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder()
+                .encodeToString(ec.generateKeyPair().getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
+        for (String pem : List.of(DemoKeys.verificationKeyPem() + "\n# the issuer's key\n",
+                DemoKeys.verificationKeyPem() + "\n" + other, other + DemoKeys.verificationKeyPem())) {
+            JsonObject config = validConfig();
+            config.getJsonObject("auth").getJsonArray("keys").getJsonObject(0).put("publicKey", pem);
+            Object[] result = serve(write(config));
+            assertEquals(2, result[0], pem);
+            assertTrue(((String) result[1]).contains("demo key"), (String) result[1]);
+        }
+    }
+
     @Test
     void serveRefusesTheDemoIssuer() throws Exception {
         JsonObject config = validConfig();
