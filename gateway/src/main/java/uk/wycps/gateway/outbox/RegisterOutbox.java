@@ -247,7 +247,10 @@ public final class RegisterOutbox implements Outbox {
             return;
         }
         if (lane.waiting) {
-            if (!lane.lingering || lane.urgent.isEmpty()) {
+            boolean urgentAfterLinger = lane.lingering && !lane.urgent.isEmpty();
+            // Enquiry history does not wait out the back-off of a checkpoint the register did not take (H3).
+            boolean historyBehindCheckpoint = !lane.lingering && lane.skipCheckpoint();
+            if (!urgentAfterLinger && !historyBehindCheckpoint) {
                 return;
             }
             // An urgent message does not wait for a linger to end (A10).
@@ -286,6 +289,13 @@ public final class RegisterOutbox implements Outbox {
                         } else {
                             pumpLater(authority, lane, lingerMs, true);
                         }
+                    } else if (first.kind() == OutboxMessage.Kind.CHECKPOINT && lane.skipCheckpoint()) {
+                        // A checkpoint the register does not take (one that keeps none, or a fault)
+                        // goes to the back and waits its turn again: the enquiry history behind
+                        // it goes now, never held behind it (H3).
+                        LOG.info("outbox: register {} did not take checkpoint {} ({}); enquiry history first",
+                                authority, first.id(), ar.cause().getMessage());
+                        pump(authority);
                     } else {
                         lane.failures++;
                         long backoff = backoff(lane.failures);
@@ -360,6 +370,24 @@ public final class RegisterOutbox implements Outbox {
 
         boolean isEmpty() {
             return urgent.isEmpty() && queue.isEmpty();
+        }
+
+        /**
+         * Moves the checkpoint at the head of the queue to its back when enquiry history waits
+         * behind it; true when it did (the history is then at the head). A lane of checkpoints
+         * only is left as it is, to back off.
+         */
+        boolean skipCheckpoint() {
+            OutboxMessage head = queue.peek();
+            if (head == null || head.kind() != OutboxMessage.Kind.CHECKPOINT
+                    || queue.stream().noneMatch(m -> m.kind() == OutboxMessage.Kind.ENQUIRY_HISTORY)) {
+                return false;
+            }
+            queue.add(queue.poll());
+            while (queue.peek().kind() != OutboxMessage.Kind.ENQUIRY_HISTORY) {
+                queue.add(queue.poll());
+            }
+            return true;
         }
 
         /** What to send next: the urgent entries; else a checkpoint alone, or the run of history entries at the head. */

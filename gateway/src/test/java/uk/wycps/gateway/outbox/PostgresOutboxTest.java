@@ -196,6 +196,28 @@ class PostgresOutboxTest {
     }
 
     /**
+     * Verifies that a checkpoint the register does not take (this one has no checkpoint path:
+     * 404) holds no enquiry history behind it (H3): history written while the refused checkpoint
+     * waits out its back-off (a minute here) is delivered at once, and the checkpoint stays.
+     */
+    @Test
+    void aCheckpointTheRegisterDoesNotTakeHoldsNoEnquiryHistoryBehindIt() throws Exception {
+        PostgresOutbox a = node(vertx, "node-a", Map.of(AUTHORITY, connector(vertx)), Duration.ofSeconds(30), NO_POLL,
+                Duration.ofMinutes(1));
+        await(a.enqueue(List.of(OutboxMessage.checkpoint(AUTHORITY, new uk.wycps.connector.AuditCheckpoint(7, "head-7",
+                "2026-11-29T10:00:00Z", "key-1", "sig")))));
+        waitUntil(() -> register.getAllServeEvents().stream()
+                .anyMatch(e -> e.getRequest().getUrl().startsWith("/audit-checkpoints/")), "the checkpoint was not sent");
+        Thread.sleep(QUIET_MS);
+        long written = System.nanoTime();
+        await(a.enqueue(List.of(history("h1"))));
+        waitUntil(() -> deliveries().containsKey("h1"), "h1 was not delivered");
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - written);
+        assertTrue(tookMs < 20_000, "h1 waited " + tookMs + " ms behind the refused checkpoint");
+        waitUntil(() -> outboxRows() == 1, "the history row was not deleted, or the checkpoint's was");
+    }
+
+    /**
      * Verifies that two nodes delivering from one table never send the same row twice: every
      * entry reaches the acknowledging register exactly once (counted per entry id over every
      * request, not de-duplicated), and both nodes took part.

@@ -2,6 +2,7 @@ package uk.wycps.gateway.outbox;
 
 import static uk.wycps.gateway.support.Answers.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -44,6 +45,8 @@ class RegisterOutboxBatchingTest {
         volatile boolean up;
         /** When set, a history send is recorded at once but acknowledged only when this completes. */
         volatile Promise<Void> held;
+        /** When set, every checkpoint is refused (recorded as refused), as by a register that keeps none. */
+        volatile boolean keepsNoCheckpoints;
 
         RecordingRegister(int batchSize) {
             this.batchSize = batchSize;
@@ -83,6 +86,12 @@ class RegisterOutboxBatchingTest {
 
         @Override
         public Future<Void> publishCheckpoint(AuditCheckpoint checkpoint, Deadline deadline) {
+            if (keepsNoCheckpoints) {
+                synchronized (sends) {
+                    sends.add("refused checkpoint " + checkpoint.index());
+                }
+                return Future.failedFuture(RegisterFailure.error("this register keeps no audit checkpoints"));
+            }
             if (!up) {
                 return Future.failedFuture(new RegisterFailure(RegisterFailure.Kind.UNAVAILABLE, "down"));
             }
@@ -196,6 +205,45 @@ class RegisterOutboxBatchingTest {
             Thread.sleep(200);
             assertEquals(List.of("history [h1]", "history [h2, h3]"), register.sends());
             assertEquals(Map.of("bradford", 0), await(outbox.pendingCounts()));
+        } finally {
+            await(outbox.close());
+        }
+    }
+
+    /**
+     * Verifies that a register that takes no checkpoints (one configured without them, or a
+     * fault) still gets its enquiry history (H3): the checkpoint goes to the back and waits its
+     * turn, and history written while it backs off is not held behind it. Before, the lane sent
+     * the checkpoint alone, again and again, and no history reached the register after the first
+     * checkpoint. The back-off here is a minute: a send within seconds did not wait for it.
+     */
+    @Test
+    void aCheckpointTheRegisterDoesNotTakeHoldsNoEnquiryHistoryBehindIt(Vertx vertx) throws Exception {
+        RecordingRegister register = new RecordingRegister(100);
+        register.keepsNoCheckpoints = true;
+        register.up = true;
+        RegisterOutbox outbox = await(RegisterOutbox.open(vertx, dir, Map.of("bradford", register),
+                Duration.ofMinutes(1), Duration.ZERO));
+        try {
+            // GIVEN a checkpoint at the head of the lane, refused, then history behind it
+            await(outbox.enqueue(List.of(checkpoint(1000))));
+            waitForSends(register, 1);
+            await(outbox.enqueue(List.of(history("h1"))));
+            // THEN the history is delivered, and only the checkpoint is left
+            waitForSends(register, 2);
+            assertTrue(register.sends().contains("history [h1]"), register.sends().toString());
+            // AND history written while the checkpoint backs off goes too
+            await(outbox.enqueue(List.of(history("h2"))));
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!register.sends().contains("history [h2]") && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(register.sends().contains("history [h2]"), register.sends().toString());
+            // AND once acknowledged, only the checkpoint is pending
+            while (!await(outbox.pendingCounts()).equals(Map.of("bradford", 1)) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(Map.of("bradford", 1), await(outbox.pendingCounts()));
         } finally {
             await(outbox.close());
         }
