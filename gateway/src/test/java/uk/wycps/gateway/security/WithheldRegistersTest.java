@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -219,6 +220,25 @@ class WithheldRegistersTest {
         String granted = federation.gateway.issuer.token("cp-coordinator", "social-services", "leeds",
                 "cross-authority:*");
         assertEquals(EnquiryService.WITHHELD_SEARCHED + ":notification-failed", resultSeen.apply(granted, match));
+    }
+
+    /**
+     * Verifies that a withheld match whose notification cannot be queued looks like a miss on
+     * every route a Leeds caller and their co-ordinator can observe (answer, audit, statistics,
+     * explain, health, metrics, log lines; A9): the gateway once logged a warning for the match
+     * alone, since only a match is ever queued.
+     */
+    @Test
+    void aWithheldMatchWhoseNotificationCannotBeQueuedLooksLikeAMissOnEveryRoute() throws Exception {
+        await(federation.gateway.gateway.outbox().close());
+        NonInterference.Observer leeds = new NonInterference.Observer(
+                federation.gateway.issuer.token("child-worker", "social-services", "leeds"),
+                federation.gateway.issuer.token("cp-coordinator", "social-services", "leeds"));
+        NonInterference.Observation held = quiet.observe(leeds, GatewayHarness.enquiry(bradfordOnly.givenName(),
+                bradfordOnly.familyName(), bradfordOnly.dateOfBirth().toString()));
+        NonInterference.Observation nobody = quiet.observe(leeds, GatewayHarness.enquiry("Zephyrine",
+                "Quillfeather-Oakes", "2015-02-03"));
+        assertEquals(Map.of(), NonInterference.differences(held, nobody));
     }
 
     private static double value(String metrics, String series) {
