@@ -71,6 +71,8 @@ public final class ConsoleRoutes {
     private final EnquiryParser parser;
     private final EnquiryService enquiries;
     private final AuditRoutes audit;
+    /** How long a sign-in lasts, however busy the session: as long as an API token may live. */
+    private final java.time.Duration signInLifetime;
     private final StatisticsService statistics;
     private final List<String> authorities;
     private final OidcSignIn oidc;
@@ -86,6 +88,7 @@ public final class ConsoleRoutes {
         this.admission = admission;
         this.lag = lag;
         this.settings = config.console();
+        this.signInLifetime = java.time.Duration.ofSeconds(config.auth().maxTokenLifetimeSeconds());
         this.templates = templates;
         this.parser = parser;
         this.enquiries = enquiries;
@@ -475,7 +478,7 @@ public final class ConsoleRoutes {
     // ---- helpers ---------------------------------------------------------------------------
 
     private Caller caller(RoutingContext ctx) {
-        return ConsoleSession.caller(ctx, settings.idleTimeout());
+        return ConsoleSession.caller(ctx, settings.idleTimeout(), signInLifetime);
     }
 
     /** The caller, or null having answered with the sign-in page (and no data). */

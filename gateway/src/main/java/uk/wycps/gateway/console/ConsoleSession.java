@@ -27,6 +27,7 @@ final class ConsoleSession {
     static final String CSRF_FIELD = "csrf";
     private static final String CALLER = "caller";
     private static final String SEEN = "seen";
+    private static final String SIGNED_IN = "signedIn";
     private static final String ANSWERS = "answers";
     /** Answers kept for the print view: the practitioner's last few, never more. */
     static final int KEPT_ANSWERS = 5;
@@ -72,25 +73,31 @@ final class ConsoleSession {
                 .put("authority", caller.authority())
                 .put("authorisations", new JsonArray(caller.authorisations().stream().sorted().toList()))
                 .put("name", displayName));
-        session.put(SEEN, System.currentTimeMillis());
+        long now = System.currentTimeMillis();
+        session.put(SEEN, now);
+        session.put(SIGNED_IN, now);
     }
 
     /**
      * The signed-in caller, or null. A session idle for longer than {@code idle} is destroyed
-     * here too (the store's own expiry is the first line).
+     * here too (the store's own expiry is the first line), and so is one signed in longer ago
+     * than {@code lifetime}, however busy: the role, agency and grants are the identity
+     * provider's as they were at sign-in, so a sign-in lasts no longer than an API token may
+     * ({@code auth.maxTokenLifetimeSeconds}); a role taken away there is gone here by then.
      */
-    static Caller caller(RoutingContext ctx, Duration idle) {
+    static Caller caller(RoutingContext ctx, Duration idle, Duration lifetime) {
         Session session = ctx.session();
         if (session == null) {
             return null;
         }
         JsonObject c = session.get(CALLER);
         Long seen = session.get(SEEN);
-        if (c == null || seen == null) {
+        Long signedIn = session.get(SIGNED_IN);
+        if (c == null || seen == null || signedIn == null) {
             return null;
         }
         long now = System.currentTimeMillis();
-        if (now - seen > idle.toMillis()) {
+        if (now - seen > idle.toMillis() || now - signedIn > lifetime.toMillis()) {
             session.destroy();
             return null;
         }

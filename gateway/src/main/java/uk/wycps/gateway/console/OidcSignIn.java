@@ -150,6 +150,9 @@ final class OidcSignIn {
     record SignedIn(Caller caller, String name) {
     }
 
+    /** Clock difference allowed against the identity provider's {@code nbf}, as for API tokens. */
+    private static final long NBF_LEEWAY_SECONDS = 30;
+
     /** The ID token's checks (OpenID Connect Core 3.1.3.7) that the library leaves to us. */
     private String check(JsonObject id, String nonce) {
         if (id == null) {
@@ -167,6 +170,9 @@ final class OidcSignIn {
         long now = System.currentTimeMillis() / 1000;
         if (!(id.getValue("exp") instanceof Number exp) || exp.longValue() < now || !(id.getValue("iat") instanceof Number)) {
             return "The ID token has expired.";
+        }
+        if (id.getValue("nbf") instanceof Number nbf && nbf.longValue() > now + NBF_LEEWAY_SECONDS) {
+            return "The ID token is not valid yet.";
         }
         if (!nonce.equals(id.getValue("nonce"))) {
             return "The ID token does not answer this sign-in.";

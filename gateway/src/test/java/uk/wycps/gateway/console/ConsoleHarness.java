@@ -56,6 +56,16 @@ final class ConsoleHarness {
     }
 
     static ConsoleHarness start(GatewayConfig.Console console, GatewayConfig.Limits limits) throws Exception {
+        return start(console, limits, GatewayConfig.Auth.DEFAULT_MAX_TOKEN_LIFETIME_SECONDS);
+    }
+
+    /** A demo console whose sign-ins last {@code signInSeconds} ({@code auth.maxTokenLifetimeSeconds}). */
+    static ConsoleHarness startDemo(Duration idle, int signInSeconds) throws Exception {
+        return start(GatewayConfig.Console.demo().withIdleTimeout(idle), GatewayConfig.Limits.OFF, signInSeconds);
+    }
+
+    static ConsoleHarness start(GatewayConfig.Console console, GatewayConfig.Limits limits, int maxTokenLifetimeSeconds)
+            throws Exception {
         Vertx vertx = Vertx.vertx();
         MockFederation mocks = await(MockRegisters.start(vertx, MockOptions.defaults().withAuthorityDialects()
                 .withChildrenPerRegister(200).withEphemeralPorts()));
@@ -73,6 +83,9 @@ final class ConsoleHarness {
                 // two gateways (or another process on the machine) could not both bind it.
                 .withManagement(new GatewayConfig.Management("127.0.0.1", 0))
                 .withLimits(limits);
+        GatewayConfig.Auth a = config.auth();
+        config = config.withAuth(new GatewayConfig.Auth(a.issuer(), a.audience(), a.keys(), a.leewaySeconds(), a.jwksUri(),
+                a.discover(), maxTokenLifetimeSeconds));
         Gateway gateway = await(Gateway.start(vertx, config, audit, outbox));
         return new ConsoleHarness(vertx, mocks, gateway, issuer, audit);
     }

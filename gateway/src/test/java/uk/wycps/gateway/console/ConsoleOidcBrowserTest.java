@@ -118,6 +118,16 @@ class ConsoleOidcBrowserTest {
         }
     }
 
+    /** Verifies that an ID token not valid until ten minutes from now signs nobody in (A1: nbf, as for API tokens). */
+    @Test
+    void anIdTokenNotValidYetSignsNobodyIn() {
+        idp.user = new JsonObject().put("sub", "early-1").put("name", "Early Bird").put("role", "child-worker")
+                .put("agency", "social-services").put("nbf", System.currentTimeMillis() / 1000 + 600);
+        signInThroughTheProvider();
+        assertTrue(browser.all("#signed-in-as").isEmpty());
+        assertTrue(browser.text("#sign-in-problem").contains("could not be signed in"));
+    }
+
     @Test
     void aCallbackThisBrowserDidNotStartSignsNobodyIn() {
         browser.get(base + "/sign-in/callback?code=stolen&state=forged");

@@ -241,6 +241,32 @@ class ConsoleSecurityTest {
         }
     }
 
+    /**
+     * Verifies that a sign-in ends after {@code auth.maxTokenLifetimeSeconds} however busy the
+     * session is: the role and grants are the identity provider's as they were at sign-in, and an
+     * API token lives no longer. Before, a session used every few minutes lasted for ever.
+     */
+    @Test
+    void aBusySessionEndsWhenItsSignInIsOlderThanATokenMayBe() throws Exception {
+        ConsoleHarness shortSignIn = ConsoleHarness.startDemo(Duration.ofMinutes(10), 3);
+        try {
+            WebClientSession web = browserLike(shortSignIn);
+            String csrf = signIn(web, "social-worker");
+            HttpResponse<Buffer> answer = await(web.post("/enquiry").sendForm(enquiryForm(csrf)));
+            Matcher id = ENQUIRY_ID.matcher(answer.bodyAsString());
+            assertTrue(id.find(), () -> "answered while signed in: " + answer.statusCode());
+            // busy: a page every half second, far inside the idle timeout
+            for (int i = 0; i < 8; i++) {
+                Thread.sleep(500);
+                await(web.get("/enquiry").send());
+            }
+            assertSignInPageWithoutData(await(web.get("/answers/" + id.group(1) + "/print").send()));
+            assertSignInPageWithoutData(await(web.get("/enquiry").send()));
+        } finally {
+            shortSignIn.close();
+        }
+    }
+
     private void assertSignInPageWithoutData(HttpResponse<Buffer> r) {
         assertEquals(401, r.statusCode());
         String body = r.bodyAsString();
