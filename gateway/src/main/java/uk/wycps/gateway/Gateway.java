@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -58,11 +59,16 @@ public final class Gateway {
     private final IssuerKeys issuerKeys;
     /** What to close after the outbox (the PostgreSQL pool); nothing for the file audit. */
     private final Supplier<Future<Void>> afterClose;
+    /** The withheld registers' searches promised and not yet done, and how long stopping waits for them. */
+    private final uk.wycps.gateway.enquiry.WithheldSearches withheld;
+    private final Duration withheldWait;
 
     private Gateway(Vertx vertx, List<String> deployments, int port, int managementPort, AuditSink audit,
             Outbox outbox, AdmissionControl admission, long sweeper, IssuerKeys issuerKeys,
-            Supplier<Future<Void>> afterClose) {
+            Supplier<Future<Void>> afterClose, uk.wycps.gateway.enquiry.WithheldSearches withheld, Duration withheldWait) {
         this.vertx = vertx;
+        this.withheld = withheld;
+        this.withheldWait = withheldWait;
         this.issuerKeys = issuerKeys;
         this.managementPort = managementPort;
         this.admission = admission;
@@ -226,18 +232,25 @@ public final class Gateway {
         GatewayMetrics metrics = new GatewayMetrics();
         // One key set for the node, read before anything listens: no keys, no start.
         return ApiContract.load(vertx).compose(contract -> IssuerKeys.start(vertx, config.auth()).compose(keys -> {
+                    uk.wycps.gateway.enquiry.WithheldSearches withheld = new uk.wycps.gateway.enquiry.WithheldSearches();
                     SharedParts shared = new SharedParts(config, policy, linker, audit, outbox, metrics, admission, keys,
-                            contract, telemetry);
+                            contract, telemetry, withheld);
                     return vertx.deployVerticle(() -> new GatewayVerticle(shared, port, managementPort),
                                     new DeploymentOptions().setInstances(instances))
                             .map(id -> {
                                 deployed.add(id);
                                 long sweeper = vertx.setPeriodic(60_000, t -> sweep.run());
                                 return new Gateway(vertx, deployed, port.get(), managementPort.get(), audit, outbox,
-                                        admission, sweeper, keys, afterClose);
+                                        admission, sweeper, keys, afterClose, withheld, longestWithheldSearch(config));
                             })
                             .recover(e -> keys.close().transform(v -> Future.failedFuture(e)));
                 }));
+    }
+
+    /** The longest a withheld search may take: the slowest register's deadline, the random delay before it, a margin. */
+    private static Duration longestWithheldSearch(GatewayConfig config) {
+        long slowest = config.registers().stream().mapToLong(r -> r.deadline().toMillis()).max().orElse(0);
+        return Duration.ofMillis(slowest + uk.wycps.gateway.enquiry.EnquiryService.WITHHELD_DELAY_MS + 1_000);
     }
 
     private static Future<Void> undeploy(Vertx vertx, List<String> deployments) {
@@ -284,7 +297,15 @@ public final class Gateway {
     public Future<Void> close() {
         vertx.cancelTimer(sweeper);
         List<String> serving = deployments.subList(1, deployments.size());
-        return undeploy(vertx, serving)
+        // The withheld registers' searches of answers already given first (H3: a match's
+        // register is told), for as long as the slowest of them may take; then stop serving.
+        return withheld.drained(vertx, withheldWait)
+                .onSuccess(left -> {
+                    if (left > 0) {
+                        LOG.warn("stopping with {} withheld registers' searches not finished", left);
+                    }
+                })
+                .compose(left -> undeploy(vertx, serving))
                 .compose(v -> issuerKeys.close())
                 .compose(v -> audit.close())
                 .compose(v -> vertx.undeploy(deployments.get(0)))

@@ -56,7 +56,7 @@ final class Wiring {
         EnquiryParser parser = new EnquiryParser(authorities, shared.contract());
         EnquiryService enquiries = new EnquiryService(vertx, shared.policy(),
                 new RegisterFanOut(vertx, registers, guards, shared.telemetry()),
-                shared.linker(), new EnquiryTrail(shared.audit(), shared.outbox(), shared.metrics()), config.contacts());
+                shared.linker(), new EnquiryTrail(shared.audit(), shared.outbox(), shared.metrics(), shared.withheld()), config.contacts());
         StatisticsService statistics = new StatisticsService(registers,
                 new SmallNumberSuppression(config.statistics().suppressionThreshold()), shared.audit(), shared.policy());
         AuditRoutes audit = new AuditRoutes(tokens, shared.audit(), shared.policy());

@@ -59,6 +59,7 @@ public final class EnquiryService {
     private final AuditSink audit;
     private final Outbox outbox;
     private final GatewayMetrics metrics;
+    private final WithheldSearches withheldWork;
     private final Map<String, RegisterContact> contacts;
 
     /**
@@ -75,6 +76,7 @@ public final class EnquiryService {
         this.audit = trail.audit();
         this.outbox = trail.outbox();
         this.metrics = trail.metrics();
+        this.withheldWork = trail.withheld();
         this.contacts = Map.copyOf(contacts);
     }
 
@@ -140,12 +142,19 @@ public final class EnquiryService {
             // The searches stay in the enquiry's trace (O3: an enquiry's log lines carry its trace
             // id): the request's tracing context has been let go once its answer was sent.
             io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.current();
-            answered.onSuccess(answer -> context.runOnContext(v -> vertx.setTimer(
-                    1 + ThreadLocalRandom.current().nextLong(WITHHELD_DELAY_MS), id -> {
-                        try (io.opentelemetry.context.Scope scope = trace.makeCurrent()) {
-                            searchWithheld(enquiryId, at, correlationId, caller, enquiry, withheld);
-                        }
-                    })));
+            answered.onSuccess(answer -> {
+                // Promised from here: a node that stops waits for it (WithheldSearches).
+                withheldWork.begin();
+                context.runOnContext(v -> vertx.setTimer(1 + ThreadLocalRandom.current().nextLong(WITHHELD_DELAY_MS), id -> {
+                    try (io.opentelemetry.context.Scope scope = trace.makeCurrent()) {
+                        searchWithheld(enquiryId, at, correlationId, caller, enquiry, withheld)
+                                .onComplete(done -> withheldWork.end());
+                    } catch (RuntimeException e) {
+                        withheldWork.end();
+                        throw e;
+                    }
+                }));
+            });
         }
         return answered;
     }
@@ -177,8 +186,8 @@ public final class EnquiryService {
      * after the answer has left; nothing here can reach the caller. Their latencies stay out of
      * the published figures, which a caller could otherwise compare (A9).
      */
-    private void searchWithheld(String enquiryId, Instant at, String correlationId, Caller caller, Enquiry enquiry,
-            List<String> withheld) {
+    private Future<Void> searchWithheld(String enquiryId, Instant at, String correlationId, Caller caller,
+            Enquiry enquiry, List<String> withheld) {
         List<RegisterFanOut.Query> queries = new ArrayList<>(withheld.size());
         long asked = System.nanoTime();
         for (String authority : withheld) {
@@ -188,7 +197,7 @@ public final class EnquiryService {
                     Set.of(CanonicalFields.RECORD_ID), Deadline.afterMillis(asked, deadlineFor(authority, 0)), enquiryId),
                     false));
         }
-        fanOut.search(queries).compose(outcomes -> {
+        return fanOut.search(queries).compose(outcomes -> {
             List<AuditEntry.RegisterAnswer> registers = new ArrayList<>(outcomes.size());
             List<OutboxMessage> notifications = new ArrayList<>();
             List<AuditEntry.Released> notified = new ArrayList<>();
@@ -218,7 +227,7 @@ public final class EnquiryService {
     public static final String WITHHELD_SEARCHED = AuditEntry.WITHHELD_SEARCHED;
 
     /** The withheld searches start at a random moment within this many milliseconds of the answer. */
-    static final long WITHHELD_DELAY_MS = 50;
+    public static final long WITHHELD_DELAY_MS = 50;
 
     private long deadlineFor(String authority, long requestedMs) {
         return fanOut.registers().deadlineMs(authority, requestedMs);

@@ -6,7 +6,13 @@ import uk.wycps.gateway.outbox.Outbox;
 
 /**
  * What an enquiry leaves behind: its audit entries (H1), the registers' notifications of who
- * asked about their records (H3) and the figures it adds to the metrics (O3).
+ * asked about their records (H3), the figures it adds to the metrics (O3), and the withheld
+ * registers' searches still to run after its answer (A9), which a stopping node waits for.
  */
-public record EnquiryTrail(AuditSink audit, Outbox outbox, GatewayMetrics metrics) {
+public record EnquiryTrail(AuditSink audit, Outbox outbox, GatewayMetrics metrics, WithheldSearches withheld) {
+
+    /** With a tracker of its own: for a service nobody stops (tests). */
+    public EnquiryTrail(AuditSink audit, Outbox outbox, GatewayMetrics metrics) {
+        this(audit, outbox, metrics, new WithheldSearches());
+    }
 }

@@ -241,6 +241,28 @@ class WithheldRegistersTest {
         assertEquals(Map.of(), NonInterference.differences(held, nobody));
     }
 
+    /**
+     * Verifies that a node stopped right after an answer still searches the withheld register and
+     * queues the notification of its match, durably, before it closes its audit and outbox (H3,
+     * O4; the outbox delivers it, now or after the restart): stopping dropped the search, and a
+     * withheld register holding the child was never told. Bradford answers after 1.5 s; the node
+     * is stopped as soon as the answer is in.
+     */
+    @Test
+    void aNodeStoppedRightAfterAnAnswerStillTellsTheWithheldRegisterOfItsMatch() throws Exception {
+        federation.mocks.register("bradford").setFaults(uk.wycps.mock.FaultSettings.latency(1500));
+        HttpResponse<Buffer> r = enquireAsLeeds();
+        assertEquals(200, r.statusCode(), r.bodyAsString());
+        String enquiryId = r.bodyAsJsonObject().getString("enquiryId");
+        await(federation.gateway.close());
+        List<AuditEntry> followUp = followUps(enquiryId);
+        assertEquals(1, followUp.size(), "the withheld search ran and its audit entry was written before the node stopped");
+        // the plain result: the notification was durable in the outbox before the entry was written
+        assertEquals(EnquiryService.WITHHELD_SEARCHED, followUp.get(0).result());
+        assertTrue(followUp.get(0).notified().stream().anyMatch(n -> "bradford".equals(n.authority())
+                && bradfordOnly.recordId().equals(n.recordId())), followUp.toString());
+    }
+
     private static double value(String metrics, String series) {
         for (String line : metrics.split("\n")) {
             if (line.startsWith(series + " ")) {
