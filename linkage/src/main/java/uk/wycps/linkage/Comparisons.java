@@ -30,6 +30,11 @@ final class Comparisons {
             return G_EXACT;
         }
         int best = givenToken(a.tokens[0], b.tokens[0]);
+        if (best == G_EXACT && a.tokens.length > 1 && b.tokens.length > 1 && !restAgrees(a, b)) {
+            // Lily-Mae and Lily-Rose, Anna Maria and Anna Sofia: the same first part, and both go
+            // on to differ. Twins are named so; only loosely alike (F4: never one child of two).
+            return G_JW_MED;
+        }
         if (best > G_EXACT && (a.tokens.length > 1 || b.tokens.length > 1)) {
             if (best > G_JW_HIGH && JaroWinkler.similarity(a.compact, b.compact) >= JW_HIGH) {
                 best = G_JW_HIGH;
@@ -52,6 +57,18 @@ final class Comparisons {
         return best;
     }
 
+    /** Whether some later part of one name agrees (exact, nickname or jw-high) with some later part of the other. */
+    private static boolean restAgrees(NameForm a, NameForm b) {
+        for (int i = 1; i < a.tokens.length; i++) {
+            for (int j = 1; j < b.tokens.length; j++) {
+                if (givenToken(a.tokens[i], b.tokens[j]) <= G_JW_HIGH) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     static int givenToken(Token a, Token b) {
         if (a.s.equals(b.s)) {
             return G_EXACT;
@@ -67,9 +84,19 @@ final class Comparisons {
             return G_JW_HIGH;
         }
         if (phonetic(a.phonetic, b.phonetic)) {
-            return G_PHON;
+            // One sound spelt two ways (Lacey and Lacie, Geoff and Jeff, Mohammed and Muhammad),
+            // or two names that open on different vowels, as twins' names so often do (Ava and
+            // Eva, Amy and Emma): Double Metaphone hears no difference in a first vowel. Those
+            // are only loosely alike, which the twin guard never merges (F4).
+            return differentFirstVowels(a.s, b.s) ? G_JW_MED : G_PHON;
         }
         return jw >= JW_MEDIUM ? G_JW_MED : G_DIS;
+    }
+
+    private static boolean differentFirstVowels(String a, String b) {
+        char x = a.charAt(0);
+        char y = b.charAt(0);
+        return x != y && "aeiou".indexOf(x) >= 0 && "aeiou".indexOf(y) >= 0;
     }
 
     static int familyName(NameForm a, NameForm b) {

@@ -68,7 +68,10 @@ public final class PairComparison {
         return givenNamesConflict() || levels[Field.GENDER.ordinal()] == Field.GENDER.disagree();
     }
 
-    /** Both given names present and they disagree or are only loosely alike ({@code jw-medium}). */
+    /**
+     * Both given names present and they disagree or are only loosely alike ({@code jw-medium}:
+     * Holly and Molly; names that only sound alike, Ava and Eva, are scored so too).
+     */
     public boolean givenNamesConflict() {
         int g = levels[Field.GIVEN_NAME.ordinal()];
         return g == Field.G_DIS || g == Field.G_JW_MED;

@@ -141,6 +141,13 @@ public final class PreparedRecord {
         }
         Set<String> postcodes = new LinkedHashSet<>();
         List<Line> lines = new ArrayList<>();
+        if (r.shieldedByOwner()) {
+            // A shielded child's location takes no part in linking (A10): whether its record
+            // joins another would otherwise say whether the two places agree, and callers who may
+            // see the other record's address would learn where the shielded child is, or is not.
+            return new PreparedRecord(names.toArray(new NameVariant[0]), dob(r.dateOfBirth()), gender(r.gender()),
+                    null, new String[0], null, new Line[0], null);
+        }
         Address current = r.address();
         String postcode = current == null ? null : postcode(current.postcode());
         Line line = current == null ? null : line(current.line1());

@@ -37,6 +37,9 @@ class ComparisonsTest {
         assertEquals("jw-high", given("Jayne", "Jane"));
         assertEquals("phonetic", given("Geoff", "Jeff"));
         assertEquals("jw-medium", given("Holly", "Molly"));
+        // alike to Double Metaphone but for the first vowel: twins' names, only loosely alike (F4)
+        assertEquals("jw-medium", given("Ava", "Eva"));
+        assertEquals("phonetic", given("Lacey", "Lacie"));
         assertEquals("initial", given("J", "John"));
         assertEquals("initial", given("J.", "John"));
         assertEquals("disagree", given("Aisha", "Amira"));

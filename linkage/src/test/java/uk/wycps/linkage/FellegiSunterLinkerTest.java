@@ -75,6 +75,56 @@ class FellegiSunterLinkerTest {
         assertEquals(MatchBand.MATCH, result.persons().get(0).band());
     }
 
+    /**
+     * Verifies that twins whose names only sound alike or share a first part are never merged
+     * (F4): the twin guard took a phonetic likeness, and an exact first part, for the same name.
+     */
+    @Test
+    void twinsWhoseNamesOnlySoundAlikeOrShareAFirstPartAreNeverMerged() {
+        // Twin names that sound alike but for a first vowel (Ava, Eva) or share a first part
+        // (Lily-Mae, Lily-Rose): the
+        // same family name, date of birth, gender and address, one twin in each of two registers
+        for (String[] twins : new String[][] {{"Ava", "Eva"}, {"Amy", "Emma"}, {"Ethan", "Aidan"},
+                {"Lily-Mae", "Lily-Rose"}, {"Anna Maria", "Anna Sofia"}}) {
+            List<SourcedRecord> candidates = List.of(
+                    new SourcedRecord("bradford", child("BD-1", twins[0], "Khan", DOB, Gender.FEMALE, BD)),
+                    new SourcedRecord("leeds", child("LS-1", twins[1], "Khan", DOB, Gender.FEMALE, BD)));
+            // WHEN the enquiry names the first twin
+            LinkageResult r = LINKER.link(subject(twins[0], "Khan", DOB, Gender.FEMALE, "BD7 1DP"), candidates);
+            // THEN two persons: the one asked about, and the other twin at most POSSIBLE
+            assertEquals(2, r.persons().size(), () -> String.join("/", twins) + ": " + bands(r));
+            assertEquals(Set.of("bradford:BD-1"), ids(r.persons().get(0)), () -> String.join("/", twins) + ": " + bands(r));
+            assertEquals(MatchBand.POSSIBLE, r.persons().get(1).band(), () -> String.join("/", twins) + ": " + bands(r));
+        }
+        // AND one child whose second name one register lacks is still one person
+        LinkageResult same = LINKER.link(subject("Anna", "Khan", DOB, Gender.FEMALE, "BD7 1DP"), List.of(
+                new SourcedRecord("bradford", child("BD-1", "Anna Maria", "Khan", DOB, Gender.FEMALE, BD)),
+                new SourcedRecord("leeds", child("LS-1", "Anna", "Khan", DOB, Gender.FEMALE, BD))));
+        assertEquals(1, same.persons().size(), () -> bands(same));
+    }
+
+    /**
+     * Verifies that a shielded record's place takes no part in linking (A10): whether it joins
+     * another register's record of the same child is the same wherever the shielded child lives,
+     * so the grouping tells no caller whether the two places agree.
+     */
+    @Test
+    void aShieldedRecordsPlaceTakesNoPartInLinking() {
+        Address halifax = new Address("3 Refuge Row", "Halifax", "HX1 1AA", "calderdale");
+        Address bradfordTown = new Address("3 Refuge Row", "Bradford", "BD7 1DP", "bradford");
+        List<String> outcomes = new java.util.ArrayList<>();
+        for (Address refuge : List.of(halifax, bradfordTown)) {
+            List<SourcedRecord> candidates = List.of(
+                    new SourcedRecord("bradford", child("BD-1", "Aisha", "Khan", DOB, Gender.FEMALE, BD)),
+                    new SourcedRecord("leeds", child("LS-1", "Aisha", "Khan", DOB, Gender.FEMALE, refuge)
+                            .withShielded(Boolean.TRUE)));
+            LinkageResult r = LINKER.link(subject("Aisha", "Khan", DOB, null, null), candidates);
+            outcomes.add(r.persons().stream().map(p -> ids(p) + " " + p.band() + " " + p.score()).toList() + " "
+                    + r.moreDetail());
+        }
+        assertEquals(outcomes.get(0), outcomes.get(1));
+    }
+
     /** Verifies that twins (same family name, date of birth and address, different given names) are never merged. */
     @Test
     void twinsAreNeverMerged() {

@@ -203,8 +203,9 @@ class PersonLevelShieldingTest {
 
     @Test
     void aBradfordRecordLeftUnlinkedGivesNoAddressEitherWhenTheAnswerHoldsAShieldedRecord() throws Exception {
-        // GIVEN Leeds knows only the refuge address, so nothing links its record with Bradford's
-        answer("leeds", WireMockRegisters.record("leeds").put("shielded", true)
+        // GIVEN Leeds's shielded record says male where Bradford's says female, so the two are
+        // not linked (a shielded record's place takes no part in linking: A10)
+        answer("leeds", WireMockRegisters.record("leeds").put("shielded", true).put("gender", "male")
                 .put("address", address(LEEDS_LINE, LEEDS_POSTCODE, "leeds")));
         JsonObject answer = enquire(gateway.issuer.token("child-worker", "social-services", "kirklees",
                 "cross-authority:*"), null);
