@@ -230,12 +230,9 @@ class ConsoleSecurityTest {
         ConsoleHarness idle = ConsoleHarness.startDemo(Duration.ofSeconds(3));
         try {
             WebClientSession web = browserLike(idle);
-            String csrf = signIn(web, "social-worker");
-            HttpResponse<Buffer> answer = await(web.post("/enquiry").sendForm(enquiryForm(csrf)));
-            Matcher id = ENQUIRY_ID.matcher(answer.bodyAsString());
-            assertTrue(id.find(), () -> "answered before the session went idle: " + answer.statusCode());
+            String enquiryId = signInAndEnquire(web);
             Thread.sleep(4000);
-            assertSignInPageWithoutData(await(web.get("/answers/" + id.group(1) + "/print").send()));
+            assertSignInPageWithoutData(await(web.get("/answers/" + enquiryId + "/print").send()));
         } finally {
             idle.close();
         }
@@ -251,20 +248,26 @@ class ConsoleSecurityTest {
         ConsoleHarness shortSignIn = ConsoleHarness.startDemo(Duration.ofMinutes(10), 3);
         try {
             WebClientSession web = browserLike(shortSignIn);
-            String csrf = signIn(web, "social-worker");
-            HttpResponse<Buffer> answer = await(web.post("/enquiry").sendForm(enquiryForm(csrf)));
-            Matcher id = ENQUIRY_ID.matcher(answer.bodyAsString());
-            assertTrue(id.find(), () -> "answered while signed in: " + answer.statusCode());
+            String enquiryId = signInAndEnquire(web);
             // busy: a page every half second, far inside the idle timeout
             for (int i = 0; i < 8; i++) {
                 Thread.sleep(500);
                 await(web.get("/enquiry").send());
             }
-            assertSignInPageWithoutData(await(web.get("/answers/" + id.group(1) + "/print").send()));
+            assertSignInPageWithoutData(await(web.get("/answers/" + enquiryId + "/print").send()));
             assertSignInPageWithoutData(await(web.get("/enquiry").send()));
         } finally {
             shortSignIn.close();
         }
+    }
+
+    /** Signs in as a social worker and makes an enquiry; its id, read from the answer page. */
+    private String signInAndEnquire(WebClientSession web) throws Exception {
+        String csrf = signIn(web, "social-worker");
+        HttpResponse<Buffer> answer = await(web.post("/enquiry").sendForm(enquiryForm(csrf)));
+        Matcher id = ENQUIRY_ID.matcher(answer.bodyAsString());
+        assertTrue(id.find(), () -> "answered while signed in: " + answer.statusCode());
+        return id.group(1);
     }
 
     private void assertSignInPageWithoutData(HttpResponse<Buffer> r) {
