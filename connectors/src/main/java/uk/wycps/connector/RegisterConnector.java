@@ -75,6 +75,14 @@ public interface RegisterConnector {
     }
 
     /**
+     * Whether this register keeps audit checkpoints at all ({@link #publishCheckpoint} can
+     * succeed): the gateway queues none for one that does not, which would only pile up unsent.
+     */
+    default boolean keepsCheckpoints() {
+        return false;
+    }
+
+    /**
      * The register's own aggregate counts as of {@code asOf} (S1): computed at the register, so
      * no record-level data crosses. A dialect that has no statistics fails with a
      * {@link RegisterFailure} of kind {@code ERROR}.

@@ -247,11 +247,18 @@ public final class Gateway {
                 }));
     }
 
-    /** The longest a withheld search may take: the slowest register's deadline, the random delay before it, a margin. */
+    /**
+     * How long stopping waits for withheld searches: the slowest register's deadline, the random
+     * delay before it and a margin, but never more than {@link #MOST_WITHHELD_WAIT}, so that the
+     * audit is still closed (its last checkpoint written) within the shutdown hook's ten seconds.
+     */
     private static Duration longestWithheldSearch(GatewayConfig config) {
         long slowest = config.registers().stream().mapToLong(r -> r.deadline().toMillis()).max().orElse(0);
-        return Duration.ofMillis(slowest + uk.wycps.gateway.enquiry.EnquiryService.WITHHELD_DELAY_MS + 1_000);
+        return Duration.ofMillis(Math.min(MOST_WITHHELD_WAIT.toMillis(),
+                slowest + uk.wycps.gateway.enquiry.EnquiryService.WITHHELD_DELAY_MS + 1_000));
     }
+
+    static final Duration MOST_WITHHELD_WAIT = Duration.ofSeconds(5);
 
     private static Future<Void> undeploy(Vertx vertx, List<String> deployments) {
         List<Future<Void>> all = new ArrayList<>();

@@ -57,11 +57,16 @@ final class Comparisons {
         return best;
     }
 
-    /** Whether some later part of one name agrees (exact, nickname or jw-high) with some later part of the other. */
+    /**
+     * Whether some later part of one name is compatible with some later part of the other: the
+     * same, a nickname, close, alike in sound, or an initial (Lily-Mae and Lily-May, Lily M and
+     * Lily Mae are one child); only a later part that disagrees or is loosely alike tells twins.
+     */
     private static boolean restAgrees(NameForm a, NameForm b) {
         for (int i = 1; i < a.tokens.length; i++) {
             for (int j = 1; j < b.tokens.length; j++) {
-                if (givenToken(a.tokens[i], b.tokens[j]) <= G_JW_HIGH) {
+                int level = givenToken(a.tokens[i], b.tokens[j]);
+                if (level <= G_PHON || level == G_INITIAL) {
                     return true;
                 }
             }

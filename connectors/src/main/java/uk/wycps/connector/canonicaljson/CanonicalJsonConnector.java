@@ -241,6 +241,11 @@ public final class CanonicalJsonConnector extends HttpDialectConnector {
     }
 
     @Override
+    public boolean keepsCheckpoints() {
+        return true;
+    }
+
+    @Override
     public Future<Void> publishCheckpoint(AuditCheckpoint checkpoint, Deadline deadline) {
         return putCheckpoint("/audit-checkpoints/{index}", checkpoint, deadline);
     }

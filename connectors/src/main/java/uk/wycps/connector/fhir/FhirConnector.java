@@ -85,14 +85,16 @@ public final class FhirConnector extends HttpDialectConnector {
      * asked again next time.
      */
     private Future<FhirCapabilities> capabilities(Deadline deadline) {
-        if (capabilities == null) {
-            Future<FhirCapabilities> f = get(basePath + "/metadata", deadline).map(FhirCapabilities::read)
+        Future<FhirCapabilities> f = capabilities;
+        if (f == null) {
+            f = get(basePath + "/metadata", deadline).map(FhirCapabilities::read)
                     .recover(e -> e instanceof RegisterFailure r && NOT_SERVED.contains(r.httpStatus())
                             ? Future.succeededFuture(FhirCapabilities.STANDARD) : Future.failedFuture(e));
             capabilities = f;
+            // (a failure already complete resets the field at once: the local is what is read below)
             f.onFailure(e -> capabilities = null);
         }
-        return capabilities.recover(e -> e instanceof RegisterFailure r && r.kind() == RegisterFailure.Kind.ERROR
+        return f.recover(e -> e instanceof RegisterFailure r && r.kind() == RegisterFailure.Kind.ERROR
                 ? Future.succeededFuture(FhirCapabilities.STANDARD) : Future.failedFuture(e));
     }
 
@@ -114,6 +116,11 @@ public final class FhirConnector extends HttpDialectConnector {
             return Future.failedFuture(RegisterFailure.error("entry or record id is not a valid FHIR id"));
         }
         return put("/AuditEvent/" + entry.entryId(), FhirResources.auditEvent(recordId, entry), deadline);
+    }
+
+    @Override
+    public boolean keepsCheckpoints() {
+        return true;
     }
 
     @Override

@@ -93,6 +93,11 @@ public abstract class MappedHttpConnector extends HttpDialectConnector {
     }
 
     @Override
+    public final boolean keepsCheckpoints() {
+        return checkpointPath != null;
+    }
+
+    @Override
     public final Future<Void> publishCheckpoint(AuditCheckpoint checkpoint, Deadline deadline) {
         if (checkpointPath == null) {
             return Future.failedFuture(RegisterFailure.error("this register keeps no audit checkpoints"));

@@ -366,6 +366,11 @@ public final class SqlConnector implements RegisterConnector {
     }
 
     @Override
+    public boolean keepsCheckpoints() {
+        return checkpointInsert != null;
+    }
+
+    @Override
     public Future<Void> publishCheckpoint(AuditCheckpoint checkpoint, Deadline deadline) {
         if (checkpointInsert == null) {
             return RegisterConnector.super.publishCheckpoint(checkpoint, deadline);

@@ -74,6 +74,12 @@ public final class EnquiryRoutes {
         tokens.verify(ctx.request().getHeader(HttpHeaders.AUTHORIZATION))
                 .compose(caller -> admission.admit(caller).map(permit -> new Admitted(caller, permit)))
                 .onSuccess(admitted -> {
+                    if (ctx.response().closed() || ctx.response().ended()) {
+                        // The caller went while the token was checked (a key fetch, a shared rate
+                        // limiter): no end is left to come, so the permit goes back now.
+                        admitted.permit().release();
+                        return;
+                    }
                     // For the ends that never reach handle (a 413 from the BodyHandler, the caller
                     // gone); handle releases it as soon as the answer is known. Releasing is idempotent.
                     ctx.addEndHandler(v -> admitted.permit().release());

@@ -63,7 +63,8 @@ public final class DemoKeys {
         return false;
     }
 
-    private static final Pattern PEM_BLOCK = Pattern.compile("-----BEGIN PUBLIC KEY-----[\\s\\S]*?-----END PUBLIC KEY-----");
+    /** Any PEM block, whatever its label: Vert.x reads the first block under several labels. */
+    private static final Pattern PEM_BLOCK = Pattern.compile("-----BEGIN [A-Z ]+-----[\\s\\S]*?-----END [A-Z ]+-----");
 
     /** True when {@code key} is the demo verification key. */
     public static boolean isDemoKey(PublicKey key) {
@@ -74,7 +75,7 @@ public final class DemoKeys {
 
     /** The public key in a PEM {@code PUBLIC KEY} block (EC or RSA); null when there is none. */
     static PublicKey publicKey(String pem) {
-        String body = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
+        String body = pem.replaceAll("-----(BEGIN|END) [A-Z ]+-----", "").replaceAll("\\s", "");
         byte[] der;
         try {
             der = Base64.getDecoder().decode(body);

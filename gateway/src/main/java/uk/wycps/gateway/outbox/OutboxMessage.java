@@ -42,6 +42,17 @@ public record OutboxMessage(String id, String authority, Kind kind, String recor
         return new OutboxMessage(entry.entryId(), authority, Kind.ENQUIRY_HISTORY, recordId, entry, null, true);
     }
 
+    /**
+     * {@code messages} without the checkpoints of registers whose connector keeps none
+     * ({@link uk.wycps.connector.RegisterConnector#keepsCheckpoints}): never sent, they would only
+     * pile up in the register's lane. A register this node has no connector for keeps its messages.
+     */
+    static java.util.List<OutboxMessage> keptBy(java.util.List<OutboxMessage> messages,
+            java.util.Map<String, uk.wycps.connector.RegisterConnector> connectors) {
+        return messages.stream().filter(m -> m.kind() != Kind.CHECKPOINT || connectors.get(m.authority()) == null
+                || connectors.get(m.authority()).keepsCheckpoints()).toList();
+    }
+
     public static OutboxMessage checkpoint(String authority, AuditCheckpoint checkpoint) {
         return new OutboxMessage("checkpoint-" + checkpoint.index() + "-" + authority, authority, Kind.CHECKPOINT, null,
                 null, checkpoint);

@@ -137,10 +137,11 @@ public final class PostgresOutbox implements Outbox {
     /** Messages written outside an audit transaction, in one transaction of their own. */
     @Override
     public Future<Void> enqueue(List<OutboxMessage> messages) {
-        if (messages.isEmpty()) {
+        List<OutboxMessage> kept = OutboxMessage.keptBy(messages, connectors);
+        if (kept.isEmpty()) {
             return Future.succeededFuture();
         }
-        return pool.withTransaction(conn -> insert(conn, messages));
+        return pool.withTransaction(conn -> insert(conn, kept));
     }
 
     /** Rows not yet acknowledged, per register, across every node. */

@@ -180,16 +180,17 @@ public final class RegisterOutbox implements Outbox {
      */
     @Override
     public Future<Void> enqueue(List<OutboxMessage> messages) {
-        if (messages.isEmpty()) {
+        List<OutboxMessage> queued = OutboxMessage.keptBy(messages, connectors);
+        if (queued.isEmpty()) {
             return Future.succeededFuture();
         }
-        StringBuilder text = new StringBuilder(messages.size() * 400);
-        messages.forEach(m -> text.append(queuedLine(m)).append('\n'));
+        StringBuilder text = new StringBuilder(queued.size() * 400);
+        queued.forEach(m -> text.append(queuedLine(m)).append('\n'));
         return append(text.toString()).compose(v -> {
             Promise<Void> started = Promise.promise();
             context.runOnContext(x -> {
-                messages.forEach(this::addPending);
-                messages.stream().map(OutboxMessage::authority).distinct().forEach(this::pump);
+                queued.forEach(this::addPending);
+                queued.stream().map(OutboxMessage::authority).distinct().forEach(this::pump);
                 started.complete();
             });
             return started.future();

@@ -114,7 +114,9 @@ class ServeConfigurationTest {
         String other = "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder()
                 .encodeToString(ec.generateKeyPair().getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
         for (String pem : List.of(DemoKeys.verificationKeyPem() + "\n# the issuer's key\n",
-                DemoKeys.verificationKeyPem() + "\n" + other, other + DemoKeys.verificationKeyPem())) {
+                DemoKeys.verificationKeyPem() + "\n" + other, other + DemoKeys.verificationKeyPem(),
+                // under another label, which Vert.x reads as well
+                DemoKeys.verificationKeyPem().replace("PUBLIC KEY", "RSA PUBLIC KEY") + "\n" + other)) {
             JsonObject config = validConfig();
             config.getJsonObject("auth").getJsonArray("keys").getJsonObject(0).put("publicKey", pem);
             Object[] result = serve(write(config));

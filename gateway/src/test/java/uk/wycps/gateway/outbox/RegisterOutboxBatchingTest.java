@@ -39,14 +39,14 @@ class RegisterOutboxBatchingTest {
     Path dir;
 
     /** A register that refuses everything until it is up, and remembers each send once it is. */
-    static final class RecordingRegister implements RegisterConnector {
+    static class RecordingRegister implements RegisterConnector {
         final int batchSize;
         final List<String> sends = new ArrayList<>();
         volatile boolean up;
         /** When set, a history send is recorded at once but acknowledged only when this completes. */
         volatile Promise<Void> held;
-        /** When set, every checkpoint is refused (recorded as refused), as by a register that keeps none. */
-        volatile boolean keepsNoCheckpoints;
+        /** When set, every checkpoint is refused (recorded as refused): a register whose checkpoint store fails. */
+        volatile boolean refusesCheckpoints;
 
         RecordingRegister(int batchSize) {
             this.batchSize = batchSize;
@@ -85,12 +85,17 @@ class RegisterOutboxBatchingTest {
         }
 
         @Override
+        public boolean keepsCheckpoints() {
+            return true;
+        }
+
+        @Override
         public Future<Void> publishCheckpoint(AuditCheckpoint checkpoint, Deadline deadline) {
-            if (keepsNoCheckpoints) {
+            if (refusesCheckpoints) {
                 synchronized (sends) {
                     sends.add("refused checkpoint " + checkpoint.index());
                 }
-                return Future.failedFuture(RegisterFailure.error("this register keeps no audit checkpoints"));
+                return Future.failedFuture(RegisterFailure.error("checkpoint store failing"));
             }
             if (!up) {
                 return Future.failedFuture(new RegisterFailure(RegisterFailure.Kind.UNAVAILABLE, "down"));
@@ -211,16 +216,16 @@ class RegisterOutboxBatchingTest {
     }
 
     /**
-     * Verifies that a register that takes no checkpoints (one configured without them, or a
-     * fault) still gets its enquiry history (H3): the checkpoint goes to the back and waits its
-     * turn, and history written while it backs off is not held behind it. Before, the lane sent
-     * the checkpoint alone, again and again, and no history reached the register after the first
-     * checkpoint. The back-off here is a minute: a send within seconds did not wait for it.
+     * Verifies that a register refusing checkpoints (its store failing) still gets its enquiry
+     * history (H3): the checkpoint goes to the back and waits its turn, and history written while
+     * it backs off is not held behind it. Before, the lane sent the checkpoint alone, again and
+     * again, and no history reached the register after the first checkpoint. The back-off here is
+     * a minute: a send within seconds did not wait for it.
      */
     @Test
     void aCheckpointTheRegisterDoesNotTakeHoldsNoEnquiryHistoryBehindIt(Vertx vertx) throws Exception {
         RecordingRegister register = new RecordingRegister(100);
-        register.keepsNoCheckpoints = true;
+        register.refusesCheckpoints = true;
         register.up = true;
         RegisterOutbox outbox = await(RegisterOutbox.open(vertx, dir, Map.of("bradford", register),
                 Duration.ofMinutes(1), Duration.ZERO));
@@ -244,6 +249,31 @@ class RegisterOutboxBatchingTest {
                 Thread.sleep(10);
             }
             assertEquals(Map.of("bradford", 1), await(outbox.pendingCounts()));
+        } finally {
+            await(outbox.close());
+        }
+    }
+
+    /**
+     * Verifies that a register that keeps no checkpoints (configured without them) is queued none:
+     * they could never be sent and would only pile up in its lane.
+     */
+    @Test
+    void aRegisterThatKeepsNoCheckpointsIsQueuedNone(Vertx vertx) throws Exception {
+        RecordingRegister register = new RecordingRegister(100) {
+            @Override
+            public boolean keepsCheckpoints() {
+                return false;
+            }
+        };
+        register.up = true;
+        RegisterOutbox outbox = open(vertx, register, Duration.ZERO);
+        try {
+            await(outbox.enqueue(List.of(checkpoint(1000), history("h1"))));
+            waitForSends(register, 1);
+            Thread.sleep(200);
+            assertEquals(List.of("history [h1]"), register.sends());
+            assertEquals(Map.of("bradford", 0), await(outbox.pendingCounts()));
         } finally {
             await(outbox.close());
         }
