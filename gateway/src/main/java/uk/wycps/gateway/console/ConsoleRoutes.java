@@ -96,7 +96,8 @@ public final class ConsoleRoutes {
         this.statistics = statistics;
         this.authorities = List.copyOf(authorities);
         this.oidc = settings.mode() == GatewayConfig.Console.Mode.OIDC
-                ? new OidcSignIn(vertx, config.auth().issuer(), settings, Set.copyOf(authorities)) : null;
+                ? new OidcSignIn(vertx, config.auth().issuer(), settings, Set.copyOf(authorities),
+                        config.auth().leewaySeconds()) : null;
     }
 
     /** Headers for every response of the gateway, page or not: CSP first of all. */

@@ -47,11 +47,14 @@ final class OidcSignIn {
     private final Set<String> authorities;
     private final LocalMap<String, JsonObject> pending;
     private final AtomicLong lastKeyRefresh = new AtomicLong();
+    /** Clock difference allowed against the identity provider's {@code nbf}: {@code auth.leewaySeconds}, as for API tokens. */
+    private final long leewaySeconds;
     private Future<OAuth2Auth> provider;
 
-    OidcSignIn(Vertx vertx, String issuer, GatewayConfig.Console settings, Set<String> authorities) {
+    OidcSignIn(Vertx vertx, String issuer, GatewayConfig.Console settings, Set<String> authorities, long leewaySeconds) {
         this.vertx = vertx;
         this.issuer = issuer;
+        this.leewaySeconds = leewaySeconds;
         this.settings = settings;
         this.authorities = Set.copyOf(authorities);
         // Shared by the gateway's event loops: the callback may land on another one.
@@ -150,9 +153,6 @@ final class OidcSignIn {
     record SignedIn(Caller caller, String name) {
     }
 
-    /** Clock difference allowed against the identity provider's {@code nbf}, as for API tokens. */
-    private static final long NBF_LEEWAY_SECONDS = 30;
-
     /** The ID token's checks (OpenID Connect Core 3.1.3.7) that the library leaves to us. */
     private String check(JsonObject id, String nonce) {
         if (id == null) {
@@ -171,7 +171,7 @@ final class OidcSignIn {
         if (!(id.getValue("exp") instanceof Number exp) || exp.longValue() < now || !(id.getValue("iat") instanceof Number)) {
             return "The ID token has expired.";
         }
-        if (id.getValue("nbf") instanceof Number nbf && nbf.longValue() > now + NBF_LEEWAY_SECONDS) {
+        if (id.getValue("nbf") instanceof Number nbf && nbf.longValue() > now + leewaySeconds) {
             return "The ID token is not valid yet.";
         }
         if (!nonce.equals(id.getValue("nonce"))) {
