@@ -18,10 +18,15 @@ public final class RecordIds {
     private RecordIds() {
     }
 
-    /** {@code record}, or a {@link RegisterFailure} of kind ERROR when its id is missing, blank or too long. */
+    /**
+     * {@code record}, or a {@link RegisterFailure} of kind ERROR when its id is missing, blank,
+     * too long, or holds a control character: an id goes into the audit (a NUL, which PostgreSQL
+     * refuses in text, failed the whole group commit, so every enquiry in it got 503) and into
+     * log lines.
+     */
     public static ChildRecord require(ChildRecord record) {
         String id = record == null ? null : record.recordId();
-        if (id == null || id.isBlank() || id.length() > MAX_LENGTH) {
+        if (id == null || id.isBlank() || id.length() > MAX_LENGTH || id.chars().anyMatch(Character::isISOControl)) {
             throw RegisterFailure.error("answer has a record without a valid recordId");
         }
         return record;

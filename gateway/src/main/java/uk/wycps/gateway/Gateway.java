@@ -118,6 +118,7 @@ public final class Gateway {
         GatewayConfig.Audit settings = config.audit();
         GatewayConfig.Postgres pg = settings.postgres();
         return vertx.executeBlocking(() -> {
+            requirePrivate(settings.signingKeyFile());
             Postgres database = Postgres.of(pg.uri(), pg.user(), pg.passwordFile());
             AuditKeys.Signer signer = AuditKeys.signer(Files.readString(settings.signingKeyFile()),
                     Files.readString(settings.verificationKeyFile()));
@@ -185,13 +186,17 @@ public final class Gateway {
                 .recover(e -> undeploy(vertx, deployed).transform(v -> Future.failedFuture(e)));
     }
 
+    /** O2: a checkpoint signing key others can read (or replace) could forge checkpoints; the file audit's and PostgreSQL's alike. */
+    private static void requirePrivate(java.nio.file.Path signingKeyFile) {
+        String open = uk.wycps.connector.http.PrivateKeyFiles.problem(signingKeyFile);
+        if (open != null) {
+            throw new IllegalStateException("audit.signingKeyFile " + open);
+        }
+    }
+
     private static AuditKeys.Signer signer(GatewayConfig.Audit settings) throws Exception {
         if (settings.signingKeyFile() != null) {
-            String open = uk.wycps.connector.http.PrivateKeyFiles.problem(settings.signingKeyFile());
-            if (open != null) {
-                // O2: a signing key others can read (or replace) could forge checkpoints.
-                throw new IllegalStateException("audit.signingKeyFile " + open);
-            }
+            requirePrivate(settings.signingKeyFile());
             AuditKeys.Signer signer = AuditKeys.signer(Files.readString(settings.signingKeyFile()),
                     Files.readString(settings.verificationKeyFile()));
             PrivateFiles.createDirectories(settings.directory());

@@ -113,10 +113,15 @@ public final class AuditPurge {
             days = Math.max(days, retentionDays.getOrDefault(caller.getString("authority"), defaultDays));
             any = true;
         }
-        JsonArray released = json.getJsonArray("released", new JsonArray());
-        for (int i = 0; i < released.size(); i++) {
-            days = Math.max(days, retentionDays.getOrDefault(released.getJsonObject(i).getString("authority"), defaultDays));
-            any = true;
+        // Every authority the entry concerns keeps it for its own retention: the caller's, those
+        // whose records it released, and those it notified (a withheld match's register reads the
+        // entry in its audit view too, and must not lose it sooner than its own policy says: H4).
+        for (String list : new String[] {"released", "notified"}) {
+            JsonArray refs = json.getJsonArray(list, new JsonArray());
+            for (int i = 0; i < refs.size(); i++) {
+                days = Math.max(days, retentionDays.getOrDefault(refs.getJsonObject(i).getString("authority"), defaultDays));
+                any = true;
+            }
         }
         if (!any) {
             days = defaultDays;

@@ -88,6 +88,17 @@ class AuditFilePermissionsTest {
         ExecutionException refused = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
                 () -> await(Gateway.start(vertx, config)));
         assertTrue(refused.getCause().getMessage().contains("chmod 600"), refused.getCause().getMessage());
+        // AND the same key stops a node of the PostgreSQL audit too (it was loaded unchecked there),
+        // before any database is reached
+        GatewayConfig onPostgres = new GatewayConfig(config.http(), config.auth(), config.registers(),
+                new GatewayConfig.Audit(null, privateKey, keys.resolve(AuditKeys.PUBLIC_FILE), 1000, Map.of(),
+                        GatewayConfig.Audit.DEFAULT_RETENTION_DAYS, new GatewayConfig.Postgres(
+                                "postgresql://127.0.0.1:9/none", "nobody", temp.resolve("no-password"), "node-1",
+                                java.time.Duration.ofSeconds(30))), null);
+        ExecutionException refusedOnPostgres = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> await(Gateway.start(vertx, onPostgres)));
+        assertTrue(refusedOnPostgres.getCause().getMessage().contains("chmod 600"),
+                refusedOnPostgres.getCause().getMessage());
     }
 
     private static String permissions(Path p) throws Exception {

@@ -66,6 +66,25 @@ class AuditRetentionTest {
         assertFalse(Files.readString(dir.resolve(FileAuditSink.FILE_NAME)).contains("enquiry-3\""));
     }
 
+    /**
+     * Verifies that an entry is kept for the longest retention of every authority it concerns,
+     * the registers it notified included (a withheld match's register reads it in its audit view):
+     * a Leeds enquiry that notified Bradford is not purged at Leeds's 30 days when Bradford keeps
+     * ten years. Before, only the caller's and the released records' authorities counted.
+     */
+    @Test
+    void anEntryIsKeptForTheRetentionOfTheRegistersItNotified() {
+        AuditEntry base = AuditEntries.answered(1, NOW.minus(40, ChronoUnit.DAYS));
+        AuditEntry notifiedBradford = new AuditEntry(base.enquiryId(), base.at(), base.correlationId(), base.caller(),
+                AuditEntry.WITHHELD_SEARCHED, base.purpose(), base.justification(), base.consent(), base.criteria(),
+                List.of(new AuditEntry.RegisterAnswer("bradford", "WITHHELD(OK)")), List.of(),
+                List.of(new AuditEntry.Released("bradford", "BD-000001", "NOTIFIED")), base.policy());
+        AuditPurge purge = new AuditPurge(Map.of("leeds", 30, "bradford", 3650), 30);
+        assertFalse(purge.expired(notifiedBradford.toJson().encode(), NOW), "Bradford keeps it ten years");
+        assertTrue(purge.expired(AuditEntries.answered(1, NOW.minus(40, ChronoUnit.DAYS)).toJson().encode(), NOW),
+                "an entry concerning Leeds alone goes at 30 days");
+    }
+
     @Test
     void anEntryEmptiedWithoutASignedMarkerIsCaught(Vertx vertx) throws Exception {
         write(vertx).close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

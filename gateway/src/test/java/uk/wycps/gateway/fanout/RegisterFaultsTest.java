@@ -130,6 +130,11 @@ class RegisterFaultsTest {
                 fault("a record without recordId", WireMockRegisters.search().willReturn(aResponse()
                         .withStatus(200).withHeader("Content-Type", json)
                         .withBody("{\"records\":[" + CANARY_RECORD + "]}")), "ERROR", "without a valid recordId"),
+                // a control character in the id (a NUL failed a PostgreSQL audit's whole group commit)
+                fault("a record id with a control character", WireMockRegisters.search().willReturn(aResponse()
+                        .withStatus(200).withHeader("Content-Type", json)
+                        .withBody("{\"records\":[{\"recordId\":\"LE-\\u0000\",\"familyName\":\"Khan\"}]}")),
+                        "ERROR", "without a valid recordId"),
                 fault("more records than any pre-filter gives", WireMockRegisters.search().willReturn(aResponse()
                         .withStatus(200).withHeader("Content-Type", json).withBody(manyRecords)), "ERROR", "more than 200 records"),
                 fault("empty body", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
