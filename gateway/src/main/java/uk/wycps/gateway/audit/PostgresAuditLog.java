@@ -31,13 +31,32 @@ public final class PostgresAuditLog {
     public static AuditVerifier.Result verify(Connection db, AuditKeys.Verifier keys, List<AuditCheckpoint> witnesses)
             throws SQLException {
         boolean autoCommit = db.getAutoCommit();
-        // A cursor (not the whole log in memory) needs a transaction in PostgreSQL's driver.
+        int isolation = db.getTransactionIsolation();
+        // A cursor (not the whole log in memory) needs a transaction in PostgreSQL's driver; one
+        // snapshot for the head and the rows, so that nodes appending meanwhile change neither.
         db.setAutoCommit(false);
+        db.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
         try (Statement s = db.createStatement()) {
+            long headSeq;
+            String headHash;
+            try (ResultSet head = s.executeQuery("SELECT seq, hash FROM audit_head WHERE id = 1")) {
+                head.next();
+                headSeq = head.getLong(1);
+                headHash = head.getString(2);
+            }
             s.setFetchSize(FETCH);
             try (ResultSet rs = s.executeQuery("SELECT seq, prev, hash, digest, entry FROM audit_entry ORDER BY seq")) {
-                AuditVerifier.Result result = new AuditVerifier(keys, witnesses).verify(lines(rs));
+                Object[] last = {0L, HashChain.GENESIS};
+                AuditVerifier.Result result = new AuditVerifier(keys, witnesses).verify(lines(rs, last));
                 db.commit();
+                // The chain checks each row against the one before it, so rows removed or
+                // rewritten at its end leave a shorter chain that is whole: the head, kept by
+                // every append, says where it ends (H2).
+                if (result.intact() && ((long) last[0] != headSeq || !headHash.equals(last[1]))) {
+                    return new AuditVerifier.Result(false, 0, 0, 0, (long) last[0] + 1, "the log ends at entry "
+                            + last[0] + " but its head, kept by every append, is entry " + headSeq
+                            + " with another hash: entries removed or rewritten at its end");
+                }
                 return result;
             }
         } catch (RuntimeException e) {
@@ -47,11 +66,15 @@ public final class PostgresAuditLog {
             throw e;
         } finally {
             db.setAutoCommit(autoCommit);
+            db.setTransactionIsolation(isolation);
         }
     }
 
-    /** Each row as the file log's line, so that the file's verifier checks it byte for byte. */
-    private static Iterator<String> lines(ResultSet rs) {
+    /**
+     * Each row as the file log's line, so that the file's verifier checks it byte for byte;
+     * {@code last} keeps the last row's sequence number and hash.
+     */
+    private static Iterator<String> lines(ResultSet rs, Object[] last) {
         return new Iterator<>() {
             private String next;
 
@@ -62,6 +85,8 @@ public final class PostgresAuditLog {
                         if (rs.next()) {
                             long seq = rs.getLong(1);
                             String entry = rs.getString(5);
+                            last[0] = seq;
+                            last[1] = rs.getString(3);
                             next = entry == null
                                     ? HashChain.purgedLine(seq, rs.getString(2), rs.getString(3), rs.getString(4))
                                     : HashChain.line(seq, rs.getString(2), rs.getString(3), rs.getString(4), entry);

@@ -175,6 +175,12 @@ class PostgresAuditTest {
         AuditVerifier.Result removed = verify();
         assertFalse(removed.intact());
         assertEquals(3, removed.firstBadEntry(), removed.toString());
+        // AND entries removed at the end (the chain before them is whole) are caught by the head
+        sql("UPDATE audit_entry SET entry = replace(entry, 'Ayesha', 'Aisha') WHERE seq = 3");
+        sql("DELETE FROM audit_entry WHERE seq >= 3");
+        AuditVerifier.Result truncated = verify();
+        assertFalse(truncated.intact(), truncated.toString());
+        assertEquals(3, truncated.firstBadEntry(), truncated.toString());
     }
 
     @Test
