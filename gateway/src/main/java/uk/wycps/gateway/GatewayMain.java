@@ -319,7 +319,10 @@ public final class GatewayMain implements Runnable {
                     AuditVerifier.Result result = PostgresAuditLog.verify(db,
                             AuditKeys.verifier(Files.readString(publicKey)), witnesses());
                     System.out.println(result);
-                    return result.intact() ? 0 : 1;
+                    // Each register's tally even when the chain is broken, as for the file log
+                    // (--answer-key was once ignored here, and the command passed without checking).
+                    boolean answers = answerKeys.isEmpty() || answersVerified(PostgresAuditLog.signedAnswers(db, keys()));
+                    return result.intact() && answers ? 0 : 1;
                 }
             }
             Path file = audit.resolve(FileAuditSink.FILE_NAME);
@@ -332,25 +335,28 @@ public final class GatewayMain implements Runnable {
                     .verify(file);
             System.out.println(result);
             // Each register's tally even when the chain is broken: it says which answers no longer hold.
-            boolean answers = answersVerified(file);
+            boolean answers = answerKeys.isEmpty() || answersVerified(SignedAnswers.verify(file, keys()));
             return result.intact() && answers ? 0 : 1;
         }
 
-        /** With {@code --answer-key}: each register adapter's signed answers in the log checked against its key. */
-        private boolean answersVerified(Path file) throws Exception {
+        /** The {@code --answer-key} public keys, by authority. */
+        private Map<String, PublicKey> keys() throws Exception {
+            Map<String, PublicKey> keys = new LinkedHashMap<>();
+            for (Map.Entry<String, Path> e : answerKeys.entrySet()) {
+                keys.put(e.getKey(), AnswerSignature.publicKey(Files.readString(e.getValue())));
+            }
+            return keys;
+        }
+
+        /** Prints each register's tally of signed answers; true when none failed. */
+        private static boolean answersVerified(Map<String, SignedAnswers.Tally> tallies) {
             boolean answersOk = true;
-            if (!answerKeys.isEmpty()) {
-                Map<String, PublicKey> keys = new LinkedHashMap<>();
-                for (Map.Entry<String, Path> e : answerKeys.entrySet()) {
-                    keys.put(e.getKey(), AnswerSignature.publicKey(Files.readString(e.getValue())));
-                }
-                for (Map.Entry<String, SignedAnswers.Tally> t : SignedAnswers.verify(file, keys).entrySet()) {
-                    SignedAnswers.Tally tally = t.getValue();
-                    System.out.println(t.getKey() + ": " + tally.verified() + " signed answers verified"
-                            + (tally.failed() > 0 ? ", " + tally.failed() + " NOT VERIFIED" : "")
-                            + (tally.unchecked() > 0 ? ", " + tally.unchecked() + " unchecked (no key given)" : ""));
-                    answersOk &= tally.failed() == 0;
-                }
+            for (Map.Entry<String, SignedAnswers.Tally> t : tallies.entrySet()) {
+                SignedAnswers.Tally tally = t.getValue();
+                System.out.println(t.getKey() + ": " + tally.verified() + " signed answers verified"
+                        + (tally.failed() > 0 ? ", " + tally.failed() + " NOT VERIFIED" : "")
+                        + (tally.unchecked() > 0 ? ", " + tally.unchecked() + " unchecked (no key given)" : ""));
+                answersOk &= tally.failed() == 0;
             }
             return answersOk;
         }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import uk.wycps.connector.AuditCheckpoint;
 
@@ -68,6 +69,26 @@ public final class PostgresAuditLog {
             db.setAutoCommit(autoCommit);
             db.setTransactionIsolation(isolation);
         }
+    }
+
+    /** Each register's signed answers in the log checked against its key ({@link SignedAnswers}), even when the chain is broken. */
+    public static Map<String, SignedAnswers.Tally> signedAnswers(Connection db, Map<String, java.security.PublicKey> keys)
+            throws SQLException {
+        Map<String, SignedAnswers.Tally> tallies = new java.util.TreeMap<>();
+        boolean autoCommit = db.getAutoCommit();
+        db.setAutoCommit(false);
+        try (Statement s = db.createStatement()) {
+            s.setFetchSize(FETCH);
+            try (ResultSet rs = s.executeQuery("SELECT entry FROM audit_entry WHERE entry IS NOT NULL ORDER BY seq")) {
+                while (rs.next()) {
+                    SignedAnswers.tally(rs.getString(1), keys, tallies);
+                }
+            }
+            db.commit();
+        } finally {
+            db.setAutoCommit(autoCommit);
+        }
+        return tallies;
     }
 
     /**

@@ -46,44 +46,54 @@ public final class SignedAnswers {
                 } catch (RuntimeException e) {
                     continue; // the chain check reports a bad line; here only answers are counted
                 }
-                if (parsed == null || parsed.entry() == null || parsed.entry().isEmpty()) {
-                    continue;
-                }
-                JsonArray registers;
-                try {
-                    registers = new JsonObject(parsed.entry()).getJsonArray("registers");
-                } catch (RuntimeException e) {
-                    continue;
-                }
-                if (registers == null) {
-                    continue;
-                }
-                for (int i = 0; i < registers.size(); i++) {
-                    JsonObject r = registers.getJsonObject(i);
-                    JsonObject proof = r.getJsonObject("proof");
-                    if (proof == null) {
-                        continue;
-                    }
-                    String authority = r.getString("authority");
-                    PublicKey key = keys.get(authority);
-                    Tally now = tallies.getOrDefault(authority, new Tally(0, 0, 0));
-                    if (key == null) {
-                        tallies.put(authority, now.plus(0, 0, 1));
-                        continue;
-                    }
-                    boolean ok;
-                    try {
-                        AnswerSignature.Claims claims = AnswerSignature.verify(key, proof.getString("signature"));
-                        ok = authority.equals(claims.authority())
-                                && claims.requestSha256().equals(proof.getString("requestSha256"))
-                                && claims.bodySha256().equals(proof.getString("bodySha256"));
-                    } catch (AnswerSignature.InvalidSignature e) {
-                        ok = false;
-                    }
-                    tallies.put(authority, ok ? now.plus(1, 0, 0) : now.plus(0, 1, 0));
+                if (parsed != null) {
+                    tally(parsed.entry(), keys, tallies);
                 }
             }
         }
         return tallies;
+    }
+
+    /**
+     * Adds one entry's signed answers (its text as written; null or empty for a purged entry) to
+     * {@code tallies}: the file log's lines and the PostgreSQL log's rows alike.
+     */
+    public static void tally(String entry, Map<String, PublicKey> keys, Map<String, Tally> tallies) {
+        if (entry == null || entry.isEmpty()) {
+            return;
+        }
+        JsonArray registers;
+        try {
+            registers = new JsonObject(entry).getJsonArray("registers");
+        } catch (RuntimeException e) {
+            return;
+        }
+        if (registers == null) {
+            return;
+        }
+        for (int i = 0; i < registers.size(); i++) {
+            JsonObject r = registers.getJsonObject(i);
+            JsonObject proof = r.getJsonObject("proof");
+            if (proof == null) {
+                continue;
+            }
+            String authority = r.getString("authority");
+            PublicKey key = keys.get(authority);
+            Tally now = tallies.getOrDefault(authority, new Tally(0, 0, 0));
+            if (key == null) {
+                tallies.put(authority, now.plus(0, 0, 1));
+                continue;
+            }
+            boolean ok;
+            try {
+                AnswerSignature.Claims claims = AnswerSignature.verify(key, proof.getString("signature"));
+                ok = authority.equals(claims.authority())
+                        && claims.requestSha256().equals(proof.getString("requestSha256"))
+                        && claims.bodySha256().equals(proof.getString("bodySha256"));
+            } catch (AnswerSignature.InvalidSignature e) {
+                ok = false;
+            }
+            tallies.put(authority, ok ? now.plus(1, 0, 0) : now.plus(0, 1, 0));
+        }
     }
 }

@@ -243,6 +243,55 @@ class PostgresAuditTest {
                 pg.passwordFile.toString()));
     }
 
+    /**
+     * Verifies that {@code verify-audit --postgres --answer-key} checks the registers' signed
+     * answers kept in the database, as it does for the file log: the right key passes (exit 0),
+     * another key fails (exit 1). It was ignored with {@code --postgres}, and the command passed.
+     */
+    @Test
+    void theVerifyCommandChecksSignedAnswersInTheDatabase(Vertx vertx) throws Exception {
+        GatewayNodes nodes = new GatewayNodes(keys, pg, new TestIssuer(vertx),
+                List.of(RegisterSettings.of("leeds", "canonical-json", URI.create("http://127.0.0.1:9"))), 1000, 30);
+        java.security.KeyPairGenerator ec = java.security.KeyPairGenerator.getInstance("EC");
+        ec.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair leeds = ec.generateKeyPair();
+        java.security.KeyPair other = ec.generateKeyPair();
+        String request = uk.wycps.connector.proof.AnswerSignature.requestDigest("POST", "/search", "n-1",
+                "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String body = uk.wycps.connector.proof.AnswerSignature.bodyDigest(
+                "{\"records\":[]}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String signature = uk.wycps.connector.proof.AnswerSignature.sign(leeds.getPrivate(),
+                new uk.wycps.connector.proof.AnswerSignature.Claims("leeds", request, body, 0));
+        AuditEntry base = AuditEntries.answered(1);
+        AuditEntry signed = new AuditEntry(base.enquiryId(), base.at(), base.correlationId(), base.caller(), base.result(),
+                base.purpose(), base.justification(), base.consent(), base.criteria(),
+                List.of(new AuditEntry.RegisterAnswer("leeds", "OK",
+                        new uk.wycps.connector.proof.AnswerProof(request, body, signature))),
+                base.released(), base.notified(), base.policy());
+        Pool pool = database.pool(vertx);
+        PostgresAuditSink sink = await(PostgresAuditSink.open(vertx, pool, AuditKeys.loadOrCreate(keys), 1000,
+                List.of(), "a"));
+        try {
+            await(sink.append(signed));
+        } finally {
+            pool.close();
+        }
+        Path leedsKey = keys.resolve("leeds-answers.pem");
+        Path otherKey = keys.resolve("other-answers.pem");
+        Files.writeString(leedsKey, uk.wycps.connector.proof.AnswerSignature.pem("PUBLIC KEY", leeds.getPublic().getEncoded()));
+        Files.writeString(otherKey, uk.wycps.connector.proof.AnswerSignature.pem("PUBLIC KEY", other.getPublic().getEncoded()));
+        String[] verify = {"verify-audit", "--postgres", pg.uri, "--user", pg.user, "--password-file",
+                pg.passwordFile.toString(), "--public-key", nodes.publicKey().toString(), "--answer-key"};
+        assertEquals(0, cli(concat(verify, "leeds=" + leedsKey)));
+        assertEquals(1, cli(concat(verify, "leeds=" + otherKey)));
+    }
+
+    private static String[] concat(String[] head, String last) {
+        String[] all = java.util.Arrays.copyOf(head, head.length + 1);
+        all[head.length] = last;
+        return all;
+    }
+
     private static int cli(String... args) {
         return new picocli.CommandLine(new uk.wycps.gateway.GatewayMain()).execute(args);
     }
