@@ -24,6 +24,17 @@ public interface AuditSink {
         return Future.all(append(entry), outbox.enqueue(notifications)).mapEmpty();
     }
 
+    /**
+     * Makes {@code notifications} durable and then appends {@code entry}, which records them:
+     * the entry is never written for notifications that could not be queued. A sink that holds
+     * the outbox itself (PostgreSQL) writes both in one transaction, so that a node lost between
+     * the two leaves neither a register told without the entry saying so, nor the other way.
+     * Used for the entry written after the withheld registers' searches (A9, H3, O4).
+     */
+    default Future<Void> appendAfterQueuing(AuditEntry entry, List<OutboxMessage> notifications, Outbox outbox) {
+        return outbox.enqueue(notifications).compose(v -> append(entry));
+    }
+
     /** The entries {@code query} asks for, as written, in log order, at most its limit. */
     Future<List<io.vertx.core.json.JsonObject>> query(AuditQuery query);
 

@@ -105,6 +105,11 @@ public final class PostgresAuditSink implements AuditSink {
         return submit(entry, notifications);
     }
 
+    @Override
+    public Future<Void> appendAfterQueuing(AuditEntry entry, List<OutboxMessage> notifications, Outbox outbox) {
+        return submit(entry, notifications);
+    }
+
     private Future<Void> submit(AuditEntry entry, List<OutboxMessage> notifications) {
         if (closed) {
             return Future.failedFuture(new AuditUnavailableException());

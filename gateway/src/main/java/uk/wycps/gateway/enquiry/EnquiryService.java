@@ -212,13 +212,19 @@ public final class EnquiryService {
                     notified.add(new AuditEntry.Released(outcome.authority(), r.recordId(), "NOTIFIED"));
                 }
             }
-            Future<Void> queued = notifications.isEmpty() ? Future.succeededFuture() : outbox.enqueue(notifications);
-            // No log line of its own when queuing fails: only a match is ever queued, so the line
-            // would say that a withheld register held the child (A9). The audit entry's result
-            // says it, to readers who may see those registers (AuditView).
-            return queued.transform(q -> audit.append(entry(enquiryId, at, correlationId, caller, enquiry,
-                    q.succeeded() ? WITHHELD_SEARCHED : WITHHELD_SEARCHED + ":notification-failed",
-                    registers, List.of(), notified)));
+            AuditEntry searched = entry(enquiryId, at, correlationId, caller, enquiry, WITHHELD_SEARCHED, registers,
+                    List.of(), notified);
+            if (notifications.isEmpty()) {
+                return audit.append(searched);
+            }
+            // The notifications and the entry that records them together (one transaction where
+            // the store allows). When they cannot be queued, the entry says so instead, with no log
+            // line of its own: only a match is ever queued, so the line would say that a withheld
+            // register held the child (A9); the entry's result says it to readers who may see
+            // those registers (AuditView).
+            return audit.appendAfterQueuing(searched, notifications, outbox)
+                    .recover(e -> audit.append(entry(enquiryId, at, correlationId, caller, enquiry,
+                            WITHHELD_SEARCHED + ":notification-failed", registers, List.of(), notified)));
         }).onFailure(e -> LOG.warn("withheld searches not audited: enquiryId={}, cause={}", enquiryId,
                 e.getClass().getSimpleName()));
     }
