@@ -251,6 +251,11 @@ public final class RegisterGuard {
             return budget + Math.max(50, settings.deadlineMs() / 10) < settings.deadlineMs();
         }
 
+        /** How close to a shortened deadline a failure counts as having come with it. */
+        long nearDeadline() {
+            return Math.max(10, budget / 10);
+        }
+
         void settle(RegisterStatus status, List<ChildRecord> records, String reason, Throwable cause) {
             if (!settled.compareAndSet(false, true)) {
                 return;
@@ -277,8 +282,11 @@ public final class RegisterGuard {
                 lastFailureStatus.set(status);
                 LOG.info("register not checked: authority={}, enquiryId={}, status={}, latencyMs={}, reason={}",
                         authority, request.enquiryId(), status, latency, reason);
-                if (status == RegisterStatus.TIMEOUT && callerShortened()) {
-                    // The caller asked for less time than the register is given: not the register's fault.
+                if (callerShortened() && (status == RegisterStatus.TIMEOUT || latency >= budget - nearDeadline())) {
+                    // The caller asked for less time than the register is given: not the register's
+                    // fault. Nor is any failure that came as that short time ran out (a wait for a
+                    // pooled connection ends with the same budget, as UNAVAILABLE): one caller's
+                    // short deadlines must not open the circuit for everyone.
                     breaker.releasePermission();
                 } else {
                     breaker.onError(latency, TimeUnit.MILLISECONDS,

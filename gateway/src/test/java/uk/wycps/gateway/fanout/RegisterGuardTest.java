@@ -219,6 +219,26 @@ class RegisterGuardTest {
                 }))));
     }
 
+    /**
+     * Verifies that a failure that comes as a caller's shortened deadline runs out (a wait for a
+     * pooled connection ends with the same budget, reported UNAVAILABLE) does not count against
+     * the register either: one caller's short deadlines could otherwise open the circuit for all.
+     */
+    @Test
+    void aConnectionWaitEndingWithACallersShorterDeadlineDoesNotCountAgainstTheRegister(Vertx vertx,
+            VertxTestContext ctx) {
+        RegisterGuard guard = new RegisterGuard("leeds", settings(2000, new JsonObject().put("minimumCalls", 1)
+                .put("slidingWindowSize", 1)));
+        ScriptedConnector waiting = new ScriptedConnector(() -> Future.future(p -> vertx.setTimer(45,
+                t -> p.fail(RegisterFailure.connection("could not connect: connect timed out")))));
+        vertx.runOnContext(v -> guard.search(vertx, waiting, request(50))
+                .onComplete(ctx.succeeding(o -> ctx.verify(() -> {
+                    assertEquals("CLOSED", guard.circuitState(), o.toString());
+                    assertEquals(0, guard.health().bufferedCalls());
+                    ctx.completeNow();
+                }))));
+    }
+
     @Test
     void timeoutUnderTheRegistersOwnDeadlineCountsAgainstIt(Vertx vertx, VertxTestContext ctx) {
         // GIVEN a register configured with 200 ms, searched with its full deadline, that never answers
