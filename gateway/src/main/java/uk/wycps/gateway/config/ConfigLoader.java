@@ -64,6 +64,9 @@ public final class ConfigLoader {
         return parse(json, base, file.toString());
     }
 
+    /** What the edge's idle timeout must leave past the longest register deadline: assembling, auditing, answering. */
+    static final long IDLE_MARGIN_MS = 2_000;
+
     /** Validates an already-read configuration; {@code source} names it in messages. */
     public GatewayConfig parse(JsonObject json, Path base, String source) {
         SCHEMA.problem(json).ifPresent(problem -> {
@@ -75,6 +78,13 @@ public final class ConfigLoader {
         GatewayConfig.Limits limits = limits(json.getJsonObject("limits"));
         GatewayConfig.Auth auth = auth(root.child("auth"), json.getJsonObject("auth"), base);
         List<RegisterSettings> registers = registers(root.child("registers"), json.getJsonArray("registers"), base);
+        long slowest = registers.stream().mapToLong(r -> r.deadline().toMillis()).max().orElse(0);
+        if (http.idleTimeoutSeconds() * 1000L < slowest + IDLE_MARGIN_MS) {
+            // The caller's connection is idle while the registers are asked: closed before the
+            // slowest may answer, the caller would get no answer at all, not even "not all checked".
+            throw root.child("http").child("idleTimeoutSeconds").problem("must exceed the longest register deadline ("
+                    + slowest + " ms) by at least " + IDLE_MARGIN_MS / 1000 + " s");
+        }
         GatewayConfig.Audit audit = audit(root.child("audit"), json.getJsonObject("audit"), base);
         for (String authority : audit.retentionDays().keySet()) {
             if (registers.stream().noneMatch(r -> r.authority().equals(authority))) {

@@ -156,6 +156,11 @@ class ServeConfigurationTest {
                 Arguments.of("deadline out of range", (Consumer<JsonObject>) c -> c.getJsonArray("registers")
                         .getJsonObject(0).put("deadlineMs", 0), "$.registers[0].deadlineMs"),
                 Arguments.of("unknown setting", (Consumer<JsonObject>) c -> c.put("cache", true), "$.cache"),
+                // the caller's connection would be closed as idle before the slowest register may answer
+                Arguments.of("idle timeout within a register's deadline", (Consumer<JsonObject>) c -> {
+                    c.put("http", c.getJsonObject("http", new JsonObject()).copy().put("idleTimeoutSeconds", 5));
+                    c.getJsonArray("registers").getJsonObject(0).put("deadlineMs", 5000);
+                }, "$.http.idleTimeoutSeconds"),
                 Arguments.of("HMAC algorithm", (Consumer<JsonObject>) c -> c.getJsonObject("auth").getJsonArray("keys")
                         .getJsonObject(0).put("algorithm", "HS256"), "$.auth.keys[0].algorithm"),
                 Arguments.of("private key", (Consumer<JsonObject>) c -> c.getJsonObject("auth").getJsonArray("keys")
