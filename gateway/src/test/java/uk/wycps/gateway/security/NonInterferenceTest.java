@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -90,6 +91,29 @@ class NonInterferenceTest {
         Map<String, String> leaks = NonInterference.differences(whenHeld, whenNobody);
         assertTrue(leaks.isEmpty(), "A9: a " + role + " of Leeds can tell that " + register
                 + " holds the child through " + leaks);
+    }
+
+    /**
+     * The same for a Child Protection Co-ordinator of another agency (education) naming
+     * Bradford, whose records the policy withholds from them (A4's own-authority rule is for
+     * social services): neither their answers nor their audit view may tell whether Bradford
+     * holds the child. Their audit view once showed Bradford's withheld search as their own
+     * authority's, with the record it notified.
+     */
+    @Test
+    void aCoordinatorOfAnotherAgencyLearnsNothingOfTheirOwnAuthoritysRegister() throws Exception {
+        ChildRecord held = NonInterference.childHeldOnlyBy(federation, "bradford");
+        JsonObject heldEnquiry = GatewayHarness.enquiry(held.givenName(), held.familyName(),
+                held.dateOfBirth().toString());
+        JsonObject nobodysEnquiry = GatewayHarness.enquiry("Zephyrine", "Quillfeather-Oakes",
+                held.dateOfBirth().toString());
+        assertNobodyHolds(nobodysEnquiry);
+        String educationCoordinator = federation.gateway.issuer.token("cp-coordinator", "education", "bradford");
+        NonInterference.Observer observer = new NonInterference.Observer(educationCoordinator, educationCoordinator);
+        Map<String, String> leaks = NonInterference.differences(check.observe(observer, heldEnquiry),
+                check.observe(observer, nobodysEnquiry));
+        assertTrue(leaks.isEmpty(), "A4, A9: an education co-ordinator of Bradford can tell that Bradford holds the "
+                + "child through " + leaks);
     }
 
     private static void assertNobodyHolds(JsonObject enquiry) throws Exception {
