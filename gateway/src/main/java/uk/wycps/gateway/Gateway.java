@@ -39,6 +39,9 @@ import uk.wycps.linkage.RecordLinker;
 import uk.wycps.policy.PolicyLoader;
 import uk.wycps.policy.SharingPolicy;
 import uk.wycps.record.CanonicalFields;
+import uk.wycps.gateway.enquiry.WithheldSearches;
+import uk.wycps.gateway.enquiry.EnquiryService;
+import uk.wycps.connector.http.PrivateKeyFiles;
 
 /**
  * A running gateway. {@link #start} is one chain: policy, outbox, audit, then one verticle per
@@ -60,12 +63,12 @@ public final class Gateway {
     /** What to close after the outbox (the PostgreSQL pool); nothing for the file audit. */
     private final Supplier<Future<Void>> afterClose;
     /** The withheld registers' searches promised and not yet done, and how long stopping waits for them. */
-    private final uk.wycps.gateway.enquiry.WithheldSearches withheld;
+    private final WithheldSearches withheld;
     private final Duration withheldWait;
 
     private Gateway(Vertx vertx, List<String> deployments, int port, int managementPort, AuditSink audit,
             Outbox outbox, AdmissionControl admission, long sweeper, IssuerKeys issuerKeys,
-            Supplier<Future<Void>> afterClose, uk.wycps.gateway.enquiry.WithheldSearches withheld, Duration withheldWait) {
+            Supplier<Future<Void>> afterClose, WithheldSearches withheld, Duration withheldWait) {
         this.vertx = vertx;
         this.withheld = withheld;
         this.withheldWait = withheldWait;
@@ -187,8 +190,8 @@ public final class Gateway {
     }
 
     /** O2: a checkpoint signing key others can read (or replace) could forge checkpoints; the file audit's and PostgreSQL's alike. */
-    private static void requirePrivate(java.nio.file.Path signingKeyFile) {
-        String open = uk.wycps.connector.http.PrivateKeyFiles.problem(signingKeyFile);
+    private static void requirePrivate(Path signingKeyFile) {
+        String open = PrivateKeyFiles.problem(signingKeyFile);
         if (open != null) {
             throw new IllegalStateException("audit.signingKeyFile " + open);
         }
@@ -237,7 +240,7 @@ public final class Gateway {
         GatewayMetrics metrics = new GatewayMetrics();
         // One key set for the node, read before anything listens: no keys, no start.
         return ApiContract.load(vertx).compose(contract -> IssuerKeys.start(vertx, config.auth()).compose(keys -> {
-                    uk.wycps.gateway.enquiry.WithheldSearches withheld = new uk.wycps.gateway.enquiry.WithheldSearches();
+                    WithheldSearches withheld = new WithheldSearches();
                     SharedParts shared = new SharedParts(config, policy, linker, audit, outbox, metrics, admission, keys,
                             contract, telemetry, withheld);
                     return vertx.deployVerticle(() -> new GatewayVerticle(shared, port, managementPort),
@@ -260,7 +263,7 @@ public final class Gateway {
     private static Duration longestWithheldSearch(GatewayConfig config) {
         long slowest = config.registers().stream().mapToLong(r -> r.deadline().toMillis()).max().orElse(0);
         return Duration.ofMillis(Math.min(MOST_WITHHELD_WAIT.toMillis(),
-                slowest + uk.wycps.gateway.enquiry.EnquiryService.WITHHELD_DELAY_MS + 1_000));
+                slowest + EnquiryService.WITHHELD_DELAY_MS + 1_000));
     }
 
     static final Duration MOST_WITHHELD_WAIT = Duration.ofSeconds(5);

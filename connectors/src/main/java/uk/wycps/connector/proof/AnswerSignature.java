@@ -23,9 +23,9 @@ import java.util.Objects;
 /**
  * A register adapter's signature over what it answered (H2, issue 17): a JWS in compact form
  * whose payload names the authority and carries the SHA-256 digests of the request (method, path,
- * the gateway's fresh nonce for that exchange, and body) and of the answer's body. The gateway checks it against the register's configured
- * public key and keeps it in the audit entry, so that {@code verify-audit} can later show which
- * register said what, without keeping what it said.
+ * the gateway's fresh nonce for that exchange, and body) and of the answer's body. The gateway
+ * checks it against the register's configured public key and keeps it in the audit entry, so that
+ * {@code verify-audit} can later show which register said what, without keeping what it said.
  *
  * <p>Two algorithms, each fixed by the key, never by the JWS's own header (which could otherwise
  * choose a weaker check): an EC P-256 key signs and verifies ES256, an RSA key (2048 bits or more)

@@ -4,7 +4,9 @@ import uk.wycps.connector.proof.AnswerProof;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import uk.wycps.record.SearchCriteria;
 import uk.wycps.policy.Caller;
 
@@ -121,5 +123,27 @@ public record AuditEntry(
     /** The mark only where it is true, so that entries without shielding read as they always did. */
     private static JsonObject shielded(Released r, JsonObject ref) {
         return r.shielded() ? ref.put("shielded", true) : ref;
+    }
+
+    /**
+     * The authorities an entry (as written) concerns: the caller's, and those whose records it
+     * released or notified. Each reads it in its audit view and keeps it for its own retention.
+     */
+    public static String[] authoritiesConcerned(JsonObject entry) {
+        Set<String> out = new LinkedHashSet<>();
+        JsonObject caller = entry.getJsonObject("caller");
+        if (caller != null && caller.getString("authority") != null) {
+            out.add(caller.getString("authority"));
+        }
+        for (String list : new String[] {"released", "notified"}) {
+            JsonArray refs = entry.getJsonArray(list, new JsonArray());
+            for (int i = 0; i < refs.size(); i++) {
+                String a = refs.getJsonObject(i).getString("authority");
+                if (a != null) {
+                    out.add(a);
+                }
+            }
+        }
+        return out.toArray(String[]::new);
     }
 }

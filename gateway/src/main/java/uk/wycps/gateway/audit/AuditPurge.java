@@ -1,7 +1,6 @@
 package uk.wycps.gateway.audit;
 
 import uk.wycps.gateway.durable.PrivateFiles;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -106,25 +105,12 @@ public final class AuditPurge {
     boolean expired(String entry, Instant now) {
         JsonObject json = new JsonObject(entry);
         Instant at = Instant.parse(json.getString("at"));
-        int days = 0;
-        boolean any = false;
-        JsonObject caller = json.getJsonObject("caller");
-        if (caller != null && caller.getString("authority") != null) {
-            days = Math.max(days, retentionDays.getOrDefault(caller.getString("authority"), defaultDays));
-            any = true;
-        }
-        // Every authority the entry concerns keeps it for its own retention: the caller's, those
-        // whose records it released, and those it notified (a withheld match's register reads the
-        // entry in its audit view too, and must not lose it sooner than its own policy says: H4).
-        for (String list : new String[] {"released", "notified"}) {
-            JsonArray refs = json.getJsonArray(list, new JsonArray());
-            for (int i = 0; i < refs.size(); i++) {
-                days = Math.max(days, retentionDays.getOrDefault(refs.getJsonObject(i).getString("authority"), defaultDays));
-                any = true;
-            }
-        }
-        if (!any) {
-            days = defaultDays;
+        // Kept for the longest retention of every authority it concerns (H4), the registers it
+        // notified included: the same set that puts it in their audit views.
+        String[] concerned = AuditEntry.authoritiesConcerned(json);
+        int days = concerned.length == 0 ? defaultDays : 0;
+        for (String authority : concerned) {
+            days = Math.max(days, retentionDays.getOrDefault(authority, defaultDays));
         }
         return at.plus(Duration.ofDays(days)).isBefore(now);
     }

@@ -40,7 +40,6 @@ public final class AuditView {
     /** How a register the reader may not see is shown. */
     public static final String WITHHELD = "WITHHELD";
 
-
     private final SharingPolicy policy;
     private final Caller reader;
     /** The reader is their own authority's register staff: that register's audit is theirs (A4). */

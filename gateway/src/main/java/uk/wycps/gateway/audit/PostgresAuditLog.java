@@ -31,13 +31,7 @@ public final class PostgresAuditLog {
     /** Verifies the whole chain (every node's entries) with {@code keys} and the registers' {@code witnesses}. */
     public static AuditVerifier.Result verify(Connection db, AuditKeys.Verifier keys, List<AuditCheckpoint> witnesses)
             throws SQLException {
-        boolean autoCommit = db.getAutoCommit();
-        int isolation = db.getTransactionIsolation();
-        // A cursor (not the whole log in memory) needs a transaction in PostgreSQL's driver; one
-        // snapshot for the head and the rows, so that nodes appending meanwhile change neither.
-        db.setAutoCommit(false);
-        db.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-        try (Statement s = db.createStatement()) {
+        return inSnapshot(db, s -> {
             long headSeq;
             String headHash;
             try (ResultSet head = s.executeQuery("SELECT seq, hash FROM audit_head WHERE id = 1")) {
@@ -45,21 +39,57 @@ public final class PostgresAuditLog {
                 headSeq = head.getLong(1);
                 headHash = head.getString(2);
             }
-            s.setFetchSize(FETCH);
             try (ResultSet rs = s.executeQuery("SELECT seq, prev, hash, digest, entry FROM audit_entry ORDER BY seq")) {
-                Object[] last = {0L, HashChain.GENESIS};
+                Tail last = new Tail();
                 AuditVerifier.Result result = new AuditVerifier(keys, witnesses).verify(lines(rs, last));
-                db.commit();
                 // The chain checks each row against the one before it, so rows removed or
                 // rewritten at its end leave a shorter chain that is whole: the head, kept by
                 // every append, says where it ends (H2).
-                if (result.intact() && ((long) last[0] != headSeq || !headHash.equals(last[1]))) {
-                    return new AuditVerifier.Result(false, 0, 0, 0, (long) last[0] + 1, "the log ends at entry "
-                            + last[0] + " but its head, kept by every append, is entry " + headSeq
+                if (result.intact() && (last.seq != headSeq || !headHash.equals(last.hash))) {
+                    return new AuditVerifier.Result(false, 0, 0, 0, last.seq + 1, "the log ends at entry "
+                            + last.seq + " but its head, kept by every append, is entry " + headSeq
                             + " with another hash: entries removed or rewritten at its end");
                 }
                 return result;
             }
+        });
+    }
+
+    /** Each register's signed answers in the log checked against its key ({@link SignedAnswers}), even when the chain is broken. */
+    public static Map<String, SignedAnswers.Tally> signedAnswers(Connection db, Map<String, java.security.PublicKey> keys)
+            throws SQLException {
+        return inSnapshot(db, s -> {
+            Map<String, SignedAnswers.Tally> tallies = new java.util.TreeMap<>();
+            try (ResultSet rs = s.executeQuery("SELECT entry FROM audit_entry WHERE entry IS NOT NULL ORDER BY seq")) {
+                while (rs.next()) {
+                    SignedAnswers.tally(rs.getString(1), keys, tallies);
+                }
+            }
+            return tallies;
+        });
+    }
+
+    /** A read of the log: statements on one connection, in one snapshot. */
+    private interface Read<T> {
+        T run(Statement s) throws SQLException;
+    }
+
+    /**
+     * Runs {@code read} in one read-only snapshot (REPEATABLE READ: nodes appending meanwhile
+     * change nothing it sees), fetching rows {@link #FETCH} at a time: a cursor, not the whole log
+     * in memory, which needs a transaction in PostgreSQL's driver. The connection's settings are
+     * given back after.
+     */
+    private static <T> T inSnapshot(Connection db, Read<T> read) throws SQLException {
+        boolean autoCommit = db.getAutoCommit();
+        int isolation = db.getTransactionIsolation();
+        db.setAutoCommit(false);
+        db.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        try (Statement s = db.createStatement()) {
+            s.setFetchSize(FETCH);
+            T result = read.run(s);
+            db.commit();
+            return result;
         } catch (RuntimeException e) {
             if (e.getCause() instanceof SQLException sql) {
                 throw sql;
@@ -71,31 +101,17 @@ public final class PostgresAuditLog {
         }
     }
 
-    /** Each register's signed answers in the log checked against its key ({@link SignedAnswers}), even when the chain is broken. */
-    public static Map<String, SignedAnswers.Tally> signedAnswers(Connection db, Map<String, java.security.PublicKey> keys)
-            throws SQLException {
-        Map<String, SignedAnswers.Tally> tallies = new java.util.TreeMap<>();
-        boolean autoCommit = db.getAutoCommit();
-        db.setAutoCommit(false);
-        try (Statement s = db.createStatement()) {
-            s.setFetchSize(FETCH);
-            try (ResultSet rs = s.executeQuery("SELECT entry FROM audit_entry WHERE entry IS NOT NULL ORDER BY seq")) {
-                while (rs.next()) {
-                    SignedAnswers.tally(rs.getString(1), keys, tallies);
-                }
-            }
-            db.commit();
-        } finally {
-            db.setAutoCommit(autoCommit);
-        }
-        return tallies;
+    /** The last row a read of the chain went past. */
+    private static final class Tail {
+        long seq;
+        String hash = HashChain.GENESIS;
     }
 
     /**
      * Each row as the file log's line, so that the file's verifier checks it byte for byte;
      * {@code last} keeps the last row's sequence number and hash.
      */
-    private static Iterator<String> lines(ResultSet rs, Object[] last) {
+    private static Iterator<String> lines(ResultSet rs, Tail last) {
         return new Iterator<>() {
             private String next;
 
@@ -106,8 +122,8 @@ public final class PostgresAuditLog {
                         if (rs.next()) {
                             long seq = rs.getLong(1);
                             String entry = rs.getString(5);
-                            last[0] = seq;
-                            last[1] = rs.getString(3);
+                            last.seq = seq;
+                            last.hash = rs.getString(3);
                             next = entry == null
                                     ? HashChain.purgedLine(seq, rs.getString(2), rs.getString(3), rs.getString(4))
                                     : HashChain.line(seq, rs.getString(2), rs.getString(3), rs.getString(4), entry);

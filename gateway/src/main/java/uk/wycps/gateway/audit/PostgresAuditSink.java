@@ -213,7 +213,7 @@ public final class PostgresAuditSink implements AuditSink {
         Tuple append(AuditEntry entry) {
             JsonObject json = entry.toJson();
             sinceCheckpoint++;
-            return row("enquiry", json.encode(), entry.enquiryId(), entry.result(), entry.at(), authorities(json),
+            return row("enquiry", json.encode(), entry.enquiryId(), entry.result(), entry.at(), AuditEntry.authoritiesConcerned(json),
                     recordRefs(json));
         }
 
@@ -239,25 +239,6 @@ public final class PostgresAuditSink implements AuditSink {
             prev = hash;
             return t;
         }
-    }
-
-    /** The authorities an entry concerns: the caller's, and those whose records it released or notified. */
-    static String[] authorities(JsonObject entry) {
-        Set<String> out = new LinkedHashSet<>();
-        JsonObject caller = entry.getJsonObject("caller");
-        if (caller != null && caller.getString("authority") != null) {
-            out.add(caller.getString("authority"));
-        }
-        for (String list : new String[] {"released", "notified"}) {
-            JsonArray refs = entry.getJsonArray(list, new JsonArray());
-            for (int i = 0; i < refs.size(); i++) {
-                String a = refs.getJsonObject(i).getString("authority");
-                if (a != null) {
-                    out.add(a);
-                }
-            }
-        }
-        return out.toArray(String[]::new);
     }
 
     /** {@code authority:recordId} of every record an entry released or notified. */

@@ -16,10 +16,8 @@ import java.security.KeyFactory;
 import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.Base64;
 import java.util.List;
+import uk.wycps.connector.proof.Pem;
 import uk.wycps.gateway.config.GatewayConfig;
 
 /**
@@ -50,12 +48,11 @@ public final class DemoKeys {
      * (line breaks, headers, another encoding of the same key): keys are compared, not text.
      */
     public static boolean isDemoKey(String pem) {
-        // Every block, and whatever surrounds them: Vert.x reads the first PUBLIC KEY block and
-        // ignores the rest, so a demo key followed by a comment line or a second key is still the
-        // demo key it will trust (it once passed this check, decoded as one undecodable whole).
-        Matcher block = PEM_BLOCK.matcher(pem);
-        while (block.find()) {
-            PublicKey key = publicKey(block.group());
+        // Every block, and whatever surrounds them: Vert.x reads the first PEM block, under several
+        // labels, and ignores the rest, so a demo key followed by a comment line or a second key is
+        // still the demo key it will trust (it once passed this check, decoded as one undecodable whole).
+        for (byte[] der : Pem.blocks(pem)) {
+            PublicKey key = publicKey(der);
             if (key != null && isDemoKey(key)) {
                 return true;
             }
@@ -63,25 +60,15 @@ public final class DemoKeys {
         return false;
     }
 
-    /** Any PEM block, whatever its label: Vert.x reads the first block under several labels. */
-    private static final Pattern PEM_BLOCK = Pattern.compile("-----BEGIN [A-Z ]+-----[\\s\\S]*?-----END [A-Z ]+-----");
-
     /** True when {@code key} is the demo verification key. */
     public static boolean isDemoKey(PublicKey key) {
-        PublicKey demo = publicKey(verificationKeyPem());
+        PublicKey demo = publicKey(Pem.decode(verificationKeyPem(), "PUBLIC KEY"));
         return demo != null && key.getAlgorithm().equals(demo.getAlgorithm())
                 && Arrays.equals(key.getEncoded(), demo.getEncoded());
     }
 
-    /** The public key in a PEM {@code PUBLIC KEY} block (EC or RSA); null when there is none. */
-    static PublicKey publicKey(String pem) {
-        String body = pem.replaceAll("-----(BEGIN|END) [A-Z ]+-----", "").replaceAll("\\s", "");
-        byte[] der;
-        try {
-            der = Base64.getDecoder().decode(body);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+    /** The public key (EC or RSA) of an X.509 encoding; null when it is none. */
+    static PublicKey publicKey(byte[] der) {
         for (String algorithm : new String[] {"EC", "RSA"}) {
             try {
                 // Re-encoded by the factory, so two encodings of one key compare equal.

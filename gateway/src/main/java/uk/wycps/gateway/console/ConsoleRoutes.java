@@ -17,6 +17,7 @@ import io.vertx.ext.web.handler.SessionHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.ext.web.sstore.LocalSessionStore;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -72,7 +73,7 @@ public final class ConsoleRoutes {
     private final EnquiryService enquiries;
     private final AuditRoutes audit;
     /** How long a sign-in lasts, however busy the session: as long as an API token may live. */
-    private final java.time.Duration signInLifetime;
+    private final Duration signInLifetime;
     private final StatisticsService statistics;
     private final List<String> authorities;
     private final OidcSignIn oidc;
@@ -88,7 +89,7 @@ public final class ConsoleRoutes {
         this.admission = admission;
         this.lag = lag;
         this.settings = config.console();
-        this.signInLifetime = java.time.Duration.ofSeconds(config.auth().maxTokenLifetimeSeconds());
+        this.signInLifetime = Duration.ofSeconds(config.auth().maxTokenLifetimeSeconds());
         this.templates = templates;
         this.parser = parser;
         this.enquiries = enquiries;

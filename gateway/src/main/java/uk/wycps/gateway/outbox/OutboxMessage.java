@@ -3,8 +3,11 @@ package uk.wycps.gateway.outbox;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import uk.wycps.connector.AuditCheckpoint;
+import uk.wycps.connector.RegisterConnector;
 import uk.wycps.record.EnquiryHistoryEntry;
 import uk.wycps.record.RecordJson;
 
@@ -44,13 +47,14 @@ public record OutboxMessage(String id, String authority, Kind kind, String recor
 
     /**
      * {@code messages} without the checkpoints of registers whose connector keeps none
-     * ({@link uk.wycps.connector.RegisterConnector#keepsCheckpoints}): never sent, they would only
-     * pile up in the register's lane. A register this node has no connector for keeps its messages.
+     * ({@link RegisterConnector#keepsCheckpoints}): never sent, they would only pile up in the
+     * register's lane. A register this node has no connector for keeps its messages.
      */
-    static java.util.List<OutboxMessage> keptBy(java.util.List<OutboxMessage> messages,
-            java.util.Map<String, uk.wycps.connector.RegisterConnector> connectors) {
-        return messages.stream().filter(m -> m.kind() != Kind.CHECKPOINT || connectors.get(m.authority()) == null
-                || connectors.get(m.authority()).keepsCheckpoints()).toList();
+    static List<OutboxMessage> keptBy(List<OutboxMessage> messages, Map<String, RegisterConnector> connectors) {
+        return messages.stream().filter(m -> {
+            RegisterConnector connector = connectors.get(m.authority());
+            return m.kind() != Kind.CHECKPOINT || connector == null || connector.keepsCheckpoints();
+        }).toList();
     }
 
     public static OutboxMessage checkpoint(String authority, AuditCheckpoint checkpoint) {
