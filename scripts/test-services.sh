@@ -59,8 +59,9 @@ start_postgres() {
   as_pg_owner "'$bin/pg_ctl' -D '$PG_DIR/data' -l '$PG_DIR/server.log' -w -o \"-p $port -k '$PG_DIR' -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=on\" start >/dev/null"
   as_pg_owner "PGPASSWORD=\$(cat '$PG_DIR/superpass') psql -h 127.0.0.1 -p $port -U postgres -d postgres -qtA \
       -c \"CREATE ROLE wycps LOGIN PASSWORD '$password'\" -c 'CREATE DATABASE wycps_test OWNER wycps'" >/dev/null
-  # The tests read the password from a file the test user can read.
-  cp "$PG_DIR/password" "$PG_DIR/password.test"; chmod 0644 "$PG_DIR/password.test"
+  # The tests' copy of the password, owned by the user running them and theirs alone: the gateway
+  # refuses a password file that group or others may read (as it does a private key).
+  (umask 077; cp "$PG_DIR/password" "$PG_DIR/password.test")
   export WYCPS_TEST_PG_URI="postgresql://127.0.0.1:$port/wycps_test"
   export WYCPS_TEST_PG_USER="wycps"
   export WYCPS_TEST_PG_PASSWORD_FILE="$PG_DIR/password.test"

@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.regex.Pattern;
 import uk.wycps.connector.RegisterSettings;
+import uk.wycps.connector.SecretFiles;
 import uk.wycps.connector.http.PrivateKeyFiles;
 import uk.wycps.record.CanonicalFields;
 
@@ -101,7 +102,7 @@ public record AdapterConfig(String authority, String host, int port, Tls tls, St
         privateKey(signingKey.toString(), "signingKeyFile");
         String signingKeyPem = Files.readString(signingKey, StandardCharsets.US_ASCII);
         uk.wycps.connector.proof.AnswerSignature.privateKey(signingKeyPem);
-        RegisterSettings register = register(authority, json.getJsonObject("register"));
+        RegisterSettings register = register(authority, json.getJsonObject("register"), base);
         return new AdapterConfig(authority, host, port, tls, signingKeyPem, register, release(json.getJsonArray("release")));
     }
 
@@ -126,7 +127,7 @@ public record AdapterConfig(String authority, String host, int port, Tls tls, St
         return path;
     }
 
-    private static RegisterSettings register(String authority, JsonObject r) {
+    private static RegisterSettings register(String authority, JsonObject r, Path base) {
         if (r == null) {
             throw new IllegalArgumentException("register is required (dialect, baseUrl)");
         }
@@ -143,7 +144,16 @@ public record AdapterConfig(String authority, String host, int port, Tls tls, St
                 r.getInteger("maxConnections", RegisterSettings.DEFAULT_MAX_CONNECTIONS),
                 r.getInteger("maxWaitQueue", RegisterSettings.DEFAULT_MAX_WAIT_QUEUE),
                 r.getInteger("maxResponseBytes", RegisterSettings.DEFAULT_MAX_RESPONSE_BYTES),
-                r.getJsonObject("options", new JsonObject()));
+                registerOptions(r.getJsonObject("options", new JsonObject()), base));
+    }
+
+    /** The register's options, its secrets' files made absolute and checked its owner's alone. */
+    private static JsonObject registerOptions(JsonObject options, Path base) {
+        try {
+            return SecretFiles.resolve(options, base);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("register." + e.getMessage());
+        }
     }
 
     private static Set<String> release(JsonArray fields) {

@@ -72,6 +72,33 @@ class AdapterConfigTest {
         assertEquals("leeds", AdapterConfig.from(valid(), dir).authority());
     }
 
+    /**
+     * Verifies that the register's password may sit in a file beside the configuration, as
+     * docs/connectors.md's example has it ({@code register.options.passwordFile}): named relative
+     * to the configuration, handed to the connector as an absolute path, and held to the keys'
+     * rule (a file group or others may read or write stops start-up, naming the setting).
+     */
+    @Test
+    void theRegistersPasswordFileIsResolvedBesideTheConfigurationAndMustBeItsOwnersAlone() throws Exception {
+        Files.writeString(dir.resolve("db-password"), "secret\n");
+        ownerOnly("db-password");
+        JsonObject config = valid();
+        config.getJsonObject("register").put("options", new JsonObject().put("user", "wycps_reader")
+                .put("passwordFile", "db-password"));
+        assertEquals(dir.resolve("db-password").toAbsolutePath().toString(),
+                AdapterConfig.from(config, dir).register().options().getString("passwordFile"));
+        if (POSIX) {
+            for (String open : List.of("rw-r-----", "rw----r--", "rw-r--r--")) {
+                Files.setPosixFilePermissions(dir.resolve("db-password"), PosixFilePermissions.fromString(open));
+                String message = refusal(config);
+                assertTrue(message.startsWith("register.options.passwordFile: ") && message.contains("chmod 600"),
+                        open + ": " + message);
+            }
+        }
+        config.getJsonObject("register").getJsonObject("options").put("passwordFile", "missing");
+        assertTrue(refusal(config).startsWith("register.options.passwordFile: cannot read"));
+    }
+
     private JsonObject valid() {
         return new JsonObject().put("authority", "leeds")
                 .put("listen", new JsonObject().put("port", 0))

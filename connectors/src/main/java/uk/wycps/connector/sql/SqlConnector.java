@@ -9,7 +9,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.lang.reflect.RecordComponent;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -39,6 +41,7 @@ import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.RecordIds;
 import uk.wycps.connector.RegisterFailure;
 import uk.wycps.connector.RegisterSettings;
+import uk.wycps.connector.SecretFiles;
 import uk.wycps.record.SearchCriteria;
 import uk.wycps.connector.SearchRequest;
 import uk.wycps.record.CanonicalFields;
@@ -58,16 +61,17 @@ import uk.wycps.record.RecordJson;
  * pool, never on an event loop; at the deadline the statement is cancelled and its connection
  * closed, and the search fails with TIMEOUT.
  *
- * <p>Options: {@code user}, {@code password}; {@code query} (with {@code {columns}} where the
- * select list goes and one {@code ?} per entry of {@code parameters}, each one of
- * {@code familyName}, {@code givenName}, {@code dateOfBirth}, {@code gender}, {@code postcode});
- * {@code columns} (canonical field to column name; a nested object maps a flat record such as
- * an address column by column; a list or record field in one column is a JSON document in
- * canonical shape); {@code codes} (as {@code mapped-json}); {@code maxRecords} (200);
- * {@code poolSize} (4); and for writes, as a user who may insert only there,
- * {@code writerUser}, {@code writerPassword}, {@code enquiryInsert} with
- * {@code enquiryParameters} (names of the entry's fields, and {@code recordId}), and
- * {@code checkpointInsert} / {@code checkpointSelect} (index; head, at, keyId, signature).
+ * <p>Options: {@code user}, {@code password} or {@code passwordFile} ({@link SecretFiles});
+ * {@code query} (with {@code {columns}} where the select list goes and one {@code ?} per entry
+ * of {@code parameters}, each one of {@code familyName}, {@code givenName}, {@code dateOfBirth},
+ * {@code gender}, {@code postcode}); {@code columns} (canonical field to column name; a nested
+ * object maps a flat record such as an address column by column; a list or record field in one
+ * column is a JSON document in canonical shape); {@code codes} (as {@code mapped-json});
+ * {@code maxRecords} (200); {@code poolSize} (4); and for writes, as a user who may insert only
+ * there, {@code writerUser}, {@code writerPassword} or {@code writerPasswordFile},
+ * {@code enquiryInsert} with {@code enquiryParameters} (names of the entry's fields, and
+ * {@code recordId}), and {@code checkpointInsert} / {@code checkpointSelect} (index; head, at,
+ * keyId, signature).
  */
 public final class SqlConnector implements RegisterConnector {
 
@@ -167,9 +171,11 @@ public final class SqlConnector implements RegisterConnector {
         if (statisticsQuery != null && count(statisticsQuery, '?') != 1) {
             throw new IllegalArgumentException(where + "options.statisticsQuery takes one parameter, the as-of date");
         }
-        this.readers = new Pool(url, props(o.getString("user"), o.getString("password")), true);
-        this.writers = new Pool(url, props(o.getString("writerUser", o.getString("user")),
-                o.getString("writerPassword", o.getString("password"))), false);
+        Password readerPassword = password(o, "password", "passwordFile", where);
+        boolean writerHasOwn = o.containsKey("writerPassword") || o.containsKey("writerPasswordFile");
+        this.readers = new Pool(url, o.getString("user"), readerPassword, true);
+        this.writers = new Pool(url, o.getString("writerUser", o.getString("user")),
+                writerHasOwn ? password(o, "writerPassword", "writerPasswordFile", where) : readerPassword, false);
         this.worker = vertx.createSharedWorkerExecutor("sql-register-" + settings.authority(), poolSize,
                 Math.max(settings.deadline().toMillis() * 10, 60_000), TimeUnit.MILLISECONDS);
     }
@@ -553,15 +559,23 @@ public final class SqlConnector implements RegisterConnector {
     }
 
     /** Idle connections for reuse; a connection is created when none is idle. */
+    /** Where a pool's password comes from: the options themselves, or a file read at each new connection. */
+    @FunctionalInterface
+    private interface Password {
+        String get() throws IOException;
+    }
+
     private static final class Pool {
         private final String url;
-        private final Properties props;
+        private final String user;
+        private final Password password;
         private final boolean readOnly;
         private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
 
-        Pool(String url, Properties props, boolean readOnly) {
+        Pool(String url, String user, Password password, boolean readOnly) {
             this.url = url;
-            this.props = props;
+            this.user = user;
+            this.password = password;
             this.readOnly = readOnly;
         }
 
@@ -572,7 +586,7 @@ public final class SqlConnector implements RegisterConnector {
                     return c;
                 }
             }
-            c = DriverManager.getConnection(url, props);
+            c = DriverManager.getConnection(url, props(user, password));
             c.setReadOnly(readOnly);
             c.setAutoCommit(true);
             return c;
@@ -592,13 +606,38 @@ public final class SqlConnector implements RegisterConnector {
 
     // ---- configuration helpers ----------------------------------------------------------------
 
-    private static Properties props(String user, String password) {
+    /**
+     * The password given inline as {@code inline} or in the file {@code file} names (made
+     * absolute and checked its owner's alone by the configuration loader: {@link SecretFiles}).
+     */
+    private static Password password(JsonObject o, String inline, String file, String where) {
+        if (o.containsKey(inline) && o.containsKey(file)) {
+            throw new IllegalArgumentException(where + "options." + file + ": give " + inline + " or " + file + ", not both");
+        }
+        String path = o.getString(file);
+        if (path != null) {
+            Path secret = Path.of(path);
+            return () -> SecretFiles.read(secret);
+        }
+        String value = o.getString(inline);
+        return () -> value;
+    }
+
+    /** Runs on the worker: a password file is read here, so a changed password serves the next connection. */
+    private static Properties props(String user, Password password) throws SQLException {
         Properties p = new Properties();
         if (user != null) {
             p.setProperty("user", user);
         }
-        if (password != null) {
-            p.setProperty("password", password);
+        String secret;
+        try {
+            secret = password.get();
+        } catch (IOException e) {
+            // 28000, invalid authorization: the register answers ERROR, never "no record" (F5).
+            throw new SQLException("the register's password file cannot be read", "28000");
+        }
+        if (secret != null) {
+            p.setProperty("password", secret);
         }
         return p;
     }

@@ -328,6 +328,53 @@ public class SqlConnectorTest extends DialectContract {
         c.close();
     }
 
+    /**
+     * Verifies that the reader's and writer's passwords may come from files ({@code passwordFile},
+     * {@code writerPasswordFile}; docs/connectors.md's adapter example names one), read when a
+     * connection is opened, so that a password changed in its file serves the next connection;
+     * and that a file that cannot be read makes the search ERROR, never an empty match (F5).
+     */
+    @Test
+    void passwordsInFilesServeSearchAndHistoryAndAnUnreadableOneIsAnErrorNeverNoRecord() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sql-secrets");
+        java.nio.file.Path reader = dir.resolve("reader-password");
+        java.nio.file.Path writer = dir.resolve("writer-password");
+        java.nio.file.Files.writeString(reader, "r\n");
+        java.nio.file.Files.writeString(writer, "w\n");
+        JsonObject files = options();
+        files.remove("password");
+        files.remove("writerPassword");
+        files.put("passwordFile", reader.toString()).put("writerPasswordFile", writer.toString());
+        RegisterConnector c = connector(files);
+        try {
+            // the reader's password from its file finds the child; the writer's records history
+            assertEquals("LE-1", c.search(request("Khan", null, Set.of("givenName"), 2000)).await(10, TimeUnit.SECONDS)
+                    .get(0).recordId());
+            c.recordEnquiry("LE-1", ENTRY, Deadline.after(Duration.ofSeconds(5))).await(10, TimeUnit.SECONDS);
+            verifyEnquiryRecorded("LE-1", ENTRY);
+            // a wrong password in the file, taken up at the next new connection: an error, not an empty match
+            sql("ALTER USER reader SET PASSWORD 'r2'");
+            c.close().await(10, TimeUnit.SECONDS);
+            c = connector(files);
+            assertEquals(RegisterFailure.Kind.ERROR, failure(c.search(request("Khan", null, Set.of("givenName"), 2000)))
+                    .kind());
+            java.nio.file.Files.writeString(reader, "r2\n");
+            assertEquals("LE-1", c.search(request("Khan", null, Set.of("givenName"), 2000)).await(10, TimeUnit.SECONDS)
+                    .get(0).recordId());
+            // the file gone: an error, not an empty match
+            c.close().await(10, TimeUnit.SECONDS);
+            java.nio.file.Files.delete(reader);
+            c = connector(files);
+            assertEquals(RegisterFailure.Kind.ERROR, failure(c.search(request("Khan", null, Set.of("givenName"), 2000)))
+                    .kind());
+        } finally {
+            sql("ALTER USER reader SET PASSWORD 'r'");
+            c.close().await(10, TimeUnit.SECONDS);
+        }
+        // both the password and its file: which one counts would be a guess, so it is refused
+        assertThrows(IllegalArgumentException.class, () -> connector(files.copy().put("password", "r")));
+    }
+
     /** Verifies that a configuration that could put anything but column names into the SQL stops start-up (O2). */
     @Test
     void unsafeOrWrongConfigurationStopsStartUp() {

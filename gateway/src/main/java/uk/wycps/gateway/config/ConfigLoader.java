@@ -125,7 +125,7 @@ public final class ConfigLoader {
             throw p.child("redirectUri").problem("must be the console's http(s)://HOST[:PORT]/sign-in/callback");
         }
         Path secret = o.containsKey("clientSecretFile")
-                ? readable(p.child("clientSecretFile"), base, o.getString("clientSecretFile")) : null;
+                ? secret(p.child("clientSecretFile"), base, o.getString("clientSecretFile")) : null;
         int idle = o.getInteger("idleTimeoutMinutes", (int) GatewayConfig.Console.DEFAULT_IDLE.toMinutes());
         return new GatewayConfig.Console(GatewayConfig.Console.Mode.OIDC, o.getString("clientId"), secret, redirect,
                 Duration.ofMinutes(idle), "https".equals(uri.getScheme()));
@@ -410,7 +410,7 @@ public final class ConfigLoader {
             // Never echoed: the value may hold a password.
             throw p.child("uri").problem("must not hold credentials: give user and passwordFile");
         }
-        Path passwordFile = readable(p.child("passwordFile"), base, o.getString("passwordFile"));
+        Path passwordFile = secret(p.child("passwordFile"), base, o.getString("passwordFile"));
         String node = o.getString("node", defaultNode());
         int lease = o.getInteger("outboxLeaseSeconds", GatewayConfig.Postgres.DEFAULT_LEASE_SECONDS);
         return new GatewayConfig.Postgres(uri, o.getString("user"), passwordFile, node, Duration.ofSeconds(lease));
@@ -452,6 +452,19 @@ public final class ConfigLoader {
         Path f = base.resolve(value);
         if (!Files.isReadable(f)) {
             throw p.problem("cannot read " + f);
+        }
+        return f;
+    }
+
+    /**
+     * A file holding a secret (a password, a client secret): readable, and its owner's alone as
+     * a private key is, since whoever else could read it could act as the gateway.
+     */
+    private static Path secret(Place p, Path base, String value) {
+        Path f = readable(p, base, value);
+        String open = PrivateKeyFiles.problem(f);
+        if (open != null) {
+            throw p.problem(open);
         }
         return f;
     }

@@ -41,6 +41,7 @@ import uk.wycps.mock.MockOptions;
 import uk.wycps.mock.MockRegister;
 import uk.wycps.mock.MockRegisters;
 import uk.wycps.mock.SyntheticPopulation;
+import uk.wycps.gateway.durable.PrivateFiles;
 
 /**
  * The gateway with its audit in PostgreSQL when the database goes away and comes back (issue 20,
@@ -166,7 +167,7 @@ class DatabaseOutageTest {
                 .handle((g, e) -> e != null).get(60, TimeUnit.SECONDS), "started without its database");
         pg.comeBack();
         Path wrong = dir.resolve("wrong-password");
-        Files.writeString(wrong, "not-the-password\n");
+        PrivateFiles.writeString(wrong, "not-the-password\n");
         JsonObject json = new JsonObject(Files.readString(nodes.config("wrong")));
         json.getJsonObject("audit").getJsonObject("postgres").put("passwordFile", wrong.toString());
         Path file = dir.resolve("wrong.json");

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import uk.wycps.connector.ConnectorRegistry;
 import uk.wycps.gateway.auth.DemoKeys;
+import uk.wycps.gateway.durable.PrivateFiles;
 
 /**
  * The console's OpenID Connect client in the {@code serve} configuration (API.md:
@@ -49,7 +50,7 @@ class ConsoleConfigurationTest {
 
     @Test
     void anHttpsRedirectGivesOpenIdConnectSignInWithASecureCookieAndFifteenMinutesIdle() throws Exception {
-        Files.writeString(dir.resolve("secret.txt"), "s3cret\n");
+        PrivateFiles.writeString(dir.resolve("secret.txt"), "s3cret\n");
         GatewayConfig.Console console = parse(config(new JsonObject().put("clientId", "wycps-console")
                 .put("redirectUri", "https://gateway.example/sign-in/callback")
                 .put("clientSecretFile", "secret.txt"))).console();

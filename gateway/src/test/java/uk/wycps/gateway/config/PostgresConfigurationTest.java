@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import uk.wycps.connector.ConnectorRegistry;
+import uk.wycps.gateway.durable.PrivateFiles;
 
 /**
  * {@code audit.postgres} as the configuration file gives it (issue 20, O2): the example the
@@ -73,7 +74,7 @@ class PostgresConfigurationTest {
         JsonObject pg = audit.getJsonObject("postgres");
         assertTrue(pg.getString("passwordFile").startsWith("/run/secrets/"), pg.encode());
         Path password = dir.resolve("wycps-db-password");
-        Files.writeString(password, "secret\n");
+        PrivateFiles.writeString(password, "secret\n");
         pg.put("passwordFile", password.toString());
 
         GatewayConfig config = load(baseConfig().put("audit", audit));
@@ -118,7 +119,7 @@ class PostgresConfigurationTest {
     /** A configuration with {@code audit.postgres} whose files all exist, with the key files unless told. */
     private JsonObject postgresConfig(String uri, boolean keys) throws Exception {
         Path password = dir.resolve("db-password");
-        Files.writeString(password, "secret\n");
+        PrivateFiles.writeString(password, "secret\n");
         JsonObject audit = new JsonObject().put("postgres", new JsonObject().put("uri", uri).put("user", "wycps_gateway")
                 .put("passwordFile", password.toString()));
         if (keys) {
