@@ -32,6 +32,12 @@ public record RegisterSettings(
         options = options == null ? new JsonObject() : options.copy();
     }
 
+    /** These settings with {@code other} as the register's deadline. */
+    public RegisterSettings withDeadline(Duration other) {
+        return new RegisterSettings(authority, dialect, baseUrl, other, maxConnections, maxWaitQueue, maxResponseBytes,
+                options);
+    }
+
     /** Settings with the defaults, for a register at {@code baseUrl}. */
     public static RegisterSettings of(String authority, String dialect, URI baseUrl) {
         return new RegisterSettings(authority, dialect, baseUrl, DEFAULT_DEADLINE,

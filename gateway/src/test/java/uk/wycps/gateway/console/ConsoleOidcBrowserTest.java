@@ -56,7 +56,9 @@ class ConsoleOidcBrowserTest {
                         List.of(new GatewayConfig.VerificationKey("ES256", idp.publicKeyPem())), 0),
                 List.of(), GatewayConfig.Audit.in(outbox), null)
                 .withConsole(new GatewayConfig.Console(GatewayConfig.Console.Mode.OIDC, TestOpenIdProvider.CLIENT_ID,
-                        null, base + "/sign-in/callback", Duration.ofMinutes(15), false));
+                        null, base + "/sign-in/callback", Duration.ofMinutes(15), false))
+                // management on a free port too: the default 9090 may be held by anything on the machine
+                .withManagement(new GatewayConfig.Management("127.0.0.1", 0));
         gateway = await(Gateway.start(vertx, config, new InMemoryAuditSink(), outbox));
         browser = Browser.start(true);
     }

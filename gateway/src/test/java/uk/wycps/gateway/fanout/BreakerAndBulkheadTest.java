@@ -93,11 +93,12 @@ class BreakerAndBulkheadTest extends WireMockGatewayTest {
 
     @Test
     void registerAtItsConcurrencyLimitIsRejectedAtOnce(Vertx vertx, VertxTestContext ctx) {
-        // GIVEN Leeds takes 800 ms to answer and is configured to run 2 searches at a time
-        leedsAnswersAfter(800);
+        // GIVEN Leeds takes 3 s to answer (all five arrive well within it, even on a loaded machine)
+        // and is configured to run 2 searches at a time
+        leedsAnswersAfter(3000);
         JsonObject neverOpen = new JsonObject().put("slidingWindowSize", 100).put("minimumCalls", 100)
                 .put("maxConcurrent", 2);
-        start(vertx, registers.settings("leeds", 1500, RegisterSettings.DEFAULT_MAX_RESPONSE_BYTES, 2, neverOpen))
+        start(vertx, registers.settings("leeds", 5000, RegisterSettings.DEFAULT_MAX_RESPONSE_BYTES, 2, neverOpen))
                 // WHEN five enquiries arrive together
                 .compose(g -> enquireTogether(g, 5))
                 .onComplete(ctx.succeeding(answers -> ctx.verify(() -> {
@@ -223,9 +224,10 @@ class BreakerAndBulkheadTest extends WireMockGatewayTest {
                 .withFault(Fault.CONNECTION_RESET_BY_PEER)));
         registers.fault("kirklees", WireMockRegisters.search().willReturn(aResponse().withStatus(500)));
         registers.fault("leeds", WireMockRegisters.search().willReturn(aResponse().withStatus(200)
-                .withHeader("Content-Type", "application/json").withFixedDelay(2000).withBody("{\"records\":[]}")));
+                .withHeader("Content-Type", "application/json").withFixedDelay(10_000).withBody("{\"records\":[]}")));
         registers.fault("wakefield", WireMockRegisters.search().willReturn(aResponse().withStatus(429)));
-        start(vertx, registers.settingsAll(400, new JsonObject()))
+        // (a deadline a cold gateway on a loaded machine meets for the quick failures; Leeds alone outlasts it)
+        start(vertx, registers.settingsAll(2000, new JsonObject()))
                 // WHEN an enquiry is made
                 .compose(BreakerAndBulkheadTest::enquire)
                 .onComplete(ctx.succeeding(r -> ctx.verify(() -> {

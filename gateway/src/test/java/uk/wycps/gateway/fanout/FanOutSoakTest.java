@@ -3,6 +3,7 @@ package uk.wycps.gateway.fanout;
 import static uk.wycps.gateway.support.Answers.await;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Future;
@@ -14,6 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,22 +57,48 @@ class FanOutSoakTest {
     static final long PHASE_MS = 1_500;
     static final int CONCURRENCY = 3;
     static final long PAUSE_MS = 25;
+    /** A stall of the whole JVM this long within an enquiry excuses a healthy register's missed deadline. */
+    static final long STALL_EXCUSES_STATUS_MS = DEADLINE_MS / 2;
+
+    /** One report of the blocked-thread checker, and when it came ({@link System#nanoTime()}). */
+    record Blocked(long atNanos, String report) {
+    }
 
     /** A Vert.x whose blocked-thread checker reports to {@code blocked} instead of the log. */
-    static Vertx watchedVertx(List<String> blocked) {
+    static Vertx watchedVertx(List<Blocked> blocked) {
         Vertx vertx = Vertx.vertx(new VertxOptions()
                 .setBlockedThreadCheckInterval(50).setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
                 .setMaxEventLoopExecuteTime(200).setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS));
-        ((VertxInternal) vertx).blockedThreadChecker().setThreadBlockedHandler(e -> blocked.add(e.toString()));
+        ((VertxInternal) vertx).blockedThreadChecker().setThreadBlockedHandler(
+                e -> blocked.add(new Blocked(System.nanoTime(), e.toString())));
         return vertx;
     }
+
+    /**
+     * The reports that a stall of the whole JVM does not explain: a task reported as running over
+     * 200 ms while the meter's own thread was held up for at least half of the time before the
+     * report was the machine's pause, not a blocked event loop (which holds up its loop alone).
+     */
+    static List<String> blockedOutsideStalls(List<Blocked> blocked, HiccupMeter hiccups) {
+        List<String> left = new ArrayList<>();
+        for (Blocked b : blocked) {
+            long window = TimeUnit.MILLISECONDS.toNanos(BLOCKED_WINDOW_MS);
+            if (hiccups.stalledMillis(b.atNanos() - window, b.atNanos()) < BLOCKED_WINDOW_MS / 2) {
+                left.add(b.report());
+            }
+        }
+        return left;
+    }
+
+    /** How far back from a blocked-thread report a JVM stall is looked for: the limit and two check intervals. */
+    private static final long BLOCKED_WINDOW_MS = 300;
 
     @Test
     void blockedThreadCheckSeesAnEventLoopThatIsBlocked() throws Exception {
         // GIVEN the watched Vert.x of the soak test
-        List<String> blocked = new CopyOnWriteArrayList<>();
+        List<Blocked> blocked = new CopyOnWriteArrayList<>();
         Vertx vertx = watchedVertx(blocked);
-        try {
+        try (HiccupMeter hiccups = new HiccupMeter()) {
             // WHEN an event loop sleeps 400 ms (what a semaphore wait on it would do)
             Promise<Void> done = Promise.promise();
             vertx.runOnContext(v -> {
@@ -82,8 +110,10 @@ class FanOutSoakTest {
                 done.complete();
             });
             done.future().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-            // THEN the checker reported it: the soak test's "no blocked thread" means something
+            // THEN the checker reported it, and the meter does not excuse it: the soak test's "no
+            // blocked thread" means something
             assertTrue(!blocked.isEmpty(), "the blocked-thread check saw nothing");
+            assertFalse(blockedOutsideStalls(blocked, hiccups).isEmpty(), "a blocked loop excused as a JVM stall");
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
@@ -91,7 +121,7 @@ class FanOutSoakTest {
 
     @Test
     void flappingRegisterOpensAndClosesItsBreakerWithinTheDeadlineAndNothingBlocks() throws Exception {
-        List<String> blocked = new CopyOnWriteArrayList<>();
+        List<Blocked> blocked = new CopyOnWriteArrayList<>();
         Vertx vertx = watchedVertx(blocked);
         // The callers run on a Vert.x of their own, as real callers would: their event loops do
         // not queue behind the gateway's, nor the gateway's behind theirs.
@@ -168,8 +198,10 @@ class FanOutSoakTest {
             // AND every answer of the soak was checked against the document (a failed check is a problem above)
             assertTrue(ContractCheck.checked() - checkedBefore >= stats.count.get(),
                     "answers checked: " + (ContractCheck.checked() - checkedBefore) + " of " + stats.count.get());
-            // AND no event loop was ever blocked
-            assertEquals(List.of(), blocked, "blocked threads");
+            // AND no event loop was ever blocked (but through a stall of the whole JVM)
+            System.out.printf("soak: blocked-thread reports %d, of them through a JVM stall %d%n", blocked.size(),
+                    blocked.size() - blockedOutsideStalls(blocked, hiccups).size());
+            assertEquals(List.of(), blockedOutsideStalls(blocked, hiccups), "blocked threads");
             client.close();
             await(gateway.close());
         } finally {
@@ -262,8 +294,14 @@ class FanOutSoakTest {
                     if ("leeds".equals(part.getString("authority"))) {
                         stats.leedsStatuses.computeIfAbsent(status, k -> new AtomicInteger()).incrementAndGet();
                     } else if (!"OK".equals(status)) {
-                        stats.problems.add(part.getString("authority") + " was " + status + " at "
-                                + (System.nanoTime() - stats.started) / 1_000_000L + " ms");
+                        String what = part.getString("authority") + " was " + status + " at "
+                                + (System.nanoTime() - stats.started) / 1_000_000L + " ms";
+                        // a healthy register's deadline spent in a stall of the whole JVM: the machine's
+                        if (stalled >= STALL_EXCUSES_STATUS_MS) {
+                            stats.excused.add(what + ", " + stalled + " ms of it a stall of the whole JVM");
+                        } else {
+                            stats.problems.add(what);
+                        }
                     }
                 }
             }

@@ -61,8 +61,11 @@ class RegisterFaultsTest {
     static void start(Vertx vertx, VertxTestContext ctx) {
         logs = LogCapture.start();
         registers = new WireMockRegisters(true);
-        // The faulty register's breaker is kept closed here: each fault must show its own status.
-        JsonObject neverOpen = new JsonObject().put("slidingWindowSize", 1000).put("minimumCalls", 1000);
+        // The faulty register's breaker is kept closed here: each fault must show its own status;
+        // and its one retry is made whatever is left of the deadline, so that a slow first attempt
+        // on a loaded machine does not leave too little for it.
+        JsonObject neverOpen = new JsonObject().put("slidingWindowSize", 1000).put("minimumCalls", 1000)
+                .put("retryMinRemainingMs", 0);
         GatewayHarness.start(vertx, registers.settings(FAULTY, DEADLINE_MS, MAX_BYTES, 64, neverOpen),
                 new InMemoryAuditSink()).onSuccess(g -> {
                     gateway = g;

@@ -99,25 +99,29 @@ class RegisterGuardTest {
 
     @Test
     void openBreakerProbesAfterItsWaitAndClosesOnSuccess(Vertx vertx, VertxTestContext ctx) {
-        // GIVEN an open breaker with a 100 ms wait and a register that has recovered
-        RegisterGuard guard = new RegisterGuard("leeds", settings(500, new JsonObject().put("waitInOpenMs", 100)
+        // GIVEN an open breaker with a 1 s wait and a register that has recovered (opened and first
+        // asked in one task, so a slow machine's delay cannot outlast the wait between the two)
+        RegisterGuard guard = new RegisterGuard("leeds", settings(500, new JsonObject().put("waitInOpenMs", 1000)
                 .put("halfOpenCalls", 2)));
-        guard.forceOpen();
         ScriptedConnector healthy = new ScriptedConnector(() -> Future.succeededFuture(List.of()));
-        vertx.runOnContext(v -> guard.search(vertx, healthy, request(500))
-                .onComplete(ctx.succeeding(first -> ctx.verify(() -> assertEquals(RegisterStatus.CIRCUIT_OPEN,
-                        first.status())))));
-        // WHEN the wait has passed and two probes succeed
-        vertx.setTimer(150, t -> guard.search(vertx, healthy, request(500))
-                .compose(o -> guard.search(vertx, healthy, request(500)))
-                .onComplete(ctx.succeeding(o -> ctx.verify(() -> {
-                    // THEN the breaker is closed again
-                    assertEquals(RegisterStatus.OK, o.status());
-                    assertEquals("CLOSED", guard.circuitState());
-                    assertEquals(1L, guard.transitions().get("OPEN_TO_HALF_OPEN"));
-                    assertEquals(1L, guard.transitions().get("HALF_OPEN_TO_CLOSED"));
-                    ctx.completeNow();
-                }))));
+        vertx.runOnContext(v -> {
+            guard.forceOpen();
+            guard.search(vertx, healthy, request(500))
+                    .onComplete(ctx.succeeding(first -> {
+                        ctx.verify(() -> assertEquals(RegisterStatus.CIRCUIT_OPEN, first.status()));
+                        // WHEN the wait has passed and two probes succeed
+                        vertx.setTimer(1200, t -> guard.search(vertx, healthy, request(500))
+                                .compose(o -> guard.search(vertx, healthy, request(500)))
+                                .onComplete(ctx.succeeding(o -> ctx.verify(() -> {
+                                    // THEN the breaker is closed again
+                                    assertEquals(RegisterStatus.OK, o.status());
+                                    assertEquals("CLOSED", guard.circuitState());
+                                    assertEquals(1L, guard.transitions().get("OPEN_TO_HALF_OPEN"));
+                                    assertEquals(1L, guard.transitions().get("HALF_OPEN_TO_CLOSED"));
+                                    ctx.completeNow();
+                                }))));
+                    }));
+        });
     }
 
     @Test

@@ -78,15 +78,15 @@ class UrgentNotificationTest {
             await(outbox.enqueue(List.of(history("h2"))));
             register.held = null;
             vertx.runOnContext(v -> first.complete());
-            Thread.sleep(200);
+            awaitPending(outbox, Map.of("bradford", 1));
             // WHEN an access to a shielded record arrives during the linger
             await(outbox.enqueue(List.of(urgent("u1"))));
             // THEN it is sent without waiting for the linger to end
             waitForSends(register, 2);
             assertEquals(List.of("history [h1]", "history [u1]"), register.sends());
-            Thread.sleep(200);
-            // h2 still waits out the linger
-            assertEquals(Map.of("bradford", 1), await(outbox.pendingCounts()));
+            // h2 still waits out the linger (u1 acknowledged, h2 alone left)
+            awaitPending(outbox, Map.of("bradford", 1));
+            assertEquals(List.of("history [h1]", "history [u1]"), register.sends());
         } finally {
             await(outbox.close());
         }
@@ -116,5 +116,14 @@ class UrgentNotificationTest {
         while (register.sends().size() < count && System.currentTimeMillis() < deadline) {
             Thread.sleep(10);
         }
+    }
+
+    /** Polls until the lanes hold {@code expected} (acknowledgements are journalled after the send), at most 10 s. */
+    private static void awaitPending(RegisterOutbox outbox, Map<String, Integer> expected) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (!await(outbox.pendingCounts()).equals(expected) && System.currentTimeMillis() < deadline) {
+            Thread.sleep(10);
+        }
+        assertEquals(expected, await(outbox.pendingCounts()));
     }
 }

@@ -164,7 +164,7 @@ class ShieldedLocationScanTest {
                 List<Caller> batch = callers.subList(i, Math.min(callers.size(), i + 16));
                 List<Future<HttpResponse<Buffer>>> answers = new ArrayList<>();
                 for (Caller c : batch) {
-                    answers.add(once(() -> federation.gateway.enquire(c.token(federation.gateway), GatewayHarness.enquiry(
+                    answers.add(GatewayHarness.retriedIfClosed(() -> federation.gateway.enquire(c.token(federation.gateway), GatewayHarness.enquiry(
                             child.record().givenName(), child.record().familyName(),
                             child.record().dateOfBirth().toString()))));
                 }
@@ -288,15 +288,6 @@ class ShieldedLocationScanTest {
     }
 
     /**
-     * The call, made again once if the gateway closed an idle pooled connection just as the
-     * client reused it (the harness's idle timeout is short); any other failure fails the scan.
-     */
-    private static Future<HttpResponse<Buffer>> once(java.util.function.Supplier<Future<HttpResponse<Buffer>>> call) {
-        return call.get().recover(e -> e instanceof io.vertx.core.http.HttpClosedException ? call.get()
-                : Future.failedFuture(e));
-    }
-
-    /**
      * Explain, asked by every caller kind about each shielded child: the declaration of the scan's
      * enquiries and the registers that hold the child. Explain asks no register, so what it can
      * give away is its promise: for the owner's register, what a shielded record releases
@@ -313,7 +304,7 @@ class ShieldedLocationScanTest {
                 List<Future<HttpResponse<Buffer>>> answers = new ArrayList<>();
                 for (Caller c : batch) {
                     String token = c.token(federation.gateway);
-                    answers.add(once(() -> federation.gateway.client.post("/api/v1/policy/explain")
+                    answers.add(GatewayHarness.retriedIfClosed(() -> federation.gateway.client.post("/api/v1/policy/explain")
                             .bearerTokenAuthentication(token).sendJsonObject(explainBody(child.registers()))));
                 }
                 Future.all(answers).await(120, TimeUnit.SECONDS);
@@ -377,9 +368,9 @@ class ShieldedLocationScanTest {
         for (Caller caller : callers("leeds")) {
             String token = caller.token(federation.gateway);
             List<Future<HttpResponse<Buffer>>> calls = List.of(
-                    once(() -> federation.gateway.client.get("/api/v1/audit?limit=1000").bearerTokenAuthentication(token)
+                    GatewayHarness.retriedIfClosed(() -> federation.gateway.client.get("/api/v1/audit?limit=1000").bearerTokenAuthentication(token)
                             .send()),
-                    once(() -> federation.gateway.client.get("/api/v1/statistics?purpose=planning")
+                    GatewayHarness.retriedIfClosed(() -> federation.gateway.client.get("/api/v1/statistics?purpose=planning")
                             .bearerTokenAuthentication(token).send()));
             Future.all(calls).await(60, TimeUnit.SECONDS);
             for (Future<HttpResponse<Buffer>> call : calls) {

@@ -114,6 +114,16 @@ public final class GatewayHarness {
         return Gateway.start(vertx, forTests(config)).map(g -> new GatewayHarness(vertx, issuer, g));
     }
 
+    /**
+     * {@code call}, made again once if the gateway closed an idle pooled connection just as the
+     * client reused it (a harness with a short idle timeout): the client's race, not the
+     * gateway's answer. Any other failure is the call's.
+     */
+    public static Future<HttpResponse<Buffer>> retriedIfClosed(java.util.function.Supplier<Future<HttpResponse<Buffer>>> call) {
+        return call.get().recover(e -> e instanceof io.vertx.core.http.HttpClosedException ? call.get()
+                : Future.failedFuture(e));
+    }
+
     /** {@code POST /api/v1/enquiries} with a bearer token (none when null). */
     public Future<HttpResponse<Buffer>> enquire(String token, JsonObject body) {
         HttpRequest<Buffer> request = client.post("/api/v1/enquiries");

@@ -132,8 +132,10 @@ class TlsEdgeTest {
 
     private static GatewayHarness gateway(Path cert, Path key) throws Exception {
         return await(GatewayHarness.start(vertx, registers.settings(null, 2000, 1 << 20, 64, null),
+                // (an idle timeout longer than any wait for a reload: a connection opened before a
+                // swap must still be open when the test uses it after)
                 new InMemoryAuditSink(), c -> c.withHttp(new GatewayConfig.Http("127.0.0.1", 0,
-                        GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, 5,
+                        GatewayConfig.Http.DEFAULT_MAX_BODY_BYTES, 30,
                         new GatewayConfig.Tls(cert, key, Duration.ofMillis(100))))));
     }
 
