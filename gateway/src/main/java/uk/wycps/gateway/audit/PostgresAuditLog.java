@@ -18,8 +18,9 @@ import uk.wycps.connector.AuditCheckpoint;
  * The command-line side of the PostgreSQL audit ({@code verify-audit --postgres},
  * {@code purge-audit --postgres}), over a blocking JDBC connection. The chain in the database
  * is the file log's chain with one row per line, so verification is {@link AuditVerifier}'s,
- * fed the rows in {@code seq} order; and retention is {@link AuditPurge}'s rule, applied in one
- * transaction that holds the chain's head, so it may run while the gateways serve.
+ * fed the rows in {@code seq} order; and retention is {@link AuditPurge}'s rule: the expired
+ * entries found without a lock, then emptied in one transaction that holds the chain's head, so
+ * it may run while the gateways serve.
  */
 public final class PostgresAuditLog {
 
@@ -149,11 +150,56 @@ public final class PostgresAuditLog {
 
     /**
      * Empties the enquiry entries past retention and appends a purge marker signed with
-     * {@code signer}, in one transaction that holds the chain's head (nodes wait for it, briefly).
-     * Returns how many entries were emptied.
+     * {@code signer}. The expired entries are found first, without the chain's head, however
+     * long that takes over a large log; only emptying them and appending the marker hold the
+     * head (nodes' appends wait for that, briefly). Returns how many entries were emptied.
      */
     public static long purge(Connection db, AuditPurge rule, int shortestRetentionDays, AuditKeys.Signer signer,
             Instant now) throws SQLException {
+        boolean autoCommit = db.getAutoCommit();
+        db.setAutoCommit(false);
+        try {
+            List<Long> expired = expired(db, rule, shortestRetentionDays, now);
+            db.commit();
+            return expired.isEmpty() ? 0 : empty(db, expired, signer, now);
+        } catch (SQLException | RuntimeException e) {
+            db.rollback();
+            throw e;
+        } finally {
+            db.setAutoCommit(autoCommit);
+        }
+    }
+
+    /**
+     * The entries past retention, in {@code seq} order: read in the caller's transaction (a
+     * cursor needs one) and holding no lock, so that the nodes append meanwhile. An entry never
+     * changes once written but to be emptied, and one appended meanwhile is not yet expired.
+     */
+    static List<Long> expired(Connection db, AuditPurge rule, int shortestRetentionDays, Instant now)
+            throws SQLException {
+        List<Long> expired = new ArrayList<>();
+        try (PreparedStatement ps = db.prepareStatement("SELECT seq, entry FROM audit_entry WHERE kind = 'enquiry'"
+                + " AND entry IS NOT NULL AND at < ? ORDER BY seq")) {
+            ps.setFetchSize(FETCH);
+            ps.setObject(1, java.time.OffsetDateTime.ofInstant(now.minus(Duration.ofDays(shortestRetentionDays)),
+                    java.time.ZoneOffset.UTC));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rule.expired(rs.getString(2), now)) {
+                        expired.add(rs.getLong(1));
+                    }
+                }
+            }
+        }
+        return expired;
+    }
+
+    /**
+     * Empties {@code expired} and appends the marker naming what was emptied, in one transaction
+     * that holds the chain's head. Entries another purge emptied since they were found are left
+     * out of the marker (each range is named once); none left, nothing is appended.
+     */
+    static long empty(Connection db, List<Long> expired, AuditKeys.Signer signer, Instant now) throws SQLException {
         boolean autoCommit = db.getAutoCommit();
         db.setAutoCommit(false);
         try {
@@ -168,16 +214,12 @@ public final class PostgresAuditLog {
                 since = rs.getLong(3);
             }
             List<Long> purged = new ArrayList<>();
-            try (PreparedStatement ps = db.prepareStatement("SELECT seq, entry FROM audit_entry WHERE kind = 'enquiry'"
-                    + " AND entry IS NOT NULL AND at < ? ORDER BY seq")) {
-                ps.setFetchSize(FETCH);
-                ps.setObject(1, java.time.OffsetDateTime.ofInstant(now.minus(Duration.ofDays(shortestRetentionDays)),
-                        java.time.ZoneOffset.UTC));
+            try (PreparedStatement ps = db.prepareStatement("UPDATE audit_entry SET entry = NULL WHERE seq = ANY (?)"
+                    + " AND entry IS NOT NULL RETURNING seq")) {
+                ps.setArray(1, db.createArrayOf("bigint", expired.toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        if (rule.expired(rs.getString(2), now)) {
-                            purged.add(rs.getLong(1));
-                        }
+                        purged.add(rs.getLong(1));
                     }
                 }
             }
@@ -185,10 +227,7 @@ public final class PostgresAuditLog {
                 db.rollback();
                 return 0;
             }
-            try (PreparedStatement ps = db.prepareStatement("UPDATE audit_entry SET entry = NULL WHERE seq = ANY (?)")) {
-                ps.setArray(1, db.createArrayOf("bigint", purged.toArray()));
-                ps.executeUpdate();
-            }
+            java.util.Collections.sort(purged);
             String marker = Checkpoints.purgeEntry(signer, AuditVerifier.formatRanges(purged), now, purged.size());
             String digest = HashChain.digest(marker);
             long seq = headSeq + 1;

@@ -212,6 +212,47 @@ class PostgresAuditTest {
         assertEquals(4, result.entries(), "three kept and one after the purge: " + result);
     }
 
+    /**
+     * Verifies that a purge finds the expired entries without holding the chain's head, so that
+     * the nodes go on appending while it reads a large log (the head was held from the start of
+     * the scan: every enquiry waited for it); and that entries another purge emptied meanwhile
+     * are named in one marker only.
+     */
+    @Test
+    void aPurgeFindsExpiredEntriesWhileTheNodesAppendAndNamesEachEmptiedEntryOnce(Vertx vertx) throws Exception {
+        AuditKeys.Signer signer = AuditKeys.loadOrCreate(keys);
+        Instant now = Instant.now();
+        AuditPurge rule = new AuditPurge(Map.of("leeds", 6 * 365), 7 * 365);
+        Pool pool = database.pool(vertx);
+        PostgresAuditSink sink = await(PostgresAuditSink.open(vertx, pool, signer, 1000, List.of(), "a"));
+        try {
+            for (int i = 0; i < 4; i++) {
+                await(sink.append(AuditEntries.answered(i, i < 3 ? now.minus(Duration.ofDays(3650)) : now)));
+            }
+            try (Connection c = pg.connect()) {
+                // GIVEN a purge that has found the expired entries, its transaction still open
+                c.setAutoCommit(false);
+                List<Long> expired = PostgresAuditLog.expired(c, rule, 6 * 365, now);
+                assertEquals(3, expired.size());
+                // WHEN a node appends meanwhile, THEN it is not held up (it would wait for the head)
+                await(sink.append(AuditEntries.answered(4, now)).timeout(10, TimeUnit.SECONDS));
+                c.commit();
+                // AND the purge empties them under one marker; a second purge of the same finds
+                // them emptied and appends no marker
+                assertEquals(3, PostgresAuditLog.empty(c, expired, signer, now));
+                assertEquals(0, PostgresAuditLog.empty(c, expired, signer, now));
+            }
+            await(sink.append(AuditEntries.answered(5, now)));
+        } finally {
+            pool.close();
+        }
+        assertEquals(1, count("SELECT count(*) FROM audit_entry WHERE kind = 'purge'"));
+        AuditVerifier.Result result = verify();
+        assertTrue(result.intact(), result.toString());
+        assertEquals(3, result.purged());
+        assertEquals(3, result.entries(), "one kept, one appended during the purge, one after: " + result);
+    }
+
     @Test
     void theCommandsPurgeAndVerifyTheDatabaseAndSayWhenItIsBroken(Vertx vertx) throws Exception {
         // GIVEN a configuration of nodes on this database, and entries two of which are ten years old
