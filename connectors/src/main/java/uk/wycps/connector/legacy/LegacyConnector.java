@@ -32,7 +32,9 @@ import uk.wycps.record.ChildRecord;
  * register's answer. Options:
  * <ul>
  *   <li>{@code search.path} (GET, the criteria as query parameters by {@code criteria}),
- *       {@code search.idsPath} (where the id list is), {@code search.maxIds} (default 50);</li>
+ *       {@code search.idsPath} (where the id list is), {@code search.maxIds} (default 50: the
+ *       register's own cap, if lower), {@code search.countPath}, {@code search.errorPath}
+ *       ({@link #searchList});</li>
  *   <li>{@code fetch.path} (GET, with {@code {recordId}}), {@code fetch.fieldsParam} (query
  *       parameter naming the fields asked for, comma-separated, A5), {@code fetch.recordPath}
  *       (where the record is in the answer; absent: the whole answer);</li>
@@ -91,13 +93,7 @@ public final class LegacyConnector extends MappedHttpConnector {
     }
 
     private List<String> ids(JsonNode answer) {
-        JsonNode ids = HttpDialects.at(answer, idsPath);
-        if (ids == null || !ids.isArray()) {
-            throw RegisterFailure.error("search answer has no list of ids");
-        }
-        if (ids.size() > maxIds) {
-            throw RegisterFailure.error("search answer has more than " + maxIds + " ids");
-        }
+        JsonNode ids = searchList(answer, idsPath, maxIds, "ids");
         Set<String> out = new LinkedHashSet<>();
         for (JsonNode id : ids) {
             if (!id.isTextual() || !ID.matcher(id.asText()).matches()) {

@@ -26,7 +26,8 @@ import uk.wycps.record.RecordJson;
  *   <li>{@code search.path} (POST), {@code search.criteriaParam} (where the criteria go in the
  *       body; absent: at the top level), {@code search.fieldsParam} (the register's field
  *       names asked for, A5), {@code search.recordsPath} (where the answer's list is),
- *       {@code search.maxRecords} (default 200);</li>
+ *       {@code search.maxRecords} (default 200: the register's own cap, if lower),
+ *       {@code search.countPath}, {@code search.errorPath} ({@link #searchList});</li>
  *   <li>{@code record}, {@code criteria}, {@code codes}, {@code dateFormat}: the mapping;</li>
  *   <li>{@code enquiry.method}/{@code enquiry.path}/{@code enquiry.body}: the enquiry-history
  *       write, path with {@code {recordId}} and {@code {entryId}};</li>
@@ -77,13 +78,8 @@ public final class MappedJsonConnector extends MappedHttpConnector {
     }
 
     private List<ChildRecord> parse(Buffer body, Set<String> keep) {
-        JsonNode records = HttpDialects.at(HttpDialects.parse(body, "mapped-json"), options.recordsPath());
-        if (records == null || !records.isArray()) {
-            throw RegisterFailure.error("answer has no list of records");
-        }
-        if (records.size() > options.maxRecords()) {
-            throw RegisterFailure.error("answer has more than " + options.maxRecords() + " records");
-        }
+        JsonNode records = searchList(HttpDialects.parse(body, "mapped-json"), options.recordsPath(),
+                options.maxRecords(), "records");
         List<ChildRecord> out = new ArrayList<>(records.size());
         for (JsonNode r : records) {
             out.add(map(r, keep));

@@ -127,7 +127,30 @@ class LegacyContractTest extends HttpDialectContract {
             }
             ids(many.toArray(String[]::new));
         });
+        // F5: what the register says beside its list (search.countPath COUNT, search.errorPath ERROR)
+        answers.put("a count of more ids than listed", () -> answer(get(urlPathEqualTo("/cpr/find")),
+                "{\"MATCHES\": [], \"COUNT\": 7}", "application/json"));
+        answers.put("no count", () -> answer(get(urlPathEqualTo("/cpr/find")), "{\"MATCHES\": []}", "application/json"));
+        answers.put("an error beside the list", () -> answer(get(urlPathEqualTo("/cpr/find")),
+                "{\"MATCHES\": [], \"COUNT\": 0, \"ERROR\": \"backend timeout\"}", "application/json"));
         return answers;
+    }
+
+    /**
+     * Verifies that, for a register that gives no count, a list as long as the configured cap
+     * (the register's own) is an error, as it may have been cut off there; one id fewer is read.
+     */
+    @Test
+    void withoutACountAListAtTheCapIsAnErrorNeverTakenAsWhole() throws Exception {
+        JsonObject options = ContractSupport.mapping("wakefield.json");
+        options.getJsonObject("search").remove("countPath");
+        options.getJsonObject("search").put("maxIds", 3);
+        RegisterConnector capped = connector(options);
+        answer(get(urlPathEqualTo("/cpr/find")), "{\"MATCHES\": [\"WA-1\", \"WA-2\", \"WA-3\"]}", "application/json");
+        assertEquals(RegisterFailure.Kind.ERROR, failure(capped.search(request(Set.of("recordId"), 2000))).kind());
+        answer(get(urlPathEqualTo("/cpr/find")), "{\"MATCHES\": [\"WA-1\", \"WA-2\"]}", "application/json");
+        assertEquals(2, await(capped.search(request(Set.of("recordId"), 2000))).size());
+        await(capped.close());
     }
 
     /** POSTed in Wakefield's names to its enquiry path. */

@@ -90,7 +90,7 @@ class MappedJsonContractTest extends HttpDialectContract {
 
     @Override
     protected void registerHoldsNoCandidate() {
-        answer("{\"children\": []}");
+        answer("{\"children\": [], \"count\": 0}");
     }
 
     /** The criteria in the register's names, codes and date format; the register's fields behind the allowed ones. */
@@ -118,7 +118,13 @@ class MappedJsonContractTest extends HttpDialectContract {
                 "{\"children\": [" + CHILD.replace("\"sex\": \"2\"", "\"sex\": \"7\"") + "]}",
                 "{\"children\": [" + CHILD.replace("\"CAT-E\"]", "\"CAT-X\"]") + "]}",
                 "{\"children\": [" + CHILD + "",
-                "[]"), this::answer);
+                "[]",
+                // F5: what the register says beside its list (search.countPath, search.errorPath)
+                "{\"children\": [" + CHILD + "], \"count\": 3}",
+                "{\"children\": []}",
+                "{\"children\": [], \"count\": \"0\"}",
+                "{\"children\": [], \"count\": 0, \"error\": {\"code\": \"INDEX_REBUILDING\"}}",
+                "{\"children\": [], \"count\": 0, \"error\": \"backend timeout\"}"), this::answer);
         answers.put("more than 200 records", () -> answer(idsOnlyAnswer("children", "child_ref", "CA-", 201)));
         return answers;
     }
