@@ -420,6 +420,8 @@ public final class SqlConnector implements RegisterConnector {
             return RegisterConnector.super.statistics(asOf, deadline);
         }
         return run(deadline, readers, (conn, statement) -> {
+            // Every (table, row) of the period, zeros included: the gateway refuses an answer
+            // lacking a row (F5; a GROUP BY leaves out what it found none of, so join to the rows).
             Map<String, Map<String, Long>> tables = new java.util.LinkedHashMap<>();
             try (PreparedStatement ps = conn.prepareStatement(statisticsQuery)) {
                 statement.set(ps);
@@ -430,8 +432,13 @@ public final class SqlConnector implements RegisterConnector {
                         if (++rows > 10_000) {
                             throw RegisterFailure.error("statistics answer has too many rows");
                         }
+                        long count = rs.getLong(3);
+                        if (rs.wasNull()) {
+                            // a NULL count is no count, not zero (F5)
+                            throw RegisterFailure.error("statistics answer has a count that is not a number");
+                        }
                         tables.computeIfAbsent(rs.getString(1), t -> new java.util.LinkedHashMap<>())
-                                .put(rs.getString(2), rs.getLong(3));
+                                .put(rs.getString(2), count);
                     }
                 }
             }

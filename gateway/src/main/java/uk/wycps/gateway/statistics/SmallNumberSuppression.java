@@ -96,7 +96,9 @@ public final class SmallNumberSuppression {
     /**
      * If exactly one member of the line (its cells, then its total) is hidden, hides the
      * smallest published cell as well, or the total when no cell is left to hide; returns
-     * whether anything changed.
+     * whether anything changed. A line whose one hidden member is its total, with no cell to
+     * hide beside it (a table of no columns: no register answered), is left as it is: hiding the
+     * total again changed nothing, and reporting a change looped for ever.
      */
     private static boolean protect(long[][] v, boolean[][] hidden, List<int[]> line) {
         int hiddenCount = 0;
@@ -117,6 +119,9 @@ public final class SmallNumberSuppression {
         }
         if (best == null) {
             best = line.get(line.size() - 1);
+        }
+        if (hidden[best[0]][best[1]]) {
+            return false;
         }
         hidden[best[0]][best[1]] = true;
         return true;

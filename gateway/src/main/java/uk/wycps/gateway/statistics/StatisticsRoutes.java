@@ -79,11 +79,17 @@ public final class StatisticsRoutes {
         } catch (DateTimeParseException e) {
             throw notAPeriodEnd(latest);
         }
-        if (!asOf.equals(YearMonth.from(asOf).atEndOfMonth()) || asOf.isAfter(latest)) {
+        if (!asOf.equals(YearMonth.from(asOf).atEndOfMonth()) || asOf.isAfter(latest) || asOf.isBefore(EARLIEST)) {
             throw notAPeriodEnd(latest);
         }
         return asOf;
     }
+
+    /**
+     * The earliest period asked for: the registers hold nothing older, and a year far from ours
+     * (LocalDate reads -999999999) overflowed the tables' month arithmetic.
+     */
+    static final LocalDate EARLIEST = LocalDate.of(2000, 1, 31);
 
     /** The end of the last whole month before {@code today}: the latest published period. */
     static LocalDate latestPeriodEnd(LocalDate today) {
@@ -91,8 +97,8 @@ public final class StatisticsRoutes {
     }
 
     private static ApiException notAPeriodEnd(LocalDate latest) {
-        return ApiException.badRequest("invalid-parameter", "asOf must be the last day of a month that has ended "
-                + "(statistics are published for whole months only), e.g. " + latest + ".", "asOf");
+        return ApiException.badRequest("invalid-parameter", "asOf must be the last day of a month that has ended, "
+                + "from " + EARLIEST + " (statistics are published for whole months only), e.g. " + latest + ".", "asOf");
     }
 
     private static Object shown(Long value, int threshold) {

@@ -118,6 +118,10 @@ public final class StatisticsService {
                 return "statistics answer lacks table " + table;
             }
             List<String> expected = StatisticsTables.rows(table, asOf);
+            if (!rows.keySet().containsAll(expected)) {
+                // A row left out is a figure not given, never a zero (F5).
+                return "statistics answer lacks a row of " + table;
+            }
             for (Map.Entry<String, Long> row : rows.entrySet()) {
                 if (!expected.contains(row.getKey())) {
                     return "statistics answer has an unknown row in " + table;
@@ -137,7 +141,9 @@ public final class StatisticsService {
         List<RegisterPart> answered = registers.stream().filter(p -> p.status() == RegisterStatus.OK).toList();
         List<String> columns = answered.stream().map(RegisterPart::authority).toList();
         List<SuppressedTable> tables = new ArrayList<>();
-        for (String table : StatisticsTables.tables()) {
+        // No register read, no figures (F5): a table of totals alone would say "<5" of West
+        // Yorkshire's children when nothing was counted.
+        for (String table : answered.isEmpty() ? List.<String>of() : StatisticsTables.tables()) {
             List<String> rows = StatisticsTables.rows(table, asOf);
             long[][] counts = new long[rows.size()][columns.size()];
             for (int i = 0; i < rows.size(); i++) {

@@ -49,6 +49,18 @@ class SmallNumberSuppressionTest {
         assertEquals(93L, t.rowTotals()[0]);
     }
 
+    /**
+     * Verifies that a table of no columns (no register answered) ends: each row's line is its
+     * total alone, hidden as zero, and hiding it again was counted as a change, for ever.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(5)
+    void aTableOfNoColumnsEndsWithEveryFigureHidden() {
+        SuppressedTable t = suppression.apply("t", List.of("a", "b"), List.of(), new long[][] {{}, {}});
+        assertNull(t.rowTotals()[0]);
+        assertNull(t.grandTotal());
+    }
+
     @Test
     void aTableWithoutSmallNumbersIsPublishedWhole() {
         long[][] counts = {{10, 20}, {30, 40}};

@@ -50,6 +50,56 @@ class StatisticsPartialAnswerTest {
     }
 
     /**
+     * Verifies that with no register answering, the answer says so and gives no figures (F5: a
+     * total of no register would read "&lt;5" of West Yorkshire's children), promptly: the
+     * suppression of a table of no columns looped for ever on the event loop, and the request
+     * was never answered nor audited.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void withNoRegisterAnsweringTheAnswerHasNoFiguresAndSaysWhy(Vertx vertx) throws Exception {
+        FederationHarness f = await(FederationHarness.start(vertx, new InMemoryAuditSink()));
+        try {
+            for (String authority : List.of("bradford", "calderdale", "kirklees", "leeds", "wakefield")) {
+                await(f.mocks.register(authority).stop());
+            }
+            HttpResponse<Buffer> r = await(f.gateway.client.get("/api/v1/statistics?purpose=planning&asOf=2025-12-31")
+                    .bearerTokenAuthentication(f.gateway.issuer.token("cp-coordinator", "social-services", "leeds"))
+                    .send());
+            assertEquals(200, r.statusCode(), r.bodyAsString());
+            JsonObject answer = r.bodyAsJsonObject();
+            assertFalse(answer.getBoolean("complete"));
+            assertTrue(answer.getJsonArray("tables").isEmpty(), answer.encode());
+            assertEquals(5, answer.getJsonArray("registers").size());
+            answer.getJsonArray("registers").forEach(o -> assertEquals("UNAVAILABLE", ((JsonObject) o).getString("status")));
+        } finally {
+            await(f.close());
+        }
+    }
+
+    /**
+     * Verifies that a period end far from ours is refused as any other bad period (400): year
+     * -999999999 overflowed the tables' month arithmetic, failed every register's answer as
+     * ERROR, and so reached the suppression of a table of no columns.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aPeriodEndBeforeTheRegistersIsRefused(Vertx vertx) throws Exception {
+        FederationHarness f = await(FederationHarness.start(vertx, new InMemoryAuditSink()));
+        try {
+            for (String asOf : List.of("-999999999-12-31", "1999-12-31", "+999999999-12-31")) {
+                HttpResponse<Buffer> r = await(f.gateway.client.get("/api/v1/statistics?purpose=planning&asOf=" + asOf)
+                        .bearerTokenAuthentication(f.gateway.issuer.token("cp-coordinator", "social-services", "leeds"))
+                        .send());
+                assertEquals(400, r.statusCode(), asOf + ": " + r.bodyAsString());
+                assertEquals("invalid-parameter", r.bodyAsJsonObject().getString("error"));
+            }
+        } finally {
+            await(f.close());
+        }
+    }
+
+    /**
      * Verifies the same through the CSV route (F5, S1): with every register answering the CSV
      * starts with its table header and has no comment line; with Kirklees down its first line
      * says the totals are incomplete, and the tables have no Kirklees column.
