@@ -54,7 +54,7 @@ class SmallNumberSuppressionTest {
      * total alone, hidden as zero, and hiding it again was counted as a change, for ever.
      */
     @Test
-    @org.junit.jupiter.api.Timeout(5)
+    @org.junit.jupiter.api.Timeout(value = 5, threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
     void aTableOfNoColumnsEndsWithEveryFigureHidden() {
         SuppressedTable t = suppression.apply("t", List.of("a", "b"), List.of(), new long[][] {{}, {}});
         assertNull(t.rowTotals()[0]);
