@@ -52,6 +52,16 @@ public final class FellegiSunterLinker implements RecordLinker {
         return scorer;
     }
 
+    @Override
+    public boolean discloses(SearchCriteria subject, uk.wycps.record.ChildRecord candidate) {
+        return disclosed(scorer.compare(scorer.prepare(subject), scorer.prepare(candidate)));
+    }
+
+    private boolean disclosed(PairComparison cmp) {
+        return cmp.band() == MatchBand.MATCH
+                || (cmp.band() == MatchBand.POSSIBLE && cmp.weight() >= scorer.config().disclosureThreshold());
+    }
+
     private static final class Scored {
         final SourcedRecord source;
         final PreparedRecord prepared;
@@ -77,9 +87,7 @@ public final class FellegiSunterLinker implements RecordLinker {
         for (SourcedRecord c : candidates) {
             PreparedRecord p = scorer.prepare(c.record());
             PairComparison cmp = scorer.compare(s, p);
-            boolean disclosed = cmp.band() == MatchBand.MATCH
-                    || (cmp.band() == MatchBand.POSSIBLE && cmp.weight() >= scorer.config().disclosureThreshold());
-            if (disclosed) {
+            if (disclosed(cmp)) {
                 boolean guarded = guard && cmp.identityConflict();
                 kept.add(new Scored(c, p, cmp, guarded ? MatchBand.POSSIBLE : cmp.band()));
             }

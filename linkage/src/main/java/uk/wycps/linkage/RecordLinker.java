@@ -11,4 +11,11 @@ import uk.wycps.record.SearchCriteria;
 public interface RecordLinker {
 
     LinkageResult link(SearchCriteria subject, List<SourcedRecord> candidates);
+
+    /**
+     * Whether {@link #link} would keep {@code candidate} for {@code subject}: each candidate is
+     * judged against the subject alone, so this is known before linking (for instance, whether
+     * the answer will hold a shielded record).
+     */
+    boolean discloses(SearchCriteria subject, uk.wycps.record.ChildRecord candidate);
 }

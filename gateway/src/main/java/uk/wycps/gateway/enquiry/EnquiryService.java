@@ -124,7 +124,7 @@ public final class EnquiryService {
         Context context = vertx.getOrCreateContext();
         Future<EnquiryAnswer> answered = fanOut.search(queries).compose(outcomes -> {
             Gathered gathered = gather(enquiry, decisions, outcomes, requestedDeadlineMs);
-            return link(enquiry, gathered.candidates)
+            return link(enquiry, decisions, gathered.candidates)
                     .map(linkage -> assemble(enquiryId, caller, enquiry, at, decisions, gathered, linkage));
         }).compose(assembled -> {
             AuditEntry entry = entry(enquiryId, at, correlationId, caller, enquiry, AuditEntry.ANSWERED,
@@ -252,26 +252,48 @@ public final class EnquiryService {
      * Links on the event loop when the candidates are few (the usual case: microseconds), on a
      * worker when a loose search left many, since linking grows with the square of them.
      */
-    private Future<LinkageResult> link(Enquiry enquiry, List<SourcedRecord> candidates) {
-        SearchCriteria subject = subjectFor(enquiry.subject(), candidates);
-        if (candidates.size() <= INLINE_LINKING_LIMIT) {
-            return Future.succeededFuture(linker.link(subject, candidates));
+    private Future<LinkageResult> link(Enquiry enquiry, Map<String, AccessDecision> decisions,
+            List<SourcedRecord> candidates) {
+        // A10: whether the answer will hold a shielded record is known before linking, since each
+        // candidate is kept or dropped on its own score against the subject, and a shielded
+        // record's has no place in it (whatever postcode the caller typed).
+        boolean shieldedShown = candidates.stream()
+                .anyMatch(c -> c.record().shieldedByOwner() && linker.discloses(enquiry.subject(), c.record()));
+        SearchCriteria subject = shieldedShown ? withoutPostcode(enquiry.subject()) : enquiry.subject();
+        List<SourcedRecord> linked = shieldedShown ? releasedBeside(candidates, decisions) : candidates;
+        if (linked.size() <= INLINE_LINKING_LIMIT) {
+            return Future.succeededFuture(linker.link(subject, linked));
         }
-        return vertx.executeBlocking(() -> linker.link(subject, candidates), false);
+        return vertx.executeBlocking(() -> linker.link(subject, linked), false);
     }
 
     /**
-     * The subject to score against. When any candidate is shielded, without the caller's
-     * postcode: a score, band or explanation that moved with the postcode the caller typed
-     * would tell them whether a shielded child (or a record linked with one) lives there (A10).
-     * Candidates still link with each other on their own addresses, inside the gateway.
+     * The subject without the caller's postcode, for an answer that will hold a shielded record:
+     * a score, band or explanation that moved with the postcode typed would tell the caller
+     * whether the shielded child (or a record linked with it) lives there (A10). Only then: a
+     * shielded candidate that is not shown changes nothing in the answer (it did strip the
+     * postcode, so that a near miss sharing a name moved the child's band and explanation).
      */
-    static SearchCriteria subjectFor(SearchCriteria subject, List<SourcedRecord> candidates) {
-        if (subject.postcode() == null || candidates.stream().noneMatch(c -> c.record().shieldedByOwner())) {
-            return subject;
+    private static SearchCriteria withoutPostcode(SearchCriteria subject) {
+        return subject.postcode() == null ? subject : new SearchCriteria(subject.givenName(), subject.familyName(),
+                subject.otherGivenNames(), subject.aliases(), subject.dateOfBirth(), subject.gender(), null);
+    }
+
+    /**
+     * The candidates as the caller will receive them beside a shielded record: each cut to what
+     * its register releases then ({@code LINKED_TO_SHIELDED}: no location outside the caller's
+     * own authority), so that how they are grouped into persons, and which detail is asked for,
+     * depends on no place the caller will not see (A10). The shielded records themselves are left
+     * as they are: their place takes no part in linking.
+     */
+    private static List<SourcedRecord> releasedBeside(List<SourcedRecord> candidates,
+            Map<String, AccessDecision> decisions) {
+        List<SourcedRecord> released = new ArrayList<>(candidates.size());
+        for (SourcedRecord c : candidates) {
+            released.add(c.record().shieldedByOwner() ? c : new SourcedRecord(c.authority(), FieldProjection.project(
+                    c.record(), decisions.get(c.authority()).allowedFields(AccessDecision.Shielding.LINKED_TO_SHIELDED))));
         }
-        return new SearchCriteria(subject.givenName(), subject.familyName(), subject.otherGivenNames(),
-                subject.aliases(), subject.dateOfBirth(), subject.gender(), null);
+        return released;
     }
 
     /** Candidates above this many are linked on a worker thread. */

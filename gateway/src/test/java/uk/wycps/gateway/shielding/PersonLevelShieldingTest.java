@@ -312,4 +312,52 @@ class PersonLevelShieldingTest {
             assertFalse(r.bodyAsString().contains(text));
         }
     }
+
+    /**
+     * Verifies that a shielded record that is not shown changes nothing in the answer (A10):
+     * a shielded near miss among Bradford's candidates (the same family name, another child)
+     * stripped the caller's postcode from the scoring, so the child's band, score and
+     * explanation ("postcode: missing" though typed) moved with a record the caller never sees.
+     */
+    @Test
+    void aShieldedCandidateThatIsNotShownLeavesTheAnswerAsItWouldBeWithoutIt() throws Exception {
+        String token = gateway.issuer.token("child-worker", "social-services", "bradford");
+        answer("leeds");
+        answer("bradford", bradfordRecord());
+        JsonObject without = enquire(token, BRADFORD_POSTCODE);
+        JsonObject nearMiss = WireMockRegisters.record("bradford").put("recordId", "BR-NEAR").put("givenName", "Zainab")
+                .put("dateOfBirth", "2009-11-30").put("gender", "female").put("shielded", true)
+                .put("address", address("3 Other Street", "BD3 9ZZ", "bradford"));
+        answer("bradford", bradfordRecord(), nearMiss);
+        JsonObject with = enquire(token, BRADFORD_POSTCODE);
+        assertEquals(without.getJsonArray("persons"), with.getJsonArray("persons"), with.encodePrettily());
+        assertEquals(without.getString("outcome"), with.getString("outcome"));
+        assertTrue(with.encode().contains("\"field\":\"postcode\""), "the typed postcode is compared: " + with.encode());
+        assertFalse(with.encode().contains("BR-NEAR"), "the near miss is not shown");
+    }
+
+    /**
+     * Verifies that, beside a shielded record, how the other records are grouped into persons
+     * does not depend on addresses the caller does not receive (A10): Bradford's and Wakefield's
+     * records of the child, addresses withheld from a Kirklees caller, were linked on those
+     * addresses inside the gateway, so one person or two told the caller whether Wakefield's
+     * address was Bradford's.
+     */
+    @Test
+    void besideAShieldedRecordTheGroupingDependsOnNoAddressTheCallerDoesNotReceive() throws Exception {
+        String token = gateway.issuer.token("child-worker", "social-services", "kirklees", "cross-authority:*");
+        JsonObject sameAddress = WireMockRegisters.record("wakefield")
+                .put("address", address(BRADFORD_LINE, BRADFORD_POSTCODE, "bradford"));
+        JsonObject otherAddress = WireMockRegisters.record("wakefield")
+                .put("address", new JsonObject().put("line1", "9 Far Lane").put("town", "Wakefield").put("postcode", "WF1 9ZZ")
+                        .put("authority", "wakefield"));
+        answer("wakefield", sameAddress);
+        JsonObject together = enquire(token, null);
+        answer("wakefield", otherAddress);
+        JsonObject apart = enquire(token, null);
+        assertNotNull(record(together, "leeds"), "the shielded record is shown: " + together.encodePrettily());
+        assertNull(record(together, "wakefield").getJsonObject("data").getValue("address"));
+        assertEquals(together.getJsonArray("persons"), apart.getJsonArray("persons"), apart.encodePrettily());
+        assertEquals(together.getValue("moreDetail"), apart.getValue("moreDetail"));
+    }
 }
