@@ -42,6 +42,24 @@ public record AdapterConfig(String authority, String host, int port, Tls tls, St
 
     public AdapterConfig {
         requireMarkWithLocation(release);
+        requireIdentity(release);
+    }
+
+    /** What the gateway needs of a record to know whether it is the child asked about. */
+    static final java.util.List<String> IDENTITY = java.util.List.of("givenName", "familyName", "dateOfBirth");
+
+    /**
+     * A ceiling must release the identity fields: a record of an id and facts alone scores
+     * nothing against the caller's criteria, so the gateway drops it, and the register, checked
+     * and holding the child, reads as "no record" (F5).
+     */
+    private static void requireIdentity(Set<String> release) {
+        java.util.List<String> missing = IDENTITY.stream().filter(f -> !release.contains(f)).toList();
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("release must name " + String.join(", ", missing)
+                    + ": without them the gateway cannot tell the register's records are the child asked about,"
+                    + " and a register holding the child would read as no record (F5)");
+        }
     }
 
     private static final Pattern AUTHORITY = Pattern.compile("[a-z][a-z0-9-]{1,39}");

@@ -156,6 +156,27 @@ class AdapterConfigTest {
         assertTrue(AdapterConfig.from(config, dir).release().contains("address"));
     }
 
+    /**
+     * Verifies that a ceiling without a name or the date of birth is refused (F5): the records
+     * it released scored nothing against the caller's criteria, so a register holding the child
+     * read as "no record".
+     */
+    @Test
+    void aCeilingWithoutTheIdentityFieldsIsRefused() {
+        for (String left : List.of("givenName", "familyName", "dateOfBirth")) {
+            JsonObject config = valid();
+            JsonArray release = new JsonArray();
+            config.getJsonArray("release").forEach(f -> {
+                if (!left.equals(f)) {
+                    release.add(f);
+                }
+            });
+            config.put("release", release.add("registration"));
+            String message = refusal(config);
+            assertTrue(message.startsWith("release must name " + left), message);
+        }
+    }
+
     @Test
     void anEmptyCeilingIsRefused() {
         assertTrue(refusal(valid().put("release", new JsonArray())).contains("release"));

@@ -104,10 +104,10 @@ public final class CanonicalJsonConnector extends HttpDialectConnector {
         Set<String> keep = RecordIds.withRecordId(request.fields());
         RequestOptions options = request(HttpMethod.POST, "/search");
         if (answerKey == null) {
-            return exchange(options, body, request.deadline(), JSON)
+            return read(options, body, request.deadline(), JSON)
                     .map(answer -> new RegisterAnswer(parse(answer, keep), null));
         }
-        return signedExchange(options, body, request.deadline(), JSON)
+        return signedRead(options, body, request.deadline(), JSON)
                 .map(signed -> new RegisterAnswer(parse(signed.body(), keep), proof(signed, requestDigest(options, body))));
     }
 

@@ -94,8 +94,9 @@ public final class FhirConnector extends HttpDialectConnector {
             // (a failure already complete resets the field at once: the local is what is read below)
             f.onFailure(e -> capabilities = null);
         }
-        return f.recover(e -> e instanceof RegisterFailure r && r.kind() == RegisterFailure.Kind.ERROR
-                ? Future.succeededFuture(FhirCapabilities.STANDARD) : Future.failedFuture(e));
+        // Any other failure fails this search (F5): searched without the phonetic matching the
+        // register offers, it would be reported as a whole check that could miss a Kahn for a Khan.
+        return f;
     }
 
     /** The statuses of a server that has no CapabilityStatement to give. */
@@ -103,7 +104,7 @@ public final class FhirConnector extends HttpDialectConnector {
 
     /** One GET of FHIR JSON on the register's host. */
     private Future<JsonNode> get(String pathAndQuery, Deadline deadline) {
-        return exchange(new RequestOptions().setMethod(HttpMethod.GET).setURI(pathAndQuery)
+        return read(new RequestOptions().setMethod(HttpMethod.GET).setURI(pathAndQuery)
                         .putHeader("Accept", Fhir.CONTENT_TYPE), null, deadline, Fhir.CONTENT_TYPE)
                 .map(b -> HttpDialects.parse(b, "FHIR"));
     }

@@ -211,15 +211,28 @@ final class FhirSearchSet {
         return p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
     }
 
-    /** An OperationOutcome in a searchset: an error or fatal issue means the answer is not whole. */
+    /**
+     * An OperationOutcome in a searchset: an error or fatal issue means the answer is not whole,
+     * and so does an issue whose code says the search was cut short, whatever its severity
+     * (F5): servers send "too many results, refine" or includes cut off as a warning beside a
+     * bundle of fewer entries, or of none.
+     */
     private static void outcome(JsonNode outcome) {
         for (JsonNode issue : FhirValues.array(outcome, "issue")) {
             String severity = issue.path("severity").asText();
             if ("error".equals(severity) || "fatal".equals(severity)) {
                 throw RegisterFailure.error("the register reported an error with its answer");
             }
+            if (CUT_SHORT.contains(issue.path("code").asText())) {
+                throw RegisterFailure.error("answer incomplete: the register reported its search cut short ("
+                        + issue.path("code").asText() + ")");
+            }
         }
     }
+
+    /** The R4 issue-type codes that say a search was not carried out whole. */
+    private static final java.util.Set<String> CUT_SHORT = java.util.Set.of("incomplete", "too-costly", "throttled",
+            "too-long", "timeout", "transient", "exception");
 
     /** A resource type safe to put in a reason: letters only, short. */
     static String safe(String type) {

@@ -39,7 +39,18 @@ public final class BoundedHttpCall {
      * with {@code contentType}; fails with a {@link RegisterFailure} otherwise.
      */
     public Future<Buffer> exchange(RequestOptions options, Buffer body, Deadline deadline, String contentType) {
-        return start(options, body, "application/json", deadline, contentType).promise.future();
+        return start(options, body, "application/json", deadline, contentType, false).promise.future();
+    }
+
+    /**
+     * Reads the register's answer (a search, a record, its capabilities, its statistics): as
+     * {@link #exchange}, asked with {@code Cache-Control: no-cache} (never an answer a cache
+     * between kept from before the child was registered) and taken only with status 200 (a 202
+     * "accepted, not yet done", a 203 from something between, a 206 part of it are not the
+     * register's answer: F5).
+     */
+    public Future<Buffer> read(RequestOptions options, Buffer body, Deadline deadline, String contentType) {
+        return start(options, body, "application/json", deadline, contentType, true).promise.future();
     }
 
     /**
@@ -48,7 +59,7 @@ public final class BoundedHttpCall {
      * FHIR servers answer a write with the resource, an OperationOutcome or nothing).
      */
     public Future<Void> write(RequestOptions options, Buffer body, String bodyType, Deadline deadline) {
-        return start(options, body, bodyType, deadline, null).promise.future().mapEmpty();
+        return start(options, body, bodyType, deadline, null, false).promise.future().mapEmpty();
     }
 
     /** An answer's body with the register's signature header, when it sent one. */
@@ -61,16 +72,27 @@ public final class BoundedHttpCall {
      * {@link AnswerSignature#NONCE_HEADER} included.
      */
     public Future<Signed> signedExchange(RequestOptions options, Buffer body, Deadline deadline, String contentType) {
+        return signed(options, body, deadline, contentType, false);
+    }
+
+    /** As {@link #read}, keeping the answer's signature as {@link #signedExchange} does. */
+    public Future<Signed> signedRead(RequestOptions options, Buffer body, Deadline deadline, String contentType) {
+        return signed(options, body, deadline, contentType, true);
+    }
+
+    private Future<Signed> signed(RequestOptions options, Buffer body, Deadline deadline, String contentType,
+            boolean read) {
         // A fresh nonce for each signed exchange, which the answer's signature must cover: a
         // saved answer does not verify as the answer to a later, identical request.
         options.putHeader(AnswerSignature.NONCE_HEADER, AnswerSignature.newNonce());
-        Exchange exchange = start(options, body, "application/json", deadline, contentType);
+        Exchange exchange = start(options, body, "application/json", deadline, contentType, read);
         return exchange.promise.future().map(b -> new Signed(b, exchange.signature));
     }
 
-    private Exchange start(RequestOptions options, Buffer body, String bodyType, Deadline deadline, String contentType) {
+    private Exchange start(RequestOptions options, Buffer body, String bodyType, Deadline deadline, String contentType,
+            boolean read) {
         long budget = deadline.remainingMillis();
-        Exchange exchange = new Exchange(budget, contentType);
+        Exchange exchange = new Exchange(budget, contentType, read);
         if (budget <= 0) {
             exchange.promise.fail(RegisterFailure.timeout(0));
             return exchange;
@@ -82,6 +104,9 @@ public final class BoundedHttpCall {
             exchange.timer = vertx.setTimer(budget, id -> exchange.fail(RegisterFailure.timeout(budget)));
         }
         options.setFollowRedirects(false);
+        if (read) {
+            options.putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+        }
         if (options.getConnectTimeout() <= 0 || options.getConnectTimeout() > budget) {
             options.setConnectTimeout(budget);
         }
@@ -152,6 +177,8 @@ public final class BoundedHttpCall {
         final Promise<Buffer> promise = Promise.promise();
         final long budget;
         final String contentType;
+        /** A read ({@link #read}): taken only with status 200. */
+        final boolean read;
         HttpClientRequest request;
         /** This exchange's own deadline timer, or -1 when the deadline is watched by someone else's. */
         long timer = -1;
@@ -161,9 +188,10 @@ public final class BoundedHttpCall {
         boolean responded;
         String signature;
 
-        Exchange(long budget, String contentType) {
+        Exchange(long budget, String contentType, boolean read) {
             this.budget = budget;
             this.contentType = contentType;
+            this.read = read;
         }
 
         void fail(RegisterFailure failure) {
@@ -189,6 +217,10 @@ public final class BoundedHttpCall {
             int status = response.statusCode();
             if (status < 200 || status > 299) {
                 fail(failureFor(status, response.getHeader(HttpHeaders.RETRY_AFTER)));
+                return;
+            }
+            if (read && status != 200) {
+                fail(RegisterFailure.error("answer status " + status + ", not 200"));
                 return;
             }
             String type = response.getHeader(HttpHeaders.CONTENT_TYPE);

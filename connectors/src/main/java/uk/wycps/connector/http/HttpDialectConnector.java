@@ -61,9 +61,15 @@ public abstract class HttpDialectConnector implements RegisterConnector {
         return new RequestOptions().setMethod(method).setURI(basePath + path);
     }
 
-    /** One bounded exchange; completes with the body of a 2xx answer of {@code contentType}. */
-    protected final Future<Buffer> exchange(RequestOptions options, Buffer body, Deadline deadline, String contentType) {
-        return call.exchange(options, body, deadline, contentType);
+    /** One bounded read of the register's answer: {@link BoundedHttpCall#read}, 200 only. */
+    protected final Future<Buffer> read(RequestOptions options, Buffer body, Deadline deadline, String contentType) {
+        return call.read(options, body, deadline, contentType);
+    }
+
+    /** As {@link #read}, keeping the answer's signature header for the dialect to check. */
+    protected final Future<BoundedHttpCall.Signed> signedRead(RequestOptions options, Buffer body, Deadline deadline,
+            String contentType) {
+        return call.signedRead(options, body, deadline, contentType);
     }
 
     /**
@@ -72,12 +78,6 @@ public abstract class HttpDialectConnector implements RegisterConnector {
      */
     protected final Future<Void> write(RequestOptions options, Buffer body, String bodyType, Deadline deadline) {
         return call.write(options, body, bodyType, deadline);
-    }
-
-    /** As {@link #exchange}, keeping the answer's signature header for the dialect to check. */
-    protected final Future<BoundedHttpCall.Signed> signedExchange(RequestOptions options, Buffer body, Deadline deadline,
-            String contentType) {
-        return call.signedExchange(options, body, deadline, contentType);
     }
 
     /** Sends {@code value} as JSON written by {@code writer}; only the answer's status matters. */

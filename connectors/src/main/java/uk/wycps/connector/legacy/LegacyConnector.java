@@ -79,7 +79,7 @@ public final class LegacyConnector extends MappedHttpConnector {
         String path = searchPath + "?" + queryString(mapping.fromCriteria(request.criteria()));
         Set<String> keep = RecordIds.withRecordId(request.fields());
         String fields = fieldsParam == null ? null : String.join(",", mapping.sourceFields(request.fields()));
-        return exchange(request(HttpMethod.GET, path), null, request.deadline(), JSON)
+        return read(request(HttpMethod.GET, path), null, request.deadline(), JSON)
                 .map(b -> ids(HttpDialects.parse(b, "legacy")))
                 .compose(ids -> idsOnly(request.fields())
                         // Record ids are all that is wanted (a register withheld from the caller,
@@ -141,7 +141,7 @@ public final class LegacyConnector extends MappedHttpConnector {
     private Future<ChildRecord> fetch(String id, String fields, Set<String> keep, Deadline deadline) {
         String path = HttpDialects.fill(fetchPath, Map.of("recordId", id))
                 + (fields == null ? "" : "?" + HttpDialects.query(fieldsParam) + "=" + HttpDialects.query(fields));
-        return exchange(request(HttpMethod.GET, path), null, deadline, JSON).map(b -> {
+        return read(request(HttpMethod.GET, path), null, deadline, JSON).map(b -> {
             JsonNode answer = HttpDialects.parse(b, "legacy");
             ChildRecord r = map(recordPath == null ? answer : HttpDialects.at(answer, recordPath), keep);
             if (!id.equals(r.recordId())) {

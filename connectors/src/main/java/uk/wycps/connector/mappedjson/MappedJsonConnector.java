@@ -73,7 +73,7 @@ public final class MappedJsonConnector extends MappedHttpConnector {
             return Future.failedFuture(RegisterFailure.error("could not encode the query"));
         }
         Set<String> keep = RecordIds.withRecordId(request.fields());
-        return exchange(request(HttpMethod.POST, searchPath), buffer, request.deadline(), JSON)
+        return read(request(HttpMethod.POST, searchPath), buffer, request.deadline(), JSON)
                 .map(b -> parse(b, keep));
     }
 

@@ -40,8 +40,8 @@ public final class StatisticsClient {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
                 .setURI(basePath + "/statistics?asOf=" + asOf);
         Future<io.vertx.core.buffer.Buffer> answer = check == null
-                ? call.exchange(options, null, deadline, "application/json")
-                : call.signedExchange(options, null, deadline, "application/json").map(signed -> {
+                ? call.read(options, null, deadline, "application/json")
+                : call.signedRead(options, null, deadline, "application/json").map(signed -> {
                     check.check(options, signed);
                     return signed.body();
                 });

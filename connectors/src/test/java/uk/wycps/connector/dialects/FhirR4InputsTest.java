@@ -232,6 +232,24 @@ class FhirR4InputsTest {
                 + "\"error\", \"code\": \"too-costly\"}]}, \"search\": {\"mode\": \"outcome\"}}"));
     }
 
+    /**
+     * Verifies that a warning that the search was cut short is ERROR too (F5), with no match or
+     * with one: "too many results, refine" beside an empty bundle read as no record, and includes
+     * cut off beside a match passed a child without their registration; a mere note does not.
+     */
+    @Test
+    void aWarningThatTheSearchWasCutShortIsAnErrorWithOrWithoutAMatch() throws Exception {
+        for (String code : List.of("too-costly", "incomplete", "throttled")) {
+            String outcome = "{\"resource\": {\"resourceType\": \"OperationOutcome\", \"issue\": [{\"severity\": "
+                    + "\"warning\", \"code\": \"" + code + "\", \"diagnostics\": \"refine\"}]}, \"search\": {\"mode\": \"outcome\"}}";
+            refused(bundle(outcome));
+            refused(bundle(match(patient("")), outcome));
+        }
+        assertEquals("KI-1", one(bundle(match(patient("")), "{\"resource\": {\"resourceType\": \"OperationOutcome\", "
+                + "\"issue\": [{\"severity\": \"information\", \"code\": \"informational\"}]}, \"search\": {\"mode\": "
+                + "\"outcome\"}}")).recordId());
+    }
+
     private String page(String id, String next, Integer total) {
         return "{\"resourceType\": \"Bundle\", \"type\": \"searchset\"" + (total == null ? "" : ", \"total\": " + total)
                 + ", \"link\": [{\"relation\": \"self\", \"url\": \"x\"}"
@@ -324,21 +342,21 @@ class FhirR4InputsTest {
             + "{\"name\": \"phonetic\", \"type\": \"string\"}]}]}]}";
 
     /**
-     * Verifies that one bad answer to {@code /metadata} (a 500) narrows that one search only: the
-     * CapabilityStatement is asked for again, and the next search uses phonetic matching where it
-     * is offered. Taken for good, a moment's fault narrowed every later search, each still
-     * reported as a whole check.
+     * Verifies that one bad answer to {@code /metadata} (a 500) fails that one search (F5: searched
+     * without the phonetic matching the register offers, it was reported a whole check) and no
+     * other: the CapabilityStatement is asked for again, and the next search uses phonetic
+     * matching where it is offered. Taken for good, a moment's fault narrowed every later search.
      */
     @Test
-    void aMetadataFaultNarrowsOneSearchNotEveryLaterOne() throws Exception {
+    void aMetadataFaultFailsOneSearchNotEveryLaterOne() throws Exception {
         server.stubFor(get(urlEqualTo("/metadata")).inScenario("metadata").whenScenarioStateIs("Started")
                 .willReturn(aResponse().withStatus(500)).willSetStateTo("mended"));
         server.stubFor(get(urlEqualTo("/metadata")).inScenario("metadata").whenScenarioStateIs("mended")
                 .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/fhir+json")
                         .withBody(PHONETIC_CAPABILITIES)));
         answer(bundle(match(patient(""))));
-        await(connector.search(request(CanonicalFields.all(), 10_000)));
-        server.verify(0, getRequestedFor(urlPathEqualTo("/Patient")).withQueryParam("phonetic", equalTo("Khan")));
+        assertEquals(RegisterFailure.Kind.ERROR, failure(connector.search(request(CanonicalFields.all(), 10_000))).kind());
+        server.verify(0, getRequestedFor(urlPathEqualTo("/Patient")));
         await(connector.search(request(CanonicalFields.all(), 10_000)));
         server.verify(2, getRequestedFor(urlEqualTo("/metadata")));
         server.verify(1, getRequestedFor(urlPathEqualTo("/Patient")).withQueryParam("phonetic", equalTo("Khan")));

@@ -42,9 +42,40 @@ public abstract class HttpDialectContract extends DialectContract {
         return "application/json";
     }
 
+    /** The status the register answers a search step with: 200 but where a test says otherwise. */
+    private int answerStatus = 200;
+
     /** Answers a search step ({@code GET} or {@code POST} at {@code stub}) with {@code body}. */
     protected final void answer(com.github.tomakehurst.wiremock.client.MappingBuilder stub, String body, String contentType) {
-        server.stubFor(stub.willReturn(aResponse().withStatus(200).withHeader("Content-Type", contentType).withBody(body)));
+        server.stubFor(stub.willReturn(aResponse().withStatus(answerStatus).withHeader("Content-Type", contentType)
+                .withBody(body)));
+    }
+
+    /**
+     * Verifies that a search is asked past any cache between ({@code Cache-Control: no-cache}:
+     * never a "no record" kept from before the child was registered) and that an answer with a
+     * success status other than 200 (202 "accepted, not yet done", 203 from something between,
+     * 206 a part) is an ERROR, never an empty match (F5).
+     */
+    @org.junit.jupiter.api.Test
+    void aSearchAsksPastCachesAndAnAnswerNot200IsAnErrorNeverNoRecord() throws Exception {
+        registerHoldsNoCandidate();
+        org.junit.jupiter.api.Assertions.assertEquals(List.of(), await(connector.search(
+                request(uk.wycps.record.CanonicalFields.all(), DEADLINE_MS))));
+        List<com.github.tomakehurst.wiremock.verification.LoggedRequest> reads = server.findAll(
+                com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor(anyUrl()));
+        org.junit.jupiter.api.Assertions.assertFalse(reads.isEmpty());
+        for (var read : reads) {
+            org.junit.jupiter.api.Assertions.assertEquals("no-cache", read.getHeader("Cache-Control"), read.getUrl());
+        }
+        for (int status : List.of(202, 203, 206)) {
+            answerStatus = status;
+            registerHoldsNoCandidate();
+            org.junit.jupiter.api.Assertions.assertEquals(uk.wycps.connector.RegisterFailure.Kind.ERROR,
+                    failure(connector.search(request(uk.wycps.record.CanonicalFields.all(), DEADLINE_MS))).kind(),
+                    "status " + status);
+        }
+        answerStatus = 200;
     }
 
     @Override
