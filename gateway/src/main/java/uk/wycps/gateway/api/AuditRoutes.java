@@ -78,6 +78,9 @@ public final class AuditRoutes {
         return caller.role() == Role.CP_COORDINATOR && caller.authority() != null && policy.isOwnAuthorityStaff(caller);
     }
 
+    /** How many entries a read gives without a {@code limit}. */
+    public static final int DEFAULT_LIMIT = 100;
+
     private AuditQuery query(Caller caller, RoutingContext ctx) {
         if (!mayRead(caller)) {
             throw ApiException.forbidden("role-not-permitted",
@@ -87,7 +90,7 @@ public final class AuditRoutes {
         if (recordId != null && !RECORD_ID.matcher(recordId).matches()) {
             throw ApiException.badRequest("invalid-parameter", "recordId is not a record id.", "recordId");
         }
-        int limit = 100;
+        int limit = DEFAULT_LIMIT;
         String l = ctx.request().getParam("limit");
         if (l != null) {
             try {

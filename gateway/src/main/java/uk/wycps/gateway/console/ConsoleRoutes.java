@@ -136,7 +136,11 @@ public final class ConsoleRoutes {
                 .setCookieSecureFlag(settings.secureCookie())
                 .setCookieSameSite(CookieSameSite.STRICT)
                 .setSessionTimeout(settings.idleTimeout().toMillis())
-                .setMinLength(32);
+                .setMinLength(32)
+                // Its warning for a request that is not https logs the whole URL at DEBUG, query
+                // string and all (a deep link's criteria, a sign-in code: H5); behind a
+                // TLS-terminating proxy every request would be one.
+                .setNagHttps(false);
         BodyHandler forms = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
 
         page(router.get("/"), sessions).handler(this::home);
@@ -327,6 +331,7 @@ public final class ConsoleRoutes {
             return;
         }
         String correlationId = ctx.get(CorrelationId.KEY);
+        Long askedUnder = ConsoleSession.signedInAt(ctx);
         RateLimitedException overloaded = admission.overloaded(lag);
         // The API's admission, parser and service: the same limits, validation, policy, fan-out, audit.
         (overloaded != null ? Future.<AdmissionControl.Permit>failedFuture(overloaded) : admission.admit(caller))
@@ -344,6 +349,14 @@ public final class ConsoleRoutes {
                     // Ids only in the log (H5), as the API logs.
                     LOG.debug("console enquiry answered: enquiryId={}, correlationId={}, outcome={}",
                             answer.getString("enquiryId"), correlationId, answer.getString("outcome"));
+                    if (askedUnder == null || !askedUnder.equals(ConsoleSession.signedInAt(ctx)) || caller(ctx) == null) {
+                        // Signed out, or signed in again (perhaps as someone else), while it ran:
+                        // the answer was for the sign-in that asked, at its tier, and is neither
+                        // kept in nor shown to the session as it is now (A4).
+                        signInPage(ctx, 401, "Your sign-in changed while the enquiry ran, so its answer is not shown. "
+                                + "Sign in and ask again.");
+                        return;
+                    }
                     String at = Instant.now().toString();
                     ConsoleSession.keep(ctx, answer, form.toJson(), at);
                     answerPage(ctx, caller, answer, form, at, false);
@@ -431,6 +444,11 @@ public final class ConsoleRoutes {
                 rows.add(Map.of("at", e.getValue("at") == null ? "" : String.valueOf(e.getValue("at")), "fields", fields));
             }
             m.put("entries", rows);
+            if (entries.size() == AuditRoutes.DEFAULT_LIMIT && !rows.isEmpty()) {
+                // The list is cut short: say so, and offer the entries after (never a list that
+                // reads as whole while the latest enquiries are left out).
+                m.put("laterFrom", rows.get(rows.size() - 1).get("at"));
+            }
             render(ctx, 200, "audit", m);
         }).onFailure(e -> failed(ctx, caller, e));
     }

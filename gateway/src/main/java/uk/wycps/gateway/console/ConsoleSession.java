@@ -108,6 +108,16 @@ final class ConsoleSession {
                 Agency.fromCode(c.getString("agency")).orElseThrow(), c.getString("authority"), grants);
     }
 
+    /**
+     * When this session's sign-in happened (milliseconds), or null when nobody is signed in or
+     * the session is gone: what an answer arriving later compares with the sign-in it was asked
+     * under.
+     */
+    static Long signedInAt(RoutingContext ctx) {
+        Session session = ctx.session();
+        return session == null || session.isDestroyed() || session.get(CALLER) == null ? null : session.get(SIGNED_IN);
+    }
+
     /** The signed-in person's name as shown (and printed), or null. */
     static String displayName(RoutingContext ctx) {
         JsonObject c = ctx.session() == null ? null : ctx.session().get(CALLER);

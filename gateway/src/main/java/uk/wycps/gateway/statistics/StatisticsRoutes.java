@@ -152,6 +152,14 @@ public final class StatisticsRoutes {
         int t = answer.threshold();
         if (!answer.complete()) {
             out.append("# incomplete: not every register answered; totals count only those that did\n");
+            // Which, and how (F5): a reader that skips comment lines still has the first line;
+            // one that reads them learns which register's figures are missing, not zero.
+            for (StatisticsService.RegisterPart part : answer.registers()) {
+                if (part.status() != RegisterStatus.OK) {
+                    out.append("# not counted: ").append(part.authority()).append(' ').append(part.status().name())
+                            .append('\n');
+                }
+            }
         }
         for (SuppressedTable table : answer.tables()) {
             out.append("table,row");

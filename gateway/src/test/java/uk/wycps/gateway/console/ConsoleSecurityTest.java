@@ -132,6 +132,73 @@ class ConsoleSecurityTest {
         }
     }
 
+    /**
+     * Verifies that an answer arriving after its session was signed out is neither shown nor
+     * kept (A4): it was asked under that sign-in, at its tier, and whoever holds the session now
+     * (nobody, or someone signed in since) may not see it. It was rendered into the session as
+     * it had become.
+     */
+    @Test
+    void anAnswerArrivingAfterItsSessionWasSignedOutIsNeitherShownNorKept() throws Exception {
+        WebClientSession web = browserLike();
+        String csrf = signIn(web, "social-worker");
+        for (uk.wycps.mock.MockRegister r : harness.mocks.registers()) {
+            r.setFaults(uk.wycps.mock.FaultSettings.latency(3000));
+        }
+        try {
+            // GIVEN an enquiry the registers take 3 s to answer
+            io.vertx.core.Future<HttpResponse<Buffer>> asked = web.post("/enquiry").sendForm(enquiryForm(csrf));
+            Thread.sleep(500);
+            // WHEN the session signs out meanwhile
+            assertEquals(303, await(web.post("/sign-out").sendForm(MultiMap.caseInsensitiveMultiMap().add("csrf", csrf)))
+                    .statusCode());
+            HttpResponse<Buffer> answer = await(asked);
+            // THEN the answer is not shown: the sign-in page instead, nothing of the child
+            assertEquals(401, answer.statusCode(), answer.bodyAsString());
+            assertFalse(answer.bodyAsString().contains(child.familyName()), answer.bodyAsString());
+            assertFalse(ENQUIRY_ID.matcher(answer.bodyAsString()).find());
+        } finally {
+            for (uk.wycps.mock.MockRegister r : harness.mocks.registers()) {
+                r.setFaults(uk.wycps.mock.FaultSettings.latency(0));
+            }
+        }
+    }
+
+    /**
+     * Verifies that the co-ordinator's audit page says when its list is cut short and offers the
+     * entries after: it showed the oldest 100 as if they were all, and the latest enquiries about
+     * the authority's children, those a co-ordinator is told of, never appeared.
+     */
+    @Test
+    void theAuditPageSaysWhenItsListIsCutShortAndOffersTheLaterEntries() throws Exception {
+        ConsoleHarness own = ConsoleHarness.startDemo();
+        try {
+            java.time.Instant first = java.time.Instant.parse("2026-11-01T10:00:00Z");
+            for (int i = 0; i < 105; i++) {
+                await(own.audit.append(new uk.wycps.gateway.audit.AuditEntry("enquiry-" + i, first.plusSeconds(i),
+                        "corr-" + i, new uk.wycps.policy.Caller("worker-1", uk.wycps.policy.Role.CHILD_WORKER,
+                                uk.wycps.policy.Agency.SOCIAL_SERVICES, "bradford", java.util.Set.of()),
+                        uk.wycps.gateway.audit.AuditEntry.ANSWERED, "register-check", "Referral", "not-sought",
+                        new uk.wycps.record.SearchCriteria("Aisha", "Khan", null, null, null, null, null),
+                        List.of(new uk.wycps.gateway.audit.AuditEntry.RegisterAnswer("bradford", "OK")), List.of(),
+                        List.of(), "wycps-default@1")));
+            }
+            WebClientSession web = browserLike(own);
+            signIn(web, own, "coordinator");
+            HttpResponse<Buffer> page = await(web.get("/audit").send());
+            assertEquals(200, page.statusCode(), page.bodyAsString());
+            assertTrue(page.bodyAsString().contains("id=\"more-entries\""), page.bodyAsString());
+            Matcher later = Pattern.compile("href=\"(/audit\\?from=[^\"]+)\"").matcher(page.bodyAsString());
+            assertTrue(later.find(), page.bodyAsString());
+            HttpResponse<Buffer> next = await(web.get(later.group(1).replace("&amp;", "&")).send());
+            assertEquals(200, next.statusCode(), next.bodyAsString());
+            assertTrue(next.bodyAsString().contains("2026-11-01T10:01:44Z"), "the last entry is on the next page");
+            assertFalse(next.bodyAsString().contains("id=\"more-entries\""), next.bodyAsString());
+        } finally {
+            own.close();
+        }
+    }
+
     @Test
     void aFormPostWithoutTheSessionsTokenIsRefusedAndRunsNoEnquiry() throws Exception {
         WebClientSession web = browserLike();
