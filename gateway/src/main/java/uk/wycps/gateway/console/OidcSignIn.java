@@ -189,15 +189,29 @@ final class OidcSignIn {
     }
 
     private void forgetStale() {
-        long now = System.currentTimeMillis();
-        if (pending.size() > MAX_PENDING / 2) {
+        makeRoom(pending, System.currentTimeMillis(), MAX_PENDING);
+    }
+
+    /**
+     * Keeps {@code pending} under {@code max}: the stale first, then, when still full, the oldest
+     * tenth. Refusing new sign-ins once full let anyone who asked for {@code /sign-in} 17 times
+     * a second (no sign-in needed) keep every practitioner out; now a flood must outrun each
+     * practitioner's own time at the identity provider to end their sign-in, and it ends only
+     * theirs in progress, never the console's sign-in as a whole.
+     */
+    static void makeRoom(Map<String, JsonObject> pending, long now, int max) {
+        if (pending.size() > max / 2) {
             pending.keySet().removeIf(k -> {
                 JsonObject p = pending.get(k);
                 return p == null || now - p.getLong("at") > PENDING_MS;
             });
         }
-        if (pending.size() >= MAX_PENDING) {
-            throw new ApiException(429, "too-many-sign-ins", "Too many sign-ins are under way: try again shortly.", null);
+        if (pending.size() >= max) {
+            List<Map.Entry<String, JsonObject>> byAge = new java.util.ArrayList<>(pending.entrySet());
+            byAge.sort(java.util.Comparator.comparingLong(e -> e.getValue().getLong("at")));
+            for (Map.Entry<String, JsonObject> oldest : byAge.subList(0, Math.max(1, max / 10))) {
+                pending.remove(oldest.getKey());
+            }
         }
     }
 
