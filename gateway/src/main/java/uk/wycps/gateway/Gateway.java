@@ -289,6 +289,15 @@ public final class Gateway {
     }
 
     /** The port the gateway listens on (the real one when configured with 0). */
+    /**
+     * Runs again, now, the withheld searches of answers given before {@code now} (less the
+     * grace) whose second entry is missing; the node also does this by itself once it serves.
+     * How many were run.
+     */
+    public Future<Integer> resumeWithheldSearches(java.time.Instant now) {
+        return withheld.resume(now);
+    }
+
     public int port() {
         return port;
     }

@@ -32,6 +32,13 @@ import uk.wycps.gateway.statistics.StatisticsService;
  */
 final class Wiring {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Wiring.class);
+    /** When a node first resumes the withheld searches a lost node left: once it serves. */
+    static final long RESUME_FIRST_MS = 1_000;
+    /** How often nodes sharing an audit look again for withheld searches a lost node left. */
+    static final long RESUME_EVERY_MS = 5 * 60_000;
+
+
     private Wiring() {
     }
 
@@ -57,6 +64,16 @@ final class Wiring {
         EnquiryService enquiries = new EnquiryService(vertx, shared.policy(),
                 new RegisterFanOut(vertx, registers, guards, shared.telemetry()),
                 shared.linker(), new EnquiryTrail(shared.audit(), shared.outbox(), shared.metrics(), shared.withheld()), config.contacts());
+        if (shared.withheld().takeResuming(enquiries::resumeWithheldSearches)) {
+            // The withheld searches a lost node left (A9, H3): once the node serves, and, where
+            // several nodes share the audit, every few minutes, since a lost node may not return.
+            Runnable resume = () -> shared.withheld().resume(java.time.Instant.now())
+                    .onFailure(e -> LOG.warn("withheld searches not resumed: cause={}", e.getClass().getSimpleName()));
+            vertx.setTimer(RESUME_FIRST_MS, t -> resume.run());
+            if (shared.audit().sharedByNodes()) {
+                vertx.setPeriodic(RESUME_EVERY_MS, t -> resume.run());
+            }
+        }
         StatisticsService statistics = new StatisticsService(registers,
                 new SmallNumberSuppression(config.statistics().suppressionThreshold()), shared.audit(), shared.policy());
         AuditRoutes audit = new AuditRoutes(tokens, shared.audit(), shared.policy());

@@ -120,6 +120,96 @@ public record AuditEntry(
         return json.put("registers", regs).put("released", rel).put("notified", note).put("policy", policy);
     }
 
+    /**
+     * An entry as {@link #toJson} wrote it, for what is done again from it (a withheld search a
+     * node did not live to run): who asked, when, why, for whom and how each register answered.
+     * Signed answers' proofs and the records' tiers are not read back (nothing re-done needs them).
+     */
+    public static AuditEntry fromJson(JsonObject json) {
+        JsonObject c = json.getJsonObject("caller");
+        Caller caller = null;
+        if (c != null) {
+            Set<String> grants = new LinkedHashSet<>();
+            c.getJsonArray("authorisations", new JsonArray()).forEach(g -> grants.add((String) g));
+            caller = new Caller(c.getString("sub"), uk.wycps.policy.Role.fromCode(c.getString("role")).orElseThrow(),
+                    uk.wycps.policy.Agency.fromCode(c.getString("agency")).orElseThrow(), c.getString("authority"),
+                    grants);
+        }
+        SearchCriteria criteria = null;
+        JsonObject s = json.getJsonObject("criteria");
+        if (s != null) {
+            List<uk.wycps.record.PersonName> aliases = new java.util.ArrayList<>();
+            s.getJsonArray("aliases", new JsonArray()).forEach(a -> aliases.add(new uk.wycps.record.PersonName(
+                    ((JsonObject) a).getString("givenName"), ((JsonObject) a).getString("familyName"))));
+            List<String> others = new java.util.ArrayList<>();
+            s.getJsonArray("otherGivenNames", new JsonArray()).forEach(o -> others.add((String) o));
+            criteria = new SearchCriteria(s.getString("givenName"), s.getString("familyName"), others, aliases,
+                    s.getString("dateOfBirth") == null ? null : java.time.LocalDate.parse(s.getString("dateOfBirth")),
+                    s.getString("gender") == null ? null : uk.wycps.record.Gender.fromCode(s.getString("gender")),
+                    s.getString("postcode"));
+        }
+        List<RegisterAnswer> registers = new java.util.ArrayList<>();
+        json.getJsonArray("registers", new JsonArray()).forEach(r -> registers.add(new RegisterAnswer(
+                ((JsonObject) r).getString("authority"), ((JsonObject) r).getString("status"))));
+        return new AuditEntry(json.getString("enquiryId"), Instant.parse(json.getString("at")),
+                json.getString("correlationId"), caller, json.getString("result"), json.getString("purpose"),
+                json.getString("justification"), json.getString("consent"), criteria, registers, List.of(), List.of(),
+                json.getString("policy"));
+    }
+
+    /** The registers this entry (an answer) withheld from its caller: each is searched after the answer (A9). */
+    public List<String> withheldRegisters() {
+        return registers.stream().filter(r -> "WITHHELD".equals(r.status())).map(RegisterAnswer::authority).toList();
+    }
+
+    /**
+     * Of {@code entries} (as written, oldest first), the answers made in {@code [from, to)} that
+     * withheld a register and have no {@link #WITHHELD_SEARCHED} entry: searches promised and
+     * never done (a node lost between the answer and them) or never recorded.
+     */
+    public static List<AuditEntry> withheldNotSearched(Iterable<JsonObject> entries, Instant from, Instant to) {
+        NotSearched found = new NotSearched(from, to);
+        entries.forEach(found::accept);
+        return found.entries();
+    }
+
+    /**
+     * Gathers {@link #withheldNotSearched} entry by entry, for a log read line by line: it holds
+     * only the answers of the window still waiting for their second entry (which always follows
+     * its answer in the log).
+     */
+    public static final class NotSearched {
+        private final Instant from;
+        private final Instant to;
+        private final java.util.Map<String, JsonObject> waiting = new java.util.LinkedHashMap<>();
+
+        public NotSearched(Instant from, Instant to) {
+            this.from = from;
+            this.to = to;
+        }
+
+        public void accept(JsonObject e) {
+            String id = e.getString("enquiryId");
+            if (!"enquiry".equals(e.getString("type")) || id == null) {
+                return;
+            }
+            String result = e.getString("result", "");
+            if (result.startsWith(WITHHELD_SEARCHED)) {
+                waiting.remove(id);
+            } else if (ANSWERED.equals(result)) {
+                Instant at = Instant.parse(e.getString("at"));
+                if (!at.isBefore(from) && at.isBefore(to) && e.getJsonArray("registers", new JsonArray()).stream()
+                        .anyMatch(r -> "WITHHELD".equals(((JsonObject) r).getString("status")))) {
+                    waiting.put(id, e);
+                }
+            }
+        }
+
+        public List<AuditEntry> entries() {
+            return waiting.values().stream().map(AuditEntry::fromJson).toList();
+        }
+    }
+
     /** The mark only where it is true, so that entries without shielding read as they always did. */
     private static JsonObject shielded(Released r, JsonObject ref) {
         return r.shielded() ? ref.put("shielded", true) : ref;

@@ -38,5 +38,26 @@ public interface AuditSink {
     /** The entries {@code query} asks for, as written, in log order, at most its limit. */
     Future<List<io.vertx.core.json.JsonObject>> query(AuditQuery query);
 
+    /**
+     * The answers made in {@code [from, to)} that withheld a register from their caller and have
+     * no {@link AuditEntry#WITHHELD_SEARCHED} entry (A9, H3): searches a node promised and did
+     * not live to run, or whose entry it could not write. Oldest first.
+     */
+    Future<List<AuditEntry>> withheldNotSearched(java.time.Instant from, java.time.Instant to);
+
+    /**
+     * Claims the right to run {@code enquiryId}'s withheld searches again; true for the one node
+     * that may. Only a sink that several nodes share needs more than this: two nodes resuming
+     * the same would tell a register twice and write the entry twice.
+     */
+    default Future<Boolean> claimWithheldSearch(String enquiryId) {
+        return Future.succeededFuture(true);
+    }
+
+    /** Whether other nodes append to this audit too, and so may leave searches for this one to resume. */
+    default boolean sharedByNodes() {
+        return false;
+    }
+
     Future<Void> close();
 }

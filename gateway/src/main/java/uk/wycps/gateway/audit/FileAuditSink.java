@@ -229,6 +229,25 @@ public final class FileAuditSink implements AuditSink {
         }, false);
     }
 
+    /** Read from the log on a worker: every line, since an answer and its follow-up may be far apart. */
+    @Override
+    public Future<List<AuditEntry>> withheldNotSearched(java.time.Instant from, java.time.Instant to) {
+        return vertx.executeBlocking(() -> {
+            AuditEntry.NotSearched found = new AuditEntry.NotSearched(from, to);
+            if (Files.exists(file)) {
+                try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                    for (String line; (line = in.readLine()) != null;) {
+                        HashChain.ParsedLine p = HashChain.parse(line);
+                        if (p != null && p.entry() != null && p.entry().startsWith("{\"type\":\"enquiry\"")) {
+                            found.accept(new JsonObject(p.entry()));
+                        }
+                    }
+                }
+            }
+            return found.entries();
+        }, false);
+    }
+
     /** Writes a final checkpoint when entries follow the last one, then releases the log. */
     @Override
     public Future<Void> close() {

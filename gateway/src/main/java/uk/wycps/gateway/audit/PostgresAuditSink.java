@@ -273,6 +273,33 @@ public final class PostgresAuditSink implements AuditSink {
                 .filter(query::matches).toList());
     }
 
+    @Override
+    public Future<List<AuditEntry>> withheldNotSearched(java.time.Instant from, java.time.Instant to) {
+        String sql = "SELECT entry FROM audit_entry a WHERE a.kind = 'enquiry' AND a.result = 'answered'"
+                + " AND a.entry IS NOT NULL AND a.at >= $1 AND a.at < $2 AND NOT EXISTS (SELECT 1 FROM audit_entry b"
+                + " WHERE b.enquiry_id = a.enquiry_id AND b.result LIKE 'withheld-searched%') ORDER BY a.seq LIMIT 1000";
+        return pool.preparedQuery(sql).execute(Tuple.of(OffsetDateTime.ofInstant(from, ZoneOffset.UTC),
+                OffsetDateTime.ofInstant(to, ZoneOffset.UTC))).map(rows -> {
+                    List<JsonObject> answers = new ArrayList<>(rows.size());
+                    rows.forEach(r -> answers.add(new JsonObject(r.getString("entry"))));
+                    return AuditEntry.withheldNotSearched(answers, from, to);
+                });
+    }
+
+    /** One node's claim, taken again only when ten minutes old (its node lost too): V3__withheld_resumed. */
+    @Override
+    public Future<Boolean> claimWithheldSearch(String enquiryId) {
+        return pool.preparedQuery("INSERT INTO withheld_resumed (enquiry_id, node) VALUES ($1, $2) ON CONFLICT"
+                        + " (enquiry_id) DO UPDATE SET node = EXCLUDED.node, claimed_at = now()"
+                        + " WHERE withheld_resumed.claimed_at < now() - interval '10 minutes' RETURNING enquiry_id")
+                .execute(Tuple.of(enquiryId, node)).map(rows -> rows.size() == 1);
+    }
+
+    @Override
+    public boolean sharedByNodes() {
+        return true;
+    }
+
     private static List<JsonObject> entries(RowSet<Row> rows) {
         List<JsonObject> out = new ArrayList<>(rows.size());
         for (Row r : rows) {

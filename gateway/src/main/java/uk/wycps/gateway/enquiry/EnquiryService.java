@@ -122,6 +122,7 @@ public final class EnquiryService {
                             enquiryId)));
         }
         Context context = vertx.getOrCreateContext();
+        java.util.concurrent.atomic.AtomicReference<AuditEntry> answerEntry = new java.util.concurrent.atomic.AtomicReference<>();
         Future<EnquiryAnswer> answered = fanOut.search(queries).compose(outcomes -> {
             Gathered gathered = gather(enquiry, decisions, outcomes, requestedDeadlineMs);
             return link(enquiry, decisions, gathered.candidates)
@@ -129,6 +130,7 @@ public final class EnquiryService {
         }).compose(assembled -> {
             AuditEntry entry = entry(enquiryId, at, correlationId, caller, enquiry, AuditEntry.ANSWERED,
                     assembled.registerAudit, assembled.released, List.of());
+            answerEntry.set(entry);
             // The answer leaves only once its audit entry and the notifications of the records it
             // releases are both durable (H1, H3), in one transaction where the store allows;
             // if either cannot be written, 503 and nothing.
@@ -143,14 +145,14 @@ public final class EnquiryService {
             // id): the request's tracing context has been let go once its answer was sent.
             io.opentelemetry.context.Context trace = io.opentelemetry.context.Context.current();
             answered.onSuccess(answer -> {
-                // Promised from here: a node that stops waits for it (WithheldSearches).
-                withheldWork.begin();
+                // Promised from here: a node that stops waits for it (WithheldSearches); one that
+                // is lost leaves it to be resumed from the answer's entry (resumeWithheldSearches).
+                withheldWork.begin(enquiryId);
                 context.runOnContext(v -> vertx.setTimer(1 + ThreadLocalRandom.current().nextLong(WITHHELD_DELAY_MS), id -> {
                     try (io.opentelemetry.context.Scope scope = trace.makeCurrent()) {
-                        searchWithheld(enquiryId, at, correlationId, caller, enquiry, withheld)
-                                .onComplete(done -> withheldWork.end());
+                        searchWithheld(answerEntry.get(), withheld).onComplete(done -> withheldWork.end(enquiryId));
                     } catch (RuntimeException e) {
-                        withheldWork.end();
+                        withheldWork.end(enquiryId);
                         throw e;
                     }
                 }));
@@ -186,14 +188,14 @@ public final class EnquiryService {
      * after the answer has left; nothing here can reach the caller. Their latencies stay out of
      * the published figures, which a caller could otherwise compare (A9).
      */
-    private Future<Void> searchWithheld(String enquiryId, Instant at, String correlationId, Caller caller,
-            Enquiry enquiry, List<String> withheld) {
+    private Future<Void> searchWithheld(AuditEntry answered, List<String> withheld) {
+        String enquiryId = answered.enquiryId();
         List<RegisterFanOut.Query> queries = new ArrayList<>(withheld.size());
         long asked = System.nanoTime();
         for (String authority : withheld) {
             // The register's own deadline, not one the caller shortened: nobody waits on this
             // search, and a caller must not be able to time it out so that no register is told.
-            queries.add(new RegisterFanOut.Query(authority, new SearchRequest(enquiry.subject(),
+            queries.add(new RegisterFanOut.Query(authority, new SearchRequest(answered.criteria(),
                     Set.of(CanonicalFields.RECORD_ID), Deadline.afterMillis(asked, deadlineFor(authority, 0)), enquiryId),
                     false));
         }
@@ -207,13 +209,12 @@ public final class EnquiryService {
                         RegisterStatus.WITHHELD.name() + "(" + outcome.status().name() + ")"));
                 for (ChildRecord r : outcome.records()) {
                     // Ids only were asked for: whether a withheld match is shielded is its register's to know.
-                    notifications.add(notification(enquiryId, caller, enquiry, at, outcome.authority(), r.recordId(),
-                            false));
+                    notifications.add(notification(enquiryId, answered.caller(), answered.purpose(), answered.consent(),
+                            answered.at(), outcome.authority(), r.recordId(), false));
                     notified.add(new AuditEntry.Released(outcome.authority(), r.recordId(), "NOTIFIED"));
                 }
             }
-            AuditEntry searched = entry(enquiryId, at, correlationId, caller, enquiry, WITHHELD_SEARCHED, registers,
-                    List.of(), notified);
+            AuditEntry searched = followUp(answered, WITHHELD_SEARCHED, registers, notified);
             if (notifications.isEmpty()) {
                 return audit.append(searched);
             }
@@ -223,11 +224,61 @@ public final class EnquiryService {
             // register held the child (A9); the entry's result says it to readers who may see
             // those registers (AuditView).
             return audit.appendAfterQueuing(searched, notifications, outbox)
-                    .recover(e -> audit.append(entry(enquiryId, at, correlationId, caller, enquiry,
-                            WITHHELD_SEARCHED + ":notification-failed", registers, List.of(), notified)));
+                    .recover(e -> audit.append(followUp(answered, WITHHELD_SEARCHED + ":notification-failed", registers,
+                            notified)));
         }).onFailure(e -> LOG.warn("withheld searches not audited: enquiryId={}, cause={}", enquiryId,
                 e.getClass().getSimpleName()));
     }
+
+    /** The answer's entry made the withheld searches' own: the same enquiry, its result and what they found. */
+    private static AuditEntry followUp(AuditEntry answered, String result, List<AuditEntry.RegisterAnswer> registers,
+            List<AuditEntry.Released> notified) {
+        return new AuditEntry(answered.enquiryId(), answered.at(), answered.correlationId(), answered.caller(), result,
+                answered.purpose(), answered.justification(), answered.consent(), answered.criteria(), registers,
+                List.of(), notified, answered.policy());
+    }
+
+    /**
+     * Runs again the withheld registers' searches of answers whose second entry is missing (A9,
+     * H3): a node lost between an answer and them (killed, not stopped) left a register that may
+     * hold the child untold. Those answered between {@link #RESUME_HORIZON} and
+     * {@link #RESUME_GRACE} before {@code now} (the grace outlasts any search still running on a
+     * live node), one at a time, each first claimed from the audit where nodes share it; never
+     * one running on this node. Returns how many were run.
+     */
+    public Future<Integer> resumeWithheldSearches(Instant now) {
+        Set<String> known = Set.copyOf(fanOut.registers().authorities());
+        return audit.withheldNotSearched(now.minus(RESUME_HORIZON), now.minus(RESUME_GRACE)).compose(lost -> {
+            Future<Integer> run = Future.succeededFuture(0);
+            for (AuditEntry answered : lost) {
+                List<String> withheld = answered.withheldRegisters().stream().filter(known::contains).toList();
+                if (withheld.isEmpty() || answered.criteria() == null || answered.caller() == null) {
+                    continue;
+                }
+                run = run.compose(n -> withheldWork.running(answered.enquiryId()) ? Future.succeededFuture(n)
+                        : audit.claimWithheldSearch(answered.enquiryId()).compose(claimed -> {
+                            if (!claimed) {
+                                return Future.succeededFuture(n);
+                            }
+                            withheldWork.begin(answered.enquiryId());
+                            return searchWithheld(answered, withheld)
+                                    .onComplete(done -> withheldWork.end(answered.enquiryId()))
+                                    .transform(done -> Future.succeededFuture(n + 1));
+                        }));
+            }
+            return run;
+        }).onSuccess(n -> {
+            if (n > 0) {
+                LOG.info("withheld searches resumed: count={}", n);
+            }
+        });
+    }
+
+    /** How far back answers are looked at for withheld searches never run. */
+    public static final java.time.Duration RESUME_HORIZON = java.time.Duration.ofDays(7);
+
+    /** How old an answer must be before its withheld searches count as lost: a live node's are done by then. */
+    public static final java.time.Duration RESUME_GRACE = java.time.Duration.ofMinutes(2);
 
     /** {@link AuditEntry#WITHHELD_SEARCHED}. */
     public static final String WITHHELD_SEARCHED = AuditEntry.WITHHELD_SEARCHED;
@@ -425,10 +476,15 @@ public final class EnquiryService {
 
     private OutboxMessage notification(String enquiryId, Caller caller, Enquiry enquiry,
             Instant at, String authority, String recordId, boolean shielded) {
+        return notification(enquiryId, caller, enquiry.declaration().purpose().code(),
+                enquiry.declaration().consent().summary(), at, authority, recordId, shielded);
+    }
+
+    private static OutboxMessage notification(String enquiryId, Caller caller, String purpose, String consent,
+            Instant at, String authority, String recordId, boolean shielded) {
         EnquiryHistoryEntry entry = new EnquiryHistoryEntry(
                 entryId(enquiryId, authority, recordId), enquiryId, at, caller.subject(),
-                caller.role().code(), caller.agency().code(), caller.authority(),
-                enquiry.declaration().purpose().code(), enquiry.declaration().consent().summary());
+                caller.role().code(), caller.agency().code(), caller.authority(), purpose, consent);
         // A10: the owner of a shielded record is told at once, not behind other history.
         return shielded ? OutboxMessage.urgentHistory(authority, recordId, entry)
                 : OutboxMessage.history(authority, recordId, entry);

@@ -104,6 +104,48 @@ class AuditDurabilityTest {
         assertEquals(2, result.entries(), "the refused enquiry left no entry");
     }
 
+    /**
+     * Verifies that a node starting on the log of a node lost right after an answer runs the
+     * withheld registers' searches that answer promised (A9, H3): before, a node killed (not
+     * stopped) between the two left a register holding the child never told, and nothing but a
+     * missing second entry said so.
+     */
+    @Test
+    void aNodeStartingOnALostNodesLogRunsTheWithheldSearchesItLeftAndTellsTheRegister(Vertx vertx) throws Exception {
+        register.stubFor(post(urlEqualTo("/enquiries")).willReturn(okJson("{}")));
+        // GIVEN the log of a node lost right after answering a Leeds worker, Bradford withheld and never searched
+        String enquiryId = java.util.UUID.randomUUID().toString();
+        FileAuditSink lost = await(FileAuditSink.open(vertx, auditDir, AuditKeys.loadOrCreate(auditDir), 1000, c -> { }));
+        await(lost.append(new AuditEntry(enquiryId, java.time.Instant.now().minus(java.time.Duration.ofMinutes(3)),
+                "corr-lost", new uk.wycps.policy.Caller("worker-1", uk.wycps.policy.Role.CHILD_WORKER,
+                        uk.wycps.policy.Agency.SOCIAL_SERVICES, "leeds", java.util.Set.of()),
+                AuditEntry.ANSWERED, "register-check", "Referral from school nurse", "not-sought:authorised-register-check",
+                new uk.wycps.record.SearchCriteria("Aisha", "Khan", null, null, java.time.LocalDate.of(2016, 3, 9), null,
+                        null),
+                List.of(new AuditEntry.RegisterAnswer("bradford", "WITHHELD")), List.of(), List.of(), "wycps-default@1")));
+        await(lost.close());
+        // WHEN a node starts on that log
+        GatewayHarness node = await(GatewayHarness.startWithFileAudit(vertx, new TestIssuer(vertx), registers, auditDir));
+        try {
+            // THEN Bradford is told of the enquiry about its child
+            long deadline = System.currentTimeMillis() + 20_000;
+            while (historyDeliveries().stream().noneMatch(e -> e.getRequest().getBodyAsString().contains(enquiryId))
+                    && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
+            assertTrue(historyDeliveries().stream().anyMatch(e -> e.getRequest().getBodyAsString().contains(enquiryId)),
+                    "H3, A9: the withheld register is told");
+        } finally {
+            await(node.close());
+        }
+        // AND the log holds the entry saying so, and is whole
+        List<String> followUps = java.nio.file.Files.readAllLines(auditDir.resolve(FileAuditSink.FILE_NAME)).stream()
+                .filter(l -> l.contains(enquiryId) && l.contains(AuditEntry.WITHHELD_SEARCHED)).toList();
+        assertEquals(1, followUps.size(), followUps.toString());
+        assertTrue(followUps.get(0).contains("BD-000001"), followUps.get(0));
+        assertTrue(AuditVerifier.verifyDirectory(auditDir).intact());
+    }
+
     private static boolean chattr(String flag, Path file) throws Exception {
         Process p = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
         return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;

@@ -253,6 +253,53 @@ class PostgresAuditTest {
         assertEquals(3, result.entries(), "one kept, one appended during the purge, one after: " + result);
     }
 
+    /**
+     * Verifies the shared audit's part in resuming the withheld searches a lost node left (A9,
+     * H3): an answer that withheld a register and has no second entry is found by any node; one
+     * node alone may claim it (two resuming at once would tell the register twice, and the second
+     * entry's unique (enquiry, result) would fail the later node's whole batch); once its second
+     * entry is written it is found no more.
+     */
+    @Test
+    void anAnswerLeftUnsearchedIsFoundByEveryNodeAndClaimedByOne(Vertx vertx) throws Exception {
+        AuditKeys.Signer signer = AuditKeys.loadOrCreate(keys);
+        Instant now = Instant.now();
+        Pool pool = database.pool(vertx);
+        PostgresAuditSink a = await(PostgresAuditSink.open(vertx, pool, signer, 1000, List.of(), "a"));
+        PostgresAuditSink b = await(PostgresAuditSink.open(vertx, pool, signer, 1000, List.of(), "b"));
+        try {
+            AuditEntry plain = AuditEntries.answered(1, now.minus(Duration.ofMinutes(3)));
+            AuditEntry answered = new AuditEntry("enquiry-lost", plain.at(), plain.correlationId(), plain.caller(),
+                    AuditEntry.ANSWERED, plain.purpose(), plain.justification(), plain.consent(), plain.criteria(),
+                    List.of(new AuditEntry.RegisterAnswer("leeds", "OK"), new AuditEntry.RegisterAnswer("bradford", "WITHHELD")),
+                    plain.released(), List.of(), plain.policy());
+            await(a.append(plain));
+            await(a.append(answered));
+            Instant from = now.minus(Duration.ofDays(1));
+            Instant to = now.minus(Duration.ofMinutes(2));
+            // every node finds it, and no answer that withheld nothing
+            for (PostgresAuditSink node : List.of(a, b)) {
+                List<AuditEntry> found = await(node.withheldNotSearched(from, to));
+                assertEquals(List.of("enquiry-lost"), found.stream().map(AuditEntry::enquiryId).toList());
+                assertEquals(List.of("bradford"), found.get(0).withheldRegisters());
+                assertEquals(answered.criteria(), found.get(0).criteria());
+                assertEquals(answered.caller(), found.get(0).caller());
+            }
+            // one node alone claims it
+            assertTrue(await(b.claimWithheldSearch("enquiry-lost")));
+            assertFalse(await(a.claimWithheldSearch("enquiry-lost")));
+            assertFalse(await(b.claimWithheldSearch("enquiry-lost")));
+            // its second entry written, it is found no more
+            await(b.append(new AuditEntry("enquiry-lost", answered.at(), answered.correlationId(), answered.caller(),
+                    AuditEntry.WITHHELD_SEARCHED, answered.purpose(), answered.justification(), answered.consent(),
+                    answered.criteria(), List.of(new AuditEntry.RegisterAnswer("bradford", "WITHHELD(OK)")), List.of(),
+                    List.of(), answered.policy())));
+            assertEquals(List.of(), await(a.withheldNotSearched(from, to)));
+        } finally {
+            pool.close();
+        }
+    }
+
     @Test
     void theCommandsPurgeAndVerifyTheDatabaseAndSayWhenItIsBroken(Vertx vertx) throws Exception {
         // GIVEN a configuration of nodes on this database, and entries two of which are ten years old

@@ -288,4 +288,61 @@ class WithheldRegistersTest {
                 .filter(r -> "bradford".equals(r.getString("authority"))).findFirst().orElseThrow();
     }
 
+    /** The entry a Leeds child worker's answer about Bradford's child leaves: Bradford and the others withheld. */
+    private AuditEntry answerWithheld(String enquiryId, java.time.Instant at) {
+        return new AuditEntry(enquiryId, at, "corr-" + enquiryId, new uk.wycps.policy.Caller("worker-1",
+                uk.wycps.policy.Role.CHILD_WORKER, uk.wycps.policy.Agency.SOCIAL_SERVICES, "leeds", java.util.Set.of()),
+                AuditEntry.ANSWERED, "register-check", "Referral from school nurse", "not-sought:authorised-register-check",
+                new uk.wycps.record.SearchCriteria(bradfordOnly.givenName(), bradfordOnly.familyName(), null, null,
+                        bradfordOnly.dateOfBirth(), null, null),
+                List.of(new AuditEntry.RegisterAnswer("bradford", "WITHHELD"), new AuditEntry.RegisterAnswer("calderdale",
+                        "WITHHELD"), new AuditEntry.RegisterAnswer("kirklees", "WITHHELD"),
+                        new AuditEntry.RegisterAnswer("leeds", "OK"), new AuditEntry.RegisterAnswer("wakefield", "WITHHELD")),
+                List.of(), List.of(), "wycps-default@1");
+    }
+
+    /**
+     * Verifies that a node runs again the withheld searches a lost node left (A9, H3): an answer
+     * that withheld Bradford, three minutes old, with no second entry (its node killed between
+     * the answer and them: before, that register was never told) is searched again, Bradford is
+     * told of its match and the entry recording it is written, once; an answer younger than the
+     * grace (its node may still be searching) and one with its second entry are left alone.
+     */
+    @Test
+    void aNodeResumesTheWithheldSearchesALostNodeLeftAndThoseOnly() throws Exception {
+        java.time.Instant now = java.time.Instant.now();
+        String lost = java.util.UUID.randomUUID().toString();
+        String fresh = java.util.UUID.randomUUID().toString();
+        String done = java.util.UUID.randomUUID().toString();
+        await(audit.append(answerWithheld(lost, now.minus(java.time.Duration.ofMinutes(3)))));
+        await(audit.append(answerWithheld(fresh, now.minusSeconds(30))));
+        AuditEntry doneAnswer = answerWithheld(done, now.minus(java.time.Duration.ofMinutes(3)));
+        await(audit.append(doneAnswer));
+        await(audit.append(new AuditEntry(done, doneAnswer.at(), doneAnswer.correlationId(), doneAnswer.caller(),
+                EnquiryService.WITHHELD_SEARCHED, doneAnswer.purpose(), doneAnswer.justification(), doneAnswer.consent(),
+                doneAnswer.criteria(), List.of(new AuditEntry.RegisterAnswer("bradford", "WITHHELD(OK)")), List.of(),
+                List.of(), doneAnswer.policy())));
+
+        await(federation.gateway.gateway.resumeWithheldSearches(now));
+
+        List<AuditEntry> resumed = followUps(lost);
+        assertEquals(1, resumed.size(), audit.entries().toString());
+        assertEquals(EnquiryService.WITHHELD_SEARCHED, resumed.get(0).result());
+        assertTrue(resumed.get(0).registers().contains(new AuditEntry.RegisterAnswer("bradford", "WITHHELD(OK)")),
+                resumed.get(0).registers().toString());
+        assertTrue(resumed.get(0).notified().stream().anyMatch(n -> "bradford".equals(n.authority())
+                && bradfordOnly.recordId().equals(n.recordId())), resumed.get(0).toString());
+        assertTrue(followUps(fresh).isEmpty(), "an answer within the grace is its own node's to finish");
+        assertEquals(1, followUps(done).size(), "an answer with its second entry is not searched again");
+        // AND a second pass finds nothing more to do
+        assertEquals(0, await(federation.gateway.gateway.resumeWithheldSearches(now)));
+        assertEquals(1, followUps(lost).size());
+        // (the fresh answer's own node finishes it, here by hand, so that the gateway is quiet)
+        await(audit.append(new AuditEntry(fresh, now.minusSeconds(30), "corr-" + fresh, doneAnswer.caller(),
+                EnquiryService.WITHHELD_SEARCHED, doneAnswer.purpose(), doneAnswer.justification(), doneAnswer.consent(),
+                doneAnswer.criteria(), List.of(), List.of(), List.of(), doneAnswer.policy())));
+        quiet.quiet();
+        assertTrue(federation.mocks.register("bradford").enquiryHistory(bradfordOnly.recordId()).stream()
+                .anyMatch(h -> lost.equals(h.enquiryId())), "H3, A9: Bradford is told of the resumed enquiry");
+    }
 }
