@@ -206,10 +206,20 @@ class PostgresAuditTest {
         } finally {
             pool.close();
         }
+        assertWholeChain(3, 4, "three kept and one after the purge");
+    }
+
+    /** A node's audit on {@code pool}, signing with the test's key. */
+    private PostgresAuditSink node(Vertx vertx, Pool pool, String name) throws Exception {
+        return await(PostgresAuditSink.open(vertx, pool, AuditKeys.loadOrCreate(keys), 1000, List.of(), name));
+    }
+
+    /** The chain verifies, with {@code purged} entries emptied by retention and {@code entries} left. */
+    private void assertWholeChain(int purged, int entries, String which) throws Exception {
         AuditVerifier.Result result = verify();
         assertTrue(result.intact(), result.toString());
-        assertEquals(3, result.purged());
-        assertEquals(4, result.entries(), "three kept and one after the purge: " + result);
+        assertEquals(purged, result.purged());
+        assertEquals(entries, result.entries(), which + ": " + result);
     }
 
     /**
@@ -247,10 +257,7 @@ class PostgresAuditTest {
             pool.close();
         }
         assertEquals(1, count("SELECT count(*) FROM audit_entry WHERE kind = 'purge'"));
-        AuditVerifier.Result result = verify();
-        assertTrue(result.intact(), result.toString());
-        assertEquals(3, result.purged());
-        assertEquals(3, result.entries(), "one kept, one appended during the purge, one after: " + result);
+        assertWholeChain(3, 3, "one kept, one appended during the purge, one after");
     }
 
     /**
@@ -262,11 +269,10 @@ class PostgresAuditTest {
      */
     @Test
     void anAnswerLeftUnsearchedIsFoundByEveryNodeAndClaimedByOne(Vertx vertx) throws Exception {
-        AuditKeys.Signer signer = AuditKeys.loadOrCreate(keys);
-        Instant now = Instant.now();
         Pool pool = database.pool(vertx);
-        PostgresAuditSink a = await(PostgresAuditSink.open(vertx, pool, signer, 1000, List.of(), "a"));
-        PostgresAuditSink b = await(PostgresAuditSink.open(vertx, pool, signer, 1000, List.of(), "b"));
+        PostgresAuditSink a = node(vertx, pool, "a");
+        PostgresAuditSink b = node(vertx, pool, "b");
+        Instant now = Instant.now();
         try {
             AuditEntry plain = AuditEntries.answered(1, now.minus(Duration.ofMinutes(3)));
             AuditEntry answered = new AuditEntry("enquiry-lost", plain.at(), plain.correlationId(), plain.caller(),
