@@ -83,7 +83,7 @@ final class Wiring {
                         shared.telemetry()),
                 new PolicyExplainRoutes(tokens, parser, shared.policy()),
                 audit,
-                new StatisticsRoutes(tokens, statistics),
+                new StatisticsRoutes(tokens, statistics, shared.admission(), lag),
                 new HealthRoutes(authorities, guards),
                 shared.metrics(), shared.admission(), shared.contract());
         ConsoleRoutes.securityHeaders(router);

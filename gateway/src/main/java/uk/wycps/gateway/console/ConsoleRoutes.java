@@ -480,13 +480,19 @@ public final class ConsoleRoutes {
 
     private Future<StatisticsService.Answer> statisticsAnswer(RoutingContext ctx, Caller caller) {
         try {
-            return statistics.answer(caller, "planning", StatisticsRoutes.asOf(ctx), ctx.get(CorrelationId.KEY));
+            java.time.LocalDate asOf = StatisticsRoutes.asOf(ctx);
+            // Admitted as the API's statistics are: the same limits for the same caller.
+            return StatisticsRoutes.admitted(admission, lag, caller,
+                    () -> statistics.answer(caller, "planning", asOf, ctx.get(CorrelationId.KEY)));
         } catch (ApiException e) {
             return Future.failedFuture(e);
         }
     }
 
     private void failed(RoutingContext ctx, Caller caller, Throwable e) {
+        if (e instanceof RateLimitedException limited) {
+            ctx.response().putHeader("Retry-After", Long.toString(limited.retryAfterSeconds()));
+        }
         if (e instanceof ApiException api) {
             problemPage(ctx, caller, api.status(), api.status() == 403 ? "You cannot see this page"
                     : "There is a problem", api.getMessage());

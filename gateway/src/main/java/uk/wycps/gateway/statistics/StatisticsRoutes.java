@@ -9,7 +9,12 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import io.vertx.core.Future;
+import uk.wycps.gateway.admission.AdmissionControl;
+import uk.wycps.gateway.admission.EventLoopLag;
 import uk.wycps.gateway.api.ApiException;
+import uk.wycps.gateway.api.RateLimitedException;
+import uk.wycps.policy.Caller;
 import uk.wycps.gateway.api.CorrelationId;
 import uk.wycps.gateway.api.ErrorResponses;
 import uk.wycps.gateway.auth.TokenVerifier;
@@ -24,10 +29,33 @@ public final class StatisticsRoutes {
 
     private final TokenVerifier tokens;
     private final StatisticsService service;
+    private final AdmissionControl admission;
+    private final EventLoopLag lag;
 
-    public StatisticsRoutes(TokenVerifier tokens, StatisticsService service) {
+    /**
+     * {@code admission}: statistics are admitted as enquiries are (T1: each caller is limited;
+     * each request asks every register for a whole aggregation, so an unlimited planner could
+     * load them all, or make answers partial on demand); null for none (the OpenAPI test).
+     */
+    public StatisticsRoutes(TokenVerifier tokens, StatisticsService service, AdmissionControl admission,
+            EventLoopLag lag) {
         this.tokens = tokens;
         this.service = service;
+        this.admission = admission;
+        this.lag = lag;
+    }
+
+    /** {@code work} for {@code caller} once admitted, the permit given back when it ends; a {@link RateLimitedException} when not. */
+    public static <T> Future<T> admitted(AdmissionControl admission, EventLoopLag lag, Caller caller,
+            java.util.function.Supplier<Future<T>> work) {
+        if (admission == null) {
+            return work.get();
+        }
+        RateLimitedException overloaded = admission.overloaded(lag);
+        if (overloaded != null) {
+            return Future.failedFuture(overloaded);
+        }
+        return admission.admit(caller).compose(permit -> work.get().onComplete(done -> permit.release()));
     }
 
     public void handle(RoutingContext ctx) {
@@ -37,8 +65,9 @@ public final class StatisticsRoutes {
                     if (purpose == null) {
                         throw ApiException.badRequest("missing-field", "State the purpose: purpose=planning.", "purpose");
                     }
-                    return service.answer(caller, purpose, asOf(ctx.request().getParam("asOf"), LocalDate.now()),
-                            ctx.get(CorrelationId.KEY));
+                    LocalDate asOf = asOf(ctx.request().getParam("asOf"), LocalDate.now());
+                    return admitted(admission, lag, caller, () -> service.answer(caller, purpose, asOf,
+                            ctx.get(CorrelationId.KEY)));
                 })
                 .onSuccess(answer -> {
                     String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);

@@ -65,7 +65,7 @@ class OpenApiDocumentTest {
         HealthRoutes health = new HealthRoutes(List.of(), RegisterGuards.shared(vertx, "openapi-test", List.of()));
         GatewayMetrics metrics = new GatewayMetrics();
         Router api = GatewayRouter.create(vertx, 1024, new EnquiryRoutes(null, null, null, null, null, null, null),
-                new PolicyExplainRoutes(null, null, null), new AuditRoutes(null, null, null), new StatisticsRoutes(null, null),
+                new PolicyExplainRoutes(null, null, null), new AuditRoutes(null, null, null), new StatisticsRoutes(null, null, null, null),
                 health, metrics, AdmissionControl.local(GatewayConfig.Limits.OFF), contract);
         // Readiness and metrics are served on the management listener, documented with the rest.
         Router management = GatewayRouter.management(vertx, health, metrics);
