@@ -289,17 +289,17 @@ public final class Gateway {
     }
 
     /** The port the gateway listens on (the real one when configured with 0). */
-    /**
-     * Runs again, now, the withheld searches of answers given before {@code now} (less the
-     * grace) whose second entry is missing; the node also does this by itself once it serves.
-     * How many were run.
-     */
-    public Future<Integer> resumeWithheldSearches(java.time.Instant now) {
-        return withheld.resume(now);
-    }
-
     public int port() {
         return port;
+    }
+
+    /**
+     * Runs again, now, the withheld searches of answers given more than
+     * {@link EnquiryService#RESUME_GRACE} before {@code now} whose second entry is missing; the
+     * node also does this by itself once it serves. How many were run.
+     */
+    public Future<Integer> resumeWithheldSearches(java.time.Instant now) {
+        return withheld.resume(now.minus(EnquiryService.RESUME_GRACE));
     }
 
     /** The port of the management listener ({@code /metrics}, {@code /health/ready}). */
@@ -323,7 +323,11 @@ public final class Gateway {
         List<String> serving = deployments.subList(1, deployments.size());
         // The withheld registers' searches of answers already given first (H3: a match's
         // register is told), for as long as the slowest of them may take; then stop serving.
-        return withheld.drained(vertx, withheldWait)
+        // A pass resuming lost ones takes no more, and is waited for within the same bound.
+        withheld.stop();
+        return withheld.pass().transform(done -> Future.succeededFuture()).timeout(withheldWait.toMillis(),
+                        java.util.concurrent.TimeUnit.MILLISECONDS).recover(e -> Future.succeededFuture())
+                .compose(v -> withheld.drained(vertx, withheldWait))
                 .onSuccess(left -> {
                     if (left > 0) {
                         LOG.warn("stopping with {} withheld registers' searches not finished", left);

@@ -67,11 +67,18 @@ final class Wiring {
         if (shared.withheld().takeResuming(enquiries::resumeWithheldSearches)) {
             // The withheld searches a lost node left (A9, H3): once the node serves, and, where
             // several nodes share the audit, every few minutes, since a lost node may not return.
-            Runnable resume = () -> shared.withheld().resume(java.time.Instant.now())
+            // Alone on its audit, a node may take every answer made before it started (no search
+            // of those runs anywhere); beside others, only those older than any search a live
+            // node may still be running.
+            boolean byNodes = shared.audit().sharedByNodes();
+            java.time.Instant started = java.time.Instant.now();
+            java.util.function.Consumer<java.time.Instant> resume = before -> shared.withheld().resume(before)
                     .onFailure(e -> LOG.warn("withheld searches not resumed: cause={}", e.getClass().getSimpleName()));
-            vertx.setTimer(RESUME_FIRST_MS, t -> resume.run());
-            if (shared.audit().sharedByNodes()) {
-                vertx.setPeriodic(RESUME_EVERY_MS, t -> resume.run());
+            vertx.setTimer(RESUME_FIRST_MS, t -> resume.accept(byNodes ? java.time.Instant.now()
+                    .minus(EnquiryService.RESUME_GRACE) : started));
+            if (byNodes) {
+                vertx.setPeriodic(RESUME_EVERY_MS, t -> resume.accept(java.time.Instant.now()
+                        .minus(EnquiryService.RESUME_GRACE)));
             }
         }
         StatisticsService statistics = new StatisticsService(registers,

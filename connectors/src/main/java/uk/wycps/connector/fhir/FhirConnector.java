@@ -77,12 +77,11 @@ public final class FhirConnector extends HttpDialectConnector {
 
     /**
      * The CapabilityStatement's word, read once. A server that does not serve one (404, 405, 410,
-     * 501) is searched with the standard parameters from then on. Any other bad answer (a 500, a
-     * redirect, not a CapabilityStatement, too large) is searched with the standard parameters
-     * this once and asked again next time: taken for good, one bad moment would have narrowed
-     * every later search of a server that offers phonetic matching, each still reported as a
-     * whole check. One that could not be asked (timeout, unreachable) fails this search and is
-     * asked again next time.
+     * 501) is searched with the standard parameters from then on. Any other failure (a 500, a
+     * redirect, not a CapabilityStatement, too large, a timeout, unreachable) fails this search
+     * and is asked again next time: searched with the standard parameters, it would be reported
+     * a whole check though the phonetic matching the server offers was not used (F5), and taken
+     * for good, one bad moment would have narrowed every later search.
      */
     private Future<FhirCapabilities> capabilities(Deadline deadline) {
         Future<FhirCapabilities> f = capabilities;

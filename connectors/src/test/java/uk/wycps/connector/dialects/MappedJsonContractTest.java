@@ -110,13 +110,14 @@ class MappedJsonContractTest extends HttpDialectContract {
         Map<String, Step> answers = answersOf(List.of(
                 "{}",
                 "{\"children\": {}}",
-                "{\"children\": [" + CHILD.replace("09/03/2016\", \"sex", "2016-03-09\", \"sex") + "]}",
-                "{\"children\": [{\"forename\": \"NoId\"}]}",
-                "{\"children\": [{\"child_ref\": \"" + "C".repeat(65) + "\"}]}",
-                "{\"children\": [\"CA-1\"]}",
-                "{\"children\": [" + CHILD.replace("\"looked_after\": false", "\"looked_after\": \"no\"") + "]}",
-                "{\"children\": [" + CHILD.replace("\"sex\": \"2\"", "\"sex\": \"7\"") + "]}",
-                "{\"children\": [" + CHILD.replace("\"CAT-E\"]", "\"CAT-X\"]") + "]}",
+                // each record-level fault with the count its list holds: the record itself is what fails
+                "{\"children\": [" + CHILD.replace("09/03/2016\", \"sex", "2016-03-09\", \"sex") + "], \"count\": 1}",
+                "{\"children\": [{\"forename\": \"NoId\"}], \"count\": 1}",
+                "{\"children\": [{\"child_ref\": \"" + "C".repeat(65) + "\"}], \"count\": 1}",
+                "{\"children\": [\"CA-1\"], \"count\": 1}",
+                "{\"children\": [" + CHILD.replace("\"looked_after\": false", "\"looked_after\": \"no\"") + "], \"count\": 1}",
+                "{\"children\": [" + CHILD.replace("\"sex\": \"2\"", "\"sex\": \"7\"") + "], \"count\": 1}",
+                "{\"children\": [" + CHILD.replace("\"CAT-E\"]", "\"CAT-X\"]") + "], \"count\": 1}",
                 "{\"children\": [" + CHILD + "",
                 "[]",
                 // F5: what the register says beside its list (search.countPath, search.errorPath)

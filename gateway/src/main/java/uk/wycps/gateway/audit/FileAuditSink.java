@@ -238,7 +238,8 @@ public final class FileAuditSink implements AuditSink {
                 try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                     for (String line; (line = in.readLine()) != null;) {
                         HashChain.ParsedLine p = HashChain.parse(line);
-                        if (p != null && p.entry() != null && p.entry().startsWith("{\"type\":\"enquiry\"")) {
+                        if (p != null && p.entry() != null && p.entry().startsWith("{\"type\":\"enquiry\"")
+                                && !before(p.entry(), from)) {
                             found.accept(new JsonObject(p.entry()));
                         }
                     }
@@ -246,6 +247,24 @@ public final class FileAuditSink implements AuditSink {
             }
             return found.entries();
         }, false);
+    }
+
+    /**
+     * Whether an enquiry entry (as written: its {@code at} early in it) was made before
+     * {@code from}, read without parsing the whole entry: a log of years is read at every start.
+     * An entry whose time cannot be found so is parsed as usual.
+     */
+    private static boolean before(String entry, java.time.Instant from) {
+        int at = entry.indexOf("\"at\":\"");
+        int end = at < 0 ? -1 : entry.indexOf('"', at + 6);
+        if (end < 0) {
+            return false;
+        }
+        try {
+            return java.time.Instant.parse(entry.substring(at + 6, end)).isBefore(from);
+        } catch (java.time.format.DateTimeParseException e) {
+            return false;
+        }
     }
 
     /** Writes a final checkpoint when entries follow the last one, then releases the log. */

@@ -273,24 +273,49 @@ public final class PostgresAuditSink implements AuditSink {
                 .filter(query::matches).toList());
     }
 
+    /**
+     * Only answers that withheld a register (the entry's own text says so: {@code toJson} is
+     * compact) and have no {@code withheld-searched} entry; read a page at a time in {@code seq}
+     * order to the window's end, so that the oldest thousand never hide the one that matters.
+     * A {@code withheld-searched:notification-failed} entry does not count as done: that
+     * register was not told.
+     */
     @Override
     public Future<List<AuditEntry>> withheldNotSearched(java.time.Instant from, java.time.Instant to) {
-        String sql = "SELECT entry FROM audit_entry a WHERE a.kind = 'enquiry' AND a.result = 'answered'"
-                + " AND a.entry IS NOT NULL AND a.at >= $1 AND a.at < $2 AND NOT EXISTS (SELECT 1 FROM audit_entry b"
-                + " WHERE b.enquiry_id = a.enquiry_id AND b.result LIKE 'withheld-searched%') ORDER BY a.seq LIMIT 1000";
-        return pool.preparedQuery(sql).execute(Tuple.of(OffsetDateTime.ofInstant(from, ZoneOffset.UTC),
-                OffsetDateTime.ofInstant(to, ZoneOffset.UTC))).map(rows -> {
-                    List<JsonObject> answers = new ArrayList<>(rows.size());
-                    rows.forEach(r -> answers.add(new JsonObject(r.getString("entry"))));
-                    return AuditEntry.withheldNotSearched(answers, from, to);
-                });
+        return withheldNotSearched(OffsetDateTime.ofInstant(from, ZoneOffset.UTC), OffsetDateTime.ofInstant(to,
+                ZoneOffset.UTC), 0, new AuditEntry.NotSearched(from, to));
     }
 
-    /** One node's claim, taken again only when ten minutes old (its node lost too): V3__withheld_resumed. */
+    private Future<List<AuditEntry>> withheldNotSearched(OffsetDateTime from, OffsetDateTime to, long afterSeq,
+            AuditEntry.NotSearched found) {
+        String sql = "SELECT seq, entry FROM audit_entry a WHERE a.kind = 'enquiry' AND a.result = 'answered'"
+                + " AND a.entry IS NOT NULL AND a.entry LIKE '%\"status\":\"WITHHELD\"%' AND a.at >= $1 AND a.at < $2"
+                + " AND a.seq > $3 AND NOT EXISTS (SELECT 1 FROM audit_entry b WHERE b.enquiry_id = a.enquiry_id"
+                + " AND b.result = 'withheld-searched') ORDER BY a.seq LIMIT " + RESUME_PAGE;
+        return pool.preparedQuery(sql).execute(Tuple.of(from, to, afterSeq)).compose(rows -> {
+            long last = afterSeq;
+            for (Row r : rows) {
+                found.accept(new JsonObject(r.getString("entry")));
+                last = r.getLong("seq");
+            }
+            return rows.size() < RESUME_PAGE ? Future.succeededFuture(found.entries())
+                    : withheldNotSearched(from, to, last, found);
+        });
+    }
+
+    private static final int RESUME_PAGE = 500;
+
+    /**
+     * One node's claim, taken only while the answer has no {@code withheld-searched} entry (a
+     * pass that stalled must not run one another node finished: its entry would fail this node's
+     * whole batch on the unique index), and taken again only when ten minutes old (its node lost
+     * too): V3__withheld_resumed.
+     */
     @Override
     public Future<Boolean> claimWithheldSearch(String enquiryId) {
-        return pool.preparedQuery("INSERT INTO withheld_resumed (enquiry_id, node) VALUES ($1, $2) ON CONFLICT"
-                        + " (enquiry_id) DO UPDATE SET node = EXCLUDED.node, claimed_at = now()"
+        return pool.preparedQuery("INSERT INTO withheld_resumed (enquiry_id, node) SELECT $1, $2 WHERE NOT EXISTS"
+                        + " (SELECT 1 FROM audit_entry WHERE enquiry_id = $1 AND result = 'withheld-searched')"
+                        + " ON CONFLICT (enquiry_id) DO UPDATE SET node = EXCLUDED.node, claimed_at = now()"
                         + " WHERE withheld_resumed.claimed_at < now() - interval '10 minutes' RETURNING enquiry_id")
                 .execute(Tuple.of(enquiryId, node)).map(rows -> rows.size() == 1);
     }

@@ -189,6 +189,20 @@ public final class EnquiryService {
      * the published figures, which a caller could otherwise compare (A9).
      */
     private Future<Void> searchWithheld(AuditEntry answered, List<String> withheld) {
+        return searchWithheld(answered, withheld, true);
+    }
+
+    /**
+     * As the search after an answer, but when the notifications cannot be queued no entry is
+     * written at all: the answer stays without its second entry and is resumed again (a second
+     * {@code :notification-failed} entry for one enquiry would break the PostgreSQL audit's
+     * unique (enquiry, result), failing a whole batch of other enquiries' entries).
+     */
+    private Future<Void> resumedSearch(AuditEntry answered, List<String> withheld) {
+        return searchWithheld(answered, withheld, false);
+    }
+
+    private Future<Void> searchWithheld(AuditEntry answered, List<String> withheld, boolean recordFailure) {
         String enquiryId = answered.enquiryId();
         List<RegisterFanOut.Query> queries = new ArrayList<>(withheld.size());
         long asked = System.nanoTime();
@@ -223,9 +237,9 @@ public final class EnquiryService {
             // line of its own: only a match is ever queued, so the line would say that a withheld
             // register held the child (A9); the entry's result says it to readers who may see
             // those registers (AuditView).
-            return audit.appendAfterQueuing(searched, notifications, outbox)
-                    .recover(e -> audit.append(followUp(answered, WITHHELD_SEARCHED + ":notification-failed", registers,
-                            notified)));
+            Future<Void> written = audit.appendAfterQueuing(searched, notifications, outbox);
+            return !recordFailure ? written : written.recover(e -> audit.append(followUp(answered,
+                    WITHHELD_SEARCHED + ":notification-failed", registers, notified)));
         }).onFailure(e -> LOG.warn("withheld searches not audited: enquiryId={}, cause={}", enquiryId,
                 e.getClass().getSimpleName()));
     }
@@ -241,27 +255,29 @@ public final class EnquiryService {
     /**
      * Runs again the withheld registers' searches of answers whose second entry is missing (A9,
      * H3): a node lost between an answer and them (killed, not stopped) left a register that may
-     * hold the child untold. Those answered between {@link #RESUME_HORIZON} and
-     * {@link #RESUME_GRACE} before {@code now} (the grace outlasts any search still running on a
-     * live node), one at a time, each first claimed from the audit where nodes share it; never
-     * one running on this node. Returns how many were run.
+     * hold the child untold. Those answered in the {@link #RESUME_HORIZON} before {@code before}
+     * (which the caller sets past any search a live node may still be running: this node's start,
+     * or {@link #RESUME_GRACE} ago where nodes share the audit), one at a time, each first claimed
+     * from the audit where nodes share it; never one running on this node, and none once the node
+     * is stopping. Returns how many were run.
      */
-    public Future<Integer> resumeWithheldSearches(Instant now) {
+    public Future<Integer> resumeWithheldSearches(Instant before) {
         Set<String> known = Set.copyOf(fanOut.registers().authorities());
-        return audit.withheldNotSearched(now.minus(RESUME_HORIZON), now.minus(RESUME_GRACE)).compose(lost -> {
+        return audit.withheldNotSearched(before.minus(RESUME_HORIZON), before).compose(lost -> {
             Future<Integer> run = Future.succeededFuture(0);
             for (AuditEntry answered : lost) {
                 List<String> withheld = answered.withheldRegisters().stream().filter(known::contains).toList();
                 if (withheld.isEmpty() || answered.criteria() == null || answered.caller() == null) {
                     continue;
                 }
-                run = run.compose(n -> withheldWork.running(answered.enquiryId()) ? Future.succeededFuture(n)
+                run = run.compose(n -> withheldWork.stopping() || withheldWork.running(answered.enquiryId())
+                        ? Future.succeededFuture(n)
                         : audit.claimWithheldSearch(answered.enquiryId()).compose(claimed -> {
                             if (!claimed) {
                                 return Future.succeededFuture(n);
                             }
                             withheldWork.begin(answered.enquiryId());
-                            return searchWithheld(answered, withheld)
+                            return resumedSearch(answered, withheld)
                                     .onComplete(done -> withheldWork.end(answered.enquiryId()))
                                     .transform(done -> Future.succeededFuture(n + 1));
                         }));

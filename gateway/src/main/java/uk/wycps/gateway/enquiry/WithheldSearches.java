@@ -43,16 +43,32 @@ public final class WithheldSearches {
         return running.contains(enquiryId);
     }
 
+    private volatile boolean stopping;
+
+    /** The node is stopping: no more searches are resumed (the pass under way finishes the one it runs). */
+    public void stop() {
+        stopping = true;
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    /** The resuming pass under way, or a completed future: what a stopping node waits for. */
+    public synchronized Future<Integer> pass() {
+        return pass == null ? Future.succeededFuture(0) : pass;
+    }
+
     /** True for the first caller only: that enquiry service resumes the node's lost searches. */
     public boolean takeResuming(Function<Instant, Future<Integer>> resume) {
         return resumer.compareAndSet(null, resume);
     }
 
     /**
-     * Runs again the withheld searches of answers made before {@code now} whose second entry is
-     * missing (see {@link EnquiryService#resumeWithheldSearches}); how many were run.
+     * Runs again the withheld searches of answers made before {@code before} whose second entry
+     * is missing (see {@link EnquiryService#resumeWithheldSearches}); how many were run.
      */
-    public synchronized Future<Integer> resume(Instant now) {
+    public synchronized Future<Integer> resume(Instant before) {
         Function<Instant, Future<Integer>> r = resumer.get();
         if (r == null) {
             return Future.succeededFuture(0);
@@ -61,7 +77,7 @@ public final class WithheldSearches {
         // finishing and run its searches again.
         Future<Integer> current = pass;
         if (current == null || current.isComplete()) {
-            current = r.apply(now);
+            current = r.apply(before);
             pass = current;
         }
         return current;

@@ -306,6 +306,37 @@ class PostgresAuditTest {
         }
     }
 
+    /**
+     * Verifies that answers left unsearched are all found however many there are, page after
+     * page (the first query took the oldest thousand answers of the window, most of them having
+     * withheld nothing, so a lost one could wait days or never be found).
+     */
+    @Test
+    void everyAnswerLeftUnsearchedIsFoundPastTheFirstPage(Vertx vertx) throws Exception {
+        Pool pool = database.pool(vertx);
+        PostgresAuditSink sink = node(vertx, pool, "a");
+        Instant at = Instant.now().minus(Duration.ofMinutes(3));
+        try {
+            List<Future<Void>> appends = new ArrayList<>();
+            for (int i = 0; i < 1800; i++) {
+                AuditEntry plain = AuditEntries.answered(i, at);
+                // one answer in three withheld Bradford: 600, more than a page
+                List<AuditEntry.RegisterAnswer> registers = i % 3 == 0
+                        ? List.of(new AuditEntry.RegisterAnswer("leeds", "OK"), new AuditEntry.RegisterAnswer("bradford", "WITHHELD"))
+                        : plain.registers();
+                appends.add(sink.append(new AuditEntry(plain.enquiryId(), at, plain.correlationId(), plain.caller(),
+                        AuditEntry.ANSWERED, plain.purpose(), plain.justification(), plain.consent(), plain.criteria(),
+                        registers, plain.released(), List.of(), plain.policy())));
+            }
+            await(Future.all(appends));
+            List<AuditEntry> found = await(sink.withheldNotSearched(at.minusSeconds(60), at.plusSeconds(60)));
+            assertEquals(600, found.size());
+            assertTrue(found.stream().allMatch(e -> e.withheldRegisters().equals(List.of("bradford"))));
+        } finally {
+            pool.close();
+        }
+    }
+
     @Test
     void theCommandsPurgeAndVerifyTheDatabaseAndSayWhenItIsBroken(Vertx vertx) throws Exception {
         // GIVEN a configuration of nodes on this database, and entries two of which are ten years old
