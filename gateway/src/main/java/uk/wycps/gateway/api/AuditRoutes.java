@@ -103,7 +103,19 @@ public final class AuditRoutes {
                         "limit");
             }
         }
-        return new AuditQuery(caller.authority(), instant(ctx, "from"), instant(ctx, "to"), recordId, limit);
+        long after = 0;
+        String a = ctx.request().getParam("after");
+        if (a != null) {
+            try {
+                after = Long.parseLong(a);
+            } catch (NumberFormatException e) {
+                after = -1;
+            }
+            if (after < 0) {
+                throw ApiException.badRequest("invalid-parameter", "after must be an entry's seq (0 or more).", "after");
+            }
+        }
+        return new AuditQuery(caller.authority(), instant(ctx, "from"), instant(ctx, "to"), recordId, limit, after);
     }
 
     private static Instant instant(RoutingContext ctx, String name) {

@@ -8,14 +8,21 @@ import java.util.Objects;
 /**
  * Which audit entries a Child Protection Co-ordinator asks for: those concerning their own
  * authority (made by its staff, or releasing or notifying one of its records), optionally
- * within a time window and for one record.
+ * within a time window and for one record, and those written after the entry {@code afterSeq}
+ * (the next page: the log's order, not the enquiries' times, since an entry written later, a
+ * withheld register's, may carry an earlier time).
  */
-public record AuditQuery(String authority, Instant from, Instant to, String recordId, int limit) {
+public record AuditQuery(String authority, Instant from, Instant to, String recordId, int limit, long afterSeq) {
 
     public static final int MAX_LIMIT = 1000;
 
     public AuditQuery {
         Objects.requireNonNull(authority, "authority");
+    }
+
+    /** From the start of the log. */
+    public AuditQuery(String authority, Instant from, Instant to, String recordId, int limit) {
+        this(authority, from, to, recordId, limit, 0);
     }
 
     /** True when the entry (as written to the log) is one this query asks for. */

@@ -216,7 +216,8 @@ public final class FileAuditSink implements AuditSink {
             try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 for (String line; (line = in.readLine()) != null && found.size() < query.limit();) {
                     HashChain.ParsedLine p = HashChain.parse(line);
-                    if (p == null || p.entry() == null || !p.entry().startsWith("{\"type\":\"enquiry\"")) {
+                    if (p == null || p.entry() == null || p.seq() <= query.afterSeq()
+                            || !p.entry().startsWith("{\"type\":\"enquiry\"")) {
                         continue;
                     }
                     JsonObject entry = new JsonObject(p.entry());

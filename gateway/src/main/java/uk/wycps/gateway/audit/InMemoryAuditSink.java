@@ -13,6 +13,9 @@ public final class InMemoryAuditSink implements AuditSink {
 
     /** Guarded by itself: appends come from every event loop, in O(1). */
     private final ArrayDeque<AuditEntry> entries = new ArrayDeque<>();
+    /** Each kept entry's place in the log, as a file or database log numbers it (guarded by {@code entries}). */
+    private final ArrayDeque<Long> seqs = new ArrayDeque<>();
+    private long appended;
     private final int capacity;
     private volatile boolean failing;
 
@@ -40,16 +43,28 @@ public final class InMemoryAuditSink implements AuditSink {
         synchronized (entries) {
             if (entries.size() == capacity) {
                 entries.removeFirst();
+                seqs.removeFirst();
             }
             entries.addLast(entry);
+            seqs.addLast(++appended);
         }
         return Future.succeededFuture();
     }
 
     @Override
     public Future<List<io.vertx.core.json.JsonObject>> query(AuditQuery query) {
-        return Future.succeededFuture(entries().stream().map(AuditEntry::toJson).filter(query::matches)
-                .limit(query.limit()).toList());
+        List<io.vertx.core.json.JsonObject> found = new java.util.ArrayList<>();
+        synchronized (entries) {
+            java.util.Iterator<Long> seq = seqs.iterator();
+            for (AuditEntry e : entries) {
+                long s = seq.next();
+                io.vertx.core.json.JsonObject json = e.toJson();
+                if (found.size() < query.limit() && s > query.afterSeq() && query.matches(json)) {
+                    found.add(json.put("seq", s));
+                }
+            }
+        }
+        return Future.succeededFuture(found);
     }
 
     @Override

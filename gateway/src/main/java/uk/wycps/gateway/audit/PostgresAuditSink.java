@@ -263,12 +263,12 @@ public final class PostgresAuditSink implements AuditSink {
         String sql = "SELECT seq, entry FROM audit_entry WHERE kind = 'enquiry' AND entry IS NOT NULL"
                 + " AND $1 = ANY (authorities) AND ($2::text IS NULL OR $2 = ANY (record_refs))"
                 + " AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at < $4)"
-                + " ORDER BY seq LIMIT $5";
+                + " AND seq > $6 ORDER BY seq LIMIT $5";
         Tuple args = Tuple.of(query.authority(),
                 query.recordId() == null ? null : query.authority() + ":" + query.recordId(),
                 query.from() == null ? null : OffsetDateTime.ofInstant(query.from(), ZoneOffset.UTC),
                 query.to() == null ? null : OffsetDateTime.ofInstant(query.to(), ZoneOffset.UTC),
-                query.limit());
+                query.limit(), query.afterSeq());
         return pool.preparedQuery(sql).execute(args).map(PostgresAuditSink::entries).map(list -> list.stream()
                 .filter(query::matches).toList());
     }

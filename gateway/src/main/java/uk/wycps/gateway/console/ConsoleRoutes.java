@@ -444,10 +444,22 @@ public final class ConsoleRoutes {
                 rows.add(Map.of("at", e.getValue("at") == null ? "" : String.valueOf(e.getValue("at")), "fields", fields));
             }
             m.put("entries", rows);
-            if (entries.size() == AuditRoutes.DEFAULT_LIMIT && !rows.isEmpty()) {
-                // The list is cut short: say so, and offer the entries after (never a list that
-                // reads as whole while the latest enquiries are left out).
-                m.put("laterFrom", rows.get(rows.size() - 1).get("at"));
+            String limit = ctx.request().getParam("limit");
+            Long lastSeq = entries.isEmpty() ? null : entries.get(entries.size() - 1).getLong("seq");
+            if (lastSeq != null && entries.size() == (limit == null ? AuditRoutes.DEFAULT_LIMIT : Integer.parseInt(limit))) {
+                // The list is cut short: say so, and offer the entries written after the last one
+                // shown, by the log's order (an entry written later may carry an earlier time: a
+                // withheld register's, which is what its co-ordinator most needs to see).
+                io.vertx.core.MultiMap next = io.vertx.core.MultiMap.caseInsensitiveMultiMap()
+                        .addAll(ctx.request().params()).set("after", String.valueOf(lastSeq));
+                StringBuilder link = new StringBuilder("/audit");
+                char sep = '?';
+                for (Map.Entry<String, String> p : next) {
+                    link.append(sep).append(java.net.URLEncoder.encode(p.getKey(), java.nio.charset.StandardCharsets.UTF_8))
+                            .append('=').append(java.net.URLEncoder.encode(p.getValue(), java.nio.charset.StandardCharsets.UTF_8));
+                    sep = '&';
+                }
+                m.put("later", link.toString());
             }
             render(ctx, 200, "audit", m);
         }).onFailure(e -> failed(ctx, caller, e));

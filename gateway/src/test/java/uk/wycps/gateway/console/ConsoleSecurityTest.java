@@ -166,16 +166,19 @@ class ConsoleSecurityTest {
 
     /**
      * Verifies that the co-ordinator's audit page says when its list is cut short and offers the
-     * entries after: it showed the oldest 100 as if they were all, and the latest enquiries about
-     * the authority's children, those a co-ordinator is told of, never appeared.
+     * entries written after, by the log's order: it showed the oldest 100 as if they were all,
+     * and the latest enquiries about the authority's children, those a co-ordinator is told of,
+     * never appeared (and paging by time would skip an entry written later with an earlier time).
      */
     @Test
     void theAuditPageSaysWhenItsListIsCutShortAndOffersTheLaterEntries() throws Exception {
         ConsoleHarness own = ConsoleHarness.startDemo();
         try {
             java.time.Instant first = java.time.Instant.parse("2026-11-01T10:00:00Z");
-            for (int i = 0; i < 105; i++) {
-                await(own.audit.append(new uk.wycps.gateway.audit.AuditEntry("enquiry-" + i, first.plusSeconds(i),
+            for (int i = 0; i < 106; i++) {
+                // the last written later but with an earlier time, as a withheld register's entry is
+                String id = i == 105 ? "enquiry-written-late" : "enquiry-" + i;
+                await(own.audit.append(new uk.wycps.gateway.audit.AuditEntry(id, first.plusSeconds(i == 105 ? 50 : i),
                         "corr-" + i, new uk.wycps.policy.Caller("worker-1", uk.wycps.policy.Role.CHILD_WORKER,
                                 uk.wycps.policy.Agency.SOCIAL_SERVICES, "bradford", java.util.Set.of()),
                         uk.wycps.gateway.audit.AuditEntry.ANSWERED, "register-check", "Referral", "not-sought",
@@ -188,11 +191,12 @@ class ConsoleSecurityTest {
             HttpResponse<Buffer> page = await(web.get("/audit").send());
             assertEquals(200, page.statusCode(), page.bodyAsString());
             assertTrue(page.bodyAsString().contains("id=\"more-entries\""), page.bodyAsString());
-            Matcher later = Pattern.compile("href=\"(/audit\\?from=[^\"]+)\"").matcher(page.bodyAsString());
+            Matcher later = Pattern.compile("href=\"(/audit\\?after=[0-9]+)\"").matcher(page.bodyAsString());
             assertTrue(later.find(), page.bodyAsString());
             HttpResponse<Buffer> next = await(web.get(later.group(1).replace("&amp;", "&")).send());
             assertEquals(200, next.statusCode(), next.bodyAsString());
             assertTrue(next.bodyAsString().contains("2026-11-01T10:01:44Z"), "the last entry is on the next page");
+            assertTrue(next.bodyAsString().contains("enquiry-written-late"), "an entry written later with an earlier time too");
             assertFalse(next.bodyAsString().contains("id=\"more-entries\""), next.bodyAsString());
         } finally {
             own.close();
