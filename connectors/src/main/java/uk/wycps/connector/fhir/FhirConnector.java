@@ -44,6 +44,8 @@ public final class FhirConnector extends HttpDialectConnector {
     public static final int DEFAULT_MAX_PATIENTS = 200;
     public static final int DEFAULT_PAGE_SIZE = 50;
     public static final int DEFAULT_MAX_PAGES = 40;
+    /** How many answers' worth of bytes ({@code maxResponseBytes}) one search may read over all its pages. */
+    public static final int SEARCH_ANSWERS = 4;
 
     private final String basePath;
     private final FhirSearch search;
@@ -56,7 +58,11 @@ public final class FhirConnector extends HttpDialectConnector {
         int pageSize = positive(settings, "pageSize", DEFAULT_PAGE_SIZE);
         int maxPages = positive(settings, "maxPages", DEFAULT_MAX_PAGES);
         this.basePath = RegisterHttpClients.basePath(settings);
-        this.search = new FhirSearch(settings.baseUrl(), basePath, maxPatients, maxPages, pageSize, this::get);
+        // A search's pages together: four answers' worth (the cap of each), not forty.
+        this.search = new FhirSearch(settings.baseUrl(), basePath, maxPatients, maxPages, pageSize,
+                SEARCH_ANSWERS * (long) settings.maxResponseBytes(), (path, deadline) -> read(new RequestOptions()
+                        .setMethod(HttpMethod.GET).setURI(path).putHeader("Accept", Fhir.CONTENT_TYPE), null, deadline,
+                        Fhir.CONTENT_TYPE).map(b -> new FhirSearch.Fetched(HttpDialects.parse(b, "FHIR"), b.length())));
     }
 
     private static int positive(RegisterSettings settings, String key, int fallback) {

@@ -41,9 +41,13 @@ import uk.wycps.record.SearchCriteria;
  */
 final class FhirSearch {
 
-    /** Fetches one page: a path and query on the register's host, parsed JSON. */
+    /** Fetches one page: a path and query on the register's host, parsed JSON and how many bytes it came in. */
     interface Fetch {
-        Future<JsonNode> get(String pathAndQuery, Deadline deadline);
+        Future<Fetched> get(String pathAndQuery, Deadline deadline);
+    }
+
+    /** One page as read: its JSON, and its size on the wire, which the search's budget counts. */
+    record Fetched(JsonNode json, int bytes) {
     }
 
     private final URI base;
@@ -51,14 +55,17 @@ final class FhirSearch {
     private final int maxPatients;
     private final int maxPages;
     private final int pageSize;
+    /** What one search may read over all its pages: each is capped on its own, the whole not. */
+    private final long maxBytes;
     private final Fetch fetch;
 
-    FhirSearch(URI base, String basePath, int maxPatients, int maxPages, int pageSize, Fetch fetch) {
+    FhirSearch(URI base, String basePath, int maxPatients, int maxPages, int pageSize, long maxBytes, Fetch fetch) {
         this.base = base;
         this.basePath = basePath;
         this.maxPatients = maxPatients;
         this.maxPages = maxPages;
         this.pageSize = pageSize;
+        this.maxBytes = maxBytes;
         this.fetch = fetch;
     }
 
@@ -69,10 +76,11 @@ final class FhirSearch {
         List<String> queries = queries(request.criteria(), capabilities);
         FhirSearchSet set = new FhirSearchSet(baseText(), maxPatients);
         int[] pages = {0};
+        long[] bytes = {0};
         List<Future<List<JsonNode>>> runs = new ArrayList<>();
         for (String q : queries) {
-            runs.add(pages(basePath + "/Patient?" + q + "&" + shape, request.deadline(), new ArrayList<>(), pages, null,
-                    new java.util.HashSet<>()));
+            runs.add(pages(basePath + "/Patient?" + q + "&" + shape, request.deadline(), new ArrayList<>(), pages, bytes,
+                    null, new java.util.HashSet<>()));
         }
         // All on this connector's event loop: the pages are added in query order, so the
         // records come back in the same order whatever the timing.
@@ -92,13 +100,21 @@ final class FhirSearch {
      * matched Patients than its own {@code total} ({@code seen}: their ids so far; a Patient on two
      * pages, as a server whose paging is unstable may send, is one, and another went missing).
      */
-    private Future<List<JsonNode>> pages(String uri, Deadline deadline, List<JsonNode> got, int[] pages, Integer total,
-                                         Set<String> seen) {
+    private Future<List<JsonNode>> pages(String uri, Deadline deadline, List<JsonNode> got, int[] pages, long[] bytes,
+                                         Integer total, Set<String> seen) {
         if (++pages[0] > maxPages) {
             return Future.failedFuture(RegisterFailure.error("answer incomplete: more than " + maxPages
                     + " pages of candidates"));
         }
-        return fetch.get(uri, deadline).compose(bundle -> {
+        return fetch.get(uri, deadline).compose(fetched -> {
+            // Every page is held until the last is read: a search's pages together are bounded
+            // too, or one register answering many large pages could fill the gateway's heap.
+            bytes[0] += fetched.bytes();
+            if (bytes[0] > maxBytes) {
+                return Future.failedFuture(RegisterFailure.error("answer too large: its pages together exceed "
+                        + maxBytes + " bytes"));
+            }
+            JsonNode bundle = fetched.json();
             // Checked page by page, so that a bad page stops the search at once.
             FhirSearchSet.Page page = new FhirSearchSet(baseText(), maxPatients).add(bundle);
             got.add(bundle);
@@ -119,7 +135,7 @@ final class FhirSearch {
                 return Future.failedFuture(RegisterFailure.error("answer incomplete: a page with no candidate"
                         + " points to another"));
             }
-            return pages(sameOrigin(page.next()), deadline, got, pages, declared, seen);
+            return pages(sameOrigin(page.next()), deadline, got, pages, bytes, declared, seen);
         });
     }
 

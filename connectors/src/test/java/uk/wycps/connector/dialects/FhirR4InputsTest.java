@@ -20,6 +20,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +29,7 @@ import uk.wycps.connector.AuditCheckpoint;
 import uk.wycps.connector.Deadline;
 import uk.wycps.connector.RegisterConnector;
 import uk.wycps.connector.RegisterFailure;
+import uk.wycps.connector.RegisterSettings;
 import uk.wycps.connector.fhir.FhirConnector;
 import uk.wycps.record.Address;
 import uk.wycps.record.AddressPeriod;
@@ -285,6 +287,40 @@ class FhirR4InputsTest {
             server.verify(0, getRequestedFor(urlPathEqualTo("/page2")));
         } finally {
             await(capped.close());
+        }
+    }
+
+    /**
+     * Verifies that a search's pages together are bounded, not each alone: every page is held
+     * until the last is read, and forty pages each just under the cap could fill the gateway's
+     * heap. Eight small pages pass with the usual cap and are an ERROR when each is within the cap
+     * but four answers' worth of it is less than they come to.
+     */
+    @Test
+    void aSearchsPagesTogetherAreBoundedNotEachAlone() throws Exception {
+        List<String> bodies = new ArrayList<>();
+        for (int i = 1; i <= 8; i++) {
+            String next = i < 8 ? "http://127.0.0.1:" + server.port() + "/p" + (i + 1) : null;
+            String body = page("KI-" + i, next, null);
+            bodies.add(body);
+            server.stubFor(get(urlPathEqualTo(i == 1 ? "/Patient" : "/p" + i)).willReturn(aResponse().withStatus(200)
+                    .withHeader("Content-Type", "application/fhir+json").withBody(body)));
+        }
+        int largest = bodies.stream().mapToInt(b -> b.getBytes(java.nio.charset.StandardCharsets.UTF_8).length).max()
+                .orElseThrow();
+        assertEquals(8, await(connector.search(request(CanonicalFields.all(), 10_000))).size());
+        // each page within the cap, the eight of them beyond four times it
+        int cap = largest + 1;
+        assertTrue(8L * largest > FhirConnector.SEARCH_ANSWERS * (long) cap);
+        RegisterSettings s = ContractSupport.settings("kirklees", "fhir-r4", server, new JsonObject());
+        RegisterConnector bounded = new FhirConnector(vertx, new RegisterSettings(s.authority(), s.dialect(), s.baseUrl(),
+                s.deadline(), s.maxConnections(), s.maxWaitQueue(), cap, s.options()));
+        try {
+            RegisterFailure f = failure(bounded.search(request(CanonicalFields.all(), 10_000)));
+            assertEquals(RegisterFailure.Kind.ERROR, f.kind());
+            assertTrue(f.getMessage().contains("too large"), f.getMessage());
+        } finally {
+            await(bounded.close());
         }
     }
 
