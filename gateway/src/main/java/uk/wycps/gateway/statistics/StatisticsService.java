@@ -78,8 +78,10 @@ public final class StatisticsService {
         return Future.join(parts).compose(done -> {
             List<RegisterPart> registers = parts.stream().map(Future::result).toList();
             Answer answer = combine(requestId, asOf, registers);
+            // The period asked for in the entry's justification (the caller gives none): a sweep
+            // over many periods, or a pair to difference, shows in the audit as such (S1).
             AuditEntry entry = new AuditEntry(requestId, Instant.now(), correlationId, caller, "statistics", purpose,
-                    null, null, null,
+                    "statistics for the period ending " + asOf, null, null,
                     registers.stream().map(p -> new AuditEntry.RegisterAnswer(p.authority(), p.status().name())).toList(),
                     List.of(), List.of(), policy.id() + "@" + policy.version());
             return audit.append(entry).transform(ar -> ar.succeeded() ? Future.succeededFuture(answer)

@@ -103,7 +103,10 @@ class StatisticsEndToEndTest {
                     String text = r.bodyAsString();
                     ChildRecord any = federation.mocks.register("leeds").records().get(0);
                     assertFalse(text.contains(any.recordId()) || text.contains(any.familyName()));
-                    assertTrue(AUDIT.entries().stream().anyMatch(e -> "statistics".equals(e.result())));
+                    // audited, with the period asked for (a sweep or a pair to difference shows as such)
+                    assertTrue(AUDIT.entries().stream().anyMatch(e -> "statistics".equals(e.result())
+                            && ("statistics for the period ending " + AS_OF).equals(e.justification())),
+                            AUDIT.entries().toString());
                     ctx.completeNow();
                 })));
     }
