@@ -85,6 +85,11 @@ public final class GatewayMetrics {
      */
     public void watchRegister(RegisterGuard guard) {
         String authority = guard.authority();
+        // Once per register: every verticle of the node wires its routes, and Micrometer warns
+        // (once, at start, in every log) when a gauge is registered again.
+        if (!watched.add("register:" + authority)) {
+            return;
+        }
         for (String state : CIRCUIT_STATES) {
             Gauge.builder("wycps_register_circuit_state", guard, g -> state.equals(g.circuitState()) ? 1 : 0)
                     .description("Circuit breaker state per register: 1 on the current state")
@@ -99,10 +104,16 @@ public final class GatewayMetrics {
 
     /** Gauge of the outbox's messages to {@code authority} not yet acknowledged. */
     public void watchOutbox(String authority, java.util.concurrent.atomic.AtomicInteger depth) {
+        if (!watched.add("outbox:" + authority)) {
+            return;
+        }
         Gauge.builder("wycps_outbox_depth", depth, java.util.concurrent.atomic.AtomicInteger::get)
                 .description("Outbox messages (enquiry history, checkpoints) not yet acknowledged by the register")
                 .tag("authority", authority).strongReference(true).register(registry);
     }
+
+    /** The gauges registered already. */
+    private final java.util.Set<String> watched = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private static final java.util.List<String> CIRCUIT_STATES = java.util.List.of("CLOSED", "OPEN", "HALF_OPEN",
             "FORCED_OPEN", "DISABLED", "METRICS_ONLY");
