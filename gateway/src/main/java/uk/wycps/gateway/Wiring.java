@@ -38,7 +38,6 @@ final class Wiring {
     /** How often nodes sharing an audit look again for withheld searches a lost node left. */
     static final long RESUME_EVERY_MS = 5 * 60_000;
 
-
     private Wiring() {
     }
 

@@ -194,9 +194,9 @@ public final class EnquiryService {
 
     /**
      * As the search after an answer, but when the notifications cannot be queued no entry is
-     * written at all: the answer stays without its second entry and is resumed again (a second
-     * {@code :notification-failed} entry for one enquiry would break the PostgreSQL audit's
-     * unique (enquiry, result), failing a whole batch of other enquiries' entries).
+     * written, nor any line logged: the answer stays without its second entry and is resumed
+     * again (a second {@code :notification-failed} entry for one enquiry would break the
+     * PostgreSQL audit's unique (enquiry, result), failing a whole batch of other enquiries').
      */
     private Future<Void> resumedSearch(AuditEntry answered, List<String> withheld) {
         return searchWithheld(answered, withheld, false);
@@ -238,8 +238,11 @@ public final class EnquiryService {
             // register held the child (A9); the entry's result says it to readers who may see
             // those registers (AuditView).
             Future<Void> written = audit.appendAfterQueuing(searched, notifications, outbox);
-            return !recordFailure ? written : written.recover(e -> audit.append(followUp(answered,
-                    WITHHELD_SEARCHED + ":notification-failed", registers, notified)));
+            // Resumed, nothing is written and nothing logged (a line only a match can cause would
+            // say a withheld register held the child, A9): the answer, still without its entry,
+            // is resumed again.
+            return !recordFailure ? written.recover(e -> Future.succeededFuture()) : written.recover(e -> audit.append(
+                    followUp(answered, WITHHELD_SEARCHED + ":notification-failed", registers, notified)));
         }).onFailure(e -> LOG.warn("withheld searches not audited: enquiryId={}, cause={}", enquiryId,
                 e.getClass().getSimpleName()));
     }
