@@ -90,32 +90,28 @@ public final class AuditRoutes {
         if (recordId != null && !RECORD_ID.matcher(recordId).matches()) {
             throw ApiException.badRequest("invalid-parameter", "recordId is not a record id.", "recordId");
         }
-        int limit = DEFAULT_LIMIT;
-        String l = ctx.request().getParam("limit");
-        if (l != null) {
-            try {
-                limit = Integer.parseInt(l);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > AuditQuery.MAX_LIMIT) {
-                throw ApiException.badRequest("invalid-parameter", "limit must be 1 to " + AuditQuery.MAX_LIMIT + ".",
-                        "limit");
-            }
-        }
-        long after = 0;
-        String a = ctx.request().getParam("after");
-        if (a != null) {
-            try {
-                after = Long.parseLong(a);
-            } catch (NumberFormatException e) {
-                after = -1;
-            }
-            if (after < 0) {
-                throw ApiException.badRequest("invalid-parameter", "after must be an entry's seq (0 or more).", "after");
-            }
-        }
+        int limit = (int) number(ctx, "limit", DEFAULT_LIMIT, 1, AuditQuery.MAX_LIMIT,
+                "limit must be 1 to " + AuditQuery.MAX_LIMIT + ".");
+        long after = number(ctx, "after", 0, 0, Long.MAX_VALUE, "after must be an entry's seq (0 or more).");
         return new AuditQuery(caller.authority(), instant(ctx, "from"), instant(ctx, "to"), recordId, limit, after);
+    }
+
+    /** The whole-number parameter {@code name}, {@code absent} when not given; 400 saying {@code message} outside {@code [min, max]}. */
+    private static long number(RoutingContext ctx, String name, long absent, long min, long max, String message) {
+        String v = ctx.request().getParam(name);
+        if (v == null) {
+            return absent;
+        }
+        long n;
+        try {
+            n = Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            n = min - 1;
+        }
+        if (n < min || n > max) {
+            throw ApiException.badRequest("invalid-parameter", message, name);
+        }
+        return n;
     }
 
     private static Instant instant(RoutingContext ctx, String name) {
