@@ -60,9 +60,7 @@ public final class FhirConnector extends HttpDialectConnector {
         this.basePath = RegisterHttpClients.basePath(settings);
         // A search's pages together: four answers' worth (the cap of each), not forty.
         this.search = new FhirSearch(settings.baseUrl(), basePath, maxPatients, maxPages, pageSize,
-                SEARCH_ANSWERS * (long) settings.maxResponseBytes(), (path, deadline) -> read(new RequestOptions()
-                        .setMethod(HttpMethod.GET).setURI(path).putHeader("Accept", Fhir.CONTENT_TYPE), null, deadline,
-                        Fhir.CONTENT_TYPE).map(b -> new FhirSearch.Fetched(HttpDialects.parse(b, "FHIR"), b.length())));
+                SEARCH_ANSWERS * (long) settings.maxResponseBytes(), this::get);
     }
 
     private static int positive(RegisterSettings settings, String key, int fallback) {
@@ -92,7 +90,7 @@ public final class FhirConnector extends HttpDialectConnector {
     private Future<FhirCapabilities> capabilities(Deadline deadline) {
         Future<FhirCapabilities> f = capabilities;
         if (f == null) {
-            f = get(basePath + "/metadata", deadline).map(FhirCapabilities::read)
+            f = get(basePath + "/metadata", deadline).map(FhirSearch.Fetched::json).map(FhirCapabilities::read)
                     .recover(e -> e instanceof RegisterFailure r && NOT_SERVED.contains(r.httpStatus())
                             ? Future.succeededFuture(FhirCapabilities.STANDARD) : Future.failedFuture(e));
             capabilities = f;
@@ -107,11 +105,11 @@ public final class FhirConnector extends HttpDialectConnector {
     /** The statuses of a server that has no CapabilityStatement to give. */
     private static final Set<Integer> NOT_SERVED = Set.of(404, 405, 410, 501);
 
-    /** One GET of FHIR JSON on the register's host. */
-    private Future<JsonNode> get(String pathAndQuery, Deadline deadline) {
+    /** One GET of FHIR JSON on the register's host, and its size (a search counts its pages' bytes). */
+    private Future<FhirSearch.Fetched> get(String pathAndQuery, Deadline deadline) {
         return read(new RequestOptions().setMethod(HttpMethod.GET).setURI(pathAndQuery)
                         .putHeader("Accept", Fhir.CONTENT_TYPE), null, deadline, Fhir.CONTENT_TYPE)
-                .map(b -> HttpDialects.parse(b, "FHIR"));
+                .map(b -> new FhirSearch.Fetched(HttpDialects.parse(b, "FHIR"), b.length()));
     }
 
     // ---- writes -------------------------------------------------------------------------------

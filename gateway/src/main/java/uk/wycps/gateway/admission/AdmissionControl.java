@@ -73,6 +73,28 @@ public final class AdmissionControl {
     }
 
     /**
+     * {@code work} for {@code caller} once admitted: refused at once when the event loop is
+     * behind ({@link #overloaded}), then by {@link #admit}; the permit is given back when the
+     * work ends, or fails, however it fails. For requests admitted after their token is checked
+     * (the console's, the statistics route's): the same limits as the API's enquiries.
+     */
+    public <T> Future<T> admitted(EventLoopLag lag, Caller caller, java.util.function.Supplier<Future<T>> work) {
+        RateLimitedException refused = overloaded(lag);
+        if (refused != null) {
+            return Future.failedFuture(refused);
+        }
+        return admit(caller).compose(permit -> {
+            Future<T> done;
+            try {
+                done = work.get();
+            } catch (RuntimeException e) {
+                done = Future.failedFuture(e);
+            }
+            return done.onComplete(ended -> permit.release());
+        });
+    }
+
+    /**
      * Refused at once when the event loop that would serve the enquiry is further behind than
      * {@code maxEventLoopLagMs} while other enquiries are in flight on this node: requests are
      * then waiting in the sockets behind them, and one more admitted would be answered late.

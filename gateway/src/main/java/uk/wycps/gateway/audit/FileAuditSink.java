@@ -210,22 +210,15 @@ public final class FileAuditSink implements AuditSink {
     public Future<List<JsonObject>> query(AuditQuery query) {
         return vertx.executeBlocking(() -> {
             List<JsonObject> found = new ArrayList<>();
-            if (!Files.exists(file)) {
-                return found;
-            }
-            try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                for (String line; (line = in.readLine()) != null && found.size() < query.limit();) {
-                    HashChain.ParsedLine p = HashChain.parse(line);
-                    if (p == null || p.entry() == null || p.seq() <= query.afterSeq()
-                            || !p.entry().startsWith("{\"type\":\"enquiry\"")) {
-                        continue;
-                    }
+            readEnquiries(p -> {
+                if (p.seq() > query.afterSeq()) {
                     JsonObject entry = new JsonObject(p.entry());
                     if (query.matches(entry)) {
                         found.add(entry.put("seq", p.seq()));
                     }
                 }
-            }
+                return found.size() < query.limit();
+            });
             return found;
         }, false);
     }
@@ -235,19 +228,29 @@ public final class FileAuditSink implements AuditSink {
     public Future<List<AuditEntry>> withheldNotSearched(java.time.Instant from, java.time.Instant to) {
         return vertx.executeBlocking(() -> {
             AuditEntry.NotSearched found = new AuditEntry.NotSearched(from, to);
-            if (Files.exists(file)) {
-                try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                    for (String line; (line = in.readLine()) != null;) {
-                        HashChain.ParsedLine p = HashChain.parse(line);
-                        if (p != null && p.entry() != null && p.entry().startsWith("{\"type\":\"enquiry\"")
-                                && !before(p.entry(), from)) {
-                            found.accept(new JsonObject(p.entry()));
-                        }
-                    }
+            readEnquiries(p -> {
+                if (!before(p.entry(), from)) {
+                    found.accept(new JsonObject(p.entry()));
                 }
-            }
+                return true;
+            });
             return found.entries();
         }, false);
+    }
+
+    /** Each enquiry entry of the log, in order, to {@code each} until it answers false. Blocking. */
+    private void readEnquiries(java.util.function.Predicate<HashChain.ParsedLine> each) throws java.io.IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            for (String line; (line = in.readLine()) != null;) {
+                HashChain.ParsedLine p = HashChain.parse(line);
+                if (p != null && p.entry() != null && p.entry().startsWith("{\"type\":\"enquiry\"") && !each.test(p)) {
+                    return;
+                }
+            }
+        }
     }
 
     /**

@@ -332,12 +332,8 @@ public final class ConsoleRoutes {
         }
         String correlationId = ctx.get(CorrelationId.KEY);
         Long askedUnder = ConsoleSession.signedInAt(ctx);
-        RateLimitedException overloaded = admission.overloaded(lag);
         // The API's admission, parser and service: the same limits, validation, policy, fan-out, audit.
-        (overloaded != null ? Future.<AdmissionControl.Permit>failedFuture(overloaded) : admission.admit(caller))
-                .compose(permit -> Future.succeededFuture(body)
-                        .compose(b -> enquiries.handle(caller, parser.parse(b.toBuffer()), correlationId, 0))
-                        .onComplete(done -> permit.release()))
+        admission.admitted(lag, caller, () -> enquiries.handle(caller, parser.parse(body.toBuffer()), correlationId, 0))
                 .compose(answer -> {
                     try {
                         return Future.succeededFuture(new JsonObject(EnquiryRoutes.encode(answer)));
@@ -450,15 +446,13 @@ public final class ConsoleRoutes {
                 // The list is cut short: say so, and offer the entries written after the last one
                 // shown, by the log's order (an entry written later may carry an earlier time: a
                 // withheld register's, which is what its co-ordinator most needs to see).
-                io.vertx.core.MultiMap next = io.vertx.core.MultiMap.caseInsensitiveMultiMap()
-                        .addAll(ctx.request().params()).set("after", String.valueOf(lastSeq));
-                StringBuilder link = new StringBuilder("/audit");
-                char sep = '?';
-                for (Map.Entry<String, String> p : next) {
-                    link.append(sep).append(java.net.URLEncoder.encode(p.getKey(), java.nio.charset.StandardCharsets.UTF_8))
-                            .append('=').append(java.net.URLEncoder.encode(p.getValue(), java.nio.charset.StandardCharsets.UTF_8));
-                    sep = '&';
-                }
+                io.netty.handler.codec.http.QueryStringEncoder link = new io.netty.handler.codec.http.QueryStringEncoder("/audit");
+                ctx.request().params().forEach((name, value) -> {
+                    if (!"after".equals(name)) {
+                        link.addParam(name, value);
+                    }
+                });
+                link.addParam("after", String.valueOf(lastSeq));
                 m.put("later", link.toString());
             }
             render(ctx, 200, "audit", m);
@@ -494,7 +488,7 @@ public final class ConsoleRoutes {
         try {
             java.time.LocalDate asOf = StatisticsRoutes.asOf(ctx);
             // Admitted as the API's statistics are: the same limits for the same caller.
-            return StatisticsRoutes.admitted(admission, lag, caller,
+            return admission.admitted(lag, caller,
                     () -> statistics.answer(caller, "planning", asOf, ctx.get(CorrelationId.KEY)));
         } catch (ApiException e) {
             return Future.failedFuture(e);

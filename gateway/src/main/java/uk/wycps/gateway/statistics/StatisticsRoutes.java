@@ -9,12 +9,9 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
-import io.vertx.core.Future;
 import uk.wycps.gateway.admission.AdmissionControl;
 import uk.wycps.gateway.admission.EventLoopLag;
 import uk.wycps.gateway.api.ApiException;
-import uk.wycps.gateway.api.RateLimitedException;
-import uk.wycps.policy.Caller;
 import uk.wycps.gateway.api.CorrelationId;
 import uk.wycps.gateway.api.ErrorResponses;
 import uk.wycps.gateway.auth.TokenVerifier;
@@ -35,7 +32,7 @@ public final class StatisticsRoutes {
     /**
      * {@code admission}: statistics are admitted as enquiries are (T1: each caller is limited;
      * each request asks every register for a whole aggregation, so an unlimited planner could
-     * load them all, or make answers partial on demand); null for none (the OpenAPI test).
+     * load them all, or make answers partial on demand).
      */
     public StatisticsRoutes(TokenVerifier tokens, StatisticsService service, AdmissionControl admission,
             EventLoopLag lag) {
@@ -43,19 +40,6 @@ public final class StatisticsRoutes {
         this.service = service;
         this.admission = admission;
         this.lag = lag;
-    }
-
-    /** {@code work} for {@code caller} once admitted, the permit given back when it ends; a {@link RateLimitedException} when not. */
-    public static <T> Future<T> admitted(AdmissionControl admission, EventLoopLag lag, Caller caller,
-            java.util.function.Supplier<Future<T>> work) {
-        if (admission == null) {
-            return work.get();
-        }
-        RateLimitedException overloaded = admission.overloaded(lag);
-        if (overloaded != null) {
-            return Future.failedFuture(overloaded);
-        }
-        return admission.admit(caller).compose(permit -> work.get().onComplete(done -> permit.release()));
     }
 
     public void handle(RoutingContext ctx) {
@@ -66,7 +50,7 @@ public final class StatisticsRoutes {
                         throw ApiException.badRequest("missing-field", "State the purpose: purpose=planning.", "purpose");
                     }
                     LocalDate asOf = asOf(ctx.request().getParam("asOf"), LocalDate.now());
-                    return admitted(admission, lag, caller, () -> service.answer(caller, purpose, asOf,
+                    return admission.admitted(lag, caller, () -> service.answer(caller, purpose, asOf,
                             ctx.get(CorrelationId.KEY)));
                 })
                 .onSuccess(answer -> {
